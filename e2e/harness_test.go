@@ -1,0 +1,169 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/kcstack/kcstack/internal/testutil/moto"
+	"github.com/kcstack/kcstack/pkg/sandbox"
+	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
+	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
+)
+
+// kcstackBin is the kcstack binary built for this test run.
+var kcstackBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kcstack-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	kcstackBin = filepath.Join(dir, "kcstack")
+	_, file, _, _ := runtime.Caller(0)
+	build := exec.Command("go", "build", "-race", "-o", kcstackBin, "./cmd/kcstack")
+	build.Dir = filepath.Join(filepath.Dir(file), "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build kcstack: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := moto.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// env is an AWS endpoint the kcstack binary and the aws CLI talk to.
+type env struct {
+	URL string
+	// Dir is the working directory of commands (stack files go here).
+	Dir string
+	cfg aws.Config
+}
+
+// newSandbox starts a sandbox with opts and returns its environment.
+func newSandbox(t *testing.T, opts ...sandbox.Option) (*env, *sandbox.Server) {
+	t.Helper()
+	srv := sandboxtest.New(t, opts...)
+	return &env{URL: srv.URL(), Dir: t.TempDir(), cfg: sandboxtest.AWSConfig(t, srv)}, srv
+}
+
+// environ is the environment of a command: only the sandbox, never a real
+// account or the user's AWS configuration. AWS_PROFILE is left unset, not
+// empty: the aws CLI looks for a profile named "" when it is empty.
+func (e *env) environ() []string {
+	return append(withoutAWS(os.Environ()),
+		"AWS_ENDPOINT_URL="+e.URL, "AWS_ACCESS_KEY_ID=AKIDE2ETEST", "AWS_SECRET_ACCESS_KEY=e2e-secret",
+		"AWS_REGION="+sandboxtest.Region, "AWS_DEFAULT_REGION="+sandboxtest.Region,
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=", "NO_COLOR=1",
+	)
+}
+
+// withoutAWS returns environ without its AWS_ variables.
+func withoutAWS(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "AWS_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// result is a finished command.
+type result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// kcstack runs the kcstack binary with args in e.Dir.
+func (e *env) kcstack(t *testing.T, args ...string) result {
+	t.Helper()
+	return e.run(t, kcstackBin, args...)
+}
+
+// aws runs the aws CLI against the endpoint; the test is skipped when the
+// aws CLI is not installed (CI installs it).
+func (e *env) aws(t *testing.T, args ...string) result {
+	t.Helper()
+	path, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("aws CLI not installed (apt-get install awscli)")
+	}
+	return e.run(t, path, append([]string{"--endpoint-url", e.URL, "--output", "json"}, args...)...)
+}
+
+func (e *env) run(t *testing.T, bin string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir, cmd.Env = e.Dir, e.environ()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := result{Stdout: stdout.String(), Stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		res.Code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("run %s %s: %v", filepath.Base(bin), strings.Join(args, " "), err)
+	}
+	return res
+}
+
+// ec2 returns an SDK EC2 client for the endpoint.
+func (e *env) ec2() *ec2.Client { return ec2.NewFromConfig(e.cfg) }
+
+// rosaNetworks creates the networks of the two ROSA clusters of
+// examples/aurora-rosa.yaml, as their installer would have.
+func (e *env) rosaNetworks(t *testing.T) {
+	t.Helper()
+	for cluster, cidr := range map[string]string{"gh-keycloak-a": "10.0.0.0/16", "gh-keycloak-b": "10.1.0.0/16"} {
+		if _, err := fixture.EnsureROSANetwork(context.Background(), e.ec2(), cluster, cidr); err != nil {
+			t.Fatalf("create the network of %s: %v", cluster, err)
+		}
+	}
+}
+
+// stackFile writes an example, edited by the replacements old → new, to
+// e.Dir and returns its path.
+func (e *env) stackFile(t *testing.T, example string, replace ...string) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "examples", example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(raw)
+	for i := 0; i+1 < len(replace); i += 2 {
+		if !strings.Contains(s, replace[i]) {
+			t.Fatalf("%s does not contain %q", example, replace[i])
+		}
+		s = strings.Replace(s, replace[i], replace[i+1], 1)
+	}
+	path := filepath.Join(e.Dir, fmt.Sprintf("stack-%d.yaml", time.Now().UnixNano()))
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// unprotected is the edit that lets tests destroy the example's database
+// without a final snapshot.
+var unprotected = []string{"      vpc: {cidr: 192.168.0.0/24}\n", "      vpc: {cidr: 192.168.0.0/24}\n      deletionProtection: false\n      skipFinalSnapshot: true\n"}

@@ -1,0 +1,288 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/kcstack/kcstack/pkg/apply"
+	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/stack"
+	"github.com/kcstack/kcstack/pkg/state"
+	"github.com/kcstack/kcstack/pkg/tui"
+)
+
+type applyOptions struct {
+	file        string
+	autoApprove bool
+	allowDelete bool
+	parallelism int
+	lockTimeout time.Duration
+	noColor     bool
+	trace       bool
+	aws         awsFlags
+	destroy     bool
+}
+
+func newApplyCmd(g *globals) *cobra.Command {
+	o := &applyOptions{}
+	cmd := &cobra.Command{
+		Use:   "apply [-f FILE | PLANFILE]",
+		Short: "Make AWS match the stack file (or apply a saved plan)",
+		Long: `Plan, ask for approval, and apply: creates and updates in dependency order, deletes in reverse order,
+independent changes in parallel. One apply per stack runs at a time (a lock in SSM Parameter Store).
+
+Approval: on a terminal kcstack asks; otherwise pass --auto-approve. --auto-approve never implies deletes:
+a plan that deletes or replaces anything also needs --allow-delete.
+With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since.
+Ctrl-C stops scheduling and lets changes in flight finish (exit 130); a second Ctrl-C exits at once.`,
+		Example: `  kcstack apply -f stack.yaml
+  kcstack apply -f stack.yaml --auto-approve
+  kcstack plan -f stack.yaml --out reviewed.kcplan && kcstack apply reviewed.kcplan --auto-approve`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.flags(cmd, true)
+	return cmd
+}
+
+func newDestroyCmd(g *globals) *cobra.Command {
+	o := &applyOptions{destroy: true}
+	cmd := &cobra.Command{
+		Use:   "destroy [-f FILE]",
+		Short: "Remove everything the stack owns",
+		Long: `Remove every resource tagged for the stack, in a safe order: peering routes and rules before the
+peering and the database, instances before the cluster, subnets before the VPC. Resources the stack only
+references (a ROSA cluster's VPC) are never touched. The Aurora cluster gets a final snapshot unless the
+stack file says skipFinalSnapshot, and deletion protection is honoured.`,
+		Example: `  kcstack destroy -f stack.yaml
+  kcstack --sandbox destroy -f examples/aurora-rosa.yaml --auto-approve`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.flags(cmd, false)
+	return cmd
+}
+
+func (o *applyOptions) flags(cmd *cobra.Command, isApply bool) {
+	f := cmd.Flags()
+	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
+	f.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking (deletes also need --allow-delete)")
+	if isApply {
+		f.BoolVar(&o.allowDelete, "allow-delete", false, "with --auto-approve, allow a plan that deletes or replaces resources")
+	}
+	f.IntVar(&o.parallelism, "parallelism", 10, "changes applied at the same time")
+	f.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for another apply's lock before giving up")
+	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (also NO_COLOR)")
+	f.BoolVar(&o.trace, "trace", false, "print every AWS API call with its duration to stderr")
+	o.aws.register(cmd)
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+}
+
+func (o *applyOptions) command() string {
+	if o.destroy {
+		return "kcstack destroy"
+	}
+	return "kcstack apply"
+}
+
+func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	if o.parallelism < 1 {
+		return fmt.Errorf("--parallelism %d: must be at least 1", o.parallelism)
+	}
+	var saved *plan.Plan
+	var st *stack.Stack
+	var err error
+	if len(args) == 1 {
+		if saved, err = readPlan(args[0]); err != nil {
+			return err
+		}
+		st = &stack.Stack{Metadata: stack.Metadata{Name: saved.Stack}, Spec: stack.Spec{Region: saved.Region}}
+	} else if st, err = loadStack(o.file, stderr); err != nil {
+		return err
+	}
+	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr, ambiguous.Guard)
+	if err != nil {
+		return err
+	}
+	defer run.close()
+	lock, err := apply.Acquire(ctx, ssm.NewFromConfig(run.sess.cfg), st.Metadata.Name, o.command(), o.lockTimeout)
+	if err != nil {
+		return explainAWS(err, run.sess)
+	}
+	defer func() {
+		if err := lock.Release(); err != nil {
+			fmt.Fprintf(stderr, "Warning: could not release the stack lock %s: %v\nRelease it with: kcstack unlock -f %s %s\n", lock.Info.ID, err, o.file, lock.Info.ID)
+		}
+	}()
+	p, err := o.planFor(ctx, run, saved)
+	if err != nil {
+		return err
+	}
+	return o.execute(ctx, run, p, stdout, stderr)
+}
+
+// planFor computes the plan, or checks that a saved plan is still exact.
+func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan.Plan) (*plan.Plan, error) {
+	if saved == nil {
+		p, _, err := run.plan(ctx, o.destroy)
+		return p, err
+	}
+	snap, err := state.Observe(ctx, saved.Stack, savedDesired(saved), run.prov.Observers)
+	if err != nil {
+		return nil, explainAWS(err, run.sess)
+	}
+	if changed := plan.Stale(saved, snap); len(changed) > 0 {
+		return nil, fmt.Errorf("the saved plan is stale: AWS changed since it was made, at:\n  %s\nNothing was applied. Make a new plan with kcstack plan --out and review it", strings.Join(changed, "\n  "))
+	}
+	return saved, nil
+}
+
+func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Plan, stdout, stderr io.Writer) error {
+	if err := writePlan(stdout, p, "text", useColor(o.noColor, stdout)); err != nil {
+		return err
+	}
+	if !p.HasChanges() {
+		return nil
+	}
+	if err := protected(p); err != nil {
+		return &ExitError{Code: 1, Err: err}
+	}
+	// --trace writes to stderr, where the UI draws: it keeps the plain path.
+	if tty, ok := stderr.(*os.File); ok && !o.autoApprove && !o.trace && isTerminal(os.Stdin) && isTerminal(tty) {
+		return o.interactive(ctx, run, p, stdout, tty)
+	}
+	if err := o.approve(p, run.st.Metadata.Name, stdout, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
+	return report(stdout, res, o.destroy)
+}
+
+// interactive reviews, confirms and applies p in the terminal UI drawn on
+// tty (standard error); the outcome is then reported on stdout.
+func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, stdout io.Writer, tty *os.File) error {
+	out, err := tui.Run(ctx, p, tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
+		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
+			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Parallelism: o.parallelism, OnEvent: onEvent})
+		}})
+	if out.Result == nil && err != nil {
+		return err
+	}
+	if out.Result == nil {
+		return &ExitError{Code: 1, Message: "Apply cancelled."}
+	}
+	if err != nil {
+		fmt.Fprintf(tty, "Warning: %v\n", err)
+	}
+	return report(stdout, out.Result, o.destroy)
+}
+
+// protected refuses, before anything changes, a plan that deletes or
+// replaces a database whose deletion protection is on: AWS would refuse it
+// halfway through, and kcstack never switches protection off by itself.
+func protected(p *plan.Plan) error {
+	for _, c := range p.Destructive() {
+		if c.Kind == resource.KindDBCluster && c.Observed != nil && c.Observed.Props["deletion_protection"] == true {
+			return fmt.Errorf("%s (%s) has deletion protection on, and this plan would %s it; nothing was changed. To allow it, set spec.database.aurora.deletionProtection: false, run kcstack apply, then run this again", c.Address, c.Observed.ID, c.Action)
+		}
+	}
+	return nil
+}
+
+// approve asks on a terminal, or checks the flags that stand for approval.
+func (o *applyOptions) approve(p *plan.Plan, name string, stdout, stderr io.Writer) error {
+	destructive := p.Destructive()
+	if o.autoApprove {
+		if len(destructive) > 0 && !o.destroy && !o.allowDelete {
+			return &ExitError{Code: 1, Err: fmt.Errorf("this plan deletes or replaces %d resources (%s); --auto-approve never implies deletes: add --allow-delete to allow them, or run without --auto-approve to confirm on a terminal", len(destructive), addresses(destructive))}
+		}
+		return nil
+	}
+	if !isTerminal(os.Stdin) {
+		return &ExitError{Code: 1, Err: fmt.Errorf("%s needs approval, and standard input is not a terminal: review the plan above, then run again with --auto-approve (plus --allow-delete when it deletes or replaces anything), or apply a reviewed plan file with kcstack apply PLANFILE --auto-approve", o.command())}
+	}
+	return confirm(os.Stdin, stderr, p, name, destructive)
+}
+
+// confirm asks for "yes", or for the stack's name when anything is deleted
+// or replaced. Anything else cancels.
+func confirm(in io.Reader, out io.Writer, p *plan.Plan, name string, destructive []plan.Change) error {
+	want := "yes"
+	if len(destructive) > 0 {
+		fmt.Fprintf(out, "\nThis plan DELETES or REPLACES %d resources:\n", len(destructive))
+		for _, c := range destructive {
+			loss := ""
+			if c.DataLoss {
+				loss = "  <-- DATA LOSS"
+			}
+			fmt.Fprintf(out, "  %s %s (%s)%s\n", c.Action, c.Address, c.Kind, loss)
+		}
+		want = name
+		fmt.Fprintf(out, "Type the stack name %q to confirm: ", name)
+	} else {
+		fmt.Fprint(out, "\nDo you want to perform these actions? Only 'yes' will be accepted: ")
+	}
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if strings.TrimSpace(line) != want {
+		return &ExitError{Code: 1, Message: "Apply cancelled."}
+	}
+	return nil
+}
+
+func addresses(cs []plan.Change) string {
+	var a []string
+	for _, c := range cs {
+		a = append(a, c.Address)
+	}
+	return strings.Join(a, ", ")
+}
+
+// isTerminal reports whether f is a terminal. A character device is not
+// enough: /dev/null is one, and reading it as the answer would cancel an
+// apply run by automation instead of telling it how to approve.
+func isTerminal(f *os.File) bool {
+	return term.IsTerminal(f.Fd())
+}
+
+// savedDesired returns the desired resources a saved plan was made for.
+func savedDesired(p *plan.Plan) []resource.Desired {
+	var out []resource.Desired
+	for _, c := range p.Changes {
+		if c.Desired != nil && c.Action != plan.ActionDelete {
+			out = append(out, *c.Desired)
+		}
+	}
+	return out
+}
+
+func readPlan(path string) (*plan.Plan, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read plan file: %w", err)
+	}
+	var p plan.Plan
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("%s is not a kcstack plan file: %w", path, err)
+	}
+	if p.FormatVersion != plan.FormatVersion {
+		return nil, fmt.Errorf("%s has plan format %q; this kcstack reads %q: make the plan again with this version", path, p.FormatVersion, plan.FormatVersion)
+	}
+	return &p, nil
+}

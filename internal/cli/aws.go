@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/kcstack/kcstack/pkg/sandbox"
+)
+
+// sandboxStateFile is where --sandbox keeps the embedded sandbox's state,
+// relative to the working directory, so plan, apply and destroy see the
+// same resources.
+const sandboxStateFile = ".kcstack/sandbox.json"
+
+// awsFlags are the connection flags of commands that talk to AWS.
+type awsFlags struct {
+	region  string
+	profile string
+}
+
+// session is an AWS configuration plus what must be released after use.
+type session struct {
+	cfg     aws.Config
+	sandbox *sandbox.Server
+}
+
+// Close stops the embedded sandbox, if any, saving its state.
+func (s *session) Close() error {
+	if s.sandbox == nil {
+		return nil
+	}
+	return s.sandbox.Close()
+}
+
+// connect builds the AWS configuration for a command: the embedded sandbox
+// with --sandbox, otherwise the SDK's default chain (environment, shared
+// config and credentials files with AWS_PROFILE or --profile, SSO, IMDS),
+// AWS_REGION or --region, and AWS_ENDPOINT_URL when set.
+func (g *globals) connect(ctx context.Context, f awsFlags, defaultRegion string) (*session, error) {
+	region := f.region
+	if region == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
+		region = defaultRegion
+	}
+	if g.sandbox {
+		return startEmbeddedSandbox(ctx, region)
+	}
+	var opts []func(*config.LoadOptions) error
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	if f.profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(f.profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w (check AWS_PROFILE/--profile and ~/.aws/config)", err)
+	}
+	if cfg.Region == "" {
+		return nil, fmt.Errorf("no AWS region: set spec.region in the stack file, AWS_REGION, or --region")
+	}
+	cfg.Retryer = retryer(cfg.RetryMaxAttempts)
+	return &session{cfg: cfg}, nil
+}
+
+// defaultAttempts is how many times the SDK tries a call by default.
+const defaultAttempts = 10
+
+// retryer is the SDK's standard retryer (jittered exponential backoff up
+// to 20 s) with more attempts than its default 3 (AWS_MAX_ATTEMPTS or
+// max_attempts, when set, win) and without its client-side retry quota.
+// An apply makes bursts of calls that all need to succeed: under heavy
+// throttling three attempts fail a plan's reads, and once the quota is
+// spent every retry fails at once with "retry quota exceeded". The AWS
+// Terraform provider also turns the quota off (ratelimit.None).
+func retryer(attempts int) func() aws.Retryer {
+	if attempts <= 0 {
+		attempts = defaultAttempts
+	}
+	return func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = attempts
+			o.RateLimiter = ratelimit.None
+		})
+	}
+}
+
+func startEmbeddedSandbox(ctx context.Context, region string) (*session, error) {
+	if err := os.MkdirAll(filepath.Dir(sandboxStateFile), 0o755); err != nil {
+		return nil, fmt.Errorf("create sandbox state directory: %w", err)
+	}
+	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile))
+	if err != nil {
+		return nil, fmt.Errorf("start the embedded sandbox: %w", err)
+	}
+	if region == "" {
+		region = "eu-west-1"
+	}
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRegion(region),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")),
+		config.WithBaseEndpoint(srv.URL()),
+		config.WithRetryer(retryer(0)),
+	)
+	if err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("configure the embedded sandbox client: %w", err)
+	}
+	return &session{cfg: cfg, sandbox: srv}, nil
+}

@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/spf13/cobra"
+
+	"github.com/kcstack/kcstack/pkg/aws/provider"
+	"github.com/kcstack/kcstack/pkg/aws/trace"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/plan/render"
+	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
+	"github.com/kcstack/kcstack/pkg/stack"
+	"github.com/kcstack/kcstack/pkg/state"
+)
+
+type planOptions struct {
+	file     string
+	out      string
+	format   string
+	detailed bool
+	noColor  bool
+	trace    bool
+	aws      awsFlags
+}
+
+func newPlanCmd(g *globals) *cobra.Command {
+	o := &planOptions{}
+	cmd := &cobra.Command{
+		Use:   "plan [-f FILE] [--format text|json|markdown] [--out PLANFILE]",
+		Short: "Read live AWS and show what apply would change",
+		Long: `Read live AWS for the stack, compare it with the file, and print the changes apply would make,
+in Terraform's vocabulary (+ create, ~ update in-place, -/+ replace, - destroy).
+
+Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 no changes, 1 error, 2 changes.
+--out saves the plan (with fingerprints of everything it observed) for "kcstack apply PLANFILE".`,
+		Example: `  kcstack plan -f stack.yaml
+  kcstack plan --format markdown --detailed-exitcode > plan.md
+  kcstack --sandbox plan -f examples/aurora-rosa.yaml --out aurora.kcplan`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return o.run(cmd.Context(), g, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
+	f.StringVar(&o.out, "out", "", "save the plan to this file for kcstack apply")
+	f.StringVar(&o.format, "format", "text", "output format: text, json or markdown")
+	f.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (also NO_COLOR)")
+	f.BoolVar(&o.trace, "trace", false, "print every AWS API call with its duration to stderr")
+	o.aws.register(cmd)
+	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (f *awsFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.region, "region", "", "AWS region (default: spec.region)")
+	cmd.Flags().StringVar(&f.profile, "profile", "", "shared config profile (default: AWS_PROFILE)")
+}
+
+func (o *planOptions) run(ctx context.Context, g *globals, stdout, stderr io.Writer) error {
+	if o.format != "text" && o.format != "json" && o.format != "markdown" {
+		return fmt.Errorf("unknown --format %q: use text, json or markdown", o.format)
+	}
+	st, err := loadStack(o.file, stderr)
+	if err != nil {
+		return err
+	}
+	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr)
+	if err != nil {
+		return err
+	}
+	defer run.close()
+	p, _, err := run.plan(ctx, false)
+	if err != nil {
+		return err
+	}
+	if err := writePlan(stdout, p, o.format, useColor(o.noColor, stdout)); err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := savePlan(o.out, p); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "Saved the plan to %s. Apply exactly this plan with: kcstack apply %s\n", o.out, o.out)
+	}
+	if o.detailed && p.HasChanges() {
+		return &ExitError{Code: 2}
+	}
+	return nil
+}
+
+// loadStack reads and validates a stack file, printing its diagnostics
+// (warnings too) to stderr; an invalid file is exit 1.
+func loadStack(file string, stderr io.Writer) (*stack.Stack, error) {
+	st, ds, err := stack.LoadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no stack file %s: pass -f FILE, or start from one of the files in examples/", file)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) > 0 {
+		fmt.Fprint(stderr, ds.String())
+	}
+	if ds.HasErrors() {
+		return nil, &ExitError{Code: 1, Err: fmt.Errorf("%s is not valid; fix the errors above (kcstack validate -f %s)", file, file)}
+	}
+	return st, nil
+}
+
+// runContext is a stack connected to AWS: what plan, apply and destroy share.
+type runContext struct {
+	st   *stack.Stack
+	sess *session
+	prov *provider.Provider
+}
+
+func (r *runContext) close() { _ = r.sess.Close() }
+
+// prepare connects to AWS (or the embedded sandbox) for st.
+// Options such as ambiguous.Guard adjust the AWS configuration first.
+func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, traced bool, stderr io.Writer, adjust ...func(*aws.Config)) (*runContext, error) {
+	sess, err := g.connect(ctx, f, st.Spec.Region)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range adjust {
+		a(&sess.cfg)
+	}
+	if traced {
+		trace.Enable(&sess.cfg, stderr)
+	}
+	if sess.sandbox != nil {
+		if err := ensureSandboxROSA(ctx, sess, st, stderr); err != nil {
+			sess.Close()
+			return nil, err
+		}
+	}
+	return &runContext{st: st, sess: sess, prov: provider.New(sess.cfg, st.Metadata.Name)}, nil
+}
+
+// ensureSandboxROSA makes the networks of the stack's ROSA clusters in the
+// embedded sandbox, where no ROSA installer made them.
+func ensureSandboxROSA(ctx context.Context, sess *session, st *stack.Stack, stderr io.Writer) error {
+	client := ec2.NewFromConfig(sess.cfg)
+	for _, t := range st.Spec.Targets {
+		if t.ROSA == nil || t.ROSA.VPC.Tags["Name"] != t.ROSA.Cluster+"-vpc" {
+			continue
+		}
+		net, err := fixture.EnsureROSANetwork(ctx, client, t.ROSA.Cluster, t.ROSA.MachineCIDR)
+		if err != nil {
+			return fmt.Errorf("sandbox: create the network of ROSA cluster %s: %w", t.ROSA.Cluster, err)
+		}
+		if net.Created {
+			fmt.Fprintf(stderr, "sandbox: created the network of ROSA cluster %s (%s), as its installer would have\n", t.ROSA.Cluster, net.VPCID)
+		}
+	}
+	return nil
+}
+
+// plan observes AWS and computes the plan (or, with destroy, the plan that
+// removes everything the stack owns).
+func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state.Snapshot, error) {
+	desired := r.st.Resources()
+	snap, err := state.Observe(ctx, r.st.Metadata.Name, desired, r.prov.Observers)
+	if err != nil {
+		return nil, nil, explainAWS(err, r.sess)
+	}
+	p, err := plan.Compute(plan.Input{
+		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
+		Desired: desired, Snapshot: snap, Differs: r.prov.Differs(), Destroy: destroy, Now: time.Now(),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot plan:\n%w", err)
+	}
+	return p, snap, nil
+}
+
+func writePlan(w io.Writer, p *plan.Plan, format string, color bool) error {
+	switch format {
+	case "json":
+		return render.JSON(w, p)
+	case "markdown":
+		return render.Markdown(w, p)
+	}
+	return render.Text(w, p, render.TextOptions{Color: color})
+}
+
+// savePlan writes the full plan (with what apply needs) as JSON.
+func savePlan(path string, p *plan.Plan) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	return nil
+}
+
+// useColor reports whether to colour output written to w.
+func useColor(noColor bool, w io.Writer) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

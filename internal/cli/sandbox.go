@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/spf13/cobra"
+
+	"github.com/kcstack/kcstack/pkg/sandbox"
+	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
+)
+
+func newSandboxCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a local AWS endpoint for trying kcstack without an account",
+		Long: "The sandbox speaks the AWS wire protocols for the operations kcstack uses (EC2, RDS, Secrets Manager,\n" +
+			"SSM, STS, the tagging API, ...), so kcstack, the aws CLI and any aws-sdk-go-v2 program work against it.",
+	}
+	cmd.AddCommand(newSandboxServeCmd(), newSandboxROSANetworkCmd(g))
+	return cmd
+}
+
+type serveFlags struct {
+	listen, state              string
+	latency, create, del       time.Duration
+	throttle, errRate, ambRate float64
+	seed                       uint64
+}
+
+func newSandboxServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the sandbox until interrupted",
+		Example: "  kcstack sandbox serve --state sandbox.json\n" +
+			"  AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws ec2 describe-vpcs",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
+			srv, err := sandbox.Start(f.options()...)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "kcstack sandbox listening on %s\n", srv.URL())
+			if f.state != "" {
+				fmt.Fprintf(out, "state: %s\n", f.state)
+			}
+			fmt.Fprintf(out, "use it with: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=eu-west-1\n", srv.URL())
+			fmt.Fprintf(out, "call counts: %s/_sandbox/calls\n", srv.URL())
+			<-cmd.Context().Done()
+			fmt.Fprintln(out, "stopping sandbox")
+			return srv.Close()
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:4566", "address to listen on")
+	fl.StringVar(&f.state, "state", "", "persist state to this JSON file and reload it on restart (in memory when empty)")
+	fl.DurationVar(&f.latency, "latency", 0, "latency added to every call")
+	fl.Float64Var(&f.throttle, "throttle-rate", 0, "share of calls answered with the service's throttling error (0..1)")
+	fl.Float64Var(&f.errRate, "error-rate", 0, "share of calls answered with 500 or 503 before they run (0..1)")
+	fl.Float64Var(&f.ambRate, "ambiguous-rate", 0, "share of changing calls that run and then answer 500 (0..1)")
+	fl.Uint64Var(&f.seed, "seed", 1, "seed of the fault sequence")
+	fl.DurationVar(&f.create, "create-delay", time.Second, "how long resources stay creating/pending")
+	fl.DurationVar(&f.del, "delete-delay", 500*time.Millisecond, "how long resources stay deleting")
+	return cmd
+}
+
+func (f serveFlags) check() error {
+	for name, r := range map[string]float64{"--throttle-rate": f.throttle, "--error-rate": f.errRate, "--ambiguous-rate": f.ambRate} {
+		if r < 0 || r > 1 {
+			return fmt.Errorf("%s %v: a rate is a share of calls between 0 and 1", name, r)
+		}
+	}
+	return nil
+}
+
+func (f serveFlags) options() []sandbox.Option {
+	opts := []sandbox.Option{
+		sandbox.WithListen(f.listen),
+		sandbox.WithDelays(f.create, f.del),
+		sandbox.WithFaults(sandbox.Faults{Latency: f.latency, ThrottleRate: f.throttle, ErrorRate: f.errRate, AmbiguousRate: f.ambRate, Seed: f.seed}),
+	}
+	if f.state != "" {
+		opts = append(opts, sandbox.WithStateFile(f.state))
+	}
+	return opts
+}
+
+func newSandboxROSANetworkCmd(g *globals) *cobra.Command {
+	var (
+		f       awsFlags
+		cluster string
+		cidr    string
+	)
+	cmd := &cobra.Command{
+		Use:   "rosa-network",
+		Short: "Create the network of a ROSA cluster (VPC <cluster>-vpc, private subnets, route tables) if absent",
+		Long: "ROSA targets reference a cluster's existing VPC, which kcstack finds but never owns. In the sandbox\n" +
+			"no ROSA installer made one: this command makes the same layout, so ROSA stacks plan and apply.",
+		Example: "  kcstack --sandbox sandbox rosa-network --cluster gh-keycloak-a --cidr 10.0.0.0/16\n" +
+			"  AWS_ENDPOINT_URL=http://127.0.0.1:4566 kcstack sandbox rosa-network --cluster gh-keycloak-b --cidr 10.1.0.0/16",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sess, err := g.connect(cmd.Context(), f, "")
+			if err != nil {
+				return err
+			}
+			defer sess.Close()
+			net, err := fixture.EnsureROSANetwork(cmd.Context(), ec2.NewFromConfig(sess.cfg), cluster, cidr)
+			if err != nil {
+				return err
+			}
+			verb := "found"
+			if net.Created {
+				verb = "created"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s-vpc: %s %v\n", verb, cluster, net.VPCID, net.SubnetIDs)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cluster, "cluster", "", "ROSA cluster name (the VPC is tagged Name=<cluster>-vpc)")
+	cmd.Flags().StringVar(&cidr, "cidr", "10.0.0.0/16", "machine CIDR of the cluster's VPC")
+	cmd.Flags().StringVar(&f.region, "region", "", "AWS region (default: AWS_REGION or the profile's)")
+	cmd.Flags().StringVar(&f.profile, "profile", "", "shared config profile (default: AWS_PROFILE)")
+	_ = cmd.MarkFlagRequired("cluster")
+	return cmd
+}

@@ -1,0 +1,195 @@
+package moto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// EnvURL names the environment variable that points tests at a running
+// moto server (CI's .ci/run sets it).
+const EnvURL = "KCSTACK_MOTO_URL"
+
+// serverEnv is what a moto server needs in its environment for kcstack's
+// tests: AWS managed policies (arn:aws:iam::aws:policy/...) exist only when
+// moto loads them, and an ECS target attaches
+// service-role/AmazonECSTaskExecutionRolePolicy to its execution role.
+// .ci/run sets the same for the server it starts.
+var serverEnv = []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=true"}
+
+// startTimeout bounds how long a moto server started here may take to answer.
+const startTimeout = 60 * time.Second
+
+var (
+	once     sync.Once
+	mu       sync.Mutex
+	started  *exec.Cmd // the moto server this process started, nil if none
+	exited   chan struct{}
+	url      string
+	startErr error
+)
+
+// URL returns the base URL of a moto server: $KCSTACK_MOTO_URL when set;
+// otherwise one started on a free 127.0.0.1 port the first time a test of
+// this process asks (stop it with Stop, for example through Run in
+// TestMain); otherwise, when moto_server is not on PATH, it skips the test.
+// A moto server may be shared by every test package running at the same
+// time: scope what a test reads to the resources it created.
+func URL(t testing.TB) string {
+	t.Helper()
+	if u := os.Getenv(EnvURL); u != "" {
+		return strings.TrimRight(u, "/")
+	}
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Skipf("no moto server: %s is not set and moto_server is not on PATH (pip install 'moto[server]' or run .ci/run)", EnvURL)
+	}
+	once.Do(func() { url, startErr = start(path) })
+	if startErr != nil {
+		t.Fatalf("start moto server: %v", startErr)
+	}
+	return url
+}
+
+// Private returns a moto server of this test process's own — started on
+// first use, as URL does without KCSTACK_MOTO_URL — for tests that Reset
+// it: emptying a server that other test packages share would pull their
+// resources from under them. Without moto_server on PATH it falls back to
+// URL.
+func Private(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		return URL(t)
+	}
+	once.Do(func() { url, startErr = start(path) })
+	if startErr != nil {
+		t.Fatalf("start moto server: %v", startErr)
+	}
+	return url
+}
+
+// Reset empties the moto server at baseURL (POST /moto-api/reset), so a
+// test starts from nothing. It empties it for every client: use it only
+// when no other test package shares the server at the same time.
+func Reset(t testing.TB, baseURL string) {
+	t.Helper()
+	resp, err := http.Post(baseURL+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		t.Fatalf("reset moto at %s: %v", baseURL, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset moto at %s: HTTP %s", baseURL, resp.Status)
+	}
+}
+
+// Run runs the tests and then stops the moto server they started, if any;
+// use it as `func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }`.
+func Run(m interface{ Run() int }) int {
+	code := m.Run()
+	if err := Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "stop moto server: %v\n", err)
+	}
+	return code
+}
+
+// Stop kills the moto server this process started (by its process id and
+// process group), and does nothing when none was started. A server named
+// by KCSTACK_MOTO_URL is never touched.
+func Stop() error {
+	mu.Lock()
+	defer mu.Unlock()
+	if started == nil {
+		return nil
+	}
+	cmd := started
+	started = nil
+	if err := kill(cmd); err != nil {
+		return fmt.Errorf("kill moto server (pid %d): %w", cmd.Process.Pid, err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("moto server (pid %d) still running 10s after kill", cmd.Process.Pid)
+	}
+	return nil
+}
+
+// start runs moto_server on a free port and waits until it answers.
+func start(path string) (string, error) {
+	port, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", port)
+	cmd.Env = append(os.Environ(), serverEnv...)
+	log, err := os.CreateTemp("", "kcstack-moto-*.log")
+	if err != nil {
+		return "", fmt.Errorf("create moto log: %w", err)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	configure(cmd)
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return "", fmt.Errorf("run %s: %w", path, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		log.Close()
+		close(done)
+	}()
+	mu.Lock()
+	started, exited = cmd, done
+	mu.Unlock()
+	base := "http://127.0.0.1:" + port
+	if err := waitReady(base, done); err != nil {
+		_ = Stop()
+		return "", fmt.Errorf("%w (log: %s)", err, log.Name())
+	}
+	return base, nil
+}
+
+// freePort asks the kernel for a free port on 127.0.0.1.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port, nil
+}
+
+// waitReady polls moto's dashboard API until it answers, the process
+// exits, or startTimeout passes.
+func waitReady(base string, exited <-chan struct{}) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/moto-api/", nil)
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		select {
+		case <-exited:
+			return errors.New("moto_server exited before it answered")
+		case <-ctx.Done():
+			return fmt.Errorf("moto_server did not answer on %s within %s", base, startTimeout)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,25 @@
+//go:build unix
+
+package moto
+
+import (
+	"errors"
+	"os/exec"
+	"syscall"
+)
+
+// configure puts the server in its own process group, so Stop can kill it
+// with any helper process it starts and nothing else.
+func configure(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	setParentDeathSignal(cmd.SysProcAttr)
+}
+
+// kill sends SIGKILL to the server's process group.
+func kill(cmd *exec.Cmd) error {
+	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,126 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
+	"github.com/kcstack/kcstack/pkg/graph"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+func onePlan() *plan.Plan {
+	d := &resource.Desired{Address: "a", Kind: "fake:thing"}
+	return &plan.Plan{Stack: "s", Changes: []plan.Change{{Address: "a", Kind: "fake:thing", Action: plan.ActionCreate, Desired: d}}}
+}
+
+func TestCreateAfterAmbiguousFailure(t *testing.T) {
+	lost := &ambiguous.Error{Operation: "CreateVpc", Err: errors.New("500")}
+	cases := map[string]struct {
+		reason      string
+		found       bool
+		wantCreates int
+		wantResumed bool
+		wantID      string
+	}{
+		"made": {
+			reason: "the lost create made it: adopt it and resume its creation, never create twice",
+			found:  true, wantCreates: 1, wantResumed: true, wantID: "made-by-first",
+		},
+		"not made": {
+			reason: "the lost create made nothing: create again",
+			found:  false, wantCreates: 2, wantID: "second",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			creates, resumed := 0, false
+			h := &fakeHandler{
+				CreateFn: func(context.Context, resource.Desired) (resource.Observation, error) {
+					creates++
+					if creates == 1 {
+						return resource.Observation{}, lost
+					}
+					return resource.Observation{Exists: true, ID: "second"}, nil
+				},
+				FindFn: func(context.Context, string, string) (resource.Observation, error) {
+					return resource.Observation{Exists: tc.found, ID: "made-by-first"}, nil
+				},
+				ResumeFn: func(_ context.Context, _ resource.Desired, o resource.Observation) (resource.Observation, error) {
+					resumed = true
+					return o, nil
+				},
+			}
+			var ids []string
+			res := Apply(context.Background(), onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h},
+				Retry: Backoff{First: time.Millisecond, Max: time.Millisecond},
+				OnEvent: func(ev Event) {
+					if ev.Phase == PhaseDone {
+						ids = append(ids, ev.ID)
+					}
+				}})
+			if !res.OK() {
+				t.Fatalf("%s: apply failed: %+v", tc.reason, res)
+			}
+			got := struct {
+				Creates int
+				Resumed bool
+				IDs     []string
+			}{creates, resumed, ids}
+			want := struct {
+				Creates int
+				Resumed bool
+				IDs     []string
+			}{tc.wantCreates, tc.wantResumed, []string{tc.wantID}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestInterruptedOnlyWhenSomethingWasLeft(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &fakeHandler{CreateFn: func(context.Context, resource.Desired) (resource.Observation, error) {
+		cancel() // the interrupt lands while the last change is in flight
+		return resource.Observation{Exists: true, ID: "x"}, nil
+	}}
+	res := Apply(ctx, onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h}})
+	if !res.OK() || res.Interrupted || res.Added != 1 {
+		t.Errorf("an interrupt after the last change started left nothing undone: want OK, got %+v", res)
+	}
+}
+
+func TestFailedCause(t *testing.T) {
+	results := map[string]graph.Result{
+		"create failed":      {Err: errors.New("boom")},
+		"create interrupted": {Skipped: true},
+		"create after-fail":  {Skipped: true, BlockedBy: "create failed"},
+		"create after-int":   {Skipped: true, BlockedBy: "create interrupted"},
+		"create chain-fail":  {Skipped: true, BlockedBy: "create after-fail"},
+		"create chain-int":   {Skipped: true, BlockedBy: "create after-int"},
+	}
+	cases := map[string]struct {
+		reason string
+		node   string
+		want   string
+	}{
+		"direct failure":       {reason: "blocked by a failed change: name it", node: "create after-fail", want: "create failed"},
+		"failure two away":     {reason: "blocked by a change blocked by a failure: name the failure", node: "create chain-fail", want: "create failed"},
+		"interrupted":          {reason: "never started because of the interrupt", node: "create interrupted", want: ""},
+		"after an interrupted": {reason: "waiting on a change the interrupt kept from starting is no failure", node: "create after-int", want: ""},
+		"chain of interrupted": {reason: "however far the interrupted change is", node: "create chain-int", want: ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := failedCause(results, results[tc.node]); got != tc.want {
+				t.Errorf("%s: failedCause(%s) = %q, want %q", tc.reason, tc.node, got, tc.want)
+			}
+		})
+	}
+}

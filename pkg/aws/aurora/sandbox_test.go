@@ -1,0 +1,99 @@
+package aurora
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/sandbox"
+	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
+)
+
+// testPoll keeps waits short against the sandbox's 30 ms transitions.
+var testPoll = poll.Options{First: 10 * time.Millisecond, Max: 40 * time.Millisecond, Timeout: 10 * time.Second}
+
+// env is a sandbox with the handlers and raw SDK clients for checks.
+type env struct {
+	// stack is the stack observe reads for (testStack unless set).
+	stack string
+	srv   *sandbox.Server
+	cfg   aws.Config
+	h     Handlers
+	rds   *rds.Client
+	ec2   *ec2.Client
+	net   network
+}
+
+// network is the VPC, two subnets in two zones and a security group the
+// DB subnet group and cluster use.
+type network struct {
+	vpc, sg          string
+	subnets, zones   []string
+	otherSG, subnetC string
+}
+
+func newEnv(t *testing.T, opts ...sandbox.Option) *env {
+	t.Helper()
+	e := newBareEnv(t, opts...)
+	e.net = makeNetwork(t, e.ec2)
+	return e
+}
+
+// newBareEnv is newEnv without the network, for sandboxes with options.
+func newBareEnv(t *testing.T, opts ...sandbox.Option) *env {
+	t.Helper()
+	srv := sandboxtest.New(t, opts...)
+	cfg := sandboxtest.AWSConfig(t, srv)
+	// Parallel calls can leave a dialed but unused connection, which the
+	// sandbox's Close waits 5 s for: close them first (cleanups run last
+	// registered first).
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	cfg.HTTPClient = &http.Client{Transport: tr}
+	t.Cleanup(tr.CloseIdleConnections)
+	e := &env{
+		stack: testStack, srv: srv, cfg: cfg, rds: rds.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
+		h: NewHandlers(rds.NewFromConfig(cfg), rgt.NewFromConfig(cfg), WithPoll(testPoll)),
+	}
+	return e
+}
+
+// makeNetwork creates the VPC, subnets in eu-west-1a, -1b and -1c and two
+// security groups through the EC2 API.
+func makeNetwork(t *testing.T, c *ec2.Client) network {
+	t.Helper()
+	ctx := context.Background()
+	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.40.0.0/16")})
+	if err != nil {
+		t.Fatalf("create vpc: %v", err)
+	}
+	n := network{vpc: aws.ToString(vpc.Vpc.VpcId), zones: []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}}
+	for i, zone := range n.zones {
+		sn, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.vpc), AvailabilityZone: aws.String(zone),
+			CidrBlock: aws.String([]string{"10.40.0.0/24", "10.40.1.0/24", "10.40.2.0/24"}[i])})
+		if err != nil {
+			t.Fatalf("create subnet in %s: %v", zone, err)
+		}
+		n.subnets = append(n.subnets, aws.ToString(sn.Subnet.SubnetId))
+	}
+	n.subnetC, n.subnets, n.zones = n.subnets[2], n.subnets[:2], n.zones[:2]
+	for i, name := range []string{"kc-aurora", "kc-other"} {
+		sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(n.vpc), GroupName: aws.String(name),
+			Description: aws.String("test")})
+		if err != nil {
+			t.Fatalf("create security group: %v", err)
+		}
+		if i == 0 {
+			n.sg = aws.ToString(sg.GroupId)
+		} else {
+			n.otherSG = aws.ToString(sg.GroupId)
+		}
+	}
+	return n
+}

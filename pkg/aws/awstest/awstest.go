@@ -1,0 +1,75 @@
+// Package awstest drives handlers the way kcstack does — observe, plan,
+// apply — for the lifecycle tests of the handler packages.
+package awstest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kcstack/kcstack/pkg/apply"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/state"
+)
+
+// Cycle plans and applies desired resources of one stack with a set of
+// handlers and observers.
+type Cycle struct {
+	t         *testing.T
+	stack     string
+	registry  resource.Registry
+	differs   map[resource.Kind]plan.Differ
+	observers []resource.Observer
+}
+
+// NewCycle registers handlers and observers for stack.
+func NewCycle(t *testing.T, stack string, handlers []resource.Handler, observers []resource.Observer) *Cycle {
+	c := &Cycle{t: t, stack: stack, registry: resource.Registry{}, differs: map[resource.Kind]plan.Differ{}}
+	c.Add(handlers, observers)
+	return c
+}
+
+// Add registers more handlers and observers (those of the kinds the tested
+// ones depend on).
+func (c *Cycle) Add(handlers []resource.Handler, observers []resource.Observer) {
+	for _, h := range handlers {
+		c.registry[h.Kind()], c.differs[h.Kind()] = h, h
+	}
+	c.observers = append(c.observers, observers...)
+}
+
+// Plan observes AWS and plans ds (or, with destroy, the removal of
+// everything the stack owns); a failure ends the test.
+func (c *Cycle) Plan(ds []resource.Desired, destroy bool) *plan.Plan {
+	c.t.Helper()
+	ctx := context.Background()
+	snap, err := state.Observe(ctx, c.stack, ds, c.observers)
+	if err != nil {
+		c.t.Fatalf("observe: %v", err)
+	}
+	p, err := plan.Compute(plan.Input{Stack: c.stack, Desired: ds, Snapshot: snap, Differs: c.differs, Destroy: destroy, Now: time.Now()})
+	if err != nil {
+		c.t.Fatalf("plan: %v", err)
+	}
+	return p
+}
+
+// Apply applies p; anything failed or not run ends the test.
+func (c *Cycle) Apply(p *plan.Plan) {
+	c.t.Helper()
+	if res := apply.Apply(context.Background(), p, apply.Options{Stack: c.stack, Handlers: c.registry}); !res.OK() {
+		c.t.Fatalf("apply: failed %v, not run %v", res.Failed, res.NotRun)
+	}
+}
+
+// Changes returns the actions of p other than no-op, by address.
+func Changes(p *plan.Plan) map[string]plan.Action {
+	out := map[string]plan.Action{}
+	for _, c := range p.Changes {
+		if c.Action != plan.ActionNoOp {
+			out[c.Address] = c.Action
+		}
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+package compute
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// deleteWait bounds the waits of deletes (services draining, clusters
+// losing their services); tests shorten it.
+var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+
+// ClusterHandler manages ECS clusters. Props: name.
+type ClusterHandler struct {
+	API   ECSAPI
+	Stack string
+}
+
+var (
+	_ resource.Handler = (*ClusterHandler)(nil)
+	_ resource.Finder  = (*ClusterHandler)(nil)
+)
+
+// Kind is ecs:cluster.
+func (h *ClusterHandler) Kind() resource.Kind { return resource.KindECSCluster }
+
+// Diff compares the name, which forces replacement.
+func (h *ClusterHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return resource.DiffProps(d.Props, o.Props, resource.Fields{"name": {ForcesReplace: true, Reason: "an ECS cluster cannot be renamed"}}, d.Sensitive)
+}
+
+// Create makes the cluster, tagged at creation with Container Insights on.
+// CreateCluster of an existing name returns it, so a retry is safe.
+func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	name := ownership.Str(d.Props, "name")
+	out, err := h.API.CreateCluster(ctx, &ecs.CreateClusterInput{
+		ClusterName: aws.String(name), Tags: ecsTags(d.Tags),
+		Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}},
+	})
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create ECS cluster %s: %w", name, err)
+	}
+	c := *out.Cluster
+	c.Tags = ecsTags(d.Tags)
+	return clusterObservation(c, d.Address, h.Stack), nil
+}
+
+// Update fails: a cluster has nothing kcstack changes in place.
+func (h *ClusterHandler) Update(_ context.Context, d resource.Desired, _ resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	return resource.Observation{}, fmt.Errorf("%s: an ECS cluster cannot be changed in place; plan a replacement", d.Address)
+}
+
+// Delete deletes the cluster once its services are gone; not found is
+// success.
+func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	return poll.Until(ctx, "ECS cluster "+o.ID+" to lose its services", deleteWait, func(ctx context.Context) (bool, string, error) {
+		_, err := h.API.DeleteCluster(ctx, &ecs.DeleteClusterInput{Cluster: aws.String(o.ID)})
+		switch ownership.ErrorCode(err) {
+		case "":
+			return true, "", nil
+		case "ClusterNotFoundException":
+			return true, "", nil
+		case "ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException":
+			return false, err.Error(), nil
+		}
+		return false, "", fmt.Errorf("delete ECS cluster %s: %w", o.ID, err)
+	})
+}
+
+// FindByAddress finds the cluster whose name the stack gives address by
+// listing the clusters with their tags.
+func (h *ClusterHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	cs, err := describeAllClusters(ctx, h.API)
+	if err != nil {
+		return resource.Observation{Address: address, Kind: h.Kind()}, err
+	}
+	for _, c := range cs {
+		tags := ecsTagMap(c.Tags)
+		if tags[resource.TagStack] == stack && tags[resource.TagAddress] == address {
+			return clusterObservation(c, address, stack), nil
+		}
+	}
+	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+}
+
+// describeAllClusters lists the active clusters and describes them with
+// their tags, 100 per call.
+func describeAllClusters(ctx context.Context, api ECSAPI) ([]types.Cluster, error) {
+	var arns []string
+	p := ecs.NewListClustersPaginator(api, &ecs.ListClustersInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list ECS clusters: %w", err)
+		}
+		arns = append(arns, page.ClusterArns...)
+	}
+	var out []types.Cluster
+	for i := 0; i < len(arns); i += 100 {
+		batch := arns[i:min(i+100, len(arns))]
+		res, err := api.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: batch, Include: []types.ClusterField{types.ClusterFieldTags}})
+		if err != nil {
+			return nil, fmt.Errorf("describe ECS clusters: %w", err)
+		}
+		for _, c := range res.Clusters {
+			if aws.ToString(c.Status) != "INACTIVE" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+func clusterObservation(c types.Cluster, address, stack string) resource.Observation {
+	name := aws.ToString(c.ClusterName)
+	return ownership.Observed(resource.KindECSCluster, address, name, stack, ecsTagMap(c.Tags), resource.Props{"name": name},
+		map[string]string{"name": name, "arn": aws.ToString(c.ClusterArn)})
+}

@@ -1,0 +1,185 @@
+package compute_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/compute"
+	"github.com/kcstack/kcstack/pkg/aws/network"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
+	kcstack "github.com/kcstack/kcstack/pkg/stack"
+)
+
+const stack = "compute-test"
+
+func tags(addr string) map[string]string {
+	return map[string]string{resource.TagStack: stack, resource.TagAddress: addr, "Name": addr}
+}
+
+// desiredIAMAndLogs is a log group and the two roles of a target.
+func desiredIAMAndLogs(retention int64, taskActions []any) []resource.Desired {
+	ds := []resource.Desired{
+		{Address: "t.log-group", Kind: resource.KindLogGroup, Props: resource.Props{"name": compute.LogGroupPrefix(stack) + "t", "retention_in_days": retention}},
+		{Address: "t.execution-role", Kind: resource.KindIAMRole, Props: resource.Props{
+			"name": stack + "-t-execution", "path": compute.RolePath(stack), "trust_service": "ecs-tasks.amazonaws.com",
+			"managed_policy_arns": []any{"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},
+			"allow_actions":       []any{"secretsmanager:GetSecretValue"},
+			"allow_resources":     []any{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"},
+		}},
+		{Address: "t.task-role", Kind: resource.KindIAMRole, Props: resource.Props{
+			"name": stack + "-t-task", "path": compute.RolePath(stack), "trust_service": "ecs-tasks.amazonaws.com",
+			"managed_policy_arns": []any{}, "allow_actions": taskActions, "allow_resources": bucketResources(taskActions),
+		}},
+	}
+	for i := range ds {
+		ds[i].Tags = tags(ds[i].Address)
+	}
+	return ds
+}
+
+func bucketResources(actions []any) []any {
+	if len(actions) == 0 {
+		return []any{}
+	}
+	return []any{"arn:aws:s3:::b", "arn:aws:s3:::b/*"}
+}
+
+type harness struct {
+	*awstest.Cycle
+	t   *testing.T
+	cfg aws.Config
+}
+
+func newHarness(t *testing.T) (*harness, *ecs.Client) {
+	srv := sandboxtest.New(t)
+	cfg := sandboxtest.AWSConfig(t, srv)
+	handlers, obs, services := compute.New(cfg, stack)
+	return &harness{Cycle: awstest.NewCycle(t, stack, handlers, []resource.Observer{obs, services}), t: t, cfg: cfg}, ecs.NewFromConfig(cfg)
+}
+
+func (h *harness) noChanges(ds []resource.Desired) {
+	h.t.Helper()
+	for _, c := range h.Plan(ds, false).Changes {
+		if c.Action != plan.ActionNoOp {
+			h.t.Errorf("%s is %s: %+v", c.Address, c.Action, c.Diffs)
+		}
+	}
+}
+
+func TestLogGroupAndRolesLifecycle(t *testing.T) {
+	h, _ := newHarness(t)
+	ds := desiredIAMAndLogs(30, []any{})
+	if p := h.Plan(ds, false); p.Summary.Add != len(ds) {
+		t.Fatalf("empty account: %d to add, want %d", p.Summary.Add, len(ds))
+	}
+	h.Apply(h.Plan(ds, false))
+	h.noChanges(ds)
+
+	changed := desiredIAMAndLogs(14, []any{"s3:GetObject", "s3:ListBucket"})
+	p := h.Plan(changed, false)
+	want := map[string]plan.Action{"t.log-group": plan.ActionUpdate, "t.task-role": plan.ActionUpdate}
+	if got := awstest.Changes(p); !equalActions(got, want) {
+		t.Fatalf("retention and task policy changed: actions %v, want %v", got, want)
+	}
+	h.Apply(p)
+	h.noChanges(changed)
+
+	h.Apply(h.Plan(changed, true))
+	if p := h.Plan(changed, false); p.Summary.Add != len(changed) || p.Summary.Destroy != 0 {
+		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
+	}
+}
+
+func equalActions(a, b map[string]plan.Action) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// taskDefinition is the task definition the example stack (edited by
+// edit) wants for its target, with facts as plain values and the roles
+// and log group of desiredIAMAndLogs.
+func taskDefinition(t *testing.T, edit func(*kcstack.Stack)) resource.Desired {
+	t.Helper()
+	st, _, err := kcstack.LoadFile("../../../examples/ecs-jdbc-ping.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Metadata.Name = stack // the observer reads the families starting with the stack's name
+	edit(st)
+	for _, d := range st.Resources() {
+		if d.Kind != resource.KindECSTaskDefinition {
+			continue
+		}
+		d.Props = resource.Props{
+			"family":             d.Props["family"],
+			"execution_role_arn": resource.Ref{Address: "t.execution-role", Attr: "arn"}, "task_role_arn": resource.Ref{Address: "t.task-role", Attr: "arn"},
+			"writer_endpoint": "sso-prod-db.cluster-abc.eu-west-1.rds.amazonaws.com",
+			"db_secret_arn":   "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf",
+			"log_group":       compute.LogGroupPrefix(stack) + "t",
+		}
+		d.Address, d.Tags = "t.task-definition", tags("t.task-definition")
+		d.DependsOn = []string{"t.execution-role", "t.task-role", "t.log-group"}
+		return d
+	}
+	t.Fatal("the example has no task definition")
+	return resource.Desired{}
+}
+
+// desiredECS is a network for the tasks, the roles and log group, and the
+// cluster, task definition and service.
+func desiredECS(t *testing.T, tasks int64, owners int) []resource.Desired {
+	vpc := resource.Ref{Address: "t.vpc", Attr: "id"}
+	ds := []resource.Desired{
+		{Address: "t.vpc", Kind: resource.KindVPC, Props: resource.Props{"cidr_block": "10.0.0.0/16"}},
+		{Address: "t.subnet", Kind: resource.KindSubnet, Props: resource.Props{"vpc_id": vpc, "cidr_block": "10.0.0.0/24", "availability_zone": "eu-west-1a"}, DependsOn: []string{"t.vpc"}},
+		{Address: "t.task-security-group", Kind: resource.KindSecurityGroup, Props: resource.Props{"vpc_id": vpc, "group_name": "tasks", "description": "tasks"}, DependsOn: []string{"t.vpc"}},
+		{Address: "t.cluster", Kind: resource.KindECSCluster, Props: resource.Props{"name": stack + "-t"}},
+		{Address: "t.service", Kind: resource.KindECSService, Props: resource.Props{
+			"name": stack + "-t", "cluster": resource.Ref{Address: "t.cluster", Attr: "arn"},
+			"task_definition": resource.Ref{Address: "t.task-definition", Attr: "matching_arn"},
+			"desired_count":   tasks, "launch_type": "FARGATE", "subnets": []any{resource.Ref{Address: "t.subnet", Attr: "id"}},
+			"security_groups": []any{resource.Ref{Address: "t.task-security-group", Attr: "id"}}, "assign_public_ip": false,
+			"circuit_breaker_rollback": true, "propagate_tags": "SERVICE", "health_check_grace_period": int64(300),
+		}, DependsOn: []string{"t.cluster", "t.task-definition", "t.subnet", "t.task-security-group"}},
+	}
+	for i := range ds {
+		ds[i].Tags = tags(ds[i].Address)
+	}
+	ds = append(ds, desiredIAMAndLogs(30, []any{})...)
+	return append(ds, taskDefinition(t, func(st *kcstack.Stack) { st.Spec.Caches.Owners = owners }))
+}
+
+func TestECSLifecycle(t *testing.T) {
+	h, _ := newHarness(t)
+	h.Add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	ds := desiredECS(t, 2, 2)
+	h.Apply(h.Plan(ds, false))
+	h.noChanges(ds)
+
+	changed := desiredECS(t, 3, 3)
+	p := h.Plan(changed, false)
+	want := map[string]plan.Action{"t.task-definition": plan.ActionUpdate, "t.service": plan.ActionUpdate}
+	if got := awstest.Changes(p); !equalActions(got, want) {
+		t.Fatalf("tasks and owners changed: actions %v, want %v", got, want)
+	}
+	h.Apply(p)
+	h.noChanges(changed)
+
+	h.Apply(h.Plan(changed, true))
+	if p := h.Plan(changed, false); p.Summary.Add != len(changed) || p.Summary.Destroy != 0 {
+		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
+	}
+}

@@ -1,0 +1,104 @@
+package compute
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// LogGroupHandler manages the CloudWatch Logs group of a target's tasks.
+// Props: name, retention_in_days.
+type LogGroupHandler struct {
+	API   LogsAPI
+	Stack string
+}
+
+var _ resource.Handler = (*LogGroupHandler)(nil)
+
+// Kind is logs:log-group.
+func (h *LogGroupHandler) Kind() resource.Kind { return resource.KindLogGroup }
+
+// Diff compares the name (replace) and the retention (in place).
+func (h *LogGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return resource.DiffProps(d.Props, o.Props, resource.Fields{
+		"name": {ForcesReplace: true, Reason: "a log group cannot be renamed"},
+	}, d.Sensitive)
+}
+
+// Create makes the group, tagged at creation, and sets its retention.
+// CreateLogGroup's natural key is the name: a retry after an ambiguous
+// failure adopts the group the first call made.
+func (h *LogGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	name := ownership.Str(d.Props, "name")
+	_, err := h.API.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(name), Tags: d.Tags})
+	// A retried create finds the group it made: names under the stack's
+	// prefix are the stack's (the plan refused untagged look-alikes).
+	if err != nil && ownership.ErrorCode(err) != "ResourceAlreadyExistsException" {
+		return resource.Observation{}, fmt.Errorf("create log group %s: %w", name, err)
+	}
+	ob := ownership.Observed(h.Kind(), d.Address, name, h.Stack, d.Tags, resource.Props{"name": name}, map[string]string{"name": name})
+	return h.Update(ctx, d, ob, nil)
+}
+
+// Update sets the retention.
+func (h *LogGroupHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	days := ownership.Int(d.Props, "retention_in_days")
+	if days > 0 {
+		_, err := h.API.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(o.ID), RetentionInDays: aws.Int32(int32(days))})
+		if err != nil {
+			return resource.Observation{}, fmt.Errorf("set retention of log group %s: %w", o.ID, err)
+		}
+	}
+	o.Address = d.Address
+	o.Props = resource.Props{"name": o.ID, "retention_in_days": days}
+	return o, nil
+}
+
+// Delete deletes the group and its logs; not found is success.
+func (h *LogGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	_, err := h.API.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(o.ID)})
+	if err != nil && ownership.ErrorCode(err) != "ResourceNotFoundException" {
+		return fmt.Errorf("delete log group %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+// describeLogGroups lists the groups whose names start with prefix.
+func describeLogGroups(ctx context.Context, api LogsAPI, prefix string) ([]types.LogGroup, error) {
+	var out []types.LogGroup
+	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(api, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(prefix)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("describe log groups %s*: %w", prefix, err)
+		}
+		out = append(out, page.LogGroups...)
+	}
+	return out, nil
+}
+
+// logGroupObservation reads g; tags come from the tagging API (nil when
+// the group is not the stack's).
+func logGroupObservation(g types.LogGroup, address, stack string, tags map[string]string) resource.Observation {
+	name := aws.ToString(g.LogGroupName)
+	arn := strings.TrimSuffix(aws.ToString(g.Arn), ":*")
+	props := resource.Props{"name": name, "retention_in_days": int64(aws.ToInt32(g.RetentionInDays))}
+	return ownership.Observed(resource.KindLogGroup, address, name, stack, tags, props, map[string]string{"name": name, "arn": arn})
+}
+
+// logGroupName returns the name in a log group ARN
+// (arn:aws:logs:<region>:<account>:log-group:<name>[:*]).
+func logGroupName(arn string) string {
+	_, name, ok := strings.Cut(arn, ":log-group:")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(name, ":*")
+}

@@ -1,0 +1,329 @@
+package compute
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Observer reads log groups, roles, clusters and task definitions (round
+// 2, after the network): log groups and roles by name or path prefix, their tags from the
+// tagging API (regional for logs, us-east-1 for IAM) and confirmed by the
+// service's own list; clusters with one list and one describe with tags;
+// the latest active revision of each of the stack's task definition
+// families.
+type Observer struct {
+	Logs          LogsAPI
+	IAM           IAMAPI
+	ECS           ECSAPI
+	Tagging       ownership.TaggingAPI
+	GlobalTagging ownership.TaggingAPI
+}
+
+// ServiceObserver reads the services of the clusters round 2 found (round
+// 3): one list and one describe with tags per cluster.
+type ServiceObserver struct{ ECS ECSAPI }
+
+var (
+	_ resource.Observer = (*Observer)(nil)
+	_ resource.Observer = (*ServiceObserver)(nil)
+)
+
+// Round is 2, as ownership.Shared's.
+func (o *Observer) Round() int { return 2 }
+
+// Round is 3: after the clusters.
+func (o *ServiceObserver) Round() int { return 3 }
+
+type collector struct {
+	mu  sync.Mutex
+	out []resource.Observation
+}
+
+func (c *collector) add(obs ...resource.Observation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = append(c.out, obs...)
+}
+
+// ResourceTypes are the tagging API types of this package's regional
+// kinds.
+var ResourceTypes = []string{"logs:log-group", "ecs:cluster", "ecs:task-definition", "ecs:service"}
+
+// Observe reads log groups, roles, clusters and task definitions, asking
+// the tagging API itself.
+func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
+	tagged, err := ownership.Tagged(ctx, o.Tagging, q.Stack, ResourceTypes...)
+	if err != nil {
+		return nil, err
+	}
+	return o.ObserveTagged(ctx, q, tagged)
+}
+
+// ObserveTagged reads them given the stack's tagged resources of the
+// region; roles' tags come from the tagging API in us-east-1.
+func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error) {
+	roles, err := ownership.Tagged(ctx, o.GlobalTagging, q.Stack, "iam:role")
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return o.logGroups(ctx, q, tagged, c) })
+	g.Go(func() error { return o.roles(ctx, q, roles, c) })
+	if ownership.Wanted(q, tagged, ":ecs:", resource.KindECSCluster, resource.KindECSTaskDefinition, resource.KindECSService) {
+		g.Go(func() error { return o.clusters(ctx, q, c) })
+		g.Go(func() error { return o.taskDefinitions(ctx, q, c) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	markMatching(q, c.out)
+	return ownership.Complete(q, c.out, resource.KindLogGroup, resource.KindIAMRole, resource.KindECSCluster, resource.KindECSTaskDefinition), nil
+}
+
+// LogGroupPrefix is the prefix of the log groups of stack.
+func LogGroupPrefix(stack string) string { return "/kcstack/" + stack + "/" }
+
+// RolePath is the IAM path of the roles of stack.
+func RolePath(stack string) string { return "/kcstack/" + stack + "/" }
+
+func (o *Observer) logGroups(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *collector) error {
+	byName := map[string]map[string]string{}
+	for arn, tags := range tagged {
+		if name := logGroupName(arn); name != "" {
+			byName[name] = tags
+		}
+	}
+	groups, err := describeLogGroups(ctx, o.Logs, LogGroupPrefix(q.Stack))
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		name := aws.ToString(g.LogGroupName)
+		tags, ok := byName[name]
+		if !ok {
+			// Not listed by the tagging API (untagged, or a tagging API
+			// that misses log groups, as moto's does): ask Logs.
+			if tags, err = o.logGroupTags(ctx, g); err != nil {
+				return err
+			}
+		}
+		if addr, ok := ownership.Address(q, resource.KindLogGroup, "name", name, tags); ok {
+			c.add(logGroupObservation(g, addr, q.Stack, tags))
+		}
+	}
+	return nil
+}
+
+func (o *Observer) logGroupTags(ctx context.Context, g logtypes.LogGroup) (map[string]string, error) {
+	arn := strings.TrimSuffix(aws.ToString(g.Arn), ":*")
+	out, err := o.Logs.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	if err != nil {
+		return nil, fmt.Errorf("list tags of log group %s: %w", aws.ToString(g.LogGroupName), err)
+	}
+	return out.Tags, nil
+}
+
+func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *collector) error {
+	byName := map[string]map[string]string{}
+	for arn, tags := range tagged {
+		if strings.Contains(arn, ":role/") {
+			byName[arn[strings.LastIndex(arn, "/")+1:]] = tags
+		}
+	}
+	roles, err := listRoles(ctx, o.IAM, RolePath(q.Stack))
+	if err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, r := range roles {
+		name := aws.ToString(r.RoleName)
+		tags, listed := byName[name]
+		if !listed {
+			// Not listed by the tagging API (untagged, or a tagging API
+			// that misses IAM, as moto's does): ask IAM.
+			out, err := o.IAM.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: r.RoleName})
+			if err != nil {
+				return fmt.Errorf("list tags of role %s: %w", name, err)
+			}
+			tags = iamTagMap(out.Tags)
+		}
+		addr, ok := ownership.Address(q, resource.KindIAMRole, "name", name, tags)
+		if !ok {
+			continue
+		}
+		g.Go(func() error {
+			ob, err := readRole(ctx, o.IAM, r, addr, q.Stack, tags)
+			if err == nil {
+				c.add(ob)
+			}
+			return err
+		})
+	}
+	return g.Wait()
+}
+
+func (o *Observer) clusters(ctx context.Context, q resource.Query, c *collector) error {
+	cs, err := describeAllClusters(ctx, o.ECS)
+	if err != nil {
+		return err
+	}
+	for _, cl := range cs {
+		if addr, ok := ownership.Address(q, resource.KindECSCluster, "name", aws.ToString(cl.ClusterName), ecsTagMap(cl.Tags)); ok {
+			c.add(clusterObservation(cl, addr, q.Stack))
+		}
+	}
+	return nil
+}
+
+// taskDefinitions lists the active revisions and describes the latest of
+// each family starting with the stack's name.
+func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *collector) error {
+	latest := map[string]string{}
+	// ListTaskDefinitions' familyPrefix matches a whole family name, and
+	// ListTaskDefinitionFamilies does not give revisions: list all active
+	// revisions and keep the stack's families.
+	p := ecs.NewListTaskDefinitionsPaginator(o.ECS, &ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusActive})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list task definitions %s-*: %w", q.Stack, err)
+		}
+		for _, arn := range page.TaskDefinitionArns {
+			fam, rev := familyRevision(arn)
+			if !strings.HasPrefix(fam, q.Stack+"-") {
+				continue
+			}
+			if old, ok := latest[fam]; !ok || revisionOf(old) < rev {
+				latest[fam] = arn
+			}
+		}
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, fam := range sortedKeys(latest) {
+		g.Go(func() error {
+			out, err := o.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(latest[fam]), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags}})
+			if err != nil {
+				return fmt.Errorf("describe task definition %s: %w", latest[fam], err)
+			}
+			tags := ecsTagMap(out.Tags)
+			if addr, ok := ownership.Address(q, resource.KindECSTaskDefinition, "family", fam, tags); ok {
+				c.add(taskDefinitionObservation(*out.TaskDefinition, addr, q.Stack, tags))
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// familyRevision splits arn:...:task-definition/<family>:<revision>.
+func familyRevision(arn string) (string, int) {
+	_, fr, _ := strings.Cut(arn, ":task-definition/")
+	fam, rev, _ := strings.Cut(fr, ":")
+	n := 0
+	fmt.Sscanf(rev, "%d", &n)
+	return fam, n
+}
+
+func revisionOf(arn string) int {
+	_, n := familyRevision(arn)
+	return n
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Observe reads the services of every cluster observed before.
+func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
+	c := &collector{}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, ob := range q.Known {
+		if ob.Kind != resource.KindECSCluster || !ob.Exists {
+			continue
+		}
+		g.Go(func() error { return o.services(ctx, q, ob.Attrs["arn"], c) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return ownership.Complete(q, c.out, resource.KindECSService), nil
+}
+
+func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *collector) error {
+	var arns []string
+	p := ecs.NewListServicesPaginator(o.ECS, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list services of %s: %w", cluster, err)
+		}
+		arns = append(arns, page.ServiceArns...)
+	}
+	for i := 0; i < len(arns); i += 10 {
+		out, err := o.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: arns[i:min(i+10, len(arns))], Include: []types.ServiceField{types.ServiceFieldTags}})
+		if err != nil {
+			return fmt.Errorf("describe services of %s: %w", cluster, err)
+		}
+		for _, s := range out.Services {
+			if aws.ToString(s.Status) == "INACTIVE" {
+				continue
+			}
+			if addr, ok := ownership.Address(q, resource.KindECSService, "name", aws.ToString(s.ServiceName), ecsTagMap(s.Tags)); ok {
+				c.add(serviceObservation(s, addr, q.Stack))
+			}
+		}
+	}
+	return nil
+}
+
+// markMatching sets attrs["matching_arn"] of each desired task
+// definition's observation whose live revision is what the stack generates
+// now, with the facts resolved from earlier rounds (the database) and this
+// one (the roles). Without it the service's task_definition is known only
+// after apply: a new revision is due.
+func markMatching(q resource.Query, obs []resource.Observation) {
+	byAddress := make(map[string]resource.Observation, len(q.Known)+len(obs))
+	for a, ob := range q.Known {
+		byAddress[a] = ob
+	}
+	for _, ob := range obs {
+		byAddress[ob.Address] = ob
+	}
+	attr := func(r resource.Ref) (string, bool) {
+		ob, ok := byAddress[r.Address]
+		v := ob.Attrs[r.Attr]
+		return v, ok && ob.Exists && v != ""
+	}
+	for _, d := range ownership.DesiredOfKind(q, resource.KindECSTaskDefinition) {
+		for _, ob := range obs {
+			if ob.Address != d.Address || ob.Kind != resource.KindECSTaskDefinition {
+				continue
+			}
+			resolved := d
+			resolved.Props = resource.Resolve(d.Props, attr)
+			if Matches(resolved, ob) {
+				ob.Attrs["matching_arn"] = ob.ID
+			}
+		}
+	}
+}

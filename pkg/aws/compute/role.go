@@ -1,0 +1,327 @@
+package compute
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// InlinePolicyName is the name of the one inline policy kcstack puts on a
+// role.
+const InlinePolicyName = "kcstack"
+
+// RoleHandler manages IAM roles assumed by one AWS service. Props: name,
+// path, trust_service (the service principal allowed to assume it),
+// managed_policy_arns, and allow_actions with allow_resources: the one
+// statement of the inline policy (none when allow_actions is empty).
+type RoleHandler struct {
+	API   IAMAPI
+	Stack string
+}
+
+var (
+	_ resource.Handler = (*RoleHandler)(nil)
+	_ resource.Finder  = (*RoleHandler)(nil)
+	_ resource.Resumer = (*RoleHandler)(nil)
+)
+
+// Kind is iam:role.
+func (h *RoleHandler) Kind() resource.Kind { return resource.KindIAMRole }
+
+// Diff compares the name and path (replace) and the policies (in place).
+func (h *RoleHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return resource.DiffProps(d.Props, o.Props, resource.Fields{
+		"name": {ForcesReplace: true, Reason: "an IAM role cannot be renamed"},
+		"path": {ForcesReplace: true, Reason: "an IAM role's path cannot change"},
+	}, d.Sensitive)
+}
+
+// Create makes the role, tagged at creation, then sets its policies.
+func (h *RoleHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	name := ownership.Str(d.Props, "name")
+	out, err := h.API.CreateRole(ctx, &iam.CreateRoleInput{
+		RoleName: aws.String(name), Path: aws.String(ownership.Str(d.Props, "path")),
+		AssumeRolePolicyDocument: aws.String(trustPolicy(ownership.Str(d.Props, "trust_service"))),
+		Description:              aws.String("kcstack " + d.Address), Tags: iamTags(d.Tags),
+	})
+	if ownership.ErrorCode(err) == "EntityAlreadyExists" {
+		return h.adopt(ctx, d, name, err)
+	}
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create role %s: %w", name, err)
+	}
+	ob := roleObservation(*out.Role, d.Address, h.Stack, d.Tags)
+	return h.Resume(ctx, d, ob)
+}
+
+// adopt takes over the role a retried create found, when it carries this
+// stack's and address's tags (an earlier, ambiguous call made it).
+func (h *RoleHandler) adopt(ctx context.Context, d resource.Desired, name string, exists error) (resource.Observation, error) {
+	out, err := h.API.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create role %s: %w (and reading it: %v)", name, exists, err)
+	}
+	tags := iamTagMap(out.Role.Tags)
+	if tags[resource.TagStack] != h.Stack || tags[resource.TagAddress] != d.Address {
+		return resource.Observation{}, fmt.Errorf("create role %s: the name is taken by a role kcstack does not own for %s; rename or remove it: %w", name, d.Address, exists)
+	}
+	return h.Resume(ctx, d, roleObservation(*out.Role, d.Address, h.Stack, tags))
+}
+
+// Resume sets the managed and inline policies of a created role.
+func (h *RoleHandler) Resume(ctx context.Context, d resource.Desired, o resource.Observation) (resource.Observation, error) {
+	return h.Update(ctx, d, o, nil)
+}
+
+// Update sets the trust policy, attaches and detaches managed policies and
+// puts or deletes the inline policy, whatever diffs says.
+func (h *RoleHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	name := o.ID
+	if ownership.Str(o.Props, "trust_service") != ownership.Str(d.Props, "trust_service") {
+		_, err := h.API.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(trustPolicy(ownership.Str(d.Props, "trust_service")))})
+		if err != nil {
+			return resource.Observation{}, fmt.Errorf("update trust policy of role %s: %w", name, err)
+		}
+	}
+	if err := h.syncManaged(ctx, name, ownership.Strings(o.Props, "managed_policy_arns"), ownership.Strings(d.Props, "managed_policy_arns")); err != nil {
+		return resource.Observation{}, err
+	}
+	if err := h.syncInline(ctx, name, d.Props); err != nil {
+		return resource.Observation{}, err
+	}
+	o.Address = d.Address
+	o.Props = roleProps(ownership.Str(d.Props, "name"), ownership.Str(d.Props, "path"), ownership.Str(d.Props, "trust_service"),
+		ownership.Strings(d.Props, "managed_policy_arns"), ownership.Strings(d.Props, "allow_actions"), ownership.Strings(d.Props, "allow_resources"))
+	return o, nil
+}
+
+func (h *RoleHandler) syncManaged(ctx context.Context, name string, have, want []string) error {
+	for _, arn := range want {
+		if slices.Contains(have, arn) {
+			continue
+		}
+		if _, err := h.API.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)}); err != nil {
+			return fmt.Errorf("attach %s to role %s: %w", arn, name, err)
+		}
+	}
+	for _, arn := range have {
+		if slices.Contains(want, arn) {
+			continue
+		}
+		_, err := h.API.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)})
+		if err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+			return fmt.Errorf("detach %s from role %s: %w", arn, name, err)
+		}
+	}
+	return nil
+}
+
+func (h *RoleHandler) syncInline(ctx context.Context, name string, p resource.Props) error {
+	actions, resources := ownership.Strings(p, "allow_actions"), ownership.Strings(p, "allow_resources")
+	if len(actions) == 0 {
+		_, err := h.API.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(InlinePolicyName)})
+		if err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+			return fmt.Errorf("delete inline policy of role %s: %w", name, err)
+		}
+		return nil
+	}
+	_, err := h.API.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(InlinePolicyName),
+		PolicyDocument: aws.String(allowPolicy(actions, resources))})
+	if err != nil {
+		return fmt.Errorf("put inline policy of role %s: %w", name, err)
+	}
+	return nil
+}
+
+// Delete detaches the managed policies, deletes the inline one, and
+// deletes the role; not found is success.
+func (h *RoleHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	if err := h.syncManaged(ctx, o.ID, ownership.Strings(o.Props, "managed_policy_arns"), nil); err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+		return err
+	}
+	if err := h.syncInline(ctx, o.ID, nil); err != nil {
+		return err
+	}
+	_, err := h.API.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(o.ID)})
+	if err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+		return fmt.Errorf("delete role %s: %w", o.ID, err)
+	}
+	return nil
+}
+
+// FindByAddress finds the role tagged with the stack and address among
+// the stack's roles (under its path), so an ambiguous create is adopted
+// and resumed, never made twice.
+func (h *RoleHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	out, err := listRoles(ctx, h.API, "/kcstack/"+stack+"/")
+	if err != nil {
+		return resource.Observation{Address: address, Kind: h.Kind()}, err
+	}
+	for _, r := range out {
+		tags, err := h.API.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: r.RoleName})
+		if err != nil {
+			return resource.Observation{Address: address, Kind: h.Kind()}, fmt.Errorf("list tags of role %s: %w", aws.ToString(r.RoleName), err)
+		}
+		m := iamTagMap(tags.Tags)
+		if m[resource.TagStack] == stack && m[resource.TagAddress] == address {
+			return readRole(ctx, h.API, r, address, stack, m)
+		}
+	}
+	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+}
+
+// listRoles lists the roles under path prefix.
+func listRoles(ctx context.Context, api IAMAPI, prefix string) ([]types.Role, error) {
+	var out []types.Role
+	p := iam.NewListRolesPaginator(api, &iam.ListRolesInput{PathPrefix: aws.String(prefix)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list roles under %s: %w", prefix, err)
+		}
+		out = append(out, page.Roles...)
+	}
+	return out, nil
+}
+
+// readRole completes a listed role with its attached and inline policies
+// (IAM has no batch read of them that the stack's calls allow).
+func readRole(ctx context.Context, api IAMAPI, r types.Role, address, stack string, tags map[string]string) (resource.Observation, error) {
+	name := aws.ToString(r.RoleName)
+	ob := roleObservation(r, address, stack, tags)
+	var managed []string
+	p := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: r.RoleName})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return resource.Observation{}, fmt.Errorf("list policies of role %s: %w", name, err)
+		}
+		for _, a := range page.AttachedPolicies {
+			managed = append(managed, aws.ToString(a.PolicyArn))
+		}
+	}
+	var actions, resources []string
+	pol, err := api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: r.RoleName, PolicyName: aws.String(InlinePolicyName)})
+	switch {
+	case err == nil:
+		actions, resources = parseAllowPolicy(aws.ToString(pol.PolicyDocument))
+	case ownership.ErrorCode(err) != "NoSuchEntity":
+		return resource.Observation{}, fmt.Errorf("get inline policy of role %s: %w", name, err)
+	}
+	ob.Props = roleProps(name, aws.ToString(r.Path), trustService(aws.ToString(r.AssumeRolePolicyDocument)), managed, actions, resources)
+	return ob, nil
+}
+
+func roleObservation(r types.Role, address, stack string, tags map[string]string) resource.Observation {
+	name := aws.ToString(r.RoleName)
+	props := roleProps(name, aws.ToString(r.Path), trustService(aws.ToString(r.AssumeRolePolicyDocument)), nil, nil, nil)
+	return ownership.Observed(resource.KindIAMRole, address, name, stack, tags, props, map[string]string{"name": name, "arn": aws.ToString(r.Arn)})
+}
+
+func roleProps(name, path, trust string, managed, actions, resources []string) resource.Props {
+	return resource.Props{
+		"name": name, "path": path, "trust_service": trust,
+		"managed_policy_arns": ownership.List(managed), "allow_actions": ownership.List(actions), "allow_resources": ownership.List(resources),
+	}
+}
+
+// policy is an IAM policy document with Allow statements.
+type policy struct {
+	Version   string      `json:"Version"`
+	Statement []statement `json:"Statement"`
+}
+
+type statement struct {
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal,omitempty"`
+	Action    any            `json:"Action"`
+	Resource  any            `json:"Resource,omitempty"`
+}
+
+// trustPolicy lets service assume the role.
+func trustPolicy(service string) string {
+	b, _ := json.Marshal(policy{Version: "2012-10-17", Statement: []statement{{
+		Effect: "Allow", Principal: map[string]any{"Service": service}, Action: "sts:AssumeRole",
+	}}})
+	return string(b)
+}
+
+// allowPolicy allows actions on resources, in one statement.
+func allowPolicy(actions, resources []string) string {
+	b, _ := json.Marshal(policy{Version: "2012-10-17", Statement: []statement{{Effect: "Allow", Action: actions, Resource: resources}}})
+	return string(b)
+}
+
+// decodePolicy reads a policy document as IAM returns it (URL-encoded).
+func decodePolicy(doc string) policy {
+	if s, err := url.QueryUnescape(doc); err == nil {
+		doc = s
+	}
+	var p policy
+	_ = json.Unmarshal([]byte(doc), &p)
+	return p
+}
+
+// trustService returns the service principal a trust policy names.
+func trustService(doc string) string {
+	for _, s := range decodePolicy(doc).Statement {
+		if v, ok := s.Principal["Service"].(string); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// parseAllowPolicy returns the actions and resources the Allow statements
+// of a policy name.
+func parseAllowPolicy(doc string) (actions, resources []string) {
+	for _, s := range decodePolicy(doc).Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		actions = append(actions, stringOrList(s.Action)...)
+		resources = append(resources, stringOrList(s.Resource)...)
+	}
+	return actions, resources
+}
+
+func stringOrList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func iamTags(m map[string]string) []types.Tag {
+	var out []types.Tag
+	for _, k := range resource.SortedKeys(m) {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func iamTagMap(tags []types.Tag) map[string]string {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}

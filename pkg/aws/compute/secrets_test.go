@@ -1,0 +1,50 @@
+package compute_test
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/keycloak"
+	"github.com/kcstack/kcstack/pkg/resource"
+	kcstack "github.com/kcstack/kcstack/pkg/stack"
+)
+
+// TestExecutionRoleReadsEverySecret checks, for every ECS example, that
+// the execution role the stack wires may read exactly the secrets the
+// generated task definition names: a secret it may not read stops every
+// task from starting; one more would be more than least privilege.
+func TestExecutionRoleReadsEverySecret(t *testing.T) {
+	files, err := filepath.Glob("../../../examples/ecs-*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no ECS examples: %v", err)
+	}
+	const dbSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf"
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			st, _, err := kcstack.LoadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range st.Resources() {
+				if d.Kind != resource.KindIAMRole || filepath.Ext(d.Address) != ".execution-role" {
+					continue
+				}
+				target := d.Address[len("targets.") : len(d.Address)-len(".execution-role")]
+				env, err := keycloak.Env(st, keycloak.Facts{WriterEndpoint: "w", DBSecretARN: dbSecret})
+				if err != nil {
+					t.Fatal(err)
+				}
+				allowed := resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { return dbSecret, true })
+				got := ownership.Strings(allowed, "allow_resources")
+				slices.Sort(got)
+				if diff := cmp.Diff(env.SecretARNs(), got); diff != "" {
+					t.Errorf("target %s: secrets the task definition reads (-) vs the execution role may read (+):\n%s", target, diff)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,181 @@
+package discovery
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Waits of Cloud Map operations and of deletes; tests shorten them.
+var (
+	operationWait = poll.Options{Timeout: 10 * time.Minute}
+	deleteWait    = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+)
+
+// NamespaceHandler manages Cloud Map private DNS namespaces. Props: name,
+// vpc_id.
+type NamespaceHandler struct {
+	API   CloudMapAPI
+	Stack string
+}
+
+var _ resource.Handler = (*NamespaceHandler)(nil)
+
+// Kind is servicediscovery:namespace.
+func (h *NamespaceHandler) Kind() resource.Kind { return resource.KindDNSNamespace }
+
+// Diff compares name and VPC, which force replacement. Cloud Map does not
+// report a namespace's VPC: it is a difference only when the VPC itself
+// is new (known after apply).
+func (h *NamespaceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	want := copyProps(d.Props)
+	if _, ok := o.Props["vpc_id"]; !ok && !resource.HasRef(want["vpc_id"]) {
+		delete(want, "vpc_id")
+	}
+	return resource.DiffProps(want, o.Props, resource.Fields{
+		"name":   {ForcesReplace: true, Reason: "a Cloud Map namespace cannot be renamed"},
+		"vpc_id": {ForcesReplace: true, Reason: "a private DNS namespace stays in the VPC it was created in"},
+	}, d.Sensitive)
+}
+
+// Create makes the namespace, tagged at creation, with a request id
+// derived from the stack and address (a retry never makes a second one),
+// and waits for the operation.
+func (h *NamespaceHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	name := ownership.Str(d.Props, "name")
+	out, err := h.API.CreatePrivateDnsNamespace(ctx, &sd.CreatePrivateDnsNamespaceInput{
+		Name: aws.String(name), Vpc: aws.String(ownership.Str(d.Props, "vpc_id")), Tags: sdTags(d.Tags),
+		CreatorRequestId: aws.String(requestID(h.Stack, d.Address, ownership.Str(d.Props, "vpc_id"))),
+		Description:      aws.String("kcstack " + d.Address),
+	})
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create Cloud Map namespace %s: %w", name, err)
+	}
+	id, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeNamespace)
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create Cloud Map namespace %s: %w", name, err)
+	}
+	arn, err := h.namespaceARN(ctx, id)
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	return namespaceObservation(id, arn, name, d.Address, h.Stack, d.Tags), nil
+}
+
+func (h *NamespaceHandler) namespaceARN(ctx context.Context, id string) (string, error) {
+	nss, err := listNamespaces(ctx, h.API)
+	if err != nil {
+		return "", err
+	}
+	for _, ns := range nss {
+		if aws.ToString(ns.Id) == id {
+			return aws.ToString(ns.Arn), nil
+		}
+	}
+	return "", nil
+}
+
+// Update fails: name and VPC force replacement.
+func (h *NamespaceHandler) Update(_ context.Context, d resource.Desired, _ resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	return resource.Observation{}, fmt.Errorf("%s: a Cloud Map namespace cannot be changed in place; plan a replacement", d.Address)
+}
+
+// Delete deletes the namespace once its services are gone and waits for
+// the operation; not found is success.
+func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	var op string
+	err := poll.Until(ctx, "Cloud Map namespace "+o.ID+" to lose its services", deleteWait, func(ctx context.Context) (bool, string, error) {
+		out, err := h.API.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(o.ID)})
+		switch ownership.ErrorCode(err) {
+		case "":
+			op = aws.ToString(out.OperationId)
+			return true, "", nil
+		case "NamespaceNotFound":
+			return true, "", nil
+		case "ResourceInUse":
+			return false, err.Error(), nil
+		}
+		return false, "", fmt.Errorf("delete Cloud Map namespace %s: %w", o.ID, err)
+	})
+	if err != nil || op == "" {
+		return err
+	}
+	_, err = waitOperation(ctx, h.API, op, types.OperationTargetTypeNamespace)
+	return err
+}
+
+// waitOperation waits for a Cloud Map operation to succeed and returns the
+// id of its target of type t.
+func waitOperation(ctx context.Context, api CloudMapAPI, id string, t types.OperationTargetType) (string, error) {
+	var target string
+	err := poll.Until(ctx, "Cloud Map operation "+id, operationWait, func(ctx context.Context) (bool, string, error) {
+		out, err := api.GetOperation(ctx, &sd.GetOperationInput{OperationId: aws.String(id)})
+		if err != nil {
+			return false, "", fmt.Errorf("get operation %s: %w", id, err)
+		}
+		op := out.Operation
+		switch op.Status {
+		case types.OperationStatusSuccess:
+			target = op.Targets[string(t)]
+			return true, "", nil
+		case types.OperationStatusFail:
+			return false, "", fmt.Errorf("operation %s failed: %s", id, aws.ToString(op.ErrorMessage))
+		}
+		return false, string(op.Status), nil
+	})
+	return target, err
+}
+
+func listNamespaces(ctx context.Context, api CloudMapAPI) ([]types.NamespaceSummary, error) {
+	var out []types.NamespaceSummary
+	p := sd.NewListNamespacesPaginator(api, &sd.ListNamespacesInput{Filters: []types.NamespaceFilter{{
+		Name: types.NamespaceFilterNameType, Values: []string{string(types.NamespaceTypeDnsPrivate)}, Condition: types.FilterConditionEq,
+	}}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list Cloud Map namespaces: %w", err)
+		}
+		out = append(out, page.Namespaces...)
+	}
+	return out, nil
+}
+
+func namespaceObservation(id, arn, name, address, stack string, tags map[string]string) resource.Observation {
+	return ownership.Observed(resource.KindDNSNamespace, address, id, stack, tags, resource.Props{"name": name},
+		map[string]string{"arn": arn, "name": name})
+}
+
+func requestID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p + "/"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func sdTags(m map[string]string) []types.Tag {
+	var out []types.Tag
+	for _, k := range resource.SortedKeys(m) {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func copyProps(p resource.Props) resource.Props {
+	out := make(resource.Props, len(p))
+	for k, v := range p {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,76 @@
+package loadbalancer_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
+	"github.com/kcstack/kcstack/pkg/aws/network"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
+)
+
+const stack = "lb-test"
+
+func ref(a, attr string) resource.Ref { return resource.Ref{Address: a, Attr: attr} }
+
+// desired is a VPC with two public subnets and a group, and the load
+// balancer, target group and listeners of a target.
+func desired(healthPort string, sticky bool) []resource.Desired {
+	ds := []resource.Desired{
+		{Address: "t.vpc", Kind: resource.KindVPC, Props: resource.Props{"cidr_block": "10.0.0.0/16"}},
+		{Address: "t.subnet[a]", Kind: resource.KindSubnet, Props: resource.Props{"vpc_id": ref("t.vpc", "id"), "cidr_block": "10.0.0.0/24", "availability_zone": "eu-west-1a"}, DependsOn: []string{"t.vpc"}},
+		{Address: "t.subnet[b]", Kind: resource.KindSubnet, Props: resource.Props{"vpc_id": ref("t.vpc", "id"), "cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1b"}, DependsOn: []string{"t.vpc"}},
+		{Address: "t.lb-security-group", Kind: resource.KindSecurityGroup, Props: resource.Props{"vpc_id": ref("t.vpc", "id"), "group_name": "lb", "description": "lb"}, DependsOn: []string{"t.vpc"}},
+		{Address: "t.load-balancer", Kind: resource.KindLoadBalancer, Props: resource.Props{
+			"name": "lb-test", "scheme": "internet-facing", "type": "application",
+			"subnets": []any{ref("t.subnet[a]", "id"), ref("t.subnet[b]", "id")}, "security_groups": []any{ref("t.lb-security-group", "id")},
+		}, DependsOn: []string{"t.subnet[a]", "t.subnet[b]", "t.lb-security-group"}},
+		{Address: "t.target-group", Kind: resource.KindTargetGroup, Props: resource.Props{
+			"name": "lb-test", "port": int64(8080), "protocol": "HTTP", "target_type": "ip", "vpc_id": ref("t.vpc", "id"),
+			"health_check_path": "/health/ready", "health_check_port": healthPort, "health_check_protocol": "HTTP",
+			"stickiness_enabled": sticky, "stickiness_type": "lb_cookie",
+		}, DependsOn: []string{"t.vpc"}},
+		{Address: "t.listener[https]", Kind: resource.KindListener, Props: resource.Props{
+			"load_balancer_arn": ref("t.load-balancer", "arn"), "port": int64(443), "protocol": "HTTPS",
+			"certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666",
+			"ssl_policy":      "ELBSecurityPolicy-TLS13-1-2-2021-06", "target_group_arn": ref("t.target-group", "arn"),
+		}, DependsOn: []string{"t.load-balancer", "t.target-group"}},
+		{Address: "t.listener[http]", Kind: resource.KindListener, Props: resource.Props{
+			"load_balancer_arn": ref("t.load-balancer", "arn"), "port": int64(80), "protocol": "HTTP", "redirect_to_https": true,
+		}, DependsOn: []string{"t.load-balancer"}},
+	}
+	for i := range ds {
+		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
+	}
+	return ds
+}
+
+func TestLifecycleAgainstSandbox(t *testing.T) {
+	srv := sandboxtest.New(t)
+	cfg := sandboxtest.AWSConfig(t, srv)
+	netHandlers, netObservers := network.Handlers(ec2.NewFromConfig(cfg), stack)
+	handlers, observer := loadbalancer.New(cfg, stack)
+	c := awstest.NewCycle(t, stack, append(netHandlers, handlers...), append(netObservers, observer))
+	ds := desired("9000", false)
+	c.Apply(c.Plan(ds, false))
+	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
+		t.Fatalf("after apply: %v, want no changes", got)
+	}
+	older := desired("8080", true)
+	p := c.Plan(older, false)
+	if got := awstest.Changes(p); len(got) != 1 || got["t.target-group"] != plan.ActionUpdate {
+		t.Fatalf("health check port and stickiness changed: %v, want only the target group updated", got)
+	}
+	c.Apply(p)
+	if got := awstest.Changes(c.Plan(older, false)); len(got) > 0 {
+		t.Fatalf("after the update: %v, want no changes", got)
+	}
+	c.Apply(c.Plan(older, true))
+	if p := c.Plan(older, false); p.Summary.Add != len(older) || p.Summary.Destroy != 0 {
+		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
+	}
+}

@@ -1,0 +1,176 @@
+package loadbalancer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// deleteWait bounds the waits of deletes; tests shorten it.
+var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+
+// LoadBalancerHandler manages application load balancers. Props: name,
+// scheme, type, subnets, security_groups.
+type LoadBalancerHandler struct {
+	API   API
+	Stack string
+}
+
+var (
+	_ resource.Handler = (*LoadBalancerHandler)(nil)
+	_ resource.Finder  = (*LoadBalancerHandler)(nil)
+)
+
+// Kind is elasticloadbalancing:loadbalancer.
+func (h *LoadBalancerHandler) Kind() resource.Kind { return resource.KindLoadBalancer }
+
+// Diff compares the load balancer; name, scheme and type force
+// replacement, subnets and security groups are set in place.
+func (h *LoadBalancerHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return resource.DiffProps(d.Props, o.Props, resource.Fields{
+		"name":   {ForcesReplace: true, Reason: "a load balancer cannot be renamed"},
+		"scheme": {ForcesReplace: true, Reason: "a load balancer cannot switch between internet-facing and internal"},
+		"type":   {ForcesReplace: true, Reason: "a load balancer's type cannot change"},
+	}, d.Sensitive)
+}
+
+// Create makes the load balancer, tagged at creation. ELBv2 answers a
+// repeated create of the same name and settings with the existing one.
+func (h *LoadBalancerHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	p := d.Props
+	out, err := h.API.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{
+		Name: aws.String(ownership.Str(p, "name")), Scheme: types.LoadBalancerSchemeEnum(ownership.Str(p, "scheme")),
+		Type: types.LoadBalancerTypeEnum(ownership.Str(p, "type")), Subnets: ownership.Strings(p, "subnets"),
+		SecurityGroups: ownership.Strings(p, "security_groups"), Tags: elbTags(d.Tags),
+	})
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create load balancer %s: %w", ownership.Str(p, "name"), err)
+	}
+	if len(out.LoadBalancers) == 0 {
+		return resource.Observation{}, fmt.Errorf("create load balancer %s: no load balancer in the answer", ownership.Str(p, "name"))
+	}
+	return lbObservation(out.LoadBalancers[0], d.Address, h.Stack, d.Tags), nil
+}
+
+// Update sets the subnets and security groups.
+func (h *LoadBalancerHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	if _, err := h.API.SetSubnets(ctx, &elb.SetSubnetsInput{LoadBalancerArn: aws.String(o.ID), Subnets: ownership.Strings(d.Props, "subnets")}); err != nil {
+		return resource.Observation{}, fmt.Errorf("set subnets of load balancer %s: %w", o.ID, err)
+	}
+	if _, err := h.API.SetSecurityGroups(ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: aws.String(o.ID), SecurityGroups: ownership.Strings(d.Props, "security_groups")}); err != nil {
+		return resource.Observation{}, fmt.Errorf("set security groups of load balancer %s: %w", o.ID, err)
+	}
+	o.Address = d.Address
+	o.Props = copyProps(o.Props)
+	for _, k := range []string{"subnets", "security_groups"} {
+		o.Props[k] = ownership.List(ownership.Strings(d.Props, k))
+	}
+	return o, nil
+}
+
+// Delete deletes the load balancer and waits until it is gone (its network
+// interfaces hold the subnets and security groups deleted next). Not found
+// is success.
+func (h *LoadBalancerHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	_, err := h.API.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(o.ID)})
+	if err != nil && ownership.ErrorCode(err) != "LoadBalancerNotFound" {
+		return fmt.Errorf("delete load balancer %s: %w", o.ID, err)
+	}
+	return poll.Until(ctx, "load balancer "+o.ID+" to be deleted", deleteWait, func(ctx context.Context) (bool, string, error) {
+		_, err := h.API.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{o.ID}})
+		switch {
+		case ownership.ErrorCode(err) == "LoadBalancerNotFound":
+			return true, "", nil
+		case err != nil:
+			return false, "", fmt.Errorf("describe load balancer %s: %w", o.ID, err)
+		}
+		return false, "deleting", nil
+	})
+}
+
+// FindByAddress finds the load balancer the stack tagged with address.
+func (h *LoadBalancerHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	lbs, err := describeLoadBalancers(ctx, h.API)
+	if err != nil {
+		return resource.Observation{Address: address, Kind: h.Kind()}, err
+	}
+	arns := make([]string, len(lbs))
+	for i, lb := range lbs {
+		arns[i] = aws.ToString(lb.LoadBalancerArn)
+	}
+	tags, err := describeTags(ctx, h.API, arns)
+	if err != nil {
+		return resource.Observation{Address: address, Kind: h.Kind()}, err
+	}
+	for _, lb := range lbs {
+		t := tags[aws.ToString(lb.LoadBalancerArn)]
+		if t[resource.TagStack] == stack && t[resource.TagAddress] == address {
+			return lbObservation(lb, address, stack, t), nil
+		}
+	}
+	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+}
+
+func describeLoadBalancers(ctx context.Context, api API) ([]types.LoadBalancer, error) {
+	var out []types.LoadBalancer
+	p := elb.NewDescribeLoadBalancersPaginator(api, &elb.DescribeLoadBalancersInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("describe load balancers: %w", err)
+		}
+		out = append(out, page.LoadBalancers...)
+	}
+	return out, nil
+}
+
+func lbObservation(lb types.LoadBalancer, address, stack string, tags map[string]string) resource.Observation {
+	var subnets []string
+	for _, az := range lb.AvailabilityZones {
+		subnets = append(subnets, aws.ToString(az.SubnetId))
+	}
+	arn := aws.ToString(lb.LoadBalancerArn)
+	props := resource.Props{
+		"name": aws.ToString(lb.LoadBalancerName), "scheme": string(lb.Scheme), "type": string(lb.Type),
+		"subnets": ownership.List(subnets), "security_groups": ownership.List(lb.SecurityGroups),
+	}
+	return ownership.Observed(resource.KindLoadBalancer, address, arn, stack, tags, props, map[string]string{
+		"arn": arn, "name": aws.ToString(lb.LoadBalancerName), "dns_name": aws.ToString(lb.DNSName),
+		"canonical_hosted_zone_id": aws.ToString(lb.CanonicalHostedZoneId),
+	})
+}
+
+// describeTags returns the tags of arns by ARN, twenty per call.
+func describeTags(ctx context.Context, api API, arns []string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for i := 0; i < len(arns); i += 20 {
+		res, err := api.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: arns[i:min(i+20, len(arns))]})
+		if err != nil {
+			return nil, fmt.Errorf("describe tags of load balancing resources: %w", err)
+		}
+		for _, td := range res.TagDescriptions {
+			m := map[string]string{}
+			for _, t := range td.Tags {
+				m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			out[aws.ToString(td.ResourceArn)] = m
+		}
+	}
+	return out, nil
+}
+
+func elbTags(m map[string]string) []types.Tag {
+	var out []types.Tag
+	for _, k := range resource.SortedKeys(m) {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+package loadbalancer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Observer reads load balancers with their listeners, and target groups
+// with their attributes (round 2): one paginated describe of each kind,
+// their tags twenty per call, the listeners of each load balancer kept,
+// and the attributes of each target group kept.
+//
+// The tagging API is asked first: a stack that neither desires nor owns
+// load balancing resources makes no ELBv2 call.
+type Observer struct {
+	API     API
+	Tagging ownership.TaggingAPI
+}
+
+var _ resource.Observer = (*Observer)(nil)
+
+// Round is 2, as ownership.Shared's.
+func (o *Observer) Round() int { return 2 }
+
+type collector struct {
+	mu  sync.Mutex
+	out []resource.Observation
+}
+
+func (c *collector) add(obs ...resource.Observation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = append(c.out, obs...)
+}
+
+// Observe reads the load balancers, listeners and target groups.
+func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
+	tagged, err := ownership.Tagged(ctx, o.Tagging, q.Stack, ResourceTypes...)
+	if err != nil {
+		return nil, err
+	}
+	return o.ObserveTagged(ctx, q, tagged)
+}
+
+// ResourceTypes are the tagging API types of this package's kinds.
+var ResourceTypes = []string{"elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup", "elasticloadbalancing:listener"}
+
+// ObserveTagged reads them given the stack's tagged resources: no ELBv2
+// call when the stack neither desires nor owns any.
+func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error) {
+	kinds := []resource.Kind{resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup}
+	if !ownership.Wanted(q, tagged, ":elasticloadbalancing:", kinds...) {
+		return ownership.Complete(q, nil, kinds...), nil
+	}
+	c := &collector{}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return o.loadBalancers(ctx, q, c) })
+	g.Go(func() error { return o.targetGroups(ctx, q, c) })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return ownership.Complete(q, c.out, resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup), nil
+}
+
+func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *collector) error {
+	lbs, err := describeLoadBalancers(ctx, o.API)
+	if err != nil {
+		return err
+	}
+	arns := make([]string, len(lbs))
+	for i, lb := range lbs {
+		arns[i] = aws.ToString(lb.LoadBalancerArn)
+	}
+	tags, err := describeTags(ctx, o.API, arns)
+	if err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, lb := range lbs {
+		arn := aws.ToString(lb.LoadBalancerArn)
+		addr, ok := ownership.Address(q, resource.KindLoadBalancer, "name", aws.ToString(lb.LoadBalancerName), tags[arn])
+		if !ok {
+			continue
+		}
+		ob := lbObservation(lb, addr, q.Stack, tags[arn])
+		c.add(ob)
+		if ob.Owned {
+			g.Go(func() error { return o.listeners(ctx, q, arn, c) })
+		}
+	}
+	return g.Wait()
+}
+
+// listeners reads the listeners of one of the stack's load balancers.
+func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *collector) error {
+	var arns []string
+	var found []resource.Observation
+	p := elb.NewDescribeListenersPaginator(o.API, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(lb)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("describe listeners of %s: %w", lb, err)
+		}
+		for _, l := range page.Listeners {
+			arns = append(arns, aws.ToString(l.ListenerArn))
+			found = append(found, listenerObservation(l, "", q.Stack, nil))
+		}
+	}
+	tags, err := describeTags(ctx, o.API, arns)
+	if err != nil {
+		return err
+	}
+	for _, ob := range found {
+		t := tags[ob.ID]
+		if t[resource.TagStack] != q.Stack || t[resource.TagAddress] == "" {
+			continue // listeners have no name: untagged ones are not the stack's
+		}
+		ob.Tags, ob.Owned, ob.Address = t, true, t[resource.TagAddress]
+		c.add(ob)
+	}
+	return nil
+}
+
+func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *collector) error {
+	tgs, err := describeTargetGroups(ctx, o.API)
+	if err != nil {
+		return err
+	}
+	arns := make([]string, len(tgs))
+	for i, tg := range tgs {
+		arns[i] = aws.ToString(tg.TargetGroupArn)
+	}
+	tags, err := describeTags(ctx, o.API, arns)
+	if err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	for _, tg := range tgs {
+		arn := aws.ToString(tg.TargetGroupArn)
+		addr, ok := ownership.Address(q, resource.KindTargetGroup, "name", aws.ToString(tg.TargetGroupName), tags[arn])
+		if !ok {
+			continue
+		}
+		g.Go(func() error {
+			attrs, err := tgAttributes(ctx, o.API, arn)
+			if err == nil {
+				c.add(tgObservation(tg, addr, q.Stack, tags[arn], attrs))
+			}
+			return err
+		})
+	}
+	return g.Wait()
+}

@@ -1,0 +1,119 @@
+package network
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+func subnet(id, vpc, cidr string) types.Subnet {
+	return types.Subnet{SubnetId: aws.String(id), VpcId: aws.String(vpc), CidrBlock: aws.String(cidr)}
+}
+
+func table(id, vpc string, main bool, subnets ...string) types.RouteTable {
+	t := types.RouteTable{RouteTableId: aws.String(id), VpcId: aws.String(vpc)}
+	if main {
+		t.Associations = append(t.Associations, types.RouteTableAssociation{Main: aws.Bool(true)})
+	}
+	for _, s := range subnets {
+		t.Associations = append(t.Associations, types.RouteTableAssociation{Main: aws.Bool(false), SubnetId: aws.String(s)})
+	}
+	return t
+}
+
+func TestTablesInUse(t *testing.T) {
+	subnets := []types.Subnet{
+		subnet("subnet-a", "vpc-1", "10.0.0.0/19"), subnet("subnet-b", "vpc-1", "10.0.32.0/19"),
+		subnet("subnet-c", "vpc-1", "10.0.64.0/19"), subnet("subnet-x", "vpc-2", "10.0.0.0/19"),
+	}
+	cases := map[string]struct {
+		reason string
+		tables []types.RouteTable
+		within string
+		want   []string
+	}{
+		"explicit associations": {
+			reason: "each subnet's own table, never the main one when every subnet has its own",
+			tables: []types.RouteTable{table("rtb-main", "vpc-1", true), table("rtb-a", "vpc-1", false, "subnet-a"), table("rtb-bc", "vpc-1", false, "subnet-b", "subnet-c")},
+			within: "10.0.0.0/16", want: []string{"rtb-a", "rtb-bc"},
+		},
+		"implicit main": {
+			reason: "a subnet without an explicit association really uses the main table",
+			tables: []types.RouteTable{table("rtb-main", "vpc-1", true), table("rtb-a", "vpc-1", false, "subnet-a")},
+			within: "10.0.0.0/16", want: []string{"rtb-a", "rtb-main"},
+		},
+		"outside the cidr": {
+			reason: "subnets outside the routed range do not count",
+			tables: []types.RouteTable{table("rtb-main", "vpc-1", true), table("rtb-a", "vpc-1", false, "subnet-a")},
+			within: "10.0.0.0/19", want: []string{"rtb-a"},
+		},
+		"name match is irrelevant": {
+			reason: "tables of another VPC are never used, whatever they are called",
+			tables: []types.RouteTable{table("rtb-other", "vpc-2", false, "subnet-x"), table("rtb-a", "vpc-1", false, "subnet-a", "subnet-b", "subnet-c")},
+			within: "10.0.0.0/16", want: []string{"rtb-a"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tablesInUse("vpc-1", tc.within, subnets, tc.tables)); diff != "" {
+				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestRouteSetObservation(t *testing.T) {
+	tables := []types.RouteTable{
+		table("rtb-a", "vpc-1", false, "subnet-a"), table("rtb-b", "vpc-1", false, "subnet-b"),
+	}
+	tables[0].Routes = []types.Route{{DestinationCidrBlock: aws.String("192.168.0.0/24"), VpcPeeringConnectionId: aws.String("pcx-1")}}
+	tables[1].Routes = []types.Route{{DestinationCidrBlock: aws.String("192.168.0.0/24"), VpcPeeringConnectionId: aws.String("pcx-old")}}
+	n := &netView{subnets: []types.Subnet{subnet("subnet-a", "vpc-1", "10.0.0.0/19"), subnet("subnet-b", "vpc-1", "10.0.32.0/19")}, tables: tables}
+	d := resource.Desired{Props: resource.Props{"vpc_id": "vpc-1", "subnets_within": "10.0.0.0/16", "destination_cidr_block": "192.168.0.0/24", "vpc_peering_connection_id": "pcx-1"}}
+	ob, ok := n.routeSet("targets.a.routes-to-database", d.Props)
+	if !ok {
+		t.Fatal("route set not observed although rtb-a holds the route")
+	}
+	got := (&RouteHandler{}).Diff(d, ob)
+	want := []resource.FieldDiff{{Path: "route_table_ids", Before: []any{"rtb-a"}, After: []any{"rtb-a", "rtb-b"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("a table routing through another peering must get the route: -want +got:\n%s", diff)
+	}
+}
+
+func TestPermissionAndSameRule(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		props  resource.Props
+		rule   types.SecurityGroupRule
+		same   bool
+	}{
+		"cidr": {
+			reason: "a CIDR rule matches the same CIDR and port",
+			props:  resource.Props{"protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("10.0.0.0/16"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432)},
+			same:   true,
+		},
+		"group": {
+			reason: "a group rule matches the same source group, not a CIDR rule",
+			props:  resource.Props{"protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(7800), ToPort: aws.Int32(7800)},
+			same:   false,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := sameRule(tc.rule, tc.props); got != tc.same {
+				t.Errorf("%s: sameRule = %v", tc.reason, got)
+			}
+		})
+	}
+	p := permission(resource.Props{"protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
+	if len(p.IpRanges) != 0 || len(p.UserIdGroupPairs) != 1 || aws.ToString(p.UserIdGroupPairs[0].GroupId) != "sg-1" {
+		t.Errorf("a group rule must authorize the group only, got %+v", p)
+	}
+}

@@ -1,0 +1,103 @@
+package network
+
+import (
+	"errors"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// tagSpec returns the TagSpecifications that tag a resource at creation.
+func tagSpec(rt types.ResourceType, tags map[string]string) []types.TagSpecification {
+	if len(tags) == 0 {
+		return nil
+	}
+	return []types.TagSpecification{{ResourceType: rt, Tags: toTags(tags)}}
+}
+
+func toTags(m map[string]string) []types.Tag {
+	keys := resource.SortedKeys(m)
+	out := make([]types.Tag, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
+
+func tagMap(tags []types.Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+// ownedBy returns the stack filter every owned-resource describe uses.
+func ownedBy(stack string) types.Filter {
+	return filter("tag:"+resource.TagStack, stack)
+}
+
+func filter(name string, values ...string) types.Filter {
+	return types.Filter{Name: aws.String(name), Values: values}
+}
+
+// errorCode returns the AWS error code of err, or "".
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// isNotFound reports whether err is one of EC2's not-found codes.
+func isNotFound(err error) bool {
+	switch errorCode(err) {
+	case "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidRouteTableID.NotFound",
+		"InvalidAssociationID.NotFound", "InvalidRoute.NotFound", "InvalidGroup.NotFound",
+		"InvalidVpcPeeringConnectionID.NotFound", "InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound":
+		return true
+	}
+	return false
+}
+
+func sortedStrings(s []string) []any {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	out := make([]any, len(c))
+	for i, v := range c {
+		out[i] = v
+	}
+	return out
+}
+
+// observed builds the Observation of an owned or desired resource.
+func observed(kind resource.Kind, address, id string, tags map[string]string, stack string, props resource.Props, attrs map[string]string) resource.Observation {
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	attrs["id"] = id
+	return resource.Observation{
+		Address: address, Kind: kind, Exists: true, ID: id, Props: props, Attrs: attrs, Tags: tags,
+		Owned: tags[resource.TagStack] == stack && stack != "",
+	}
+}
+
+func str(m resource.Props, k string) string {
+	s, _ := m[k].(string)
+	return s
+}
+
+func int32Prop(m resource.Props, k string) int32 {
+	switch v := m[k].(type) {
+	case int64:
+		return int32(v)
+	case int:
+		return int32(v)
+	}
+	return 0
+}

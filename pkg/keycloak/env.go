@@ -1,0 +1,165 @@
+package keycloak
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kcstack/kcstack/pkg/stack"
+)
+
+// Environment is a container's configuration: plain variables, and
+// variables ECS fills from Secrets Manager when the task starts.
+type Environment struct {
+	// Vars are plain environment variables by name.
+	Vars map[string]string
+	// Secrets are variables ECS reads from Secrets Manager, by name; each
+	// value is an ECS valueFrom: a secret ARN, optionally followed by
+	// :<json-key>:: to pick one key of a JSON secret.
+	Secrets map[string]string
+}
+
+// secretARN matches a Secrets Manager secret reference.
+var secretARN = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$`)
+
+// EnvName returns the environment variable of a Keycloak option: KC_ and
+// the option in upper case with - turned into _ (cache-stack → KC_CACHE_STACK,
+// spi-cache-embedded--default--action-tokens-owners →
+// KC_SPI_CACHE_EMBEDDED__DEFAULT__ACTION_TOKENS_OWNERS).
+func EnvName(option string) string {
+	return "KC_" + strings.ToUpper(strings.ReplaceAll(option, "-", "_"))
+}
+
+// Env returns the environment of the Keycloak container for st: the
+// database on the Aurora writer with credentials from the RDS-managed
+// secret (secrets only), pool, hostname, proxy headers, HTTP, health and
+// metrics, features, the cache stack and owners of the discovery mode,
+// extra options and the bootstrap admin. Facts the stack file knows may be
+// left empty in facts.
+func Env(st *stack.Stack, facts Facts) (Environment, error) {
+	v, err := version(st)
+	if err != nil {
+		return Environment{}, err
+	}
+	facts = facts.withStack(st)
+	if err := facts.missing(st.Spec.Discovery.Mode, false); err != nil {
+		return Environment{}, err
+	}
+	e := Environment{Vars: map[string]string{}, Secrets: map[string]string{}}
+	// Extra options first: the options kcstack manages overwrite them.
+	e.addExtraOptions(st.Spec.Keycloak.ExtraOptions)
+	e.addDatabase(st.Spec.Keycloak.DB, facts)
+	e.addHTTP(v, st.Spec.Keycloak.ProxyHeaders)
+	e.addHostname(v, st.Spec.Keycloak)
+	e.addBootstrapAdmin(v, st.Spec.Keycloak.BootstrapAdmin)
+	if err := e.addCache(st, v, facts); err != nil {
+		return Environment{}, err
+	}
+	return e, nil
+}
+
+// SecretARNs returns the Secrets Manager secrets the container reads,
+// sorted and without the :json-key:: suffixes of valueFrom: what the
+// execution role must be allowed to read (secretsmanager:GetSecretValue).
+func (e Environment) SecretARNs() []string {
+	seen := map[string]bool{}
+	for _, valueFrom := range e.Secrets {
+		parts := strings.SplitN(valueFrom, ":", 8) // arn:aws:secretsmanager:region:account:secret:name[:key:stage:id]
+		seen[strings.Join(parts[:min(len(parts), 7)], ":")] = true
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// version returns the stack's Keycloak version, or an error when it is not
+// one kcstack supports.
+func version(st *stack.Stack) (stack.Version, error) {
+	v := st.KeycloakVersion()
+	if v.Major < stack.MinKeycloakMajor || v.Major > stack.MaxKeycloakMajor {
+		return v, fmt.Errorf("spec.keycloak.version %q is not a supported Keycloak version", st.Spec.Keycloak.Version)
+	}
+	return v, nil
+}
+
+// set sets a plain variable, replacing a secret of the same name.
+func (e Environment) set(name, value string) {
+	delete(e.Secrets, name)
+	e.Vars[name] = value
+}
+
+// setSecret sets a variable read from Secrets Manager, replacing a plain
+// variable of the same name.
+func (e Environment) setSecret(name, valueFrom string) {
+	delete(e.Vars, name)
+	e.Secrets[name] = valueFrom
+}
+
+// option sets the variable of a Keycloak option.
+func (e Environment) option(name, value string) { e.set(EnvName(name), value) }
+
+// addExtraOptions adds spec.keycloak.extraOptions: values that are Secrets
+// Manager ARNs become secrets. The removed proxy option is never passed on
+// (proxy-headers replaces it, see Notes).
+func (e Environment) addExtraOptions(opts map[string]string) {
+	for name, value := range opts {
+		switch {
+		case name == "proxy":
+		case secretARN.MatchString(value):
+			e.setSecret(EnvName(name), value)
+		default:
+			e.option(name, value)
+		}
+	}
+}
+
+// addDatabase points Keycloak at the Aurora writer, with the credentials of
+// the RDS-managed secret and a fixed-size pool.
+func (e Environment) addDatabase(db stack.KeycloakDB, f Facts) {
+	e.option("db", "postgres")
+	e.option("db-url", JDBCURL(f.WriterEndpoint, f.Port, f.DatabaseName))
+	e.setSecret(EnvName("db-username"), f.DBSecretARN+":username::")
+	e.setSecret(EnvName("db-password"), f.DBSecretARN+":password::")
+	e.option("db-pool-initial-size", strconv.Itoa(db.PoolInitialSize))
+	e.option("db-pool-min-size", strconv.Itoa(db.PoolMinSize))
+	e.option("db-pool-max-size", strconv.Itoa(db.PoolMaxSize))
+}
+
+// JDBCURL returns the PostgreSQL JDBC URL of the Aurora writer endpoint;
+// targetServerType=primary makes the driver refuse a node that is not the
+// writer (after a failover, until DNS follows).
+func JDBCURL(writer string, port int32, database string) string {
+	return fmt.Sprintf("jdbc:postgresql://%s:%d/%s?targetServerType=primary", writer, port, database)
+}
+
+// addHTTP serves plain HTTP on 8080 behind the load balancer, which
+// terminates TLS, trusts its X-Forwarded-* headers and enables health and
+// metrics (from Keycloak 25 on the management port 9000 at /, whatever
+// http-relative-path says, so that HealthCheck stays right). The proxy
+// option is never set: proxy-headers replaces it in every supported version.
+func (e Environment) addHTTP(v stack.Version, proxyHeaders string) {
+	e.option("http-enabled", "true")
+	e.option("http-port", strconv.Itoa(int(HTTPPort)))
+	e.option("proxy-headers", proxyHeaders)
+	e.option("health-enabled", "true")
+	e.option("metrics-enabled", "true")
+	if v.AtLeast(25, 0) {
+		e.option("http-management-port", strconv.Itoa(int(ManagementPort)))
+		e.option("http-management-relative-path", "/")
+	}
+}
+
+// addBootstrapAdmin creates the first admin from its secret: the
+// bootstrap-admin options from Keycloak 26, KEYCLOAK_ADMIN before.
+func (e Environment) addBootstrapAdmin(v stack.Version, a *stack.BootstrapAdmin) {
+	if a == nil {
+		return
+	}
+	user, password := "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD"
+	if v.AtLeast(26, 0) {
+		user, password = EnvName("bootstrap-admin-username"), EnvName("bootstrap-admin-password")
+	}
+	e.set(user, a.Username)
+	e.setSecret(password, a.PasswordSecretARN)
+}

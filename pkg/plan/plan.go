@@ -1,0 +1,92 @@
+package plan
+
+import (
+	"time"
+
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// FormatVersion is the version of the plan's JSON form. It changes when a
+// field changes meaning or disappears; new fields do not change it.
+const FormatVersion = "1.0"
+
+// Action is what apply does to one resource.
+type Action string
+
+// Actions, in Terraform's vocabulary.
+const (
+	ActionNoOp    Action = "no-op"
+	ActionCreate  Action = "create"
+	ActionUpdate  Action = "update"
+	ActionReplace Action = "replace"
+	ActionDelete  Action = "delete"
+)
+
+// Plan is an ordered set of changes for one stack.
+type Plan struct {
+	FormatVersion string    `json:"format_version"`
+	Stack         string    `json:"stack"`
+	Region        string    `json:"region"`
+	StackDigest   string    `json:"stack_digest"`
+	CreatedAt     time.Time `json:"created_at"`
+	// Destroy is true for a plan that removes everything the stack owns.
+	Destroy bool    `json:"destroy,omitempty"`
+	Summary Summary `json:"summary"`
+	// Changes are in apply order; no-op changes are included so that
+	// renderers can count and dependencies resolve, but hidden by default.
+	Changes []Change `json:"changes"`
+	// Observed is the fingerprint of every observation the plan depends on,
+	// by address; apply re-observes and refuses when one differs.
+	Observed map[string]string `json:"observed"`
+}
+
+// Summary counts changes the way Terraform does: a replacement counts as
+// one add and one destroy.
+type Summary struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+}
+
+// Change is what happens to one resource.
+type Change struct {
+	Address   string        `json:"address"`
+	Kind      resource.Kind `json:"kind"`
+	Component string        `json:"component"`
+	Name      string        `json:"name"`
+	Action    Action        `json:"action"`
+	// Before and After are the properties shown to reviewers: sensitive
+	// values are replaced by "(sensitive value)" and references to
+	// resources not yet created by "(known after apply)".
+	Before resource.Props `json:"before,omitempty"`
+	After  resource.Props `json:"after,omitempty"`
+	// Diffs are the differing fields of an update or replace.
+	Diffs []resource.FieldDiff `json:"diffs,omitempty"`
+	// ReplaceReasons name the fields that force a replacement.
+	ReplaceReasons []string `json:"replace_reasons,omitempty"`
+	// DependsOn lists the addresses that must be applied first.
+	DependsOn []string `json:"depends_on,omitempty"`
+	// DataLoss marks deletes and replacements that destroy stored data
+	// (databases, buckets): reviewers must see them loudly.
+	DataLoss bool `json:"data_loss,omitempty"`
+
+	// Desired and Observed carry what apply needs; renderers ignore them.
+	Desired  *resource.Desired     `json:"desired,omitempty"`
+	Observed *resource.Observation `json:"observed,omitempty"`
+}
+
+// HasChanges reports whether the plan does anything.
+func (p *Plan) HasChanges() bool {
+	return p.Summary.Add+p.Summary.Change+p.Summary.Destroy > 0
+}
+
+// Destructive returns the changes that delete or replace something.
+func (p *Plan) Destructive() []Change {
+	var out []Change
+	for _, c := range p.Changes {
+		if c.Action == ActionDelete || c.Action == ActionReplace {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package sandbox
+
+import (
+	"time"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	listen      string
+	stateFile   string
+	accountID   string
+	settings    api.Settings
+	faults      Faults
+	services    []api.Service
+	servicesSet bool
+}
+
+// Faults are the injected misbehaviours. Rates are probabilities in [0,1]
+// per call, drawn from a generator seeded with Seed.
+type Faults struct {
+	// Latency is added to every call before it is handled.
+	Latency time.Duration
+	// ThrottleRate is the share of calls answered with the service's
+	// throttling error, before the operation runs.
+	ThrottleRate float64
+	// ErrorRate is the share of calls answered with a 500 or 503, before
+	// the operation runs.
+	ErrorRate float64
+	// AmbiguousRate is the share of mutating calls that run and then
+	// answer 500 anyway, as when a response is lost: the client cannot
+	// know whether the change happened.
+	AmbiguousRate float64
+	// Seed makes the fault sequence reproducible.
+	Seed uint64
+}
+
+// WithListen sets the address to listen on (default 127.0.0.1:0).
+func WithListen(addr string) Option { return func(c *config) { c.listen = addr } }
+
+// WithStateFile persists the state to path after every change and loads
+// it from there at start.
+func WithStateFile(path string) Option { return func(c *config) { c.stateFile = path } }
+
+// WithFaults sets the injected faults.
+func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
+
+// WithDelays sets how long resources stay creating and deleting.
+func WithDelays(create, del time.Duration) Option {
+	return func(c *config) { c.settings.CreateDelay, c.settings.DeleteDelay = create, del }
+}
+
+// WithServices replaces the emulated services (default: all of them).
+func WithServices(s ...api.Service) Option {
+	return func(c *config) { c.services, c.servicesSet = s, true }
+}
+
+// WithAccountID sets the 12-digit account id the sandbox reports.
+func WithAccountID(id string) Option { return func(c *config) { c.accountID = id } }
+
+func defaults() config {
+	return config{
+		listen:    "127.0.0.1:0",
+		accountID: "123456789012",
+		settings:  api.Settings{CreateDelay: time.Second, DeleteDelay: 500 * time.Millisecond},
+	}
+}

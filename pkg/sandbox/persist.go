@@ -1,0 +1,90 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// stateFile is the on-disk form of the sandbox's state.
+type stateFile struct {
+	FormatVersion int                        `json:"format_version"`
+	Services      map[string]json.RawMessage `json:"services"`
+}
+
+const stateFormatVersion = 1
+
+// load reads the state file if it exists. Call before serving.
+func (s *Server) load() error {
+	raw, err := os.ReadFile(s.cfg.stateFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read sandbox state: %w", err)
+	}
+	var f stateFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return fmt.Errorf("sandbox state %s is not valid JSON (%v); move it away to start empty", s.cfg.stateFile, err)
+	}
+	if f.FormatVersion != stateFormatVersion {
+		return fmt.Errorf("sandbox state %s has format_version %d, want %d; move it away to start empty", s.cfg.stateFile, f.FormatVersion, stateFormatVersion)
+	}
+	for name, data := range f.Services {
+		st, ok := s.states[name]
+		if !ok {
+			continue
+		}
+		if err := json.Unmarshal(data, st); err != nil {
+			return fmt.Errorf("sandbox state %s, service %s: %w", s.cfg.stateFile, name, err)
+		}
+	}
+	return nil
+}
+
+// save writes the state atomically: a temporary file in the same
+// directory, synced, then renamed over the old one. Call with s.mu held.
+func (s *Server) save() error {
+	f := stateFile{FormatVersion: stateFormatVersion, Services: map[string]json.RawMessage{}}
+	for name, st := range s.states {
+		b, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("encode sandbox state of %s: %w", name, err)
+		}
+		f.Services[name] = b
+	}
+	data, err := json.MarshalIndent(f, "", " ")
+	if err != nil {
+		return fmt.Errorf("encode sandbox state: %w", err)
+	}
+	return writeAtomic(s.cfg.stateFile, data)
+}
+
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".sandbox-*.json")
+	if err != nil {
+		return fmt.Errorf("write sandbox state: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write sandbox state: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write sandbox state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write sandbox state: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write sandbox state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package rds
+
+import (
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
+)
+
+// State is the RDS state: resources by region.
+type State struct {
+	Regions map[string]*Region `json:"regions"`
+}
+
+// Region holds one region's RDS resources, keyed by lower-case identifier
+// (RDS identifiers are case-insensitive and stored in lower case).
+type Region struct {
+	// EndpointID is the random label shared by every endpoint of the
+	// account in the region (<id>.cluster-<EndpointID>.<region>.rds...).
+	EndpointID string `json:"endpoint_id"`
+	// RDSKeyARN and SecretsKeyARN stand for the AWS managed KMS keys
+	// aws/rds and aws/secretsmanager.
+	RDSKeyARN     string                  `json:"rds_key_arn"`
+	SecretsKeyARN string                  `json:"secrets_key_arn"`
+	SubnetGroups  map[string]*SubnetGroup `json:"subnet_groups,omitempty"`
+	Clusters      map[string]*Cluster     `json:"clusters,omitempty"`
+	Instances     map[string]*Instance    `json:"instances,omitempty"`
+	Snapshots     map[string]*Snapshot    `json:"snapshots,omitempty"`
+}
+
+// SubnetGroup is a DB subnet group and its tags (the SDK's description
+// type has no tag list).
+type SubnetGroup struct {
+	Group types.DBSubnetGroup `json:"group"`
+	Tags  []types.Tag         `json:"tags,omitempty"`
+}
+
+// Cluster is a DB cluster as DescribeDBClusters shows it, plus when its
+// current status began.
+type Cluster struct {
+	DB    types.DBCluster `json:"db"`
+	Since time.Time       `json:"since"`
+}
+
+// Instance is a DB instance as DescribeDBInstances shows it, plus when
+// its current status began.
+type Instance struct {
+	DB    types.DBInstance `json:"db"`
+	Since time.Time        `json:"since"`
+}
+
+// Snapshot is a manual DB cluster snapshot.
+type Snapshot struct {
+	DB    types.DBClusterSnapshot `json:"db"`
+	Since time.Time               `json:"since"`
+}
+
+// Statuses the emulation uses.
+const (
+	statusCreating  = "creating"
+	statusAvailable = "available"
+	statusModifying = "modifying"
+	statusUpgrading = "upgrading"
+	statusDeleting  = "deleting"
+)
+
+// NewState returns an empty RDS state.
+func NewState() *State {
+	return &State{Regions: map[string]*Region{}}
+}
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
+
+// state returns the RDS state of the call's world.
+func state(c *api.Call) *State {
+	return c.World.State(ServiceName).(*State)
+}
+
+// region returns the call's region, creating it on first use.
+func region(c *api.Call) *Region {
+	s := state(c)
+	if s.Regions == nil {
+		s.Regions = map[string]*Region{}
+	}
+	r, ok := s.Regions[c.Region]
+	if !ok {
+		r = &Region{
+			EndpointID:    randomLower(12),
+			RDSKeyARN:     c.ARN("kms", "key/"+newUUID()),
+			SecretsKeyARN: c.ARN("kms", "key/"+newUUID()),
+		}
+		s.Regions[c.Region] = r
+	}
+	r.init()
+	return r
+}
+
+func (r *Region) init() {
+	if r.SubnetGroups == nil {
+		r.SubnetGroups = map[string]*SubnetGroup{}
+	}
+	if r.Clusters == nil {
+		r.Clusters = map[string]*Cluster{}
+	}
+	if r.Instances == nil {
+		r.Instances = map[string]*Instance{}
+	}
+	if r.Snapshots == nil {
+		r.Snapshots = map[string]*Snapshot{}
+	}
+}
+
+// Tick moves resources whose transition has lasted long enough:
+// creating and modifying become available after the create delay,
+// deleting ones disappear after the delete delay.
+func (s *State) Tick(now time.Time, set api.Settings) {
+	for _, r := range s.Regions {
+		r.init()
+		r.tickInstances(now, set)
+		r.tickClusters(now, set)
+		r.tickSnapshots(now, set)
+	}
+}
+
+func (r *Region) tickInstances(now time.Time, set api.Settings) {
+	for id, in := range r.Instances {
+		status := *in.DB.DBInstanceStatus
+		switch {
+		case status == statusDeleting && now.Sub(in.Since) >= set.DeleteDelay:
+			delete(r.Instances, id)
+			if cl := r.Clusters[lower(*in.DB.DBClusterIdentifier)]; cl != nil {
+				removeMember(cl, *in.DB.DBInstanceIdentifier)
+				r.updateMultiAZ(cl)
+			}
+		case transitional(status) && now.Sub(in.Since) >= set.CreateDelay:
+			in.DB.DBInstanceStatus = ptr(statusAvailable)
+			in.Since = now
+		}
+	}
+}
+
+func (r *Region) tickClusters(now time.Time, set api.Settings) {
+	for id, cl := range r.Clusters {
+		status := *cl.DB.Status
+		switch {
+		case status == statusDeleting && now.Sub(cl.Since) >= set.DeleteDelay:
+			delete(r.Clusters, id)
+		case transitional(status) && now.Sub(cl.Since) >= set.CreateDelay:
+			cl.DB.Status = ptr(statusAvailable)
+			cl.Since = now
+			if s := cl.DB.MasterUserSecret; s != nil {
+				s.SecretStatus = ptr(secretActive)
+			}
+			if cl.DB.EarliestRestorableTime == nil {
+				cl.DB.EarliestRestorableTime = ptr(now)
+			}
+		}
+	}
+}
+
+func (r *Region) tickSnapshots(now time.Time, set api.Settings) {
+	for _, sn := range r.Snapshots {
+		if *sn.DB.Status == statusCreating && now.Sub(sn.Since) >= set.CreateDelay {
+			sn.DB.Status = ptr(statusAvailable)
+			sn.DB.PercentProgress = ptr[int32](100)
+		}
+	}
+}
+
+// view is the cluster as outputs show it at now: a copy, restorable up to
+// now once backups have started.
+func (cl *Cluster) view(now time.Time) types.DBCluster {
+	db := clone(cl.DB)
+	if db.EarliestRestorableTime != nil {
+		db.LatestRestorableTime = ptr(now)
+	}
+	return db
+}
+
+// transitional reports whether status ends in available on its own.
+func transitional(status string) bool {
+	return status == statusCreating || status == statusModifying || status == statusUpgrading
+}
+
+// TaggedResources lists every tagged RDS resource, for the tagging API.
+func (s *State) TaggedResources() []api.TaggedResource {
+	var out []api.TaggedResource
+	add := func(arn *string, kind, region string, tags []types.Tag) {
+		if len(tags) > 0 {
+			out = append(out, api.TaggedResource{ARN: *arn, Type: "rds:" + kind, Region: region, Tags: tagMap(tags)})
+		}
+	}
+	for name, r := range s.Regions {
+		for _, g := range r.SubnetGroups {
+			add(g.Group.DBSubnetGroupArn, "subgrp", name, g.Tags)
+		}
+		for _, cl := range r.Clusters {
+			add(cl.DB.DBClusterArn, "cluster", name, cl.DB.TagList)
+		}
+		for _, in := range r.Instances {
+			add(in.DB.DBInstanceArn, "db", name, in.DB.TagList)
+		}
+		for _, sn := range r.Snapshots {
+			add(sn.DB.DBClusterSnapshotArn, "cluster-snapshot", name, sn.DB.TagList)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
+	return out
+}

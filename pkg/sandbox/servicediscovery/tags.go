@@ -1,0 +1,73 @@
+package servicediscovery
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
+)
+
+// tagsOf returns the tag list of the namespace or service an ARN names.
+func tagsOf(c *api.Call, arn string) (*[]types.Tag, error) {
+	r := region(c)
+	id := arn[strings.LastIndex(arn, "/")+1:]
+	switch {
+	case strings.Contains(arn, ":namespace/"):
+		if ns, ok := r.Namespaces[id]; ok && ns.Ready && aws.ToString(ns.N.Arn) == arn {
+			return &ns.Tags, nil
+		}
+	case strings.Contains(arn, ":service/"):
+		if sv, ok := r.Services[id]; ok && aws.ToString(sv.S.Arn) == arn {
+			return &sv.Tags, nil
+		}
+	default:
+		return nil, api.Errorf(codeInvalidInput, "Invalid resource ARN %s.", arn)
+	}
+	return nil, api.Errorf(codeNotFound, "Resource not found: %s", arn)
+}
+
+func tagResource(c *api.Call, in *sd.TagResourceInput) (*sd.TagResourceOutput, error) {
+	tags, err := tagsOf(c, aws.ToString(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	merged := slices.Clone(*tags)
+	for _, t := range in.Tags {
+		i := slices.IndexFunc(merged, func(x types.Tag) bool { return aws.ToString(x.Key) == aws.ToString(t.Key) })
+		if i >= 0 {
+			merged[i].Value = t.Value
+			continue
+		}
+		merged = append(merged, t)
+	}
+	if len(merged) > 200 {
+		return nil, api.Errorf(codeTooManyTags, "A resource can have at most 200 tags.")
+	}
+	*tags = merged
+	return &sd.TagResourceOutput{}, nil
+}
+
+func untagResource(c *api.Call, in *sd.UntagResourceInput) (*sd.UntagResourceOutput, error) {
+	tags, err := tagsOf(c, aws.ToString(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	*tags = slices.DeleteFunc(slices.Clone(*tags), func(t types.Tag) bool { return slices.Contains(in.TagKeys, aws.ToString(t.Key)) })
+	return &sd.UntagResourceOutput{}, nil
+}
+
+func listTagsForResource(c *api.Call, in *sd.ListTagsForResourceInput) (*sd.ListTagsForResourceOutput, error) {
+	tags, err := tagsOf(c, aws.ToString(in.ResourceARN))
+	if err != nil {
+		return nil, err
+	}
+	list := slices.Clone(*tags)
+	if list == nil {
+		list = []types.Tag{}
+	}
+	return &sd.ListTagsForResourceOutput{Tags: list}, nil
+}

@@ -1,0 +1,99 @@
+package ssm
+
+import (
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
+)
+
+// taggable finds the parameter a tagging request names; the sandbox
+// supports tags on parameters only.
+func taggable(c *api.Call, kind types.ResourceTypeForTagging, id *string) (*Parameter, error) {
+	if kind != types.ResourceTypeForTaggingParameter {
+		return nil, api.Errorf(codeBadResourceType, "The resource type %s is not supported by the sandbox; only Parameter is.", kind)
+	}
+	ps := params(c)
+	p, ok := ps[resolveName(ps, aws.ToString(id))]
+	if !ok {
+		return nil, api.Errorf(codeBadResourceID, "The resource ID \"%s\" is not valid. Verify the ID and try again.", aws.ToString(id))
+	}
+	return p, nil
+}
+
+func addTagsToResource(c *api.Call, in *ssm.AddTagsToResourceInput) (*ssm.AddTagsToResourceOutput, error) {
+	p, err := taggable(c, in.ResourceType, in.ResourceId)
+	if err != nil {
+		return nil, err
+	}
+	merged := copyTags(p.Tags)
+	for _, t := range in.Tags {
+		merged = setTag(merged, aws.ToString(t.Key), aws.ToString(t.Value))
+	}
+	if len(merged) > 50 {
+		return nil, api.Errorf("TooManyTagsError", "The Tags parameter contains too many tags. A resource can have at most 50 tags.")
+	}
+	p.Tags = merged
+	return &ssm.AddTagsToResourceOutput{}, nil
+}
+
+func removeTagsFromResource(c *api.Call, in *ssm.RemoveTagsFromResourceInput) (*ssm.RemoveTagsFromResourceOutput, error) {
+	p, err := taggable(c, in.ResourceType, in.ResourceId)
+	if err != nil {
+		return nil, err
+	}
+	kept := p.Tags[:0]
+	for _, t := range p.Tags {
+		if !contains(in.TagKeys, aws.ToString(t.Key)) {
+			kept = append(kept, t)
+		}
+	}
+	p.Tags = kept
+	return &ssm.RemoveTagsFromResourceOutput{}, nil
+}
+
+func listTagsForResource(c *api.Call, in *ssm.ListTagsForResourceInput) (*ssm.ListTagsForResourceOutput, error) {
+	p, err := taggable(c, in.ResourceType, in.ResourceId)
+	if err != nil {
+		return nil, err
+	}
+	tags := copyTags(p.Tags)
+	if tags == nil {
+		tags = []types.Tag{}
+	}
+	return &ssm.ListTagsForResourceOutput{TagList: tags}, nil
+}
+
+func setTag(tags []types.Tag, key, value string) []types.Tag {
+	for i := range tags {
+		if aws.ToString(tags[i].Key) == key {
+			tags[i].Value = aws.String(value)
+			return tags
+		}
+	}
+	return append(tags, types.Tag{Key: aws.String(key), Value: aws.String(value)})
+}
+
+func copyTags(tags []types.Tag) []types.Tag {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make([]types.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = types.Tag{Key: aws.String(aws.ToString(t.Key)), Value: aws.String(aws.ToString(t.Value))}
+	}
+	return out
+}
+
+func tagMap(tags []types.Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

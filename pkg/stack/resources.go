@@ -1,0 +1,262 @@
+package stack
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Components group a plan's changes.
+const (
+	ComponentDatabase = "database"
+	componentTarget   = "target "
+	componentPeer     = "peer "
+)
+
+// Addresses of the database's resources.
+const (
+	AddrAuroraVPC        = "database.vpc"
+	AddrAuroraRouteTable = "database.route-table"
+	AddrAuroraSG         = "database.security-group"
+	AddrDBSubnetGroup    = "database.subnet-group"
+	AddrDBCluster        = "database.cluster"
+)
+
+// Resources returns every resource the stack describes, for a defaulted
+// and valid stack, in dependency order. It never contacts AWS.
+func (s *Stack) Resources() []resource.Desired {
+	b := &builder{s: s}
+	b.database()
+	for _, t := range s.Spec.Targets {
+		if t.ECS != nil {
+			b.ecsTarget(t)
+		}
+		if t.ROSA != nil {
+			b.peered(componentTarget+t.Name, "targets."+t.Name, t.ROSA.VPC, t.ROSA.MachineCIDR,
+				fmt.Sprintf("ROSA cluster %s", t.ROSA.Cluster),
+				fmt.Sprintf("the VPC of ROSA cluster %s must exist before kcstack peers it; check spec.targets (%s) and the cluster", t.ROSA.Cluster, t.Name))
+		}
+	}
+	for _, p := range s.Spec.Peers {
+		b.peered(componentPeer+p.Name, "peers."+p.Name, p.VPC, p.CIDR, "peer "+p.Name,
+			fmt.Sprintf("peer VPC %s must exist; check spec.peers (%s)", p.Name, p.Name))
+	}
+	return b.out
+}
+
+type builder struct {
+	s   *Stack
+	out []resource.Desired
+}
+
+func (b *builder) add(d resource.Desired) {
+	if d.Lookup == nil {
+		d.Tags = b.tags(d.Address, d.Tags["Name"])
+	}
+	b.out = append(b.out, d)
+}
+
+// tags are the tags set at creation: the user's spec.tags, a Name, and the
+// ownership tags, which win over anything the user set.
+func (b *builder) tags(address, name string) map[string]string {
+	t := map[string]string{}
+	for k, v := range b.s.Spec.Tags {
+		t[k] = v
+	}
+	if name != "" {
+		t["Name"] = name
+	}
+	t[resource.TagStack] = b.s.Metadata.Name
+	t[resource.TagAddress] = address
+	return t
+}
+
+func ref(addr, attr string) resource.Ref { return resource.Ref{Address: addr, Attr: attr} }
+
+func (b *builder) database() {
+	a := b.s.Spec.Database.Aurora
+	name := b.s.Metadata.Name + "-aurora"
+	comp := ComponentDatabase
+	b.vpc(comp, AddrAuroraVPC, name, a.VPC, "the Aurora VPC must exist; check spec.database.aurora.vpc")
+	var subnetIDs []any
+	for _, sn := range a.Subnets {
+		id := b.subnet(comp, "database", name, sn)
+		subnetIDs = append(subnetIDs, id)
+	}
+	b.add(resource.Desired{Address: AddrAuroraRouteTable, Kind: resource.KindRouteTable, Component: comp, Name: name,
+		Props: resource.Props{"vpc_id": ref(AddrAuroraVPC, "id")}, DependsOn: []string{AddrAuroraVPC},
+		Tags: map[string]string{"Name": name}})
+	for _, sn := range a.Subnets {
+		if sn.ID != "" {
+			continue
+		}
+		sub := subnetAddr("database", sn)
+		b.add(resource.Desired{Address: "database.route-table-association[" + sn.Zone + "]", Kind: resource.KindRouteTableAssoc, Component: comp, Name: sn.Zone,
+			Props:     resource.Props{"route_table_id": ref(AddrAuroraRouteTable, "id"), "subnet_id": ref(sub, "id")},
+			DependsOn: []string{AddrAuroraRouteTable, sub}})
+	}
+	b.add(resource.Desired{Address: AddrAuroraSG, Kind: resource.KindSecurityGroup, Component: comp, Name: name,
+		Props: resource.Props{
+			"vpc_id": ref(AddrAuroraVPC, "id"), "group_name": name,
+			"description": fmt.Sprintf("Aurora PostgreSQL of kcstack stack %s", b.s.Metadata.Name),
+		},
+		DependsOn: []string{AddrAuroraVPC}, Tags: map[string]string{"Name": name}})
+	b.add(resource.Desired{Address: AddrDBSubnetGroup, Kind: resource.KindDBSubnetGroup, Component: comp, Name: name,
+		Props: resource.Props{
+			"name": name, "description": fmt.Sprintf("Aurora subnets of kcstack stack %s", b.s.Metadata.Name),
+			"subnet_ids": subnetIDs,
+		},
+		DependsOn: refAddrs(subnetIDs)})
+	b.cluster(comp, name)
+	for i := 0; i < a.Instances; i++ {
+		b.instance(comp, i)
+	}
+}
+
+func (b *builder) cluster(comp, name string) {
+	a := b.s.Spec.Database.Aurora
+	opts := map[string]string{"skip_final_snapshot": strconv.FormatBool(a.SkipFinalSnapshot)}
+	if !a.SkipFinalSnapshot {
+		final := a.FinalSnapshotIdentifier
+		if final == "" {
+			final = a.ClusterIdentifier + "-final"
+		}
+		opts["final_snapshot_identifier"] = final
+	}
+	b.add(resource.Desired{Address: AddrDBCluster, Kind: resource.KindDBCluster, Component: comp, Name: a.ClusterIdentifier,
+		Props: resource.Props{
+			"identifier":                  a.ClusterIdentifier,
+			"engine":                      "aurora-postgresql",
+			"engine_version":              a.EngineVersion,
+			"database_name":               a.DatabaseName,
+			"master_username":             a.MasterUsername,
+			"manage_master_user_password": true,
+			"port":                        int64(a.Port),
+			"db_subnet_group_name":        ref(AddrDBSubnetGroup, "name"),
+			"vpc_security_group_ids":      []any{ref(AddrAuroraSG, "id")},
+			"storage_encrypted":           true,
+			"deletion_protection":         a.DeletionProtection == nil || *a.DeletionProtection,
+			"backup_retention_period":     int64(a.BackupRetentionDays),
+		},
+		Options:   opts,
+		DependsOn: []string{AddrDBSubnetGroup, AddrAuroraSG},
+		Tags:      map[string]string{"Name": name},
+	})
+}
+
+func (b *builder) instance(comp string, i int) {
+	a := b.s.Spec.Database.Aurora
+	id := fmt.Sprintf("%s-%d", a.ClusterIdentifier, i+1)
+	props := resource.Props{
+		"identifier": id,
+		// A reference, not the name: when the cluster is replaced its
+		// instances cannot outlive it (RDS refuses to delete a cluster
+		// with instances), so they are replaced with it.
+		"cluster_identifier": ref(AddrDBCluster, "id"),
+		"engine":             "aurora-postgresql",
+		"instance_class":     a.InstanceClass,
+	}
+	if len(a.Zones) > 0 {
+		props["availability_zone"] = a.Zones[i%len(a.Zones)]
+	}
+	b.add(resource.Desired{Address: fmt.Sprintf("database.instance[%d]", i), Kind: resource.KindDBInstance, Component: comp, Name: id,
+		Props: props, DependsOn: []string{AddrDBCluster, AddrDBSubnetGroup}, Tags: map[string]string{"Name": id}})
+}
+
+// vpc adds an owned VPC (cidr) or a looked-up one (id or tags).
+func (b *builder) vpc(comp, addr, name string, v VPCRef, hint string) {
+	if v.CIDR == "" {
+		b.add(resource.Desired{Address: addr, Kind: resource.KindVPC, Component: comp, Name: name,
+			Lookup: &resource.Lookup{ID: v.ID, Tags: v.Tags, Hint: hint}})
+		return
+	}
+	b.add(resource.Desired{Address: addr, Kind: resource.KindVPC, Component: comp, Name: name,
+		Props: resource.Props{"cidr_block": v.CIDR}, Tags: map[string]string{"Name": name}})
+}
+
+func subnetAddr(prefix string, sn Subnet) string {
+	if sn.ID != "" {
+		return prefix + ".subnet[" + sn.ID + "]"
+	}
+	return prefix + ".subnet[" + sn.Zone + "]"
+}
+
+// subnet adds an owned subnet (zone and cidr) or a looked-up one (id) and
+// returns a reference to its id.
+func (b *builder) subnet(comp, prefix, name string, sn Subnet) resource.Ref {
+	addr := subnetAddr(prefix, sn)
+	if sn.ID != "" {
+		b.add(resource.Desired{Address: addr, Kind: resource.KindSubnet, Component: comp, Name: sn.ID,
+			Lookup: &resource.Lookup{ID: sn.ID, Hint: "the subnet must exist"}})
+		return ref(addr, "id")
+	}
+	vpc := prefix + ".vpc"
+	b.add(resource.Desired{Address: addr, Kind: resource.KindSubnet, Component: comp, Name: sn.Zone,
+		Props:     resource.Props{"vpc_id": ref(vpc, "id"), "cidr_block": sn.CIDR, "availability_zone": sn.Zone},
+		DependsOn: []string{vpc}, Tags: map[string]string{"Name": name + "-" + sn.Zone}})
+	return ref(addr, "id")
+}
+
+// peered adds what connects an existing VPC with the Aurora VPC: the VPC
+// lookup, the peering and its routes, and 5432 from cidr on the database's
+// group.
+func (b *builder) peered(comp, prefix string, v VPCRef, cidr, label, hint string) {
+	vpc := prefix + ".vpc"
+	b.vpc(comp, vpc, label, v, hint)
+	b.peering(comp, prefix, vpc, cidr, label)
+	b.databaseIngress(comp, prefix, label, resource.Props{"cidr_ipv4": cidr})
+}
+
+// peering adds the peering of vpc (whose CIDR is cidr, a string or a Ref)
+// with the Aurora VPC, and routes on both sides in the route tables
+// actually associated with the subnets in use.
+func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
+	a := b.s.Spec.Database.Aurora
+	peering := prefix + ".peering"
+	b.add(resource.Desired{Address: peering, Kind: resource.KindPeering, Component: comp, Name: label,
+		Props: resource.Props{
+			"vpc_id": ref(AddrAuroraVPC, "id"), "peer_vpc_id": ref(vpc, "id"), "peer_region": b.s.Spec.Region,
+		},
+		DependsOn: []string{AddrAuroraVPC, vpc}, Tags: map[string]string{"Name": b.s.Metadata.Name + " " + label}})
+	b.add(resource.Desired{Address: prefix + ".routes-to-database", Kind: resource.KindRoute, Component: comp, Name: label + " → database",
+		Props: resource.Props{
+			"vpc_id": ref(vpc, "id"), "subnets_within": cidr, "destination_cidr_block": a.VPC.CIDR,
+			"vpc_peering_connection_id": ref(peering, "id"),
+		},
+		DependsOn: append(b.networkOf(prefix), peering, vpc)})
+	b.add(resource.Desired{Address: prefix + ".routes-from-database", Kind: resource.KindRoute, Component: comp, Name: "database → " + label,
+		Props: resource.Props{
+			"vpc_id": ref(AddrAuroraVPC, "id"), "subnets_within": a.VPC.CIDR, "destination_cidr_block": cidr,
+			"vpc_peering_connection_id": ref(peering, "id"),
+		},
+		DependsOn: append(b.networkOf("database"), peering, AddrAuroraVPC)})
+}
+
+// databaseIngress opens the database port to source (a cidr_ipv4 or a
+// source_group_id) on the database's group.
+func (b *builder) databaseIngress(comp, prefix, label string, source resource.Props) {
+	b.rule(comp, prefix+".database-ingress", AddrAuroraSG, b.s.Spec.Database.Aurora.Port, source, "PostgreSQL from "+label)
+}
+
+// networkOf lists what must exist before peering routes go into the route
+// tables of the subnets under prefix: every route table association.
+func (b *builder) networkOf(prefix string) []string {
+	var deps []string
+	for _, d := range b.out {
+		if d.Kind == resource.KindRouteTableAssoc && len(d.Address) > len(prefix) && d.Address[:len(prefix)+1] == prefix+"." {
+			deps = append(deps, d.Address)
+		}
+	}
+	return deps
+}
+
+func refAddrs(vals []any) []string {
+	var out []string
+	for _, v := range vals {
+		if r, ok := v.(resource.Ref); ok {
+			out = append(out, r.Address)
+		}
+	}
+	return out
+}

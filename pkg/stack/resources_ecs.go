@@ -1,0 +1,377 @@
+package stack
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Ports of a Keycloak node.
+const (
+	portHTTP         = 8080
+	portManagement   = 9000
+	portJGroups      = 7800
+	portJGroupsFD    = 57800
+	portHTTPS        = 443
+	portHTTPRedirect = 80
+)
+
+// ecsTarget adds the network of an ECS target and what connects it with
+// the database: a VPC with public subnets (load balancer, NAT) and private
+// subnets (tasks) across its zones, an internet gateway, a NAT gateway,
+// route tables; security groups of least privilege; the peering with the
+// Aurora VPC and 5432 from the tasks' group only.
+func (b *builder) ecsTarget(t Target) {
+	e := t.ECS
+	comp := componentTarget + t.Name
+	prefix := "targets." + t.Name
+	name := b.s.Metadata.Name + "-" + t.Name
+	vpc := prefix + ".vpc"
+	b.vpc(comp, vpc, name, e.VPC, fmt.Sprintf("the VPC of target %s must exist; check spec.targets (%s).ecs.vpc", t.Name, t.Name))
+	if e.VPC.CIDR != "" {
+		b.ecsNetwork(comp, prefix, name, e)
+	} else {
+		for _, sn := range append(append([]Subnet(nil), e.Subnets.Public...), e.Subnets.Private...) {
+			b.subnet(comp, prefix, name, sn)
+		}
+	}
+	b.ecsSecurityGroups(comp, prefix, name)
+	cidr := any(e.VPC.CIDR)
+	if e.VPC.CIDR == "" {
+		cidr = ref(vpc, "cidr_block")
+	}
+	b.peering(comp, prefix, vpc, cidr, "ECS target "+t.Name)
+	b.databaseIngress(comp, prefix, "ECS target "+t.Name, resource.Props{"source_group_id": ref(prefix+".task-security-group", "id")})
+	b.ecsService(t)
+}
+
+func (b *builder) ecsNetwork(comp, prefix, name string, e *ECSTarget) {
+	vpc := prefix + ".vpc"
+	igw, eip, nat := prefix+".internet-gateway", prefix+".nat-address", prefix+".nat-gateway"
+	b.add(resource.Desired{Address: igw, Kind: resource.KindInternetGateway, Component: comp, Name: name,
+		Props: resource.Props{"vpc_id": ref(vpc, "id")}, DependsOn: []string{vpc}, Tags: map[string]string{"Name": name}})
+	for _, tier := range []struct {
+		name    string
+		subnets []Subnet
+	}{{"public", e.Subnets.Public}, {"private", e.Subnets.Private}} {
+		table := prefix + ".route-table[" + tier.name + "]"
+		b.add(resource.Desired{Address: table, Kind: resource.KindRouteTable, Component: comp, Name: name + "-" + tier.name,
+			Props: resource.Props{"vpc_id": ref(vpc, "id")}, DependsOn: []string{vpc}, Tags: map[string]string{"Name": name + "-" + tier.name}})
+		for _, sn := range tier.subnets {
+			sn.Zone = tier.name + "-" + sn.Zone
+			b.ecsSubnet(comp, prefix, name, sn, table)
+		}
+	}
+	public := prefix + ".subnet[public-" + e.Subnets.Public[0].Zone + "]"
+	b.add(resource.Desired{Address: eip, Kind: resource.KindElasticIP, Component: comp, Name: name + "-nat",
+		Props: resource.Props{"domain": "vpc"}, Tags: map[string]string{"Name": name + "-nat"}, DependsOn: []string{igw}})
+	b.add(resource.Desired{Address: nat, Kind: resource.KindNATGateway, Component: comp, Name: name,
+		Props:     resource.Props{"subnet_id": ref(public, "id"), "allocation_id": ref(eip, "allocation_id")},
+		DependsOn: []string{public, eip, igw}, Tags: map[string]string{"Name": name}})
+	b.defaultRoute(comp, prefix, "public", "gateway_id", igw)
+	b.defaultRoute(comp, prefix, "private", "nat_gateway_id", nat)
+}
+
+// ecsSubnet adds a subnet whose Zone is "<tier>-<zone>" and its
+// association with the tier's route table.
+func (b *builder) ecsSubnet(comp, prefix, name string, sn Subnet, table string) {
+	_, zone, _ := strings.Cut(sn.Zone, "-")
+	addr := prefix + ".subnet[" + sn.Zone + "]"
+	vpc := prefix + ".vpc"
+	b.add(resource.Desired{Address: addr, Kind: resource.KindSubnet, Component: comp, Name: sn.Zone,
+		Props:     resource.Props{"vpc_id": ref(vpc, "id"), "cidr_block": sn.CIDR, "availability_zone": zone},
+		DependsOn: []string{vpc}, Tags: map[string]string{"Name": name + "-" + sn.Zone}})
+	b.add(resource.Desired{Address: prefix + ".route-table-association[" + sn.Zone + "]", Kind: resource.KindRouteTableAssoc, Component: comp, Name: sn.Zone,
+		Props:     resource.Props{"route_table_id": ref(table, "id"), "subnet_id": ref(addr, "id")},
+		DependsOn: []string{table, addr}})
+}
+
+// defaultRoute sends a tier's traffic for everything else to target (the
+// internet gateway for public subnets, the NAT gateway for private ones).
+func (b *builder) defaultRoute(comp, prefix, tier, targetProp, target string) {
+	table := prefix + ".route-table[" + tier + "]"
+	b.add(resource.Desired{Address: prefix + ".default-route[" + tier + "]", Kind: resource.KindRoute, Component: comp, Name: tier + " → 0.0.0.0/0",
+		Props: resource.Props{
+			"vpc_id": ref(prefix+".vpc", "id"), "route_table_id": ref(table, "id"), "destination_cidr_block": "0.0.0.0/0",
+			targetProp: ref(target, "id"),
+		},
+		DependsOn: []string{table, target}})
+}
+
+// ecsSecurityGroups adds the load balancer's group (443 from anywhere, 80
+// only to redirect) and the tasks' group (HTTP and management from the
+// load balancer only, JGroups between tasks only).
+func (b *builder) ecsSecurityGroups(comp, prefix, name string) {
+	lb, tasks := prefix+".lb-security-group", prefix+".task-security-group"
+	vpc := prefix + ".vpc"
+	for addr, g := range map[string]string{lb: name + "-lb", tasks: name + "-tasks"} {
+		b.add(resource.Desired{Address: addr, Kind: resource.KindSecurityGroup, Component: comp, Name: g,
+			Props:     resource.Props{"vpc_id": ref(vpc, "id"), "group_name": g, "description": "kcstack " + g},
+			DependsOn: []string{vpc}, Tags: map[string]string{"Name": g}})
+	}
+	b.rule(comp, prefix+".lb-ingress[https]", lb, portHTTPS, resource.Props{"cidr_ipv4": "0.0.0.0/0"}, "HTTPS from anywhere")
+	b.rule(comp, prefix+".lb-ingress[http]", lb, portHTTPRedirect, resource.Props{"cidr_ipv4": "0.0.0.0/0"}, "HTTP from anywhere, redirected to HTTPS")
+	fromLB := resource.Props{"source_group_id": ref(lb, "id")}
+	b.rule(comp, prefix+".task-ingress[http]", tasks, portHTTP, fromLB, "Keycloak HTTP from the load balancer")
+	if b.keycloakVersion().AtLeast(25, 0) {
+		b.rule(comp, prefix+".task-ingress[management]", tasks, portManagement, fromLB, "Keycloak health checks from the load balancer")
+	}
+	self := resource.Props{"source_group_id": ref(tasks, "id")}
+	b.rule(comp, prefix+".task-ingress[jgroups]", tasks, portJGroups, self, "JGroups between Keycloak tasks")
+	b.rule(comp, prefix+".task-ingress[jgroups-fd]", tasks, portJGroupsFD, self, "JGroups failure detection between Keycloak tasks")
+}
+
+func (b *builder) keycloakVersion() Version {
+	v, _ := ParseVersion(b.s.Spec.Keycloak.Version)
+	return v
+}
+
+// rule adds an ingress rule on group for one TCP port from source (a
+// cidr_ipv4 or a source_group_id).
+func (b *builder) rule(comp, addr, group string, port int, source resource.Props, description string) {
+	props := resource.Props{"group_id": ref(group, "id"), "type": "ingress", "protocol": "tcp",
+		"from_port": int64(port), "to_port": int64(port), "description": description}
+	deps := []string{group}
+	for k, v := range source {
+		props[k] = v
+		if r, ok := v.(resource.Ref); ok && r.Address != group {
+			deps = append(deps, r.Address)
+		}
+	}
+	b.add(resource.Desired{Address: addr, Kind: resource.KindSecurityGroupRule, Component: comp, Name: fmt.Sprintf("%d: %s", port, description),
+		Props: props, DependsOn: deps, Tags: map[string]string{"Name": description}})
+}
+
+// Settings of the Keycloak service on ECS.
+const (
+	// managedExecutionPolicy lets ECS pull images and write logs.
+	managedExecutionPolicy = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+	ecsTasksPrincipal      = "ecs-tasks.amazonaws.com"
+	// healthPath is Keycloak's readiness endpoint (pkg/keycloak.HealthPath;
+	// pkg/keycloak imports this package, so the value is repeated).
+	healthPath = "/health/ready"
+	// healthCheckGracePeriod gives Keycloak time to start (and migrate an
+	// empty database) before failed load balancer checks stop its task.
+	healthCheckGracePeriod = 300
+	tlsPolicy              = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+	containerName          = "keycloak"
+	// AddrBucket is the S3_PING bucket, shared by all ECS targets.
+	AddrBucket = "discovery.bucket"
+	// ComponentDiscovery groups stack-wide discovery resources.
+	ComponentDiscovery = "discovery"
+)
+
+// ecsService adds what runs Keycloak on the target: log group, roles,
+// cluster, task definition, load balancer with its target group and
+// listeners, the discovery mode's resources, and the service.
+func (b *builder) ecsService(t Target) {
+	comp, prefix, name := componentTarget+t.Name, "targets."+t.Name, b.s.Metadata.Name+"-"+t.Name
+	b.add(resource.Desired{Address: prefix + ".log-group", Kind: resource.KindLogGroup, Component: comp, Name: b.logGroup(t),
+		Props: resource.Props{"name": b.logGroup(t), "retention_in_days": int64(t.ECS.LogRetentionDays)}})
+	b.roles(comp, prefix, name)
+	b.add(resource.Desired{Address: prefix + ".cluster", Kind: resource.KindECSCluster, Component: comp, Name: name,
+		Props: resource.Props{"name": name}})
+	b.taskDefinition(t, comp, prefix, name)
+	b.loadBalancer(t, comp, prefix, name)
+	registry := b.dnsDiscovery(t, comp, prefix)
+	b.bucket()
+	b.service(t, comp, prefix, name, registry)
+}
+
+func (b *builder) logGroup(t Target) string { return "/kcstack/" + b.s.Metadata.Name + "/" + t.Name }
+
+// roles adds the execution role (pull, logs, read the secrets the task
+// definition names) and the task role (only what discovery needs).
+func (b *builder) roles(comp, prefix, name string) {
+	path := "/kcstack/" + b.s.Metadata.Name + "/"
+	resources := append([]any{ref(AddrDBCluster, "master_user_secret_arn")}, b.extraSecrets()...)
+	b.add(resource.Desired{Address: prefix + ".execution-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-execution",
+		Props: resource.Props{
+			"name": name + "-execution", "path": path, "trust_service": ecsTasksPrincipal,
+			"managed_policy_arns": []any{managedExecutionPolicy},
+			"allow_actions":       []any{"secretsmanager:GetSecretValue"}, "allow_resources": resources,
+		},
+		DependsOn: []string{AddrDBCluster}})
+	actions, buckets := []any{}, []any{}
+	if s := b.s.Spec.Discovery.S3Ping; b.s.Spec.Discovery.Mode == DiscoveryS3Ping && s != nil {
+		actions = []any{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
+		buckets = []any{"arn:aws:s3:::" + s.Bucket, "arn:aws:s3:::" + s.Bucket + "/*"}
+	}
+	b.add(resource.Desired{Address: prefix + ".task-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-task",
+		Props: resource.Props{
+			"name": name + "-task", "path": path, "trust_service": ecsTasksPrincipal,
+			"managed_policy_arns": []any{}, "allow_actions": actions, "allow_resources": buckets,
+		}})
+}
+
+// extraSecrets are the Secrets Manager secrets besides the database's that
+// the task definition reads (bootstrap admin, secret-like extra options).
+func (b *builder) extraSecrets() []any {
+	var out []any
+	k := b.s.Spec.Keycloak
+	if k.BootstrapAdmin != nil && k.BootstrapAdmin.PasswordSecretARN != "" {
+		out = append(out, secretResource(k.BootstrapAdmin.PasswordSecretARN))
+	}
+	for _, opt := range resource.SortedKeys(k.ExtraOptions) {
+		if v := k.ExtraOptions[opt]; strings.HasPrefix(v, "arn:aws:secretsmanager:") {
+			out = append(out, secretResource(v))
+		}
+	}
+	return out
+}
+
+// secretResource is the secret ARN of a valueFrom (which may name a JSON
+// key after the ARN's seven parts).
+func secretResource(valueFrom string) string {
+	parts := strings.SplitN(valueFrom, ":", 8)
+	return strings.Join(parts[:min(7, len(parts))], ":")
+}
+
+// taskDefinition adds the Keycloak task definition: pkg/keycloak generates
+// it from the stack (in the options) and the facts in the props.
+func (b *builder) taskDefinition(t Target, comp, prefix, name string) {
+	st, _ := json.Marshal(b.s)
+	b.add(resource.Desired{Address: prefix + ".task-definition", Kind: resource.KindECSTaskDefinition, Component: comp, Name: name,
+		Props: resource.Props{
+			"family":             name,
+			"execution_role_arn": ref(prefix+".execution-role", "arn"), "task_role_arn": ref(prefix+".task-role", "arn"),
+			"writer_endpoint": ref(AddrDBCluster, "endpoint"), "db_secret_arn": ref(AddrDBCluster, "master_user_secret_arn"),
+			"log_group": b.logGroup(t),
+		},
+		Options:   map[string]string{"stack": string(st), "target": t.Name},
+		DependsOn: []string{prefix + ".execution-role", prefix + ".task-role", prefix + ".log-group", AddrDBCluster}})
+}
+
+// lbName shortens name to the 32 characters a load balancer or target
+// group name may have.
+func lbName(name string) string {
+	if len(name) > 32 {
+		name = strings.TrimRight(name[:32], "-")
+	}
+	return name
+}
+
+// loadBalancer adds the ALB in the public subnets, its ip target group with
+// the version's health check, and the HTTPS and redirecting HTTP listeners.
+func (b *builder) loadBalancer(t Target, comp, prefix, name string) {
+	lb, tg := prefix+".load-balancer", prefix+".target-group"
+	scheme := "internet-facing"
+	if t.ECS.LoadBalancer.Internal {
+		scheme = "internal"
+	}
+	public := b.ecsSubnets(prefix, "public", t.ECS.Subnets.Public)
+	deps := append(refAddrs(public), prefix+".lb-security-group")
+	if t.ECS.VPC.CIDR != "" {
+		deps = append(deps, prefix+".default-route[public]") // an internet-facing ALB needs the gateway route
+	}
+	b.add(resource.Desired{Address: lb, Kind: resource.KindLoadBalancer, Component: comp, Name: lbName(name),
+		Props: resource.Props{
+			"name": lbName(name), "scheme": scheme, "type": "application",
+			"subnets": public, "security_groups": []any{ref(prefix+".lb-security-group", "id")},
+		},
+		DependsOn: deps, Tags: map[string]string{"Name": name}})
+	healthPort := portHTTP
+	if b.keycloakVersion().AtLeast(25, 0) {
+		healthPort = portManagement
+	}
+	b.add(resource.Desired{Address: tg, Kind: resource.KindTargetGroup, Component: comp, Name: lbName(name),
+		Props: resource.Props{
+			"name": lbName(name), "port": int64(portHTTP), "protocol": "HTTP", "target_type": "ip", "vpc_id": ref(prefix+".vpc", "id"),
+			"health_check_path": healthPath, "health_check_port": fmt.Sprint(healthPort), "health_check_protocol": "HTTP",
+			"stickiness_enabled": t.ECS.LoadBalancer.StickySessions, "stickiness_type": "lb_cookie",
+		},
+		DependsOn: []string{prefix + ".vpc"}, Tags: map[string]string{"Name": name}})
+	b.add(resource.Desired{Address: prefix + ".listener[https]", Kind: resource.KindListener, Component: comp, Name: "HTTPS :443",
+		Props: resource.Props{
+			"load_balancer_arn": ref(lb, "arn"), "port": int64(portHTTPS), "protocol": "HTTPS",
+			"certificate_arn": t.ECS.LoadBalancer.CertificateARN, "ssl_policy": tlsPolicy, "target_group_arn": ref(tg, "arn"),
+		},
+		DependsOn: []string{lb, tg}, Tags: map[string]string{"Name": name + "-https"}})
+	b.add(resource.Desired{Address: prefix + ".listener[http]", Kind: resource.KindListener, Component: comp, Name: "HTTP :80 → HTTPS",
+		Props: resource.Props{
+			"load_balancer_arn": ref(lb, "arn"), "port": int64(portHTTPRedirect), "protocol": "HTTP", "redirect_to_https": true,
+		},
+		DependsOn: []string{lb}, Tags: map[string]string{"Name": name + "-http"}})
+}
+
+// ecsSubnets returns references to the ids of a tier's subnets.
+func (b *builder) ecsSubnets(prefix, tier string, subnets []Subnet) []any {
+	var out []any
+	for _, sn := range subnets {
+		addr := prefix + ".subnet[" + tier + "-" + sn.Zone + "]"
+		if sn.ID != "" {
+			addr = subnetAddr(prefix, sn)
+		}
+		out = append(out, ref(addr, "id"))
+	}
+	return out
+}
+
+// dnsDiscovery adds, for dns-ping, the Cloud Map private DNS namespace in
+// the target's VPC and the service with A records the tasks register in;
+// it returns the reference to the service's ARN (nil for other modes).
+func (b *builder) dnsDiscovery(t Target, comp, prefix string) any {
+	d := b.s.Spec.Discovery.DNSPing
+	if b.s.Spec.Discovery.Mode != DiscoveryDNSPing || d == nil {
+		return nil
+	}
+	ns, svc := prefix+".dns-namespace", prefix+".discovery-service"
+	b.add(resource.Desired{Address: ns, Kind: resource.KindDNSNamespace, Component: comp, Name: d.Namespace,
+		Props:     resource.Props{"name": d.Namespace, "vpc_id": ref(prefix+".vpc", "id")},
+		DependsOn: []string{prefix + ".vpc"}, Tags: map[string]string{"Name": d.Namespace}})
+	b.add(resource.Desired{Address: svc, Kind: resource.KindDiscoveryService, Component: comp, Name: d.ServiceName + "." + d.Namespace,
+		Props: resource.Props{
+			"name": d.ServiceName, "namespace_id": ref(ns, "id"), "dns_ttl": int64(d.TTL),
+			"record_type": "A", "routing_policy": "MULTIVALUE",
+		},
+		DependsOn: []string{ns}, Tags: map[string]string{"Name": d.ServiceName}})
+	return ref(svc, "arn")
+}
+
+// bucket adds, for s3-ping, the stack's encrypted private bucket (once,
+// whatever the number of ECS targets).
+func (b *builder) bucket() {
+	s := b.s.Spec.Discovery.S3Ping
+	if b.s.Spec.Discovery.Mode != DiscoveryS3Ping || s == nil {
+		return
+	}
+	for _, d := range b.out {
+		if d.Address == AddrBucket {
+			return
+		}
+	}
+	b.add(resource.Desired{Address: AddrBucket, Kind: resource.KindBucket, Component: ComponentDiscovery, Name: s.Bucket,
+		Props: resource.Props{"name": s.Bucket, "region": b.s.Spec.Region, "encryption": "AES256", "block_public_access": true},
+		Tags:  map[string]string{"Name": s.Bucket}})
+}
+
+// service adds the ECS service: Fargate tasks in the private subnets with
+// the tasks' group and no public address, registered with the target group
+// (and the Cloud Map service for dns-ping), with a circuit breaker that
+// rolls a failed deployment back.
+func (b *builder) service(t Target, comp, prefix, name string, registry any) {
+	private := b.ecsSubnets(prefix, "private", t.ECS.Subnets.Private)
+	props := resource.Props{
+		"name": name, "cluster": ref(prefix+".cluster", "arn"), "task_definition": ref(prefix+".task-definition", "matching_arn"),
+		"desired_count": int64(t.ECS.Tasks), "launch_type": "FARGATE",
+		"subnets": private, "security_groups": []any{ref(prefix+".task-security-group", "id")}, "assign_public_ip": false,
+		"target_group_arn": ref(prefix+".target-group", "arn"), "container_name": containerName, "container_port": int64(portHTTP),
+		"circuit_breaker_rollback": true, "propagate_tags": "SERVICE", "health_check_grace_period": int64(healthCheckGracePeriod),
+	}
+	deps := append(refAddrs(private), prefix+".cluster", prefix+".task-definition", prefix+".task-security-group",
+		prefix+".target-group", prefix+".listener[https]", prefix+".database-ingress", prefix+".task-ingress[jgroups]", prefix+".task-ingress[jgroups-fd]")
+	if r, ok := registry.(resource.Ref); ok {
+		props["registry_arn"] = r
+		deps = append(deps, r.Address)
+	}
+	if b.s.Spec.Discovery.Mode == DiscoveryS3Ping {
+		deps = append(deps, AddrBucket)
+	}
+	if e := t.ECS; e.VPC.CIDR != "" {
+		deps = append(deps, prefix+".default-route[private]")
+	}
+	b.add(resource.Desired{Address: prefix + ".service", Kind: resource.KindECSService, Component: comp, Name: name,
+		Props: props, DependsOn: deps, Tags: map[string]string{"Name": name}})
+}

@@ -1,0 +1,133 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kcstack/kcstack/pkg/apply"
+)
+
+// syncBuffer is a bytes.Buffer safe for the program's writer and the
+// test's reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRun runs the real program on a pipe: approve, the apply's events
+// reach the screen from its goroutine, q closes the summary, and Run
+// returns the apply's result.
+func TestRun(t *testing.T) {
+	in, keys := io.Pipe()
+	out := &syncBuffer{}
+	p := createsPlan()
+	want := &apply.Result{Added: len(p.Changes)}
+	type ran struct {
+		o   Outcome
+		err error
+	}
+	done := make(chan ran, 1)
+	go func() {
+		o, err := Run(context.Background(), p, Options{Stack: "prod", Input: in, Output: out, Apply: func(_ context.Context, on func(apply.Event)) *apply.Result {
+			for _, c := range p.Changes {
+				on(apply.Event{Address: c.Address, Action: c.Action, Phase: apply.PhaseStarted, At: time.Now()})
+				on(apply.Event{Address: c.Address, Action: c.Action, Phase: apply.PhaseDone, At: time.Now()})
+			}
+			return want
+		}})
+		done <- ran{o, err}
+	}()
+	waitOutput(t, out, "a approve")
+	io.WriteString(keys, "a")
+	waitOutput(t, out, "Apply complete!")
+	io.WriteString(keys, "q")
+	select {
+	case r := <-done:
+		if r.err != nil || !r.o.Approved || r.o.Result != want {
+			t.Errorf("Run = %+v, %v; want approved with the apply's result", r.o, r.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after q")
+	}
+	keys.Close()
+}
+
+// TestRunContextCancelled checks that a cancelled context (a signal)
+// ends the review without applying.
+func TestRunContextCancelled(t *testing.T) {
+	in, keys := io.Pipe()
+	defer keys.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan Outcome, 1)
+	go func() {
+		o, _ := Run(ctx, createsPlan(), Options{Stack: "prod", Input: in, Output: out, Apply: func(context.Context, func(apply.Event)) *apply.Result {
+			t.Error("Apply called after the context ended")
+			return &apply.Result{}
+		}})
+		done <- o
+	}()
+	waitOutput(t, out, "a approve")
+	cancel()
+	select {
+	case o := <-done:
+		if o.Approved || o.Result != nil {
+			t.Errorf("outcome %+v, want not approved", o)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after the context ended")
+	}
+}
+
+// waitOutput waits until the program has drawn text.
+func waitOutput(t *testing.T, out *syncBuffer, text string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the UI never drew %q:\n%q", text, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestImports keeps the UI a reader: its code imports nothing that
+// observes or changes AWS (it gets apply's events through Options.Apply),
+// nor the CLI.
+func TestImports(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go tool not found")
+	}
+	out, err := exec.Command(goTool, "list", "-f", `{{join .Imports "\n"}}`, ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	forbidden := []string{"github.com/aws/", "github.com/kcstack/kcstack/pkg/aws/", "github.com/kcstack/kcstack/pkg/state",
+		"github.com/kcstack/kcstack/internal/", "github.com/spf13/cobra"}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, prefix := range forbidden {
+			if strings.HasPrefix(dep, prefix) {
+				t.Errorf("pkg/tui imports %s", dep)
+			}
+		}
+	}
+}
