@@ -38,7 +38,7 @@ func (e *Error) RetryableError() bool { return false }
 // adopt.
 var unsafe = map[string]bool{
 	"CreateVpc": true, "CreateSubnet": true, "CreateRouteTable": true, "CreateInternetGateway": true,
-	"AllocateAddress": true, "CreateVpcPeeringConnection": true,
+	"AllocateAddress": true, "CreateVpcPeeringConnection": true, "RegisterTaskDefinition": true,
 }
 
 // Guard adds the middleware to cfg.

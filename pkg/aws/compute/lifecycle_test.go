@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/compute"
@@ -182,4 +183,75 @@ func TestECSLifecycle(t *testing.T) {
 	if p := h.Plan(changed, false); p.Summary.Add != len(changed) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
 	}
+}
+
+// TestTaskDefinitionDuplicateRevisions: a second active revision of the
+// family (a register whose answer was lost and that the SDK repeated) is
+// planned as an update that only deregisters the older one (the service
+// moving to the latest), FindByAddress
+// adopts the latest, and destroy leaves no revision of the family active.
+func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
+	h, api := newHarness(t)
+	h.Add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	ds := desiredECS(t, 2, 2)
+	h.Apply(h.Plan(ds, false))
+	ctx := t.Context()
+
+	first := activeRevisions(t, api)
+	if len(first) != 1 {
+		t.Fatalf("after apply: active revisions %v, want one", first)
+	}
+	live, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(first[0]), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := live.TaskDefinition
+	dup, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: td.Family, Cpu: td.Cpu, Memory: td.Memory, NetworkMode: td.NetworkMode, RequiresCompatibilities: td.RequiresCompatibilities,
+		ExecutionRoleArn: td.ExecutionRoleArn, TaskRoleArn: td.TaskRoleArn, ContainerDefinitions: td.ContainerDefinitions, Tags: live.Tags,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := aws.ToString(dup.TaskDefinition.TaskDefinitionArn)
+
+	found, err := (&compute.TaskDefinitionHandler{API: api, Stack: stack}).FindByAddress(ctx, stack, "t.task-definition")
+	if err != nil || !found.Exists || found.ID != latest {
+		t.Fatalf("FindByAddress = %s (exists %v), %v; want %s", found.ID, found.Exists, err, latest)
+	}
+
+	p := h.Plan(ds, false)
+	// The service moves to the latest revision, the one observed.
+	if got, want := awstest.Changes(p), map[string]plan.Action{"t.task-definition": plan.ActionUpdate, "t.service": plan.ActionUpdate}; !equalActions(got, want) {
+		t.Fatalf("duplicate revision: actions %v, want %v", got, want)
+	}
+	for _, c := range p.Changes {
+		if c.Address == "t.task-definition" && (len(c.Diffs) != 1 || c.Diffs[0].Path != "older_revisions" || c.Diffs[0].Before != first[0]) {
+			t.Errorf("duplicate revision: diffs %+v, want only older_revisions %s", c.Diffs, first[0])
+		}
+	}
+	h.Apply(p)
+	if got := activeRevisions(t, api); len(got) != 1 || got[0] != latest {
+		t.Errorf("after the update: active revisions %v, want only %s", got, latest)
+	}
+	h.noChanges(ds)
+
+	if _, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: td.Family, ContainerDefinitions: td.ContainerDefinitions, Tags: live.Tags,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.Apply(h.Plan(ds, true))
+	if got := activeRevisions(t, api); len(got) != 0 {
+		t.Errorf("after destroy: active revisions %v, want none", got)
+	}
+}
+
+func activeRevisions(t *testing.T, api *ecs.Client) []string {
+	t.Helper()
+	out, err := api.ListTaskDefinitions(t.Context(), &ecs.ListTaskDefinitionsInput{Status: ecstypes.TaskDefinitionStatusActive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.TaskDefinitionArns
 }

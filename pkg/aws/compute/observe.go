@@ -190,44 +190,78 @@ func (o *Observer) clusters(ctx context.Context, q resource.Query, c *collector)
 	return nil
 }
 
-// taskDefinitions lists the active revisions and describes the latest of
-// each family starting with the stack's name.
+// taskDefinitions observes the latest active revision of each of the
+// stack's task definition families.
 func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *collector) error {
-	latest := map[string]string{}
+	revs, err := latestRevisions(ctx, o.ECS, q.Stack)
+	if err != nil {
+		return err
+	}
+	for _, r := range revs {
+		if addr, ok := ownership.Address(q, resource.KindECSTaskDefinition, "family", aws.ToString(r.def.Family), r.tags); ok {
+			c.add(r.observation(addr, q.Stack))
+		}
+	}
+	return nil
+}
+
+// revision is the latest active revision of a family, with its tags and
+// the family's older revisions still active (a register retried after a
+// dropped connection, an update cut short): they are the same resource,
+// and updates and deletes deregister them too.
+type revision struct {
+	def   types.TaskDefinition
+	tags  map[string]string
+	older []string
+}
+
+func (r revision) observation(address, stack string) resource.Observation {
+	ob := taskDefinitionObservation(r.def, address, stack, r.tags)
+	if len(r.older) > 0 {
+		ob.Attrs[attrOlderRevisions] = strings.Join(r.older, ",")
+	}
+	return ob
+}
+
+// latestRevisions lists the active revisions and describes, with its tags,
+// the latest of each family starting with the stack's name.
+func latestRevisions(ctx context.Context, api ECSAPI, stack string) ([]revision, error) {
+	byFamily := map[string][]string{}
 	// ListTaskDefinitions' familyPrefix matches a whole family name, and
 	// ListTaskDefinitionFamilies does not give revisions: list all active
 	// revisions and keep the stack's families.
-	p := ecs.NewListTaskDefinitionsPaginator(o.ECS, &ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusActive})
+	p := ecs.NewListTaskDefinitionsPaginator(api, &ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusActive})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("list task definitions %s-*: %w", q.Stack, err)
+			return nil, fmt.Errorf("list task definitions %s-*: %w", stack, err)
 		}
 		for _, arn := range page.TaskDefinitionArns {
-			fam, rev := familyRevision(arn)
-			if !strings.HasPrefix(fam, q.Stack+"-") {
-				continue
-			}
-			if old, ok := latest[fam]; !ok || revisionOf(old) < rev {
-				latest[fam] = arn
+			if fam, _ := familyRevision(arn); strings.HasPrefix(fam, stack+"-") {
+				byFamily[fam] = append(byFamily[fam], arn)
 			}
 		}
 	}
+	families := make([]string, 0, len(byFamily))
+	for fam, arns := range byFamily {
+		sort.Slice(arns, func(i, j int) bool { return revisionOf(arns[i]) > revisionOf(arns[j]) })
+		families = append(families, fam)
+	}
+	sort.Strings(families)
+	out := make([]revision, len(families))
 	g, ctx := errgroup.WithContext(ctx)
-	for _, fam := range sortedKeys(latest) {
+	for i, fam := range families {
+		arns := byFamily[fam]
 		g.Go(func() error {
-			out, err := o.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(latest[fam]), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags}})
+			d, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arns[0]), Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags}})
 			if err != nil {
-				return fmt.Errorf("describe task definition %s: %w", latest[fam], err)
+				return fmt.Errorf("describe task definition %s: %w", arns[0], err)
 			}
-			tags := ecsTagMap(out.Tags)
-			if addr, ok := ownership.Address(q, resource.KindECSTaskDefinition, "family", fam, tags); ok {
-				c.add(taskDefinitionObservation(*out.TaskDefinition, addr, q.Stack, tags))
-			}
+			out[i] = revision{def: *d.TaskDefinition, tags: ecsTagMap(d.Tags), older: arns[1:]}
 			return nil
 		})
 	}
-	return g.Wait()
+	return out, g.Wait()
 }
 
 // familyRevision splits arn:...:task-definition/<family>:<revision>.
@@ -242,15 +276,6 @@ func familyRevision(arn string) (string, int) {
 func revisionOf(arn string) int {
 	_, n := familyRevision(arn)
 	return n
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Observe reads the services of every cluster observed before.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -40,7 +42,10 @@ type TaskDefinitionHandler struct {
 	Stack string
 }
 
-var _ resource.Handler = (*TaskDefinitionHandler)(nil)
+var (
+	_ resource.Handler = (*TaskDefinitionHandler)(nil)
+	_ resource.Finder  = (*TaskDefinitionHandler)(nil)
+)
 
 // Kind is ecs:task-definition.
 func (h *TaskDefinitionHandler) Kind() resource.Kind { return resource.KindECSTaskDefinition }
@@ -49,14 +54,29 @@ func (h *TaskDefinitionHandler) Kind() resource.Kind { return resource.KindECSTa
 // field by field; while a fact is known only after apply, that fact is the
 // difference. Every difference is an update: a new revision.
 func (h *TaskDefinitionHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	var diffs []resource.FieldDiff
 	if hasRefs(d.Props) {
-		return resource.DiffProps(refsOnly(d.Props), o.Props, nil, d.Sensitive)
+		diffs = resource.DiffProps(refsOnly(d.Props), o.Props, nil, d.Sensitive)
+	} else if in, err := Generate(d); err != nil {
+		diffs = []resource.FieldDiff{{Path: "container", After: err.Error()}}
+	} else {
+		diffs = resource.DiffProps(generatedView(in), o.Props, nil, d.Sensitive)
 	}
-	in, err := Generate(d)
-	if err != nil {
-		return []resource.FieldDiff{{Path: "container", After: err.Error()}}
+	if older := olderRevisions(o); len(older) > 0 {
+		diffs = append(diffs, resource.FieldDiff{Path: attrOlderRevisions, Before: strings.Join(older, ", "), After: "(deregistered)"})
 	}
-	return resource.DiffProps(generatedView(in), o.Props, nil, d.Sensitive)
+	return diffs
+}
+
+// attrOlderRevisions lists, comma-separated, the family's active revisions
+// older than the observed one.
+const attrOlderRevisions = "older_revisions"
+
+func olderRevisions(o resource.Observation) []string {
+	if o.Attrs[attrOlderRevisions] == "" {
+		return nil
+	}
+	return strings.Split(o.Attrs[attrOlderRevisions], ",")
 }
 
 func generatedView(in *ecs.RegisterTaskDefinitionInput) resource.Props {
@@ -108,27 +128,59 @@ func (h *TaskDefinitionHandler) Create(ctx context.Context, d resource.Desired) 
 	return ob, nil
 }
 
-// Update registers the new revision, then deregisters the old one (tasks
-// running it keep running until the service replaces them).
+// Update registers the new revision unless the live one is already what
+// the stack generates, then deregisters the family's other active
+// revisions (tasks running them keep running until the service replaces
+// them).
 func (h *TaskDefinitionHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
-	ob, err := h.Create(ctx, d)
-	if err != nil {
-		return resource.Observation{}, err
+	stale := olderRevisions(o)
+	ob := o
+	ob.Attrs = maps.Clone(o.Attrs)
+	delete(ob.Attrs, attrOlderRevisions)
+	if Matches(d, o) {
+		ob.Attrs["matching_arn"] = o.ID
+	} else {
+		var err error
+		if ob, err = h.Create(ctx, d); err != nil {
+			return resource.Observation{}, err
+		}
+		stale = append(stale, o.ID)
 	}
-	if err := h.Delete(ctx, o, nil); err != nil {
+	if err := h.deregister(ctx, stale); err != nil {
 		return resource.Observation{}, err
 	}
 	return ob, nil
 }
 
-// Delete deregisters the revision; tasks running it keep running until the
-// service replaces them.
+// Delete deregisters the revision and the family's older active ones;
+// tasks running them keep running until the service replaces them.
 func (h *TaskDefinitionHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	_, err := h.API.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(o.ID)})
-	if err != nil && ownership.ErrorCode(err) != "ClientException" {
-		return fmt.Errorf("deregister task definition %s: %w", o.ID, err)
+	return h.deregister(ctx, append([]string{o.ID}, olderRevisions(o)...))
+}
+
+func (h *TaskDefinitionHandler) deregister(ctx context.Context, arns []string) error {
+	for _, arn := range arns {
+		_, err := h.API.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(arn)})
+		if err != nil && ownership.ErrorCode(err) != "ClientException" {
+			return fmt.Errorf("deregister task definition %s: %w", arn, err)
+		}
 	}
 	return nil
+}
+
+// FindByAddress finds the latest active revision tagged with address, so
+// that a register whose answer was lost is adopted, not repeated.
+func (h *TaskDefinitionHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	revs, err := latestRevisions(ctx, h.API, stack)
+	if err != nil {
+		return resource.Observation{Address: address, Kind: h.Kind()}, err
+	}
+	for _, r := range revs {
+		if r.tags[resource.TagStack] == stack && r.tags[resource.TagAddress] == address {
+			return r.observation(address, stack), nil
+		}
+	}
+	return resource.Observation{Address: address, Kind: h.Kind()}, nil
 }
 
 func hasRefs(p resource.Props) bool {
