@@ -193,10 +193,7 @@ func (e *engine) createOrUpdate(ctx context.Context, h resource.Handler, c plan.
 	}
 	var ob resource.Observation
 	if c.Action == plan.ActionUpdate {
-		err = e.retry(ctx, c, "", func(ctx context.Context) (err error) {
-			ob, err = h.Update(ctx, d, *c.Observed, c.Diffs)
-			return err
-		})
+		ob, err = e.update(ctx, h, c, d)
 	} else {
 		ob, err = e.create(ctx, h, c, d)
 	}
@@ -247,6 +244,34 @@ func (e *engine) create(ctx context.Context, h resource.Handler, c plan.Change, 
 		return err
 	})
 	return ob, err
+}
+
+// update changes the resource in place: Update for the fields, SetTags
+// for the tags; a change of tags alone calls only SetTags.
+func (e *engine) update(ctx context.Context, h resource.Handler, c plan.Change, d resource.Desired) (resource.Observation, error) {
+	ob := *c.Observed
+	diffs, set, remove := resource.SplitTagDiffs(c.Diffs)
+	if len(diffs) > 0 {
+		err := e.retry(ctx, c, "", func(ctx context.Context) (err error) {
+			ob, err = h.Update(ctx, d, *c.Observed, diffs)
+			return err
+		})
+		if err != nil {
+			return ob, err
+		}
+	}
+	if set == nil && remove == nil {
+		return ob, nil
+	}
+	tagger, ok := h.(resource.Tagger)
+	if !ok {
+		return ob, fmt.Errorf("%s: the plan changes the tags of a %s, which kcstack cannot tag", c.Address, c.Kind)
+	}
+	if err := e.retry(ctx, c, "", func(ctx context.Context) error { return tagger.SetTags(ctx, ob, set, remove) }); err != nil {
+		return ob, err
+	}
+	ob.Tags = resource.WithTags(ob.Tags, set, remove)
+	return ob, nil
 }
 
 // resume finishes the creation of found, made by an earlier attempt.

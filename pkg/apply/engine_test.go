@@ -124,3 +124,68 @@ func TestFailedCause(t *testing.T) {
 		})
 	}
 }
+
+// taggingHandler records the updates and tag changes the engine asks for.
+type taggingHandler struct {
+	fakeHandler
+	updates [][]resource.FieldDiff
+	tagged  []resource.Observation
+	set     map[string]string
+	remove  []string
+}
+
+func (h *taggingHandler) Update(_ context.Context, _ resource.Desired, o resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
+	h.updates = append(h.updates, diffs)
+	o.ID = "updated"
+	return o, nil
+}
+
+func (h *taggingHandler) SetTags(_ context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	h.tagged = append(h.tagged, o)
+	h.set, h.remove = set, remove
+	return nil
+}
+
+func TestUpdateTags(t *testing.T) {
+	field := resource.FieldDiff{Path: "size", Before: "1", After: "2"}
+	tags := []resource.FieldDiff{{Path: "tags.team", Before: "a", After: "b"}, {Path: "tags.old", Before: "x"}}
+	cases := map[string]struct {
+		reason      string
+		diffs       []resource.FieldDiff
+		wantUpdates [][]resource.FieldDiff
+		wantTagged  string
+	}{
+		"tags only": {
+			reason: "a change of tags alone never calls Update",
+			diffs:  tags, wantTagged: "live",
+		},
+		"fields and tags": {
+			reason: "Update gets the field diffs only; the tags are set on what it returned",
+			diffs:  append([]resource.FieldDiff{field}, tags...), wantUpdates: [][]resource.FieldDiff{{field}}, wantTagged: "updated",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := &taggingHandler{}
+			live := resource.Observation{Address: "a", Kind: "fake:thing", Exists: true, ID: "live", Tags: map[string]string{"team": "a", "old": "x"}}
+			p := &plan.Plan{Stack: "s", Changes: []plan.Change{{Address: "a", Kind: "fake:thing", Action: plan.ActionUpdate,
+				Desired: &resource.Desired{Address: "a", Kind: "fake:thing"}, Observed: &live, Diffs: tc.diffs}}}
+			res := Apply(context.Background(), p, Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h}})
+			if !res.OK() || res.Changed != 1 {
+				t.Fatalf("%s: %+v", tc.reason, res)
+			}
+			if diff := cmp.Diff(tc.wantUpdates, h.updates); diff != "" {
+				t.Errorf("%s: updates (-want +got):\n%s", tc.reason, diff)
+			}
+			if len(h.tagged) != 1 || h.tagged[0].ID != tc.wantTagged {
+				t.Fatalf("%s: tagged %+v, want once, %s", tc.reason, h.tagged, tc.wantTagged)
+			}
+			if diff := cmp.Diff(map[string]string{"team": "b"}, h.set); diff != "" {
+				t.Errorf("tags set (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"old"}, h.remove); diff != "" {
+				t.Errorf("tags removed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

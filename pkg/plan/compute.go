@@ -155,7 +155,11 @@ func change(in Input, d resource.Desired, unknown map[string]bool) (Change, erro
 	if !ok {
 		return c, fmt.Errorf("%s: no handler for kind %s", d.Address, d.Kind)
 	}
-	c.Diffs = redactDiffs(differ.Diff(resolved, ob))
+	diffs := differ.Diff(resolved, ob)
+	if _, taggable := differ.(resource.Tagger); taggable && d.Tags != nil {
+		diffs = append(diffs, resource.TagDiffs(d.Tags, ob.Tags)...)
+	}
+	c.Diffs = redactDiffs(diffs)
 	c.Action = actionFor(c.Diffs)
 	for _, fd := range c.Diffs {
 		if fd.ForcesReplace {

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -146,5 +147,42 @@ func TestPlanRoundTripAndStale(t *testing.T) {
 	vpc.Props = resource.Props{"cidr_block": "10.9.0.0/24"}
 	if diff := cmp.Diff([]string{"database.vpc"}, Stale(&back, snapshot(foundVPC, vpc))); diff != "" {
 		t.Errorf("stale addresses -want +got:\n%s", diff)
+	}
+}
+
+// taggingDiffer is a fakeDiffer of a taggable kind.
+type taggingDiffer struct{ fakeDiffer }
+
+func (taggingDiffer) SetTags(context.Context, resource.Observation, map[string]string, []string) error {
+	return nil
+}
+
+func TestComputeTagDrift(t *testing.T) {
+	withTags := map[resource.Kind]Differ{resource.KindVPC: taggingDiffer{}, resource.KindSubnet: fakeDiffer{}, resource.KindDBCluster: fakeDiffer{}}
+	ds := desired()
+	for i := range ds {
+		ds[i].Tags = map[string]string{resource.TagStack: "s", resource.TagAddress: ds[i].Address, "team": "identity"}
+	}
+	live := map[string]string{resource.TagStack: "s", "team": "platform", "by-hand": "x", "aws:created-by": "y"}
+	vpc := resource.Observation{Address: "database.vpc", Kind: resource.KindVPC, Exists: true, Owned: true, ID: "vpc-1", Props: resource.Props{"cidr_block": "10.0.0.0/24"}, Attrs: map[string]string{"id": "vpc-1"},
+		Tags: resource.WithTags(live, map[string]string{resource.TagAddress: "database.vpc"}, nil)}
+	subnet := resource.Observation{Address: "database.subnet[a]", Kind: resource.KindSubnet, Exists: true, Owned: true, ID: "subnet-1", Props: resource.Props{"vpc_id": "vpc-1", "cidr_block": "10.0.0.0/26"},
+		Tags: resource.WithTags(live, map[string]string{resource.TagAddress: "database.subnet[a]"}, nil)}
+	p, err := Compute(Input{Stack: "s", Desired: ds, Snapshot: snapshot(foundVPC, vpc, subnet), Differs: withTags})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Changes {
+		switch c.Address {
+		case "database.vpc":
+			want := []resource.FieldDiff{{Path: "tags.team", Before: "platform", After: "identity"}, {Path: "tags.by-hand", Before: "x"}}
+			if c.Action != ActionUpdate || !cmp.Equal(want, c.Diffs) {
+				t.Errorf("taggable VPC with other tags: %s %+v, want update %+v", c.Action, c.Diffs, want)
+			}
+		case "database.subnet[a]":
+			if c.Action != ActionNoOp {
+				t.Errorf("a kind whose handler cannot tag is not updated for its tags: %s %+v", c.Action, c.Diffs)
+			}
+		}
 	}
 }
