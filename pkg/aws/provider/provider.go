@@ -27,11 +27,13 @@ type Provider struct {
 // New builds the provider for stack over cfg.
 func New(cfg aws.Config, stack string, opts ...aurora.Option) *Provider {
 	p := &Provider{Registry: resource.Registry{}}
-	handlers, observers := network.Handlers(ec2.NewFromConfig(cfg), stack)
+	ec2c := ec2.NewFromConfig(cfg)
+	handlers, observers := network.Handlers(ec2c, stack)
 	for _, h := range handlers {
 		p.Registry[h.Kind()] = h
 	}
 	p.Observers = append(p.Observers, observers...)
+	p.Observers = append(p.Observers, &network.ZoneObserver{API: ec2c})
 	rds := aurora.New(cfg, opts...)
 	rds.Register(p.Registry)
 	p.Observers = append(p.Observers, rds.Observer)
