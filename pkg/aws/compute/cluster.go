@@ -18,7 +18,8 @@ import (
 // losing their services); tests shorten it.
 var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
 
-// ClusterHandler manages ECS clusters. Props: name.
+// ClusterHandler manages ECS clusters. Props: name. Its tags are changed
+// in place (SetTags).
 type ClusterHandler struct {
 	API   ECSAPI
 	Stack string
@@ -27,6 +28,7 @@ type ClusterHandler struct {
 var (
 	_ resource.Handler = (*ClusterHandler)(nil)
 	_ resource.Finder  = (*ClusterHandler)(nil)
+	_ resource.Tagger  = (*ClusterHandler)(nil)
 )
 
 // Kind is ecs:cluster.
@@ -53,9 +55,15 @@ func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resour
 	return clusterObservation(c, d.Address, h.Stack), nil
 }
 
-// Update fails: a cluster has nothing kcstack changes in place.
+// Update fails: a cluster has nothing kcstack changes in place but its
+// tags, which SetTags changes.
 func (h *ClusterHandler) Update(_ context.Context, d resource.Desired, _ resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
 	return resource.Observation{}, fmt.Errorf("%s: an ECS cluster cannot be changed in place; plan a replacement", d.Address)
+}
+
+// SetTags tags the cluster by its ARN.
+func (h *ClusterHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setECSTags(ctx, h.API, o.Attrs["arn"], set, remove)
 }
 
 // Delete deletes the cluster once its services are gone; not found is

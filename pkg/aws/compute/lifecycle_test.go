@@ -19,8 +19,10 @@ import (
 
 const stack = "compute-test"
 
+// tags are the tags the stack gives addr: kcstack's, the name and two of
+// spec.tags (that retag changes).
 func tags(addr string) map[string]string {
-	return map[string]string{resource.TagStack: stack, resource.TagAddress: addr, "Name": addr}
+	return map[string]string{resource.TagStack: stack, resource.TagAddress: addr, "Name": addr, "env": "test", "cost-center": "1"}
 }
 
 // desiredIAMAndLogs is a log group and the two roles of a target.
@@ -53,22 +55,43 @@ func bucketResources(actions []any) []any {
 
 type harness struct {
 	*awstest.Cycle
-	t   *testing.T
-	cfg aws.Config
+	// direct plans with a tagging API that lists nothing (as moto's
+	// does): the observer then reads every tag from the services.
+	direct   *awstest.Cycle
+	handlers []resource.Handler
+	t        *testing.T
+	cfg      aws.Config
 }
 
 func newHarness(t *testing.T) (*harness, *ecs.Client) {
 	srv := sandboxtest.New(t)
 	cfg := sandboxtest.AWSConfig(t, srv)
 	handlers, obs, services := compute.New(cfg, stack)
-	return &harness{Cycle: awstest.NewCycle(t, stack, handlers, []resource.Observer{obs, services}), t: t, cfg: cfg}, ecs.NewFromConfig(cfg)
+	direct := *obs
+	direct.Tagging, direct.GlobalTagging = noTagging{}, noTagging{}
+	return &harness{
+		Cycle:    awstest.NewCycle(t, stack, handlers, []resource.Observer{obs, services}),
+		direct:   awstest.NewCycle(t, stack, handlers, []resource.Observer{&direct, services}),
+		handlers: handlers, t: t, cfg: cfg,
+	}, ecs.NewFromConfig(cfg)
 }
 
+// add registers the handlers and observers of the kinds the tested ones
+// depend on, for both ways of reading tags.
+func (h *harness) add(handlers []resource.Handler, observers []resource.Observer) {
+	h.Add(handlers, observers)
+	h.direct.Add(handlers, observers)
+}
+
+// noChanges checks that ds plans no change, with tags read from the
+// tagging API and from the services alike.
 func (h *harness) noChanges(ds []resource.Desired) {
 	h.t.Helper()
-	for _, c := range h.Plan(ds, false).Changes {
-		if c.Action != plan.ActionNoOp {
-			h.t.Errorf("%s is %s: %+v", c.Address, c.Action, c.Diffs)
+	for way, c := range map[string]*awstest.Cycle{"tagging API": h.Cycle, "services": h.direct} {
+		for _, ch := range c.Plan(ds, false).Changes {
+			if ch.Action != plan.ActionNoOp {
+				h.t.Errorf("tags from the %s: %s is %s: %+v", way, ch.Address, ch.Action, ch.Diffs)
+			}
 		}
 	}
 }
@@ -91,8 +114,10 @@ func TestLogGroupAndRolesLifecycle(t *testing.T) {
 	h.Apply(p)
 	h.noChanges(changed)
 
-	h.Apply(h.Plan(changed, true))
-	if p := h.Plan(changed, false); p.Summary.Add != len(changed) || p.Summary.Destroy != 0 {
+	retagged := h.retag(changed)
+
+	h.Apply(h.Plan(retagged, true))
+	if p := h.Plan(retagged, false); p.Summary.Add != len(retagged) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
 	}
 }
@@ -165,7 +190,7 @@ func desiredECS(t *testing.T, tasks int64, owners int) []resource.Desired {
 
 func TestECSLifecycle(t *testing.T) {
 	h, _ := newHarness(t)
-	h.Add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
 	ds := desiredECS(t, 2, 2)
 	h.Apply(h.Plan(ds, false))
 	h.noChanges(ds)
@@ -179,8 +204,11 @@ func TestECSLifecycle(t *testing.T) {
 	h.Apply(p)
 	h.noChanges(changed)
 
-	h.Apply(h.Plan(changed, true))
-	if p := h.Plan(changed, false); p.Summary.Add != len(changed) || p.Summary.Destroy != 0 {
+	retagged := h.retag(changed)
+	h.removesHandAddedTag(retagged, "t.service")
+
+	h.Apply(h.Plan(retagged, true))
+	if p := h.Plan(retagged, false); p.Summary.Add != len(retagged) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
 	}
 }
@@ -192,7 +220,7 @@ func TestECSLifecycle(t *testing.T) {
 // adopts the latest, and destroy leaves no revision of the family active.
 func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 	h, api := newHarness(t)
-	h.Add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
 	ds := desiredECS(t, 2, 2)
 	h.Apply(h.Plan(ds, false))
 	ctx := t.Context()

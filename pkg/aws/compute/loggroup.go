@@ -14,13 +14,16 @@ import (
 )
 
 // LogGroupHandler manages the CloudWatch Logs group of a target's tasks.
-// Props: name, retention_in_days.
+// Props: name, retention_in_days. Its tags are changed in place (SetTags).
 type LogGroupHandler struct {
 	API   LogsAPI
 	Stack string
 }
 
-var _ resource.Handler = (*LogGroupHandler)(nil)
+var (
+	_ resource.Handler = (*LogGroupHandler)(nil)
+	_ resource.Tagger  = (*LogGroupHandler)(nil)
+)
 
 // Kind is logs:log-group.
 func (h *LogGroupHandler) Kind() resource.Kind { return resource.KindLogGroup }
@@ -59,6 +62,27 @@ func (h *LogGroupHandler) Update(ctx context.Context, d resource.Desired, o reso
 	o.Address = d.Address
 	o.Props = resource.Props{"name": o.ID, "retention_in_days": days}
 	return o, nil
+}
+
+// SetTags tags the group by the ARN the observer read, without the
+// trailing ":*" (the form TagResource takes), removing the keys in remove
+// first.
+func (h *LogGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	arn := o.Attrs["arn"]
+	if arn == "" {
+		return fmt.Errorf("tag log group %s: the observation has no ARN; plan again", o.ID)
+	}
+	if len(remove) > 0 {
+		if _, err := h.API.UntagResource(ctx, &cloudwatchlogs.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: remove}); err != nil {
+			return fmt.Errorf("untag log group %s: %w", o.ID, err)
+		}
+	}
+	if len(set) > 0 {
+		if _, err := h.API.TagResource(ctx, &cloudwatchlogs.TagResourceInput{ResourceArn: aws.String(arn), Tags: set}); err != nil {
+			return fmt.Errorf("tag log group %s: %w", o.ID, err)
+		}
+	}
+	return nil
 }
 
 // Delete deletes the group and its logs; not found is success.

@@ -24,7 +24,9 @@ import (
 // tagging API (regional for logs, us-east-1 for IAM) and confirmed by the
 // service's own list; clusters with one list and one describe with tags;
 // the latest active revision of each of the stack's task definition
-// families.
+// families. Every observation carries the resource's complete tags (the
+// tagging API lists all of a resource's tags; a resource it does not list
+// is asked for its own), which the plan compares with the stack's.
 type Observer struct {
 	Logs          LogsAPI
 	IAM           IAMAPI

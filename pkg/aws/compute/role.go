@@ -22,7 +22,8 @@ const InlinePolicyName = "kcstack"
 // RoleHandler manages IAM roles assumed by one AWS service. Props: name,
 // path, trust_service (the service principal allowed to assume it),
 // managed_policy_arns, and allow_actions with allow_resources: the one
-// statement of the inline policy (none when allow_actions is empty).
+// statement of the inline policy (none when allow_actions is empty). Its
+// tags are changed in place (SetTags).
 type RoleHandler struct {
 	API   IAMAPI
 	Stack string
@@ -32,6 +33,7 @@ var (
 	_ resource.Handler = (*RoleHandler)(nil)
 	_ resource.Finder  = (*RoleHandler)(nil)
 	_ resource.Resumer = (*RoleHandler)(nil)
+	_ resource.Tagger  = (*RoleHandler)(nil)
 )
 
 // Kind is iam:role.
@@ -138,6 +140,22 @@ func (h *RoleHandler) syncInline(ctx context.Context, name string, p resource.Pr
 		PolicyDocument: aws.String(allowPolicy(actions, resources))})
 	if err != nil {
 		return fmt.Errorf("put inline policy of role %s: %w", name, err)
+	}
+	return nil
+}
+
+// SetTags tags the role by name (IAM is global), removing the keys in
+// remove first.
+func (h *RoleHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	if len(remove) > 0 {
+		if _, err := h.API.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(o.ID), TagKeys: remove}); err != nil {
+			return fmt.Errorf("untag role %s: %w", o.ID, err)
+		}
+	}
+	if len(set) > 0 {
+		if _, err := h.API.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(o.ID), Tags: iamTags(set)}); err != nil {
+			return fmt.Errorf("tag role %s: %w", o.ID, err)
+		}
 	}
 	return nil
 }

@@ -18,12 +18,17 @@ import (
 // subnets, security_groups, assign_public_ip, target_group_arn,
 // container_name, container_port, registry_arn (dns-ping only),
 // circuit_breaker_rollback, propagate_tags, health_check_grace_period.
+// Its tags are changed in place (SetTags); the aws:ecs:* tags ECS manages
+// are left to ECS.
 type ServiceHandler struct {
 	API   ECSAPI
 	Stack string
 }
 
-var _ resource.Handler = (*ServiceHandler)(nil)
+var (
+	_ resource.Handler = (*ServiceHandler)(nil)
+	_ resource.Tagger  = (*ServiceHandler)(nil)
+)
 
 // Kind is ecs:service.
 func (h *ServiceHandler) Kind() resource.Kind { return resource.KindECSService }
@@ -76,6 +81,12 @@ func (h *ServiceHandler) Update(ctx context.Context, d resource.Desired, o resou
 	s := *out.Service
 	s.Tags = ecsTags(o.Tags)
 	return serviceObservation(s, d.Address, h.Stack), nil
+}
+
+// SetTags tags the service by its ARN (the observation's ID). Tasks
+// already running keep the tags propagated when they started.
+func (h *ServiceHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setECSTags(ctx, h.API, o.ID, set, remove)
 }
 
 // Delete stops the service's tasks and deletes it, waiting until it is

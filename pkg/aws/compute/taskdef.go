@@ -37,6 +37,8 @@ const (
 // observer checks): the service refers to it, so a task definition due for
 // a new revision leaves the service's task_definition known after apply,
 // and the service is updated to the new revision in the same apply.
+// Tags are not part of the revision: SetTags changes them on the live
+// revision, and no new one is registered for them.
 type TaskDefinitionHandler struct {
 	API   ECSAPI
 	Stack string
@@ -45,6 +47,7 @@ type TaskDefinitionHandler struct {
 var (
 	_ resource.Handler = (*TaskDefinitionHandler)(nil)
 	_ resource.Finder  = (*TaskDefinitionHandler)(nil)
+	_ resource.Tagger  = (*TaskDefinitionHandler)(nil)
 )
 
 // Kind is ecs:task-definition.
@@ -150,6 +153,12 @@ func (h *TaskDefinitionHandler) Update(ctx context.Context, d resource.Desired, 
 		return resource.Observation{}, err
 	}
 	return ob, nil
+}
+
+// SetTags tags the observed revision, the family's latest active one (the
+// observation's ID is its ARN); older ones are deregistered by an update.
+func (h *TaskDefinitionHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setECSTags(ctx, h.API, o.ID, set, remove)
 }
 
 // Delete deregisters the revision and the family's older active ones;
