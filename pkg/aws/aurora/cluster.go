@@ -29,6 +29,7 @@ type ClusterHandler struct {
 var (
 	_ resource.Handler = (*ClusterHandler)(nil)
 	_ resource.Finder  = (*ClusterHandler)(nil)
+	_ resource.Tagger  = (*ClusterHandler)(nil)
 )
 
 // NewClusterHandler returns the DB cluster handler over api.

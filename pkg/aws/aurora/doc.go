@@ -8,5 +8,9 @@
 // plans to nothing; waits poll with backoff (package poll); deletion
 // protection is honoured, never switched off; a create that finds the
 // resource already there adopts it only when it carries the stack's own
-// ownership tags.
+// ownership tags. The three handlers are resource.Taggers: tags that drift
+// from the stack's are set and removed with RDS's AddTagsToResource and
+// RemoveTagsFromResource on the resource's ARN; observations carry every
+// live tag (clusters' and instances' from their descriptions, subnet
+// groups' from the tagging API or ListTagsForResource).
 package aurora

@@ -21,6 +21,7 @@ type InstanceHandler struct {
 var (
 	_ resource.Handler = (*InstanceHandler)(nil)
 	_ resource.Finder  = (*InstanceHandler)(nil)
+	_ resource.Tagger  = (*InstanceHandler)(nil)
 )
 
 // NewInstanceHandler returns the DB instance handler over api.

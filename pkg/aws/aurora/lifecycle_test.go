@@ -10,8 +10,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 )
@@ -296,6 +299,9 @@ func TestSubnetGroupUpdate(t *testing.T) {
 	if !got.Owned || got.Tags[resource.TagAddress] != d.Address {
 		t.Errorf("Update lost ownership: %+v", got)
 	}
+	if got.Attrs["arn"] == "" {
+		t.Errorf("Update returned no arn attr, which SetTags needs after it: %v", got.Attrs)
+	}
 }
 
 // TestUpdateAfterInterruptedChange: an instance still modifying (a change
@@ -343,4 +349,167 @@ func TestFinalSnapshotExists(t *testing.T) {
 	if !e.observe(t, again)["database.cluster"].Exists {
 		t.Errorf("the cluster was deleted without its final snapshot")
 	}
+}
+
+// TestTagDrift plans and applies the stack as kcstack does, then changes
+// every resource's tags in the file and one cluster tag by hand: each is
+// planned as a tags-only update, applied with RDS's own tagging calls, and
+// leaves nothing to plan. The cluster's master user secret, RDS's and not
+// the stack's, keeps its tags.
+func TestTagDrift(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ds := ordered(e.stackDesired(2))
+	c := e.cycle(t)
+	c.Apply(c.Plan(ds, false))
+	secretTags := e.secretTags(t, "kc-aurora")
+	checkTagDrift(t, e, c, ds)
+	if diff := cmp.Diff(secretTags, e.secretTags(t, "kc-aurora")); diff != "" {
+		t.Errorf("tagging the cluster changed the tags of its master user secret: -before +after:\n%s", diff)
+	}
+}
+
+// checkTagDrift takes ds, applied, through a change of tags in the file
+// (one key added, one value changed, one removed on every resource) and a
+// tag added by hand to the cluster; it edits ds's tags.
+func checkTagDrift(t *testing.T, e *env, c *awstest.Cycle, ds []resource.Desired) {
+	t.Helper()
+	ctx := context.Background()
+	if p := c.Plan(ds, false); p.HasChanges() {
+		t.Fatalf("after apply the plan has changes: %v", awstest.Changes(p))
+	}
+	want := map[string][]resource.FieldDiff{}
+	for i := range ds {
+		d := &ds[i]
+		want[d.Address] = []resource.FieldDiff{
+			{Path: "tags.cost-center", After: "kc-42"},
+			{Path: "tags.team", Before: "iam", After: "identity"},
+			{Path: "tags.Name", Before: d.Tags["Name"]},
+		}
+		d.Tags = resource.WithTags(d.Tags, map[string]string{"cost-center": "kc-42", "team": "identity"}, []string{"Name"})
+	}
+	applyTagChanges(t, e, c, ds, want)
+
+	cluster := ds[1]
+	if _, err := e.rds.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: aws.String(e.arnOf(t, cluster)),
+		Tags: rdsTags(map[string]string{"owner": "someone"})}); err != nil {
+		t.Fatalf("tag the cluster by hand: %v", err)
+	}
+	want = map[string][]resource.FieldDiff{cluster.Address: {{Path: "tags.owner", Before: "someone"}}}
+	applyTagChanges(t, e, c, ds, want)
+}
+
+// applyTagChanges checks that the plan of ds is exactly want's updates,
+// applies it, and checks that nothing is left to plan and that RDS
+// returns the desired tags.
+func applyTagChanges(t *testing.T, e *env, c *awstest.Cycle, ds []resource.Desired, want map[string][]resource.FieldDiff) {
+	t.Helper()
+	p := c.Plan(ds, false)
+	if diff := cmp.Diff(want, updates(t, p)); diff != "" {
+		t.Fatalf("plan of the tag changes: -want +got:\n%s", diff)
+	}
+	c.Apply(p)
+	if p := c.Plan(ds, false); p.HasChanges() {
+		t.Errorf("after applying the tag changes the plan has changes: %v", awstest.Changes(p))
+	}
+	for _, d := range ds {
+		if diff := cmp.Diff(d.Tags, e.liveTags(t, d)); diff != "" {
+			t.Errorf("%s: tags RDS lists: -want +got:\n%s", d.Address, diff)
+		}
+	}
+}
+
+// updates returns the diffs of p's changes by address, failing the test
+// on any change that is not an update.
+func updates(t *testing.T, p *plan.Plan) map[string][]resource.FieldDiff {
+	t.Helper()
+	out := map[string][]resource.FieldDiff{}
+	for _, ch := range p.Changes {
+		switch ch.Action {
+		case plan.ActionNoOp:
+		case plan.ActionUpdate:
+			out[ch.Address] = ch.Diffs
+		default:
+			t.Errorf("%s: planned %s, want an update or nothing: %+v", ch.Address, ch.Action, ch.Diffs)
+		}
+	}
+	return out
+}
+
+// ordered makes the cluster depend on the subnet group and the instances
+// on the cluster, as pkg/stack does, for the apply engine.
+func ordered(ds []resource.Desired) []resource.Desired {
+	for i := range ds {
+		switch ds[i].Kind {
+		case resource.KindDBCluster:
+			ds[i].DependsOn = []string{ds[0].Address}
+		case resource.KindDBInstance:
+			ds[i].DependsOn = []string{ds[1].Address}
+		}
+	}
+	return ds
+}
+
+// cycle plans and applies with the three handlers and the observer.
+func (e *env) cycle(t *testing.T) *awstest.Cycle {
+	return awstest.NewCycle(t, e.stack, []resource.Handler{e.h.SubnetGroup, e.h.Cluster, e.h.Instance},
+		[]resource.Observer{e.h.Observer})
+}
+
+// liveTags reads the tags of d's resource with RDS's ListTagsForResource.
+func (e *env) liveTags(t *testing.T, d resource.Desired) map[string]string {
+	t.Helper()
+	out, err := e.rds.ListTagsForResource(context.Background(), &rds.ListTagsForResourceInput{ResourceName: aws.String(e.arnOf(t, d))})
+	if err != nil {
+		t.Fatalf("list tags of %s: %v", d.Address, err)
+	}
+	return tagMap(out.TagList)
+}
+
+// arnOf describes d's resource and returns its ARN.
+func (e *env) arnOf(t *testing.T, d resource.Desired) string {
+	t.Helper()
+	ctx := context.Background()
+	var arn *string
+	var err error
+	switch d.Kind {
+	case resource.KindDBSubnetGroup:
+		var out *rds.DescribeDBSubnetGroupsOutput
+		if out, err = e.rds.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: aws.String(propString(d.Props, "name"))}); err == nil && len(out.DBSubnetGroups) == 1 {
+			arn = out.DBSubnetGroups[0].DBSubnetGroupArn
+		}
+	case resource.KindDBCluster:
+		var out *rds.DescribeDBClustersOutput
+		if out, err = e.rds.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(propString(d.Props, "identifier"))}); err == nil && len(out.DBClusters) == 1 {
+			arn = out.DBClusters[0].DBClusterArn
+		}
+	case resource.KindDBInstance:
+		var out *rds.DescribeDBInstancesOutput
+		if out, err = e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(propString(d.Props, "identifier"))}); err == nil && len(out.DBInstances) == 1 {
+			arn = out.DBInstances[0].DBInstanceArn
+		}
+	}
+	if arn == nil {
+		t.Fatalf("describe %s: no ARN (%v)", d.Address, err)
+	}
+	return *arn
+}
+
+// secretTags returns the tags of cluster id's master user secret.
+func (e *env) secretTags(t *testing.T, id string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	cl, err := e.rds.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(id)})
+	if err != nil || len(cl.DBClusters) != 1 || cl.DBClusters[0].MasterUserSecret == nil {
+		t.Fatalf("describe cluster %s for its master user secret: %v", id, err)
+	}
+	out, err := secretsmanager.NewFromConfig(e.cfg).DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: cl.DBClusters[0].MasterUserSecret.SecretArn})
+	if err != nil {
+		t.Fatalf("describe the master user secret of %s: %v", id, err)
+	}
+	tags := map[string]string{}
+	for _, tag := range out.Tags {
+		tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
+	return tags
 }

@@ -76,3 +76,16 @@ func TestMotoLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// TestMotoTagDrift is TestTagDrift's change of tags in the file and by
+// hand against moto, whose tagging API never lists subnet groups: their
+// tags come from the observer's ListTagsForResource there.
+func TestMotoTagDrift(t *testing.T) {
+	t.Parallel()
+	e, name := newMotoEnv(t)
+	ds := ordered(e.namedDesired(e.stack, name, 1))
+	c := e.cycle(t)
+	c.Apply(c.Plan(ds, false))
+	checkTagDrift(t, e, c, ds)
+	c.Apply(c.Plan(ds, true))
+}

@@ -21,6 +21,7 @@ type SubnetGroupHandler struct {
 var (
 	_ resource.Handler = (*SubnetGroupHandler)(nil)
 	_ resource.Finder  = (*SubnetGroupHandler)(nil)
+	_ resource.Tagger  = (*SubnetGroupHandler)(nil)
 )
 
 // NewSubnetGroupHandler returns the DB subnet group handler over api, with
