@@ -18,6 +18,8 @@ type CloudMapAPI interface {
 	UpdateService(context.Context, *sd.UpdateServiceInput, ...func(*sd.Options)) (*sd.UpdateServiceOutput, error)
 	DeleteService(context.Context, *sd.DeleteServiceInput, ...func(*sd.Options)) (*sd.DeleteServiceOutput, error)
 	ListTagsForResource(context.Context, *sd.ListTagsForResourceInput, ...func(*sd.Options)) (*sd.ListTagsForResourceOutput, error)
+	TagResource(context.Context, *sd.TagResourceInput, ...func(*sd.Options)) (*sd.TagResourceOutput, error)
+	UntagResource(context.Context, *sd.UntagResourceInput, ...func(*sd.Options)) (*sd.UntagResourceOutput, error)
 }
 
 // S3API is the part of the S3 API this package calls.
@@ -26,6 +28,7 @@ type S3API interface {
 	ListBuckets(context.Context, *s3.ListBucketsInput, ...func(*s3.Options)) (*s3.ListBucketsOutput, error)
 	PutBucketTagging(context.Context, *s3.PutBucketTaggingInput, ...func(*s3.Options)) (*s3.PutBucketTaggingOutput, error)
 	GetBucketTagging(context.Context, *s3.GetBucketTaggingInput, ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
+	DeleteBucketTagging(context.Context, *s3.DeleteBucketTaggingInput, ...func(*s3.Options)) (*s3.DeleteBucketTaggingOutput, error)
 	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
 	PutPublicAccessBlock(context.Context, *s3.PutPublicAccessBlockInput, ...func(*s3.Options)) (*s3.PutPublicAccessBlockOutput, error)
 	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)

@@ -19,7 +19,10 @@ type BucketHandler struct {
 	Stack string
 }
 
-var _ resource.Handler = (*BucketHandler)(nil)
+var (
+	_ resource.Handler = (*BucketHandler)(nil)
+	_ resource.Tagger  = (*BucketHandler)(nil)
+)
 
 // Kind is s3:bucket.
 func (h *BucketHandler) Kind() resource.Kind { return resource.KindBucket }
@@ -54,13 +57,8 @@ func (h *BucketHandler) Create(ctx context.Context, d resource.Desired) (resourc
 // steps after CreateBucket, also for a bucket adopted after an ambiguous
 // create.
 func (h *BucketHandler) Resume(ctx context.Context, d resource.Desired, o resource.Observation) (resource.Observation, error) {
-	name := o.ID
-	var tags []types.Tag
-	for _, k := range resource.SortedKeys(d.Tags) {
-		tags = append(tags, types.Tag{Key: aws.String(k), Value: aws.String(d.Tags[k])})
-	}
-	if _, err := h.API.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(name), Tagging: &types.Tagging{TagSet: tags}}); err != nil {
-		return resource.Observation{}, fmt.Errorf("tag bucket %s: %w", name, err)
+	if err := putBucketTags(ctx, h.API, o.ID, d.Tags); err != nil {
+		return resource.Observation{}, err
 	}
 	o.Tags, o.Owned = d.Tags, true
 	return h.Update(ctx, d, o, nil)
@@ -87,6 +85,13 @@ func (h *BucketHandler) Update(ctx context.Context, d resource.Desired, o resour
 	o.Props = copyProps(o.Props)
 	o.Props["block_public_access"], o.Props["encryption"] = block, enc
 	return o, nil
+}
+
+// SetTags gives the bucket its observed tags with set applied and remove
+// removed: S3 only replaces a bucket's whole tag set, so o.Tags must be
+// complete (the observer's are).
+func (h *BucketHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return putBucketTags(ctx, h.API, o.ID, resource.WithTags(o.Tags, set, remove))
 }
 
 // Delete empties the bucket (JGroups member files) and deletes it; not

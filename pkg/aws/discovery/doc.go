@@ -5,5 +5,7 @@
 // encrypted bucket with public access blocked, emptied before it is
 // deleted. Cloud Map and S3 list calls return no tags: the observer finds
 // the stack's resources with the tagging API and confirms each with the
-// service's own list.
+// service's own list. All three kinds are taggable: Cloud Map's SetTags
+// tag and untag by ARN, the bucket's puts its whole tag set (S3 has no
+// other way).
 package discovery

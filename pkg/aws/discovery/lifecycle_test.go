@@ -8,10 +8,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/discovery"
 	"github.com/kcstack/kcstack/pkg/aws/network"
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -37,8 +43,128 @@ func desired(ttl int64) []resource.Desired {
 	}
 	for i := range ds {
 		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
+		if ours(ds[i]) {
+			ds[i].Tags["team"], ds[i].Tags["env"] = "identity", "dev"
+		}
 	}
 	return ds
+}
+
+// ours reports whether d is of one of this package's kinds.
+func ours(d resource.Desired) bool {
+	switch d.Kind {
+	case resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket:
+		return true
+	}
+	return false
+}
+
+// retagged is ds with the spec tags of this package's resources changed:
+// cost-center added, team changed, env removed.
+func retagged(ds []resource.Desired) []resource.Desired {
+	out := make([]resource.Desired, len(ds))
+	for i, d := range ds {
+		out[i] = d
+		if ours(d) {
+			out[i].Tags = resource.WithTags(d.Tags, map[string]string{"cost-center": "42", "team": "platform"}, []string{"env"})
+		}
+	}
+	return out
+}
+
+// retagDiffs are the diffs retagged plans for each of its resources.
+var retagDiffs = []resource.FieldDiff{
+	{Path: "tags.cost-center", After: "42"},
+	{Path: "tags.env", Before: "dev"},
+	{Path: "tags.team", Before: "identity", After: "platform"},
+}
+
+type update struct {
+	Action plan.Action
+	Diffs  []resource.FieldDiff
+}
+
+// checkUpdates fails the test unless p changes exactly the resources of
+// want, each with an update of exactly its diffs (in any order).
+func checkUpdates(t *testing.T, p *plan.Plan, want map[string][]resource.FieldDiff) {
+	t.Helper()
+	got, wantUpdates := map[string]update{}, map[string]update{}
+	for _, c := range p.Changes {
+		if c.Action != plan.ActionNoOp {
+			got[c.Address] = update{Action: c.Action, Diffs: c.Diffs}
+		}
+	}
+	for addr, diffs := range want {
+		wantUpdates[addr] = update{Action: plan.ActionUpdate, Diffs: diffs}
+	}
+	byPath := cmpopts.SortSlices(func(a, b resource.FieldDiff) bool { return a.Path < b.Path })
+	if diff := cmp.Diff(wantUpdates, got, byPath); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+}
+
+// clients are the SDK clients the test reads and tags with by hand.
+type clients struct {
+	cloudMap *sd.Client
+	s3       *s3.Client
+}
+
+// liveTags reads the tags of the Cloud Map resources with Cloud Map's
+// ListTagsForResource, at the ARNs p observed, and the bucket's with
+// S3's GetBucketTagging (none: an empty map).
+func (cl clients) liveTags(t *testing.T, p *plan.Plan) map[string]map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	got := map[string]map[string]string{}
+	for _, c := range p.Changes {
+		switch {
+		case c.Observed == nil:
+		case c.Kind == resource.KindDNSNamespace, c.Kind == resource.KindDiscoveryService:
+			out, err := cl.cloudMap.ListTagsForResource(ctx, &sd.ListTagsForResourceInput{ResourceARN: aws.String(c.Observed.Attrs["arn"])})
+			if err != nil {
+				t.Fatalf("list tags of %s: %v", c.Address, err)
+			}
+			got[c.Address] = map[string]string{}
+			for _, tag := range out.Tags {
+				got[c.Address][aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			}
+		case c.Kind == resource.KindBucket:
+			got[c.Address] = bucketTags(t, cl.s3, c.Observed.ID)
+		}
+	}
+	return got
+}
+
+// bucketTags reads the tags of bucket name with GetBucketTagging.
+func bucketTags(t *testing.T, api *s3.Client, name string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	out, err := api.GetBucketTagging(context.Background(), &s3.GetBucketTaggingInput{Bucket: aws.String(name)})
+	if ownership.ErrorCode(err) == "NoSuchTagSet" {
+		return got
+	}
+	if err != nil {
+		t.Fatalf("get tags of bucket %s: %v", name, err)
+	}
+	for _, tag := range out.TagSet {
+		got[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
+	return got
+}
+
+// checkLiveTags compares the live tags of this package's resources with
+// ds's.
+func (cl clients) checkLiveTags(t *testing.T, p *plan.Plan, ds []resource.Desired) {
+	t.Helper()
+	want := map[string]map[string]string{}
+	for _, d := range ds {
+		if ours(d) {
+			want[d.Address] = d.Tags
+		}
+	}
+	if diff := cmp.Diff(want, cl.liveTags(t, p)); diff != "" {
+		t.Errorf("live tags (-want +got):\n%s", diff)
+	}
 }
 
 func TestLifecycleAgainstSandbox(t *testing.T) {
@@ -61,12 +187,65 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if got := awstest.Changes(c.Plan(shorter, false)); len(got) > 0 {
 		t.Fatalf("after the update: %v, want no changes", got)
 	}
-	api := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := api.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("ISPN/10.0.1.5"), Body: strings.NewReader("member")}); err != nil {
+	cl := clients{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
+	retag := retagged(shorter)
+	checkTags(t, c, cl, retag)
+	if _, err := cl.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("ISPN/10.0.1.5"), Body: strings.NewReader("member")}); err != nil {
 		t.Fatalf("put a member file: %v", err)
 	}
-	c.Apply(c.Plan(shorter, true))
-	if p := c.Plan(shorter, false); p.Summary.Add != len(shorter) || p.Summary.Destroy != 0 {
+	c.Apply(c.Plan(retag, true))
+	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy (the bucket emptied first): %+v, want everything to add again", p.Summary)
 	}
+}
+
+// checkTags changes the tags of every discovery resource to retag's, then
+// removes a tag added by hand to the Cloud Map service and the bucket.
+func checkTags(t *testing.T, c *awstest.Cycle, cl clients, retag []resource.Desired) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[string][]resource.FieldDiff{}
+	for _, d := range retag {
+		if ours(d) {
+			want[d.Address] = retagDiffs
+		}
+	}
+	p := c.Plan(retag, false)
+	checkUpdates(t, p, want)
+	c.Apply(p)
+	p = c.Plan(retag, false)
+	checkUpdates(t, p, nil)
+	cl.checkLiveTags(t, p, retag)
+
+	live := cl.liveTags(t, p)
+	svc := observed(t, p, "t.discovery-service").Attrs["arn"]
+	if _, err := cl.cloudMap.TagResource(ctx, &sd.TagResourceInput{ResourceARN: aws.String(svc), Tags: []sdtypes.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}}}); err != nil {
+		t.Fatalf("tag the Cloud Map service by hand: %v", err)
+	}
+	byHand := []s3types.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}}
+	for k, v := range live["discovery.bucket"] {
+		byHand = append(byHand, s3types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	if _, err := cl.s3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &s3types.Tagging{TagSet: byHand}}); err != nil {
+		t.Fatalf("tag the bucket by hand: %v", err)
+	}
+	p = c.Plan(retag, false)
+	owner := []resource.FieldDiff{{Path: "tags.owner", Before: "someone"}}
+	checkUpdates(t, p, map[string][]resource.FieldDiff{"t.discovery-service": owner, "discovery.bucket": owner})
+	c.Apply(p)
+	p = c.Plan(retag, false)
+	checkUpdates(t, p, nil)
+	cl.checkLiveTags(t, p, retag)
+}
+
+// observed is what p observed at addr.
+func observed(t *testing.T, p *plan.Plan, addr string) *resource.Observation {
+	t.Helper()
+	for _, c := range p.Changes {
+		if c.Address == addr && c.Observed != nil {
+			return c.Observed
+		}
+	}
+	t.Fatalf("the plan observed nothing at %s", addr)
+	return nil
 }

@@ -29,7 +29,10 @@ type NamespaceHandler struct {
 	Stack string
 }
 
-var _ resource.Handler = (*NamespaceHandler)(nil)
+var (
+	_ resource.Handler = (*NamespaceHandler)(nil)
+	_ resource.Tagger  = (*NamespaceHandler)(nil)
+)
 
 // Kind is servicediscovery:namespace.
 func (h *NamespaceHandler) Kind() resource.Kind { return resource.KindDNSNamespace }
@@ -88,6 +91,11 @@ func (h *NamespaceHandler) namespaceARN(ctx context.Context, id string) (string,
 // Update fails: name and VPC force replacement.
 func (h *NamespaceHandler) Update(_ context.Context, d resource.Desired, _ resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
 	return resource.Observation{}, fmt.Errorf("%s: a Cloud Map namespace cannot be changed in place; plan a replacement", d.Address)
+}
+
+// SetTags adds, changes and removes the namespace's tags.
+func (h *NamespaceHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setCloudMapTags(ctx, h.API, o, set, remove)
 }
 
 // Delete deletes the namespace once its services are gone and waits for
@@ -162,14 +170,6 @@ func requestID(parts ...string) string {
 		h.Write([]byte(p + "/"))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-func sdTags(m map[string]string) []types.Tag {
-	var out []types.Tag
-	for _, k := range resource.SortedKeys(m) {
-		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
 }
 
 func copyProps(p resource.Props) resource.Props {

@@ -20,7 +20,10 @@ type ServiceHandler struct {
 	Stack string
 }
 
-var _ resource.Handler = (*ServiceHandler)(nil)
+var (
+	_ resource.Handler = (*ServiceHandler)(nil)
+	_ resource.Tagger  = (*ServiceHandler)(nil)
+)
 
 // Kind is servicediscovery:service.
 func (h *ServiceHandler) Kind() resource.Kind { return resource.KindDiscoveryService }
@@ -74,6 +77,11 @@ func (h *ServiceHandler) Update(ctx context.Context, d resource.Desired, o resou
 	o.Props = copyProps(o.Props)
 	o.Props["dns_ttl"] = ttl
 	return o, nil
+}
+
+// SetTags adds, changes and removes the service's tags.
+func (h *ServiceHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setCloudMapTags(ctx, h.API, o, set, remove)
 }
 
 // Delete deletes the service once ECS has deregistered its tasks; not

@@ -1,9 +1,15 @@
 package loadbalancer_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
@@ -45,8 +51,114 @@ func desired(healthPort string, sticky bool) []resource.Desired {
 	}
 	for i := range ds {
 		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
+		if ours(ds[i]) {
+			ds[i].Tags["team"], ds[i].Tags["env"] = "identity", "dev"
+		}
 	}
 	return ds
+}
+
+// ours reports whether d is of one of this package's kinds.
+func ours(d resource.Desired) bool {
+	switch d.Kind {
+	case resource.KindLoadBalancer, resource.KindTargetGroup, resource.KindListener:
+		return true
+	}
+	return false
+}
+
+// retagged is ds with the spec tags of this package's resources changed:
+// cost-center added, team changed, env removed.
+func retagged(ds []resource.Desired) []resource.Desired {
+	out := make([]resource.Desired, len(ds))
+	for i, d := range ds {
+		out[i] = d
+		if !ours(d) {
+			continue
+		}
+		out[i].Tags = resource.WithTags(d.Tags, map[string]string{"cost-center": "42", "team": "platform"}, []string{"env"})
+	}
+	return out
+}
+
+// retagDiffs are the diffs retagged plans for each of its resources.
+var retagDiffs = []resource.FieldDiff{
+	{Path: "tags.cost-center", After: "42"},
+	{Path: "tags.env", Before: "dev"},
+	{Path: "tags.team", Before: "identity", After: "platform"},
+}
+
+type update struct {
+	Action plan.Action
+	Diffs  []resource.FieldDiff
+}
+
+// checkUpdates fails the test unless p changes exactly the resources of
+// want, each with an update of exactly its diffs (in any order).
+func checkUpdates(t *testing.T, p *plan.Plan, want map[string][]resource.FieldDiff) {
+	t.Helper()
+	got, wantUpdates := map[string]update{}, map[string]update{}
+	for _, c := range p.Changes {
+		if c.Action != plan.ActionNoOp {
+			got[c.Address] = update{Action: c.Action, Diffs: c.Diffs}
+		}
+	}
+	for addr, diffs := range want {
+		wantUpdates[addr] = update{Action: plan.ActionUpdate, Diffs: diffs}
+	}
+	byPath := cmpopts.SortSlices(func(a, b resource.FieldDiff) bool { return a.Path < b.Path })
+	if diff := cmp.Diff(wantUpdates, got, byPath); diff != "" {
+		t.Fatalf("plan (-want +got):\n%s", diff)
+	}
+}
+
+// checkLiveTags reads the tags of this package's resources with ELBv2's
+// DescribeTags, at the ARNs p observed, and compares them with ds's.
+func checkLiveTags(t *testing.T, api *elb.Client, p *plan.Plan, ds []resource.Desired) {
+	t.Helper()
+	want, arns, addrs := map[string]map[string]string{}, []string{}, map[string]string{}
+	for _, d := range ds {
+		if ours(d) {
+			want[d.Address] = d.Tags
+		}
+	}
+	for _, c := range p.Changes {
+		if want[c.Address] != nil && c.Observed != nil {
+			arns = append(arns, c.Observed.ID)
+			addrs[c.Observed.ID] = c.Address
+		}
+	}
+	out, err := api.DescribeTags(context.Background(), &elb.DescribeTagsInput{ResourceArns: arns})
+	if err != nil {
+		t.Fatalf("describe tags: %v", err)
+	}
+	got := map[string]map[string]string{}
+	for _, td := range out.TagDescriptions {
+		got[addrs[aws.ToString(td.ResourceArn)]] = tagMap(td.Tags)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("live tags (-want +got):\n%s", diff)
+	}
+}
+
+// observedID is the ID p observed at addr.
+func observedID(t *testing.T, p *plan.Plan, addr string) string {
+	t.Helper()
+	for _, c := range p.Changes {
+		if c.Address == addr && c.Observed != nil {
+			return c.Observed.ID
+		}
+	}
+	t.Fatalf("the plan observed nothing at %s", addr)
+	return ""
+}
+
+func tagMap(tags []types.Tag) map[string]string {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
 }
 
 func TestLifecycleAgainstSandbox(t *testing.T) {
@@ -69,8 +181,39 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if got := awstest.Changes(c.Plan(older, false)); len(got) > 0 {
 		t.Fatalf("after the update: %v, want no changes", got)
 	}
-	c.Apply(c.Plan(older, true))
-	if p := c.Plan(older, false); p.Summary.Add != len(older) || p.Summary.Destroy != 0 {
+	retag := retagged(older)
+	checkTags(t, c, elb.NewFromConfig(cfg), retag)
+	c.Apply(c.Plan(retag, true))
+	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
 	}
+}
+
+// checkTags changes the tags of every load balancing resource to retag's,
+// then removes a tag added by hand to the load balancer.
+func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource.Desired) {
+	t.Helper()
+	want := map[string][]resource.FieldDiff{}
+	for _, d := range retag {
+		if ours(d) {
+			want[d.Address] = retagDiffs
+		}
+	}
+	p := c.Plan(retag, false)
+	checkUpdates(t, p, want)
+	c.Apply(p)
+	p = c.Plan(retag, false)
+	checkUpdates(t, p, nil)
+	checkLiveTags(t, api, p, retag)
+
+	lb := observedID(t, p, "t.load-balancer")
+	if _, err := api.AddTags(context.Background(), &elb.AddTagsInput{ResourceArns: []string{lb}, Tags: []types.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}}}); err != nil {
+		t.Fatalf("tag the load balancer by hand: %v", err)
+	}
+	p = c.Plan(retag, false)
+	checkUpdates(t, p, map[string][]resource.FieldDiff{"t.load-balancer": {{Path: "tags.owner", Before: "someone"}}})
+	c.Apply(p)
+	p = c.Plan(retag, false)
+	checkUpdates(t, p, nil)
+	checkLiveTags(t, api, p, retag)
 }

@@ -20,7 +20,10 @@ type ListenerHandler struct {
 	Stack string
 }
 
-var _ resource.Handler = (*ListenerHandler)(nil)
+var (
+	_ resource.Handler = (*ListenerHandler)(nil)
+	_ resource.Tagger  = (*ListenerHandler)(nil)
+)
 
 // Kind is elasticloadbalancing:listener.
 func (h *ListenerHandler) Kind() resource.Kind { return resource.KindListener }
@@ -83,6 +86,11 @@ func (h *ListenerHandler) Update(ctx context.Context, d resource.Desired, o reso
 		return o, nil
 	}
 	return listenerObservation(out.Listeners[0], d.Address, h.Stack, o.Tags), nil
+}
+
+// SetTags adds, changes and removes the listener's tags.
+func (h *ListenerHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setTags(ctx, h.API, o.ID, set, remove)
 }
 
 // Delete deletes the listener; not found is success.

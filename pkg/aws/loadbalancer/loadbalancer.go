@@ -27,6 +27,7 @@ type LoadBalancerHandler struct {
 var (
 	_ resource.Handler = (*LoadBalancerHandler)(nil)
 	_ resource.Finder  = (*LoadBalancerHandler)(nil)
+	_ resource.Tagger  = (*LoadBalancerHandler)(nil)
 )
 
 // Kind is elasticloadbalancing:loadbalancer.
@@ -74,6 +75,11 @@ func (h *LoadBalancerHandler) Update(ctx context.Context, d resource.Desired, o 
 		o.Props[k] = ownership.List(ownership.Strings(d.Props, k))
 	}
 	return o, nil
+}
+
+// SetTags adds, changes and removes the load balancer's tags.
+func (h *LoadBalancerHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setTags(ctx, h.API, o.ID, set, remove)
 }
 
 // Delete deletes the load balancer and waits until it is gone (its network
@@ -146,31 +152,4 @@ func lbObservation(lb types.LoadBalancer, address, stack string, tags map[string
 		"arn": arn, "name": aws.ToString(lb.LoadBalancerName), "dns_name": aws.ToString(lb.DNSName),
 		"canonical_hosted_zone_id": aws.ToString(lb.CanonicalHostedZoneId),
 	})
-}
-
-// describeTags returns the tags of arns by ARN, twenty per call.
-func describeTags(ctx context.Context, api API, arns []string) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	for i := 0; i < len(arns); i += 20 {
-		res, err := api.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: arns[i:min(i+20, len(arns))]})
-		if err != nil {
-			return nil, fmt.Errorf("describe tags of load balancing resources: %w", err)
-		}
-		for _, td := range res.TagDescriptions {
-			m := map[string]string{}
-			for _, t := range td.Tags {
-				m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			out[aws.ToString(td.ResourceArn)] = m
-		}
-	}
-	return out, nil
-}
-
-func elbTags(m map[string]string) []types.Tag {
-	var out []types.Tag
-	for _, k := range resource.SortedKeys(m) {
-		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
 }

@@ -22,7 +22,10 @@ type TargetGroupHandler struct {
 	Stack string
 }
 
-var _ resource.Handler = (*TargetGroupHandler)(nil)
+var (
+	_ resource.Handler = (*TargetGroupHandler)(nil)
+	_ resource.Tagger  = (*TargetGroupHandler)(nil)
+)
 
 // Kind is elasticloadbalancing:targetgroup.
 func (h *TargetGroupHandler) Kind() resource.Kind { return resource.KindTargetGroup }
@@ -97,6 +100,11 @@ func (h *TargetGroupHandler) Update(ctx context.Context, d resource.Desired, o r
 		o = tgObservation(out.TargetGroups[0], d.Address, h.Stack, o.Tags, nil)
 	}
 	return h.Resume(ctx, d, o)
+}
+
+// SetTags adds, changes and removes the target group's tags.
+func (h *TargetGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setTags(ctx, h.API, o.ID, set, remove)
 }
 
 // Delete deletes the target group once no listener or service uses it;
