@@ -17,7 +17,10 @@ import (
 // InternetGatewayHandler manages internet gateways and their attachment.
 type InternetGatewayHandler struct{ base }
 
-var _ resource.Handler = (*InternetGatewayHandler)(nil)
+var (
+	_ resource.Handler = (*InternetGatewayHandler)(nil)
+	_ resource.Tagger  = (*InternetGatewayHandler)(nil)
+)
 
 // Kind is ec2:internet-gateway.
 func (h *InternetGatewayHandler) Kind() resource.Kind { return resource.KindInternetGateway }
@@ -56,6 +59,11 @@ func (h *InternetGatewayHandler) Update(ctx context.Context, d resource.Desired,
 	return o, nil
 }
 
+// SetTags changes the gateway's tags with CreateTags and DeleteTags.
+func (h *InternetGatewayHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
+}
+
 // Delete detaches and deletes the gateway, waiting while public addresses
 // (a NAT gateway's) are still mapped in the VPC.
 func (h *InternetGatewayHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
@@ -89,7 +97,10 @@ func igwObservation(g types.InternetGateway, address, stack string) resource.Obs
 // ElasticIPHandler manages the elastic IP of a NAT gateway.
 type ElasticIPHandler struct{ base }
 
-var _ resource.Handler = (*ElasticIPHandler)(nil)
+var (
+	_ resource.Handler = (*ElasticIPHandler)(nil)
+	_ resource.Tagger  = (*ElasticIPHandler)(nil)
+)
 
 // Kind is ec2:elastic-ip.
 func (h *ElasticIPHandler) Kind() resource.Kind { return resource.KindElasticIP }
@@ -111,6 +122,11 @@ func (h *ElasticIPHandler) Create(ctx context.Context, d resource.Desired) (reso
 // Update fails: an address has nothing to change in place.
 func (h *ElasticIPHandler) Update(_ context.Context, _ resource.Desired, _ resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
+}
+
+// SetTags changes the address's tags with CreateTags and DeleteTags.
+func (h *ElasticIPHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
 }
 
 // Delete releases the address once its NAT gateway is gone.
@@ -145,7 +161,10 @@ func eipObservation(a types.Address, address, stack string) resource.Observation
 // NATGatewayHandler manages NAT gateways.
 type NATGatewayHandler struct{ base }
 
-var _ resource.Handler = (*NATGatewayHandler)(nil)
+var (
+	_ resource.Handler = (*NATGatewayHandler)(nil)
+	_ resource.Tagger  = (*NATGatewayHandler)(nil)
+)
 
 // Kind is ec2:natgateway.
 func (h *NATGatewayHandler) Kind() resource.Kind { return resource.KindNATGateway }
@@ -204,6 +223,11 @@ func (h *NATGatewayHandler) describe(ctx context.Context, id string) (*types.Nat
 // Update fails: a NAT gateway is replaced, never changed.
 func (h *NATGatewayHandler) Update(_ context.Context, _ resource.Desired, _ resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
+}
+
+// SetTags changes the gateway's tags with CreateTags and DeleteTags.
+func (h *NATGatewayHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
 }
 
 // Delete deletes the gateway and waits until it is gone, so its address

@@ -63,7 +63,10 @@ func noUpdate(k resource.Kind, diffs []resource.FieldDiff) error {
 // VPCHandler manages VPCs.
 type VPCHandler struct{ base }
 
-var _ resource.Handler = (*VPCHandler)(nil)
+var (
+	_ resource.Handler = (*VPCHandler)(nil)
+	_ resource.Tagger  = (*VPCHandler)(nil)
+)
 
 // Kind is ec2:vpc.
 func (h *VPCHandler) Kind() resource.Kind { return resource.KindVPC }
@@ -121,6 +124,11 @@ func (h *VPCHandler) Update(_ context.Context, _ resource.Desired, _ resource.Ob
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
 }
 
+// SetTags changes the VPC's tags with CreateTags and DeleteTags.
+func (h *VPCHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
+}
+
 // Delete removes the VPC once its subnets, groups and tables are gone.
 func (h *VPCHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	return retryDependency(ctx, "vpc "+o.ID, func(ctx context.Context) error {
@@ -145,7 +153,10 @@ func addressFilters(stack, address string) []types.Filter {
 // SubnetHandler manages subnets.
 type SubnetHandler struct{ base }
 
-var _ resource.Handler = (*SubnetHandler)(nil)
+var (
+	_ resource.Handler = (*SubnetHandler)(nil)
+	_ resource.Tagger  = (*SubnetHandler)(nil)
+)
 
 // Kind is ec2:subnet.
 func (h *SubnetHandler) Kind() resource.Kind { return resource.KindSubnet }
@@ -182,6 +193,11 @@ func (h *SubnetHandler) Update(_ context.Context, _ resource.Desired, _ resource
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
 }
 
+// SetTags changes the subnet's tags with CreateTags and DeleteTags.
+func (h *SubnetHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
+}
+
 // Delete removes the subnet, waiting out network interfaces of deleted
 // databases.
 func (h *SubnetHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
@@ -203,7 +219,10 @@ func (h *SubnetHandler) FindByAddress(ctx context.Context, stack, address string
 // RouteTableHandler manages route tables.
 type RouteTableHandler struct{ base }
 
-var _ resource.Handler = (*RouteTableHandler)(nil)
+var (
+	_ resource.Handler = (*RouteTableHandler)(nil)
+	_ resource.Tagger  = (*RouteTableHandler)(nil)
+)
 
 // Kind is ec2:route-table.
 func (h *RouteTableHandler) Kind() resource.Kind { return resource.KindRouteTable }
@@ -226,6 +245,11 @@ func (h *RouteTableHandler) Create(ctx context.Context, d resource.Desired) (res
 // Update fails: nothing of a route table changes in place.
 func (h *RouteTableHandler) Update(_ context.Context, _ resource.Desired, _ resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
+}
+
+// SetTags changes the route table's tags with CreateTags and DeleteTags.
+func (h *RouteTableHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
 }
 
 // Delete removes the route table once its associations are gone.

@@ -87,7 +87,10 @@ func (h *AssociationHandler) Delete(ctx context.Context, o resource.Observation,
 // SecurityGroupHandler manages security groups.
 type SecurityGroupHandler struct{ base }
 
-var _ resource.Handler = (*SecurityGroupHandler)(nil)
+var (
+	_ resource.Handler = (*SecurityGroupHandler)(nil)
+	_ resource.Tagger  = (*SecurityGroupHandler)(nil)
+)
 
 // Kind is ec2:security-group.
 func (h *SecurityGroupHandler) Kind() resource.Kind { return resource.KindSecurityGroup }
@@ -128,6 +131,11 @@ func (h *SecurityGroupHandler) Update(_ context.Context, _ resource.Desired, _ r
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
 }
 
+// SetTags changes the security group's tags with CreateTags and DeleteTags.
+func (h *SecurityGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
+}
+
 // Delete removes the group once nothing (a deleted database's interfaces)
 // uses it.
 func (h *SecurityGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
@@ -149,7 +157,10 @@ func (h *SecurityGroupHandler) FindByAddress(ctx context.Context, stack, address
 // RuleHandler manages security group ingress rules.
 type RuleHandler struct{ base }
 
-var _ resource.Handler = (*RuleHandler)(nil)
+var (
+	_ resource.Handler = (*RuleHandler)(nil)
+	_ resource.Tagger  = (*RuleHandler)(nil)
+)
 
 // Kind is ec2:security-group-rule.
 func (h *RuleHandler) Kind() resource.Kind { return resource.KindSecurityGroupRule }
@@ -229,6 +240,12 @@ func (h *RuleHandler) Update(_ context.Context, _ resource.Desired, _ resource.O
 	return resource.Observation{}, noUpdate(h.Kind(), diffs)
 }
 
+// SetTags changes the security group rule's tags (by its sgr- id) with
+// CreateTags and DeleteTags.
+func (h *RuleHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
+}
+
 // Delete revokes the rule by its id.
 func (h *RuleHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	_, err := h.api.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(str(o.Props, "group_id")), SecurityGroupRuleIds: []string{o.ID}})
@@ -250,7 +267,10 @@ func (h *RuleHandler) FindByAddress(ctx context.Context, stack, address string) 
 // PeeringHandler manages VPC peering connections within one account.
 type PeeringHandler struct{ base }
 
-var _ resource.Handler = (*PeeringHandler)(nil)
+var (
+	_ resource.Handler = (*PeeringHandler)(nil)
+	_ resource.Tagger  = (*PeeringHandler)(nil)
+)
 
 // Kind is ec2:vpc-peering-connection.
 func (h *PeeringHandler) Kind() resource.Kind { return resource.KindPeering }
@@ -321,6 +341,13 @@ func (h *PeeringHandler) Update(ctx context.Context, d resource.Desired, o resou
 	ob := peeringObservation(last, h.stack)
 	ob.Address = d.Address
 	return ob, nil
+}
+
+// SetTags changes the tags of the peering connection itself (its pcx- id,
+// in this handler's region, where the observer reads them) with
+// CreateTags and DeleteTags; neither VPC's tags are touched.
+func (h *PeeringHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return h.setTags(ctx, o.ID, set, remove)
 }
 
 // Delete deletes the connection; routes through it go first (ordering).

@@ -1,9 +1,13 @@
 package network_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/network"
@@ -17,7 +21,7 @@ const stack = "net-test"
 func ref(a string) resource.Ref { return resource.Ref{Address: a, Attr: "id"} }
 
 func tags(addr string) map[string]string {
-	return map[string]string{resource.TagStack: stack, resource.TagAddress: addr, "Name": addr}
+	return map[string]string{resource.TagStack: stack, resource.TagAddress: addr, "Name": addr, "team": "platform", "env": "test"}
 }
 
 // desired is one of every kind this package manages, wired as a stack
@@ -49,7 +53,8 @@ func desired() []resource.Desired {
 
 func TestLifecycleAgainstSandbox(t *testing.T) {
 	srv := sandboxtest.New(t)
-	handlers, observers := network.Handlers(ec2.NewFromConfig(sandboxtest.AWSConfig(t, srv)), stack)
+	api := ec2.NewFromConfig(sandboxtest.AWSConfig(t, srv))
+	handlers, observers := network.Handlers(api, stack)
 	c := awstest.NewCycle(t, stack, handlers, observers)
 	ds := desired()
 	if p := c.Plan(ds, false); p.Summary.Add != len(ds) {
@@ -63,8 +68,124 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 			}
 		}
 	}
+	ds = retag(t, c, api, ds)
+	untagByHand(t, c, api, ds)
 	c.Apply(c.Plan(ds, true))
 	if p := c.Plan(ds, false); p.Summary.Add != len(ds) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again and nothing left to destroy", p.Summary)
 	}
+}
+
+// retagDiffs are the diffs of every taggable resource once retag changed
+// its desired tags: owner added, team changed, env removed.
+var retagDiffs = []resource.FieldDiff{
+	{Path: "tags.owner", After: "network"},
+	{Path: "tags.team", Before: "platform", After: "identity"},
+	{Path: "tags.env", Before: "test"},
+}
+
+// retag changes the desired tags of every taggable resource (those with
+// tags: associations and routes have none in EC2), checks that the plan
+// updates exactly those tags, applies it and reads the tags back with
+// DescribeTags. It returns the retagged resources.
+func retag(t *testing.T, c *awstest.Cycle, api *ec2.Client, ds []resource.Desired) []resource.Desired {
+	t.Helper()
+	ds = append([]resource.Desired(nil), ds...)
+	want := map[string]plan.Action{}
+	for i := range ds {
+		if ds[i].Tags != nil {
+			ds[i].Tags = resource.WithTags(ds[i].Tags, map[string]string{"owner": "network", "team": "identity"}, []string{"env"})
+			want[ds[i].Address] = plan.ActionUpdate
+		}
+	}
+	p := c.Plan(ds, false)
+	if diff := cmp.Diff(want, awstest.Changes(p)); diff != "" {
+		t.Fatalf("retagged: changes -want +got:\n%s", diff)
+	}
+	for _, ch := range p.Changes {
+		if ch.Action != plan.ActionUpdate {
+			continue
+		}
+		if diff := cmp.Diff(retagDiffs, ch.Diffs); diff != "" {
+			t.Errorf("retagged %s: diffs -want +got:\n%s", ch.Address, diff)
+		}
+	}
+	c.Apply(p)
+	checkLiveTags(t, c, api, ds)
+	return ds
+}
+
+// untagByHand adds a tag to the VPC through the SDK and checks that the
+// plan removes it, and only it.
+func untagByHand(t *testing.T, c *awstest.Cycle, api *ec2.Client, ds []resource.Desired) {
+	t.Helper()
+	ids := liveIDs(t, c, ds)
+	if _, err := api.CreateTags(context.Background(), &ec2.CreateTagsInput{
+		Resources: []string{ids["a.vpc"]}, Tags: []types.Tag{{Key: aws.String("by-hand"), Value: aws.String("yes")}},
+	}); err != nil {
+		t.Fatalf("tag vpc by hand: %v", err)
+	}
+	p := c.Plan(ds, false)
+	if diff := cmp.Diff(map[string]plan.Action{"a.vpc": plan.ActionUpdate}, awstest.Changes(p)); diff != "" {
+		t.Fatalf("tagged by hand: changes -want +got:\n%s", diff)
+	}
+	for _, ch := range p.Changes {
+		if ch.Address != "a.vpc" {
+			continue
+		}
+		if diff := cmp.Diff([]resource.FieldDiff{{Path: "tags.by-hand", Before: "yes"}}, ch.Diffs); diff != "" {
+			t.Errorf("tagged by hand: diffs -want +got:\n%s", diff)
+		}
+	}
+	c.Apply(p)
+	checkLiveTags(t, c, api, ds)
+}
+
+// checkLiveTags checks that the plan of ds has no changes and that every
+// taggable resource's tags, read with EC2's DescribeTags, are the desired ones.
+func checkLiveTags(t *testing.T, c *awstest.Cycle, api *ec2.Client, ds []resource.Desired) {
+	t.Helper()
+	ids := liveIDs(t, c, ds)
+	want, got := map[string]map[string]string{}, map[string]map[string]string{}
+	var resources []string
+	for _, d := range ds {
+		if d.Tags != nil {
+			want[ids[d.Address]] = d.Tags
+			resources = append(resources, ids[d.Address])
+		}
+	}
+	pages := ec2.NewDescribeTagsPaginator(api, &ec2.DescribeTagsInput{Filters: []types.Filter{{Name: aws.String("resource-id"), Values: resources}}})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("describe tags: %v", err)
+		}
+		for _, tag := range page.Tags {
+			id := aws.ToString(tag.ResourceId)
+			if got[id] == nil {
+				got[id] = map[string]string{}
+			}
+			got[id][aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("live tags by resource id -want +got:\n%s", diff)
+	}
+}
+
+// liveIDs plans ds, fails the test unless nothing changes, and returns
+// the id of every resource by address.
+func liveIDs(t *testing.T, c *awstest.Cycle, ds []resource.Desired) map[string]string {
+	t.Helper()
+	p := c.Plan(ds, false)
+	if changes := awstest.Changes(p); len(changes) > 0 {
+		t.Fatalf("after apply: changes %v, want none", changes)
+	}
+	ids := map[string]string{}
+	for _, ch := range p.Changes {
+		if ch.Observed != nil {
+			ids[ch.Address] = ch.Observed.ID
+		}
+	}
+	return ids
 }

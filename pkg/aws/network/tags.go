@@ -1,10 +1,13 @@
 package network
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 
@@ -34,6 +37,30 @@ func tagMap(tags []types.Tag) map[string]string {
 		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	return m
+}
+
+// setTags changes the tags of the EC2 resource id: CreateTags adds or
+// overwrites the keys in set, DeleteTags drops the keys in remove whatever
+// their values (removing an absent key is not an error). A call with
+// nothing to do is skipped: EC2 reads a DeleteTags without tags as
+// "delete every tag". A resource gone answers its kind's not-found error.
+func (b base) setTags(ctx context.Context, id string, set map[string]string, remove []string) error {
+	if len(set) > 0 {
+		if _, err := b.api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: toTags(set)}); err != nil {
+			return fmt.Errorf("tag %s: %w", id, err)
+		}
+	}
+	if len(remove) == 0 {
+		return nil
+	}
+	keys := make([]types.Tag, 0, len(remove))
+	for _, k := range remove {
+		keys = append(keys, types.Tag{Key: aws.String(k)})
+	}
+	if _, err := b.api.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: keys}); err != nil {
+		return fmt.Errorf("untag %s: %w", id, err)
+	}
+	return nil
 }
 
 // ownedBy returns the stack filter every owned-resource describe uses.
