@@ -213,11 +213,34 @@ func TestECSLifecycle(t *testing.T) {
 	}
 }
 
+// registerDuplicate registers a second revision of the one active task
+// definition revision, as a register the SDK repeated would.
+func registerDuplicate(t *testing.T, api *ecs.Client) (first, latest string) {
+	t.Helper()
+	active := activeRevisions(t, api)
+	if len(active) != 1 {
+		t.Fatalf("after apply: active revisions %v, want one", active)
+	}
+	live, err := api.DescribeTaskDefinition(t.Context(), &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(active[0]), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := live.TaskDefinition
+	dup, err := api.RegisterTaskDefinition(t.Context(), &ecs.RegisterTaskDefinitionInput{
+		Family: td.Family, Cpu: td.Cpu, Memory: td.Memory, NetworkMode: td.NetworkMode, RequiresCompatibilities: td.RequiresCompatibilities,
+		ExecutionRoleArn: td.ExecutionRoleArn, TaskRoleArn: td.TaskRoleArn, ContainerDefinitions: td.ContainerDefinitions, Tags: live.Tags,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return active[0], aws.ToString(dup.TaskDefinition.TaskDefinitionArn)
+}
+
 // TestTaskDefinitionDuplicateRevisions: a second active revision of the
 // family (a register whose answer was lost and that the SDK repeated) is
 // planned as an update that only deregisters the older one (the service
-// moving to the latest), FindByAddress
-// adopts the latest, and destroy leaves no revision of the family active.
+// moving to the latest), FindByAddress adopts the latest, and destroy
+// leaves no revision of the family active.
 func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 	h, api := newHarness(t)
 	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
@@ -225,23 +248,11 @@ func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 	h.Apply(h.Plan(ds, false))
 	ctx := t.Context()
 
-	first := activeRevisions(t, api)
-	if len(first) != 1 {
-		t.Fatalf("after apply: active revisions %v, want one", first)
-	}
-	live, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(first[0]), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
+	first, latest := registerDuplicate(t, api)
+	live, err := api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(latest), Include: []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	td := live.TaskDefinition
-	dup, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: td.Family, Cpu: td.Cpu, Memory: td.Memory, NetworkMode: td.NetworkMode, RequiresCompatibilities: td.RequiresCompatibilities,
-		ExecutionRoleArn: td.ExecutionRoleArn, TaskRoleArn: td.TaskRoleArn, ContainerDefinitions: td.ContainerDefinitions, Tags: live.Tags,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	latest := aws.ToString(dup.TaskDefinition.TaskDefinitionArn)
 
 	found, err := (&compute.TaskDefinitionHandler{API: api, Stack: stack}).FindByAddress(ctx, stack, "t.task-definition")
 	if err != nil || !found.Exists || found.ID != latest {
@@ -254,8 +265,8 @@ func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 		t.Fatalf("duplicate revision: actions %v, want %v", got, want)
 	}
 	for _, c := range p.Changes {
-		if c.Address == "t.task-definition" && (len(c.Diffs) != 1 || c.Diffs[0].Path != "older_revisions" || c.Diffs[0].Before != first[0]) {
-			t.Errorf("duplicate revision: diffs %+v, want only older_revisions %s", c.Diffs, first[0])
+		if c.Address == "t.task-definition" && (len(c.Diffs) != 1 || c.Diffs[0].Path != "older_revisions" || c.Diffs[0].Before != first) {
+			t.Errorf("duplicate revision: diffs %+v, want only older_revisions %s", c.Diffs, first)
 		}
 	}
 	h.Apply(p)
@@ -265,7 +276,7 @@ func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 	h.noChanges(ds)
 
 	if _, err := api.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: td.Family, ContainerDefinitions: td.ContainerDefinitions, Tags: live.Tags,
+		Family: live.TaskDefinition.Family, ContainerDefinitions: live.TaskDefinition.ContainerDefinitions, Tags: live.Tags,
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -282,4 +293,37 @@ func activeRevisions(t *testing.T, api *ecs.Client) []string {
 		t.Fatal(err)
 	}
 	return out.TaskDefinitionArns
+}
+
+// TestTaskDefinitionResume: a register whose answer was lost is found by
+// its address tag and resumed: the found revision is adopted as the one
+// the service refers to, and the older one deregistered.
+func TestTaskDefinitionResume(t *testing.T) {
+	h, api := newHarness(t)
+	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	ds := desiredECS(t, 2, 2)
+	h.Apply(h.Plan(ds, false))
+	_, latest := registerDuplicate(t, api)
+
+	handler := &compute.TaskDefinitionHandler{API: api, Stack: stack}
+	found, err := handler.FindByAddress(t.Context(), stack, "t.task-definition")
+	if err != nil || found.ID != latest {
+		t.Fatalf("FindByAddress = %s, %v; want %s", found.ID, err, latest)
+	}
+	var resolved resource.Desired
+	for _, c := range h.Plan(ds, false).Changes {
+		if c.Address == "t.task-definition" {
+			resolved = *c.Desired
+		}
+	}
+	ob, err := handler.Resume(t.Context(), resolved, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ob.Attrs["matching_arn"] != latest || ob.ID != latest {
+		t.Errorf("resumed %s with matching_arn %q, want %s for both", ob.ID, ob.Attrs["matching_arn"], latest)
+	}
+	if got := activeRevisions(t, api); len(got) != 1 || got[0] != latest {
+		t.Errorf("after resume: active revisions %v, want only %s", got, latest)
+	}
 }

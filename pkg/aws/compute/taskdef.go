@@ -47,6 +47,7 @@ type TaskDefinitionHandler struct {
 var (
 	_ resource.Handler = (*TaskDefinitionHandler)(nil)
 	_ resource.Finder  = (*TaskDefinitionHandler)(nil)
+	_ resource.Resumer = (*TaskDefinitionHandler)(nil)
 	_ resource.Tagger  = (*TaskDefinitionHandler)(nil)
 )
 
@@ -175,6 +176,14 @@ func (h *TaskDefinitionHandler) deregister(ctx context.Context, arns []string) e
 		}
 	}
 	return nil
+}
+
+// Resume finishes a register whose answer was lost and that FindByAddress
+// found: the found revision is adopted as Update would leave it (the
+// service refers to it when it is what the stack generates), older ones
+// deregistered.
+func (h *TaskDefinitionHandler) Resume(ctx context.Context, d resource.Desired, o resource.Observation) (resource.Observation, error) {
+	return h.Update(ctx, d, o, nil)
 }
 
 // FindByAddress finds the latest active revision tagged with address, so
