@@ -33,11 +33,10 @@ func TestApplyStalePlan(t *testing.T) {
 		t.Errorf("a refused apply left its lock behind")
 	}
 
-	// The tag is not among the fields kcstack reconciles, so the next plan
-	// is the same; the saved plan is refused all the same, since what it
-	// observed changed. A change kcstack does reconcile:
+	// The next plan also sets the edited tag back. Made stale by a
+	// modified instance:
 	stale2 := filepath.Join(e.Dir, "stale2.kcplan")
-	mustRun(t, "plan --out again", e.kcstack(t, "plan", "-f", three, "--out", stale2), 0, "Plan: 1 to add, 0 to change, 0 to destroy.")
+	mustRun(t, "plan --out again", e.kcstack(t, "plan", "-f", three, "--out", stale2), 0, "Plan: 1 to add, 1 to change, 0 to destroy.", `~ tags.team`)
 	if r := e.aws(t, "rds", "modify-db-instance", "--db-instance-identifier", "kc-aurora-1", "--db-instance-class", "db.r7g.xlarge", "--apply-immediately"); r.Code != 0 {
 		t.Fatalf("aws rds modify-db-instance: exit %d\n%s", r.Code, r.Stderr)
 	}
@@ -47,8 +46,8 @@ func TestApplyStalePlan(t *testing.T) {
 	}
 
 	fresh := filepath.Join(e.Dir, "fresh.kcplan")
-	mustRun(t, "plan --out a third time", e.kcstack(t, "plan", "-f", three, "--out", fresh), 0, "Plan: 1 to add, 1 to change, 0 to destroy.")
-	mustRun(t, "apply the fresh plan", e.kcstack(t, "apply", fresh, "--auto-approve"), 0, "Apply complete! Resources: 1 added, 1 changed, 0 destroyed.")
+	mustRun(t, "plan --out a third time", e.kcstack(t, "plan", "-f", three, "--out", fresh), 0, "Plan: 1 to add, 2 to change, 0 to destroy.")
+	mustRun(t, "apply the fresh plan", e.kcstack(t, "apply", fresh, "--auto-approve"), 0, "Apply complete! Resources: 1 added, 2 changed, 0 destroyed.")
 	mustRun(t, "plan after the fresh plan", e.kcstack(t, "plan", "-f", three, "--detailed-exitcode"), 0, "No changes.")
 	want := inventory{}
 	for k, v := range wantInventory {
