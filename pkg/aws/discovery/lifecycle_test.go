@@ -12,7 +12,6 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/discovery"
@@ -57,50 +56,6 @@ func ours(d resource.Desired) bool {
 		return true
 	}
 	return false
-}
-
-// retagged is ds with the spec tags of this package's resources changed:
-// cost-center added, team changed, env removed.
-func retagged(ds []resource.Desired) []resource.Desired {
-	out := make([]resource.Desired, len(ds))
-	for i, d := range ds {
-		out[i] = d
-		if ours(d) {
-			out[i].Tags = resource.WithTags(d.Tags, map[string]string{"cost-center": "42", "team": "platform"}, []string{"env"})
-		}
-	}
-	return out
-}
-
-// retagDiffs are the diffs retagged plans for each of its resources.
-var retagDiffs = []resource.FieldDiff{
-	{Path: "tags.cost-center", After: "42"},
-	{Path: "tags.env", Before: "dev"},
-	{Path: "tags.team", Before: "identity", After: "platform"},
-}
-
-type update struct {
-	Action plan.Action
-	Diffs  []resource.FieldDiff
-}
-
-// checkUpdates fails the test unless p changes exactly the resources of
-// want, each with an update of exactly its diffs (in any order).
-func checkUpdates(t *testing.T, p *plan.Plan, want map[string][]resource.FieldDiff) {
-	t.Helper()
-	got, wantUpdates := map[string]update{}, map[string]update{}
-	for _, c := range p.Changes {
-		if c.Action != plan.ActionNoOp {
-			got[c.Address] = update{Action: c.Action, Diffs: c.Diffs}
-		}
-	}
-	for addr, diffs := range want {
-		wantUpdates[addr] = update{Action: plan.ActionUpdate, Diffs: diffs}
-	}
-	byPath := cmpopts.SortSlices(func(a, b resource.FieldDiff) bool { return a.Path < b.Path })
-	if diff := cmp.Diff(wantUpdates, got, byPath); diff != "" {
-		t.Fatalf("plan (-want +got):\n%s", diff)
-	}
 }
 
 // clients are the SDK clients the test reads and tags with by hand.
@@ -188,7 +143,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 		t.Fatalf("after the update: %v, want no changes", got)
 	}
 	cl := clients{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
-	retag := retagged(shorter)
+	retag := awstest.Retag(shorter, ours)
 	checkTags(t, c, cl, retag)
 	if _, err := cl.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("ISPN/10.0.1.5"), Body: strings.NewReader("member")}); err != nil {
 		t.Fatalf("put a member file: %v", err)
@@ -207,14 +162,14 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl clients, retag []resource.Desi
 	want := map[string][]resource.FieldDiff{}
 	for _, d := range retag {
 		if ours(d) {
-			want[d.Address] = retagDiffs
+			want[d.Address] = awstest.RetagDiffs
 		}
 	}
 	p := c.Plan(retag, false)
-	checkUpdates(t, p, want)
+	awstest.CheckUpdates(t, p, want)
 	c.Apply(p)
 	p = c.Plan(retag, false)
-	checkUpdates(t, p, nil)
+	awstest.CheckUpdates(t, p, nil)
 	cl.checkLiveTags(t, p, retag)
 
 	live := cl.liveTags(t, p)
@@ -231,10 +186,10 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl clients, retag []resource.Desi
 	}
 	p = c.Plan(retag, false)
 	owner := []resource.FieldDiff{{Path: "tags.owner", Before: "someone"}}
-	checkUpdates(t, p, map[string][]resource.FieldDiff{"t.discovery-service": owner, "discovery.bucket": owner})
+	awstest.CheckUpdates(t, p, map[string][]resource.FieldDiff{"t.discovery-service": owner, "discovery.bucket": owner})
 	c.Apply(p)
 	p = c.Plan(retag, false)
-	checkUpdates(t, p, nil)
+	awstest.CheckUpdates(t, p, nil)
 	cl.checkLiveTags(t, p, retag)
 }
 

@@ -9,7 +9,6 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
@@ -65,51 +64,6 @@ func ours(d resource.Desired) bool {
 		return true
 	}
 	return false
-}
-
-// retagged is ds with the spec tags of this package's resources changed:
-// cost-center added, team changed, env removed.
-func retagged(ds []resource.Desired) []resource.Desired {
-	out := make([]resource.Desired, len(ds))
-	for i, d := range ds {
-		out[i] = d
-		if !ours(d) {
-			continue
-		}
-		out[i].Tags = resource.WithTags(d.Tags, map[string]string{"cost-center": "42", "team": "platform"}, []string{"env"})
-	}
-	return out
-}
-
-// retagDiffs are the diffs retagged plans for each of its resources.
-var retagDiffs = []resource.FieldDiff{
-	{Path: "tags.cost-center", After: "42"},
-	{Path: "tags.env", Before: "dev"},
-	{Path: "tags.team", Before: "identity", After: "platform"},
-}
-
-type update struct {
-	Action plan.Action
-	Diffs  []resource.FieldDiff
-}
-
-// checkUpdates fails the test unless p changes exactly the resources of
-// want, each with an update of exactly its diffs (in any order).
-func checkUpdates(t *testing.T, p *plan.Plan, want map[string][]resource.FieldDiff) {
-	t.Helper()
-	got, wantUpdates := map[string]update{}, map[string]update{}
-	for _, c := range p.Changes {
-		if c.Action != plan.ActionNoOp {
-			got[c.Address] = update{Action: c.Action, Diffs: c.Diffs}
-		}
-	}
-	for addr, diffs := range want {
-		wantUpdates[addr] = update{Action: plan.ActionUpdate, Diffs: diffs}
-	}
-	byPath := cmpopts.SortSlices(func(a, b resource.FieldDiff) bool { return a.Path < b.Path })
-	if diff := cmp.Diff(wantUpdates, got, byPath); diff != "" {
-		t.Fatalf("plan (-want +got):\n%s", diff)
-	}
 }
 
 // checkLiveTags reads the tags of this package's resources with ELBv2's
@@ -181,7 +135,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if got := awstest.Changes(c.Plan(older, false)); len(got) > 0 {
 		t.Fatalf("after the update: %v, want no changes", got)
 	}
-	retag := retagged(older)
+	retag := awstest.Retag(older, ours)
 	checkTags(t, c, elb.NewFromConfig(cfg), retag)
 	c.Apply(c.Plan(retag, true))
 	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
@@ -196,14 +150,14 @@ func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource
 	want := map[string][]resource.FieldDiff{}
 	for _, d := range retag {
 		if ours(d) {
-			want[d.Address] = retagDiffs
+			want[d.Address] = awstest.RetagDiffs
 		}
 	}
 	p := c.Plan(retag, false)
-	checkUpdates(t, p, want)
+	awstest.CheckUpdates(t, p, want)
 	c.Apply(p)
 	p = c.Plan(retag, false)
-	checkUpdates(t, p, nil)
+	awstest.CheckUpdates(t, p, nil)
 	checkLiveTags(t, api, p, retag)
 
 	lb := observedID(t, p, "t.load-balancer")
@@ -211,9 +165,9 @@ func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource
 		t.Fatalf("tag the load balancer by hand: %v", err)
 	}
 	p = c.Plan(retag, false)
-	checkUpdates(t, p, map[string][]resource.FieldDiff{"t.load-balancer": {{Path: "tags.owner", Before: "someone"}}})
+	awstest.CheckUpdates(t, p, map[string][]resource.FieldDiff{"t.load-balancer": {{Path: "tags.owner", Before: "someone"}}})
 	c.Apply(p)
 	p = c.Plan(retag, false)
-	checkUpdates(t, p, nil)
+	awstest.CheckUpdates(t, p, nil)
 	checkLiveTags(t, api, p, retag)
 }
