@@ -171,3 +171,32 @@ func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource
 	awstest.CheckUpdates(t, p, nil)
 	checkLiveTags(t, api, p, retag)
 }
+
+// TestListenerAdopt: a listener on the desired port that carries none of
+// the stack's tags (a create whose answer was lost before its tags were
+// read, or one made by hand) is adopted when the create finds it taken:
+// tagged and set as desired, so that the next plan has no changes.
+func TestListenerAdopt(t *testing.T) {
+	srv := sandboxtest.New(t)
+	cfg := sandboxtest.AWSConfig(t, srv)
+	netHandlers, netObservers := network.Handlers(ec2.NewFromConfig(cfg), stack)
+	handlers, observer := loadbalancer.New(cfg, stack)
+	c := awstest.NewCycle(t, stack, append(netHandlers, handlers...), append(netObservers, observer))
+	ds := desired("9000", false)
+	c.Apply(c.Plan(ds, false))
+	api := elb.NewFromConfig(cfg)
+	listener := observedID(t, c.Plan(ds, false), "t.listener[http]")
+	if _, err := api.RemoveTags(t.Context(), &elb.RemoveTagsInput{ResourceArns: []string{listener}, TagKeys: []string{resource.TagStack, resource.TagAddress, "team", "env"}}); err != nil {
+		t.Fatal(err)
+	}
+	p := c.Plan(ds, false)
+	if got := awstest.Changes(p); len(got) != 1 || got["t.listener[http]"] != plan.ActionCreate {
+		t.Fatalf("untagged listener: %v, want only t.listener[http] created", got)
+	}
+	c.Apply(p)
+	p = c.Plan(ds, false)
+	awstest.CheckUpdates(t, p, nil)
+	if got := observedID(t, p, "t.listener[http]"); got != listener {
+		t.Errorf("the listener is %s, want the adopted %s", got, listener)
+	}
+}

@@ -57,7 +57,7 @@ func (h *ListenerHandler) Create(ctx context.Context, d resource.Desired) (resou
 
 // adopt takes over the listener on the desired port that a retried create
 // found (the port is a listener's natural key on its load balancer), and
-// sets it as desired.
+// tags and sets it as desired.
 func (h *ListenerHandler) adopt(ctx context.Context, d resource.Desired, dup error) (resource.Observation, error) {
 	lb, port := ownership.Str(d.Props, "load_balancer_arn"), int32(ownership.Int(d.Props, "port"))
 	out, err := h.API.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(lb)})
@@ -65,9 +65,14 @@ func (h *ListenerHandler) adopt(ctx context.Context, d resource.Desired, dup err
 		return resource.Observation{}, fmt.Errorf("create listener :%d: %w (and reading it: %v)", port, dup, err)
 	}
 	for _, l := range out.Listeners {
-		if aws.ToInt32(l.Port) == port {
-			return h.Update(ctx, d, listenerObservation(l, d.Address, h.Stack, d.Tags), nil)
+		if aws.ToInt32(l.Port) != port {
+			continue
 		}
+		// Tagged as created, so that the next plan sees it as the stack's.
+		if err := setTags(ctx, h.API, aws.ToString(l.ListenerArn), d.Tags, nil); err != nil {
+			return resource.Observation{}, fmt.Errorf("create listener :%d: %w", port, err)
+		}
+		return h.Update(ctx, d, listenerObservation(l, d.Address, h.Stack, d.Tags), nil)
 	}
 	return resource.Observation{}, fmt.Errorf("create listener :%d: %w", port, dup)
 }
