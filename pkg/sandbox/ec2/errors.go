@@ -88,6 +88,17 @@ func lookup[V any](k kind, m map[string]V, id string) (V, error) {
 	return v, nil
 }
 
+// lookupParam returns the entry of m that the required parameter param
+// names: MissingParameter when v is absent or empty, otherwise as lookup.
+func lookupParam[V any](k kind, m map[string]V, param string, v *string) (V, error) {
+	id, err := required(param, v)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return lookup(k, m, id)
+}
+
 // selectIDs returns the entries of m named by ids, all of m when ids is
 // empty, and the not-found error naming every missing id otherwise.
 func selectIDs[V any](k kind, m map[string]V, ids []string) ([]V, error) {

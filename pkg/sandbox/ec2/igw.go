@@ -93,11 +93,7 @@ func detachInternetGateway(e *env, in *ec2.DetachInternetGatewayInput) (*ec2.Det
 
 // deleteInternetGateway deletes a detached gateway.
 func deleteInternetGateway(e *env, in *ec2.DeleteInternetGatewayInput) (*ec2.DeleteInternetGatewayOutput, error) {
-	id, err := required("InternetGatewayId", in.InternetGatewayId)
-	if err != nil {
-		return nil, err
-	}
-	igw, err := lookup(kindInternetGateway, e.r.InternetGateways, id)
+	igw, err := lookupParam(kindInternetGateway, e.r.InternetGateways, "InternetGatewayId", in.InternetGatewayId)
 	if err != nil {
 		return nil, err
 	}
@@ -124,21 +120,10 @@ var igwFilters = filterSet[*internetGateway]{
 
 // describeInternetGateways lists gateways by id, filters and page.
 func describeInternetGateways(e *env, in *ec2.DescribeInternetGatewaysInput) (*ec2.DescribeInternetGatewaysOutput, error) {
-	gs, err := selectIDs(kindInternetGateway, e.r.InternetGateways, in.InternetGatewayIds)
+	q := query{ids: in.InternetGatewayIds, filters: in.Filters, max: in.MaxResults, token: in.NextToken, bounds: bounds5to1000}
+	gs, next, err := describe(kindInternetGateway, e.r.InternetGateways, igwFilters.withOwner(e.call.AccountID), q, func(g *internetGateway) string { return g.ID }, e.sdkInternetGateway)
 	if err != nil {
 		return nil, err
 	}
-	gs, err = igwFilters.withOwner(e.call.AccountID).apply(gs, in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(gs, func(g *internetGateway) string { return g.ID }, in.MaxResults, in.NextToken, bounds5to1000)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeInternetGatewaysOutput{NextToken: next, InternetGateways: []types.InternetGateway{}}
-	for _, g := range page {
-		out.InternetGateways = append(out.InternetGateways, e.sdkInternetGateway(g))
-	}
-	return out, nil
+	return &ec2.DescribeInternetGatewaysOutput{NextToken: next, InternetGateways: gs}, nil
 }

@@ -31,11 +31,7 @@ func (n *natGateway) live() bool {
 // takes an unassociated Elastic IP address and fails, as in EC2, when its
 // VPC has no internet gateway.
 func createNATGateway(e *env, in *ec2.CreateNatGatewayInput) (*ec2.CreateNatGatewayOutput, error) {
-	sid, err := required("SubnetId", in.SubnetId)
-	if err != nil {
-		return nil, err
-	}
-	s, err := lookup(kindSubnet, e.r.Subnets, sid)
+	s, err := lookupParam(kindSubnet, e.r.Subnets, "SubnetId", in.SubnetId)
 	if err != nil {
 		return nil, err
 	}
@@ -160,11 +156,7 @@ func (e *env) freePrivateIP(s *subnet) string {
 // deleteNATGateway deletes a gateway; deleting one already on its way out
 // answers as the first delete did.
 func deleteNATGateway(e *env, in *ec2.DeleteNatGatewayInput) (*ec2.DeleteNatGatewayOutput, error) {
-	id, err := required("NatGatewayId", in.NatGatewayId)
-	if err != nil {
-		return nil, err
-	}
-	n, err := lookup(kindNAT, e.r.NATGateways, id)
+	n, err := lookupParam(kindNAT, e.r.NATGateways, "NatGatewayId", in.NatGatewayId)
 	if err != nil {
 		return nil, err
 	}
@@ -228,23 +220,12 @@ var natFilters = filterSet[*natGateway]{
 
 // describeNATGateways lists gateways by id, filters and page.
 func describeNATGateways(e *env, in *ec2.DescribeNatGatewaysInput) (*ec2.DescribeNatGatewaysOutput, error) {
-	ns, err := selectIDs(kindNAT, e.r.NATGateways, in.NatGatewayIds)
+	q := query{ids: in.NatGatewayIds, filters: in.Filter, max: in.MaxResults, token: in.NextToken, bounds: bounds5to1000}
+	ns, next, err := describe(kindNAT, e.r.NATGateways, natFilters, q, func(n *natGateway) string { return n.ID }, e.sdkNATGateway)
 	if err != nil {
 		return nil, err
 	}
-	ns, err = natFilters.apply(ns, in.Filter)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(ns, func(n *natGateway) string { return n.ID }, in.MaxResults, in.NextToken, bounds5to1000)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeNatGatewaysOutput{NextToken: next, NatGateways: []types.NatGateway{}}
-	for _, n := range page {
-		out.NatGateways = append(out.NatGateways, e.sdkNATGateway(n))
-	}
-	return out, nil
+	return &ec2.DescribeNatGatewaysOutput{NextToken: next, NatGateways: ns}, nil
 }
 
 // liveNATIn reports whether a live NAT gateway sits in the subnet.

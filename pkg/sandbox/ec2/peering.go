@@ -320,21 +320,10 @@ func describeVPCPeeringConnections(e *env, in *ec2.DescribeVpcPeeringConnections
 			visible[id] = p
 		}
 	}
-	ps, err := selectIDs(kindPeering, visible, in.VpcPeeringConnectionIds)
+	q := query{ids: in.VpcPeeringConnectionIds, filters: in.Filters, max: in.MaxResults, token: in.NextToken, bounds: bounds5to1000}
+	ps, next, err := describe(kindPeering, visible, e.peeringFilters(), q, func(p *peering) string { return p.ID }, e.sdkPeering)
 	if err != nil {
 		return nil, err
 	}
-	ps, err = e.peeringFilters().apply(ps, in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(ps, func(p *peering) string { return p.ID }, in.MaxResults, in.NextToken, bounds5to1000)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeVpcPeeringConnectionsOutput{NextToken: next, VpcPeeringConnections: []types.VpcPeeringConnection{}}
-	for _, p := range page {
-		out.VpcPeeringConnections = append(out.VpcPeeringConnections, e.sdkPeering(p))
-	}
-	return out, nil
+	return &ec2.DescribeVpcPeeringConnectionsOutput{NextToken: next, VpcPeeringConnections: ps}, nil
 }

@@ -185,11 +185,7 @@ func replaceRoute(e *env, in *ec2.ReplaceRouteInput) (*ec2.ReplaceRouteOutput, e
 
 // deleteRoute removes a route; the local route cannot be removed.
 func deleteRoute(e *env, in *ec2.DeleteRouteInput) (*ec2.DeleteRouteOutput, error) {
-	id, err := required("RouteTableId", in.RouteTableId)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := lookup(kindRouteTable, e.r.RouteTables, id)
+	rt, err := lookupParam(kindRouteTable, e.r.RouteTables, "RouteTableId", in.RouteTableId)
 	if err != nil {
 		return nil, err
 	}

@@ -28,11 +28,7 @@ func (rt *routeTable) isMain() bool {
 
 // createRouteTable creates a route table in a VPC.
 func createRouteTable(e *env, in *ec2.CreateRouteTableInput) (*ec2.CreateRouteTableOutput, error) {
-	id, err := required("VpcId", in.VpcId)
-	if err != nil {
-		return nil, err
-	}
-	v, err := lookup(kindVPC, e.r.VPCs, id)
+	v, err := lookupParam(kindVPC, e.r.VPCs, "VpcId", in.VpcId)
 	if err != nil {
 		return nil, err
 	}
@@ -180,33 +176,18 @@ func assocValues(rt *routeTable, f func(*rtAssociation) string) []string {
 
 // describeRouteTables lists route tables by id, filters and page.
 func describeRouteTables(e *env, in *ec2.DescribeRouteTablesInput) (*ec2.DescribeRouteTablesOutput, error) {
-	rts, err := selectIDs(kindRouteTable, e.r.RouteTables, in.RouteTableIds)
+	q := query{ids: in.RouteTableIds, filters: in.Filters, max: in.MaxResults, token: in.NextToken, bounds: bounds5to100}
+	rts, next, err := describe(kindRouteTable, e.r.RouteTables, routeTableFilters(e).withOwner(e.call.AccountID), q, func(rt *routeTable) string { return rt.ID }, e.sdkRouteTable)
 	if err != nil {
 		return nil, err
 	}
-	rts, err = routeTableFilters(e).withOwner(e.call.AccountID).apply(rts, in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(rts, func(rt *routeTable) string { return rt.ID }, in.MaxResults, in.NextToken, bounds5to100)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeRouteTablesOutput{NextToken: next, RouteTables: []types.RouteTable{}}
-	for _, rt := range page {
-		out.RouteTables = append(out.RouteTables, e.sdkRouteTable(rt))
-	}
-	return out, nil
+	return &ec2.DescribeRouteTablesOutput{NextToken: next, RouteTables: rts}, nil
 }
 
 // deleteRouteTable deletes a route table with no associations (the main
 // table always has one).
 func deleteRouteTable(e *env, in *ec2.DeleteRouteTableInput) (*ec2.DeleteRouteTableOutput, error) {
-	id, err := required("RouteTableId", in.RouteTableId)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := lookup(kindRouteTable, e.r.RouteTables, id)
+	rt, err := lookupParam(kindRouteTable, e.r.RouteTables, "RouteTableId", in.RouteTableId)
 	if err != nil {
 		return nil, err
 	}

@@ -222,23 +222,12 @@ func describeSecurityGroups(e *env, in *ec2.DescribeSecurityGroupsInput) (*ec2.D
 	if len(in.GroupNames) > 0 {
 		return nil, api.Errorf("InvalidGroup.NotFound", "The security group '%s' does not exist in default VPC 'none'", in.GroupNames[0])
 	}
-	gs, err := selectIDs(kindSecurityGroup, e.r.SecurityGroups, in.GroupIds)
+	q := query{ids: in.GroupIds, filters: in.Filters, max: in.MaxResults, token: in.NextToken, bounds: bounds5to1000}
+	gs, next, err := describe(kindSecurityGroup, e.r.SecurityGroups, e.groupFilters().withOwner(e.call.AccountID), q, func(g *securityGroup) string { return g.ID }, e.sdkSecurityGroup)
 	if err != nil {
 		return nil, err
 	}
-	gs, err = e.groupFilters().withOwner(e.call.AccountID).apply(gs, in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(gs, func(g *securityGroup) string { return g.ID }, in.MaxResults, in.NextToken, bounds5to1000)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeSecurityGroupsOutput{NextToken: next, SecurityGroups: []types.SecurityGroup{}}
-	for _, g := range page {
-		out.SecurityGroups = append(out.SecurityGroups, e.sdkSecurityGroup(g))
-	}
-	return out, nil
+	return &ec2.DescribeSecurityGroupsOutput{NextToken: next, SecurityGroups: gs}, nil
 }
 
 // deleteSecurityGroup deletes a group that is not the VPC's default, not

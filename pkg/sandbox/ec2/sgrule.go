@@ -242,6 +242,20 @@ func legacyPermission(proto *string, from, to *int32, cidr, sourceGroup *string)
 	return &p
 }
 
+// ruleRequest resolves the group an authorize or revoke call names (by
+// id, or by name for the ingress calls) and the permissions it asks for:
+// perms, then the rule the legacy single-rule parameters describe, if any.
+func (e *env) ruleRequest(id, name *string, perms []types.IpPermission, legacy *types.IpPermission) (*securityGroup, []types.IpPermission, error) {
+	g, err := e.group(id, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if legacy != nil {
+		perms = append(perms, *legacy)
+	}
+	return g, perms, nil
+}
+
 // authorize adds rules to g after checking for duplicates and the quota.
 func (e *env) authorize(g *securityGroup, egress bool, perms []types.IpPermission, specs []types.TagSpecification) ([]types.SecurityGroupRule, error) {
 	rules, err := e.expandPermissions(g, egress, perms)
@@ -277,13 +291,10 @@ func (e *env) authorize(g *securityGroup, egress bool, perms []types.IpPermissio
 
 // authorizeSecurityGroupIngress adds inbound rules.
 func authorizeSecurityGroupIngress(e *env, in *ec2.AuthorizeSecurityGroupIngressInput) (*ec2.AuthorizeSecurityGroupIngressOutput, error) {
-	g, err := e.group(in.GroupId, in.GroupName)
+	legacy := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName)
+	g, perms, err := e.ruleRequest(in.GroupId, in.GroupName, in.IpPermissions, legacy)
 	if err != nil {
 		return nil, err
-	}
-	perms := in.IpPermissions
-	if p := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName); p != nil {
-		perms = append(perms, *p)
 	}
 	rules, err := e.authorize(g, false, perms, in.TagSpecifications)
 	if err != nil {
@@ -294,13 +305,10 @@ func authorizeSecurityGroupIngress(e *env, in *ec2.AuthorizeSecurityGroupIngress
 
 // authorizeSecurityGroupEgress adds outbound rules.
 func authorizeSecurityGroupEgress(e *env, in *ec2.AuthorizeSecurityGroupEgressInput) (*ec2.AuthorizeSecurityGroupEgressOutput, error) {
-	g, err := e.group(in.GroupId, nil)
+	legacy := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName)
+	g, perms, err := e.ruleRequest(in.GroupId, nil, in.IpPermissions, legacy)
 	if err != nil {
 		return nil, err
-	}
-	perms := in.IpPermissions
-	if p := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName); p != nil {
-		perms = append(perms, *p)
 	}
 	rules, err := e.authorize(g, true, perms, in.TagSpecifications)
 	if err != nil {
@@ -389,13 +397,10 @@ func revoked(g *securityGroup, r *sgRule) types.RevokedSecurityGroupRule {
 
 // revokeSecurityGroupIngress removes inbound rules.
 func revokeSecurityGroupIngress(e *env, in *ec2.RevokeSecurityGroupIngressInput) (*ec2.RevokeSecurityGroupIngressOutput, error) {
-	g, err := e.group(in.GroupId, in.GroupName)
+	legacy := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName)
+	g, perms, err := e.ruleRequest(in.GroupId, in.GroupName, in.IpPermissions, legacy)
 	if err != nil {
 		return nil, err
-	}
-	perms := in.IpPermissions
-	if p := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName); p != nil {
-		perms = append(perms, *p)
 	}
 	rules, err := e.revoke(g, false, in.SecurityGroupRuleIds, perms)
 	if err != nil {
@@ -406,13 +411,10 @@ func revokeSecurityGroupIngress(e *env, in *ec2.RevokeSecurityGroupIngressInput)
 
 // revokeSecurityGroupEgress removes outbound rules.
 func revokeSecurityGroupEgress(e *env, in *ec2.RevokeSecurityGroupEgressInput) (*ec2.RevokeSecurityGroupEgressOutput, error) {
-	g, err := e.group(in.GroupId, nil)
+	legacy := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName)
+	g, perms, err := e.ruleRequest(in.GroupId, nil, in.IpPermissions, legacy)
 	if err != nil {
 		return nil, err
-	}
-	perms := in.IpPermissions
-	if p := legacyPermission(in.IpProtocol, in.FromPort, in.ToPort, in.CidrIp, in.SourceSecurityGroupName); p != nil {
-		perms = append(perms, *p)
 	}
 	rules, err := e.revoke(g, true, in.SecurityGroupRuleIds, perms)
 	if err != nil {

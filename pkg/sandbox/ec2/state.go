@@ -2,6 +2,8 @@ package ec2
 
 import (
 	"time"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the EC2 service's whole state. It round-trips through
@@ -35,44 +37,21 @@ func NewState() *State {
 
 // region returns the named region's resources, creating them on first use.
 func (s *State) region(name string) *Region {
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	if s.Peerings == nil {
-		s.Peerings = map[string]*peering{}
-	}
-	r := s.Regions[name]
-	if r == nil {
-		r = &Region{}
-		s.Regions[name] = r
-	}
+	lazy.Map(&s.Peerings)
+	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
 	r.init()
 	return r
 }
 
 // init makes every map of r non-nil (a state loaded from JSON may lack some).
 func (r *Region) init() {
-	if r.VPCs == nil {
-		r.VPCs = map[string]*vpc{}
-	}
-	if r.Subnets == nil {
-		r.Subnets = map[string]*subnet{}
-	}
-	if r.RouteTables == nil {
-		r.RouteTables = map[string]*routeTable{}
-	}
-	if r.InternetGateways == nil {
-		r.InternetGateways = map[string]*internetGateway{}
-	}
-	if r.SecurityGroups == nil {
-		r.SecurityGroups = map[string]*securityGroup{}
-	}
-	if r.NATGateways == nil {
-		r.NATGateways = map[string]*natGateway{}
-	}
-	if r.Addresses == nil {
-		r.Addresses = map[string]*address{}
-	}
+	lazy.Map(&r.VPCs)
+	lazy.Map(&r.Subnets)
+	lazy.Map(&r.RouteTables)
+	lazy.Map(&r.InternetGateways)
+	lazy.Map(&r.SecurityGroups)
+	lazy.Map(&r.NATGateways)
+	lazy.Map(&r.Addresses)
 }
 
 type vpc struct {

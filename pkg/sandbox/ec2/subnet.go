@@ -162,33 +162,18 @@ func subnetFilters(e *env) filterSet[*subnet] {
 
 // describeSubnets lists subnets by id, filters and page.
 func describeSubnets(e *env, in *ec2.DescribeSubnetsInput) (*ec2.DescribeSubnetsOutput, error) {
-	ss, err := selectIDs(kindSubnet, e.r.Subnets, in.SubnetIds)
+	q := query{ids: in.SubnetIds, filters: in.Filters, max: in.MaxResults, token: in.NextToken, bounds: bounds5to1000}
+	ss, next, err := describe(kindSubnet, e.r.Subnets, subnetFilters(e).withOwner(e.call.AccountID), q, func(s *subnet) string { return s.ID }, e.sdkSubnet)
 	if err != nil {
 		return nil, err
 	}
-	ss, err = subnetFilters(e).withOwner(e.call.AccountID).apply(ss, in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(ss, func(s *subnet) string { return s.ID }, in.MaxResults, in.NextToken, bounds5to1000)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeSubnetsOutput{NextToken: next, Subnets: []types.Subnet{}}
-	for _, s := range page {
-		out.Subnets = append(out.Subnets, e.sdkSubnet(s))
-	}
-	return out, nil
+	return &ec2.DescribeSubnetsOutput{NextToken: next, Subnets: ss}, nil
 }
 
 // deleteSubnet deletes a subnet that no other service uses. Its explicit
 // route table association goes with it, as in EC2.
 func deleteSubnet(e *env, in *ec2.DeleteSubnetInput) (*ec2.DeleteSubnetOutput, error) {
-	id, err := required("SubnetId", in.SubnetId)
-	if err != nil {
-		return nil, err
-	}
-	s, err := lookup(kindSubnet, e.r.Subnets, id)
+	s, err := lookupParam(kindSubnet, e.r.Subnets, "SubnetId", in.SubnetId)
 	if err != nil {
 		return nil, err
 	}
@@ -205,11 +190,7 @@ func deleteSubnet(e *env, in *ec2.DeleteSubnetInput) (*ec2.DeleteSubnetOutput, e
 // modifySubnetAttribute sets MapPublicIpOnLaunch; the sandbox accepts and
 // ignores the other attributes.
 func modifySubnetAttribute(e *env, in *ec2.ModifySubnetAttributeInput) (*ec2.ModifySubnetAttributeOutput, error) {
-	id, err := required("SubnetId", in.SubnetId)
-	if err != nil {
-		return nil, err
-	}
-	s, err := lookup(kindSubnet, e.r.Subnets, id)
+	s, err := lookupParam(kindSubnet, e.r.Subnets, "SubnetId", in.SubnetId)
 	if err != nil {
 		return nil, err
 	}

@@ -93,34 +93,19 @@ var vpcFilters = filterSet[*vpc]{
 
 // describeVPCs lists VPCs by id, filters and page.
 func describeVPCs(e *env, in *ec2.DescribeVpcsInput) (*ec2.DescribeVpcsOutput, error) {
-	vs, err := selectIDs(kindVPC, e.r.VPCs, in.VpcIds)
+	q := query{ids: in.VpcIds, filters: in.Filters, max: in.MaxResults, token: in.NextToken, bounds: bounds5to1000}
+	vs, next, err := describe(kindVPC, e.r.VPCs, vpcFilters.withOwner(e.call.AccountID), q, func(v *vpc) string { return v.ID }, e.sdkVPC)
 	if err != nil {
 		return nil, err
 	}
-	vs, err = vpcFilters.withOwner(e.call.AccountID).apply(vs, in.Filters)
-	if err != nil {
-		return nil, err
-	}
-	page, next, err := paginate(vs, func(v *vpc) string { return v.ID }, in.MaxResults, in.NextToken, bounds5to1000)
-	if err != nil {
-		return nil, err
-	}
-	out := &ec2.DescribeVpcsOutput{NextToken: next, Vpcs: []types.Vpc{}}
-	for _, v := range page {
-		out.Vpcs = append(out.Vpcs, e.sdkVPC(v))
-	}
-	return out, nil
+	return &ec2.DescribeVpcsOutput{NextToken: next, Vpcs: vs}, nil
 }
 
 // deleteVPC deletes a VPC that holds nothing but its main route table and
 // default security group, which go with it. Peering connections of the
 // VPC are deleted too.
 func deleteVPC(e *env, in *ec2.DeleteVpcInput) (*ec2.DeleteVpcOutput, error) {
-	id, err := required("VpcId", in.VpcId)
-	if err != nil {
-		return nil, err
-	}
-	v, err := lookup(kindVPC, e.r.VPCs, id)
+	v, err := lookupParam(kindVPC, e.r.VPCs, "VpcId", in.VpcId)
 	if err != nil {
 		return nil, err
 	}
@@ -171,11 +156,7 @@ func (e *env) vpcInUse(id string) bool {
 
 // modifyVPCAttribute changes one DNS or metrics attribute of a VPC.
 func modifyVPCAttribute(e *env, in *ec2.ModifyVpcAttributeInput) (*ec2.ModifyVpcAttributeOutput, error) {
-	id, err := required("VpcId", in.VpcId)
-	if err != nil {
-		return nil, err
-	}
-	v, err := lookup(kindVPC, e.r.VPCs, id)
+	v, err := lookupParam(kindVPC, e.r.VPCs, "VpcId", in.VpcId)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the ECS state: resources by region.
@@ -64,30 +65,19 @@ var (
 	_ api.Dependents = (*State)(nil)
 )
 
+// region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
 	s := c.World.State(ServiceName).(*State)
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	r, ok := s.Regions[c.Region]
-	if !ok {
-		r = &Region{}
-		s.Regions[c.Region] = r
-	}
+	r := lazy.Entry(&s.Regions, c.Region, func() *Region { return &Region{} })
 	r.init()
 	return r
 }
 
+// init makes every map of r non-nil (a state loaded from JSON may lack some).
 func (r *Region) init() {
-	if r.Clusters == nil {
-		r.Clusters = map[string]*Cluster{}
-	}
-	if r.Services == nil {
-		r.Services = map[string]map[string]*ServiceRecord{}
-	}
-	if r.Families == nil {
-		r.Families = map[string][]*TaskDef{}
-	}
+	lazy.Map(&r.Clusters)
+	lazy.Map(&r.Services)
+	lazy.Map(&r.Families)
 }
 
 // Tick finishes deployments after the create delay (running count reaches

@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 const maxTags = 50
@@ -56,15 +56,7 @@ func tagResource(c *api.Call, in *ecs.TagResourceInput) (*ecs.TagResourceOutput,
 	if err != nil {
 		return nil, err
 	}
-	merged := slices.Clone(*tags)
-	for _, t := range in.Tags {
-		i := slices.IndexFunc(merged, func(x types.Tag) bool { return aws.ToString(x.Key) == aws.ToString(t.Key) })
-		if i >= 0 {
-			merged[i].Value = t.Value
-			continue
-		}
-		merged = append(merged, t)
-	}
+	merged := tagset.Merge(*tags, in.Tags, tagKey)
 	if err := checkTags(merged); err != nil {
 		return nil, err
 	}
@@ -77,7 +69,7 @@ func untagResource(c *api.Call, in *ecs.UntagResourceInput) (*ecs.UntagResourceO
 	if err != nil {
 		return nil, err
 	}
-	*tags = slices.DeleteFunc(slices.Clone(*tags), func(t types.Tag) bool { return slices.Contains(in.TagKeys, aws.ToString(t.Key)) })
+	*tags = tagset.Without(*tags, in.TagKeys, tagKey)
 	return &ecs.UntagResourceOutput{}, nil
 }
 
@@ -86,5 +78,8 @@ func listTagsForResource(c *api.Call, in *ecs.ListTagsForResourceInput) (*ecs.Li
 	if err != nil {
 		return nil, err
 	}
-	return &ecs.ListTagsForResourceOutput{Tags: nonNil(slices.Clone(*tags))}, nil
+	return &ecs.ListTagsForResourceOutput{Tags: tagset.List(*tags)}, nil
 }
+
+// tagKey is the key of t, for tagset.
+func tagKey(t types.Tag) string { return aws.ToString(t.Key) }

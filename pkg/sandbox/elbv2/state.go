@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the ELBv2 state: resources by region.
@@ -60,30 +61,19 @@ var (
 	_ api.Dependents = (*State)(nil)
 )
 
+// region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
 	s := c.World.State(ServiceName).(*State)
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	r, ok := s.Regions[c.Region]
-	if !ok {
-		r = &Region{}
-		s.Regions[c.Region] = r
-	}
+	r := lazy.Entry(&s.Regions, c.Region, func() *Region { return &Region{} })
 	r.init()
 	return r
 }
 
+// init makes every map of r non-nil (a state loaded from JSON may lack some).
 func (r *Region) init() {
-	if r.LoadBalancers == nil {
-		r.LoadBalancers = map[string]*LoadBalancer{}
-	}
-	if r.TargetGroups == nil {
-		r.TargetGroups = map[string]*TargetGroup{}
-	}
-	if r.Listeners == nil {
-		r.Listeners = map[string]*Listener{}
-	}
+	lazy.Map(&r.LoadBalancers)
+	lazy.Map(&r.TargetGroups)
+	lazy.Map(&r.Listeners)
 }
 
 // Tick makes provisioning load balancers active after the create delay.

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 const maxTags = 50
@@ -63,15 +64,7 @@ func addTags(c *api.Call, in *elb.AddTagsInput) (*elb.AddTagsOutput, error) {
 		if err != nil {
 			return nil, err
 		}
-		merged := slices.Clone(*tags)
-		for _, t := range in.Tags {
-			i := slices.IndexFunc(merged, func(x types.Tag) bool { return aws.ToString(x.Key) == aws.ToString(t.Key) })
-			if i >= 0 {
-				merged[i].Value = t.Value
-				continue
-			}
-			merged = append(merged, t)
-		}
+		merged := tagset.Merge(*tags, in.Tags, tagKey)
 		if len(merged) > maxTags {
 			return nil, api.Errorf(codeTooManyTags, "The quota for the number of tags that can be assigned to a load balancer has been reached")
 		}
@@ -87,7 +80,7 @@ func removeTags(c *api.Call, in *elb.RemoveTagsInput) (*elb.RemoveTagsOutput, er
 		if err != nil {
 			return nil, err
 		}
-		*tags = slices.DeleteFunc(slices.Clone(*tags), func(t types.Tag) bool { return slices.Contains(in.TagKeys, aws.ToString(t.Key)) })
+		*tags = tagset.Without(*tags, in.TagKeys, tagKey)
 	}
 	return &elb.RemoveTagsOutput{}, nil
 }
@@ -111,3 +104,6 @@ func describeTags(c *api.Call, in *elb.DescribeTagsInput) (*elb.DescribeTagsOutp
 	}
 	return out, nil
 }
+
+// tagKey is the key of t, for tagset.
+func tagKey(t types.Tag) string { return aws.ToString(t.Key) }

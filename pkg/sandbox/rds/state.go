@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the RDS state: resources by region.
@@ -84,36 +85,23 @@ func state(c *api.Call) *State {
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	s := state(c)
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	r, ok := s.Regions[c.Region]
-	if !ok {
-		r = &Region{
+	r := lazy.Entry(&state(c).Regions, c.Region, func() *Region {
+		return &Region{
 			EndpointID:    randomLower(12),
 			RDSKeyARN:     c.ARN("kms", "key/"+newUUID()),
 			SecretsKeyARN: c.ARN("kms", "key/"+newUUID()),
 		}
-		s.Regions[c.Region] = r
-	}
+	})
 	r.init()
 	return r
 }
 
+// init makes every map of r non-nil (a state loaded from JSON may lack some).
 func (r *Region) init() {
-	if r.SubnetGroups == nil {
-		r.SubnetGroups = map[string]*SubnetGroup{}
-	}
-	if r.Clusters == nil {
-		r.Clusters = map[string]*Cluster{}
-	}
-	if r.Instances == nil {
-		r.Instances = map[string]*Instance{}
-	}
-	if r.Snapshots == nil {
-		r.Snapshots = map[string]*Snapshot{}
-	}
+	lazy.Map(&r.SubnetGroups)
+	lazy.Map(&r.Clusters)
+	lazy.Map(&r.Instances)
+	lazy.Map(&r.Snapshots)
 }
 
 // Tick moves resources whose transition has lasted long enough:

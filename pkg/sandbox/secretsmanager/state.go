@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the Secrets Manager state: secrets by region.
@@ -70,17 +71,8 @@ var (
 
 // region returns the region's secrets, creating the region when needed.
 func (s *State) region(name string) *Region {
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	r, ok := s.Regions[name]
-	if !ok {
-		r = &Region{Secrets: map[string]*Secret{}}
-		s.Regions[name] = r
-	}
-	if r.Secrets == nil {
-		r.Secrets = map[string]*Secret{}
-	}
+	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
+	lazy.Map(&r.Secrets)
 	return r
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the Cloud Map state: resources by region.
@@ -47,30 +48,19 @@ var (
 	_ api.Tagged = (*State)(nil)
 )
 
+// region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
 	s := c.World.State(ServiceName).(*State)
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	r, ok := s.Regions[c.Region]
-	if !ok {
-		r = &Region{}
-		s.Regions[c.Region] = r
-	}
+	r := lazy.Entry(&s.Regions, c.Region, func() *Region { return &Region{} })
 	r.init()
 	return r
 }
 
+// init makes every map of r non-nil (a state loaded from JSON may lack some).
 func (r *Region) init() {
-	if r.Namespaces == nil {
-		r.Namespaces = map[string]*Namespace{}
-	}
-	if r.Services == nil {
-		r.Services = map[string]*ServiceRecord{}
-	}
-	if r.Operations == nil {
-		r.Operations = map[string]*types.Operation{}
-	}
+	lazy.Map(&r.Namespaces)
+	lazy.Map(&r.Services)
+	lazy.Map(&r.Operations)
 }
 
 // Tick completes submitted operations: namespace creations and updates

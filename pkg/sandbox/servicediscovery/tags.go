@@ -1,7 +1,6 @@
 package servicediscovery
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -9,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // tagsOf returns the tag list of the namespace or service an ARN names.
@@ -35,15 +35,7 @@ func tagResource(c *api.Call, in *sd.TagResourceInput) (*sd.TagResourceOutput, e
 	if err != nil {
 		return nil, err
 	}
-	merged := slices.Clone(*tags)
-	for _, t := range in.Tags {
-		i := slices.IndexFunc(merged, func(x types.Tag) bool { return aws.ToString(x.Key) == aws.ToString(t.Key) })
-		if i >= 0 {
-			merged[i].Value = t.Value
-			continue
-		}
-		merged = append(merged, t)
-	}
+	merged := tagset.Merge(*tags, in.Tags, tagKey)
 	if len(merged) > 200 {
 		return nil, api.Errorf(codeTooManyTags, "A resource can have at most 200 tags.")
 	}
@@ -56,7 +48,7 @@ func untagResource(c *api.Call, in *sd.UntagResourceInput) (*sd.UntagResourceOut
 	if err != nil {
 		return nil, err
 	}
-	*tags = slices.DeleteFunc(slices.Clone(*tags), func(t types.Tag) bool { return slices.Contains(in.TagKeys, aws.ToString(t.Key)) })
+	*tags = tagset.Without(*tags, in.TagKeys, tagKey)
 	return &sd.UntagResourceOutput{}, nil
 }
 
@@ -65,9 +57,8 @@ func listTagsForResource(c *api.Call, in *sd.ListTagsForResourceInput) (*sd.List
 	if err != nil {
 		return nil, err
 	}
-	list := slices.Clone(*tags)
-	if list == nil {
-		list = []types.Tag{}
-	}
-	return &sd.ListTagsForResourceOutput{Tags: list}, nil
+	return &sd.ListTagsForResourceOutput{Tags: tagset.List(*tags)}, nil
 }
+
+// tagKey is the key of t, for tagset.
+func tagKey(t types.Tag) string { return aws.ToString(t.Key) }

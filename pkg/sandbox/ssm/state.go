@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
 // State is the Parameter Store state: parameters by region.
@@ -72,17 +73,8 @@ func (s *State) TaggedResources() []api.TaggedResource {
 
 // region returns the region's parameters, creating the region when needed.
 func (s *State) region(name string) *Region {
-	if s.Regions == nil {
-		s.Regions = map[string]*Region{}
-	}
-	r, ok := s.Regions[name]
-	if !ok {
-		r = &Region{}
-		s.Regions[name] = r
-	}
-	if r.Parameters == nil {
-		r.Parameters = map[string]*Parameter{}
-	}
+	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
+	lazy.Map(&r.Parameters)
 	return r
 }
 

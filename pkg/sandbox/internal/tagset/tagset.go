@@ -1,0 +1,33 @@
+package tagset
+
+import "slices"
+
+// Merge returns a copy of tags with each tag of add applied in turn: a key
+// already in the list takes the new tag in its place, a new key goes at
+// the end. tags itself is not changed.
+func Merge[T any](tags, add []T, key func(T) string) []T {
+	merged := slices.Clone(tags)
+	for _, t := range add {
+		i := slices.IndexFunc(merged, func(x T) bool { return key(x) == key(t) })
+		if i >= 0 {
+			merged[i] = t
+			continue
+		}
+		merged = append(merged, t)
+	}
+	return merged
+}
+
+// Without returns a copy of tags without the tags whose key is one of
+// keys. tags itself is not changed.
+func Without[T any](tags []T, keys []string, key func(T) string) []T {
+	return slices.DeleteFunc(slices.Clone(tags), func(t T) bool { return slices.Contains(keys, key(t)) })
+}
+
+// List returns a copy of tags that is never nil, for the answers that list
+// a resource's tags (AWS sends an empty list, not none).
+func List[T any](tags []T) []T {
+	out := make([]T, len(tags))
+	copy(out, tags)
+	return out
+}

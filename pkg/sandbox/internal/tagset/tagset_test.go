@@ -1,0 +1,85 @@
+package tagset
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+type tag struct{ K, V string }
+
+func key(t tag) string { return t.K }
+
+func TestEdits(t *testing.T) {
+	merge := func(add ...tag) func([]tag) []tag {
+		return func(tags []tag) []tag { return Merge(tags, add, key) }
+	}
+	without := func(keys ...string) func([]tag) []tag {
+		return func(tags []tag) []tag { return Without(tags, keys, key) }
+	}
+	cases := map[string]struct {
+		reason string
+		tags   []tag
+		edit   func([]tag) []tag
+		want   []tag
+	}{
+		"MergeEmpty": {
+			reason: "adding nothing to nothing gives nothing",
+			edit:   merge(),
+		},
+		"MergeNewKeysAppend": {
+			reason: "new keys go at the end in the order given",
+			tags:   []tag{{"a", "1"}},
+			edit:   merge(tag{"c", "3"}, tag{"b", "2"}),
+			want:   []tag{{"a", "1"}, {"c", "3"}, {"b", "2"}},
+		},
+		"MergeKnownKeyInPlace": {
+			reason: "a known key takes the new value where it stands",
+			tags:   []tag{{"a", "1"}, {"b", "2"}},
+			edit:   merge(tag{"a", "9"}),
+			want:   []tag{{"a", "9"}, {"b", "2"}},
+		},
+		"MergeRepeatedKeyLastWins": {
+			reason: "a key given twice ends with its last value, once",
+			edit:   merge(tag{"a", "1"}, tag{"a", "2"}),
+			want:   []tag{{"a", "2"}},
+		},
+		"WithoutSome": {
+			reason: "the named keys go, the others keep their order",
+			tags:   []tag{{"a", "1"}, {"b", "2"}, {"c", "3"}},
+			edit:   without("a", "c", "z"),
+			want:   []tag{{"b", "2"}},
+		},
+		"WithoutNone": {
+			reason: "no keys leaves the list as it is",
+			tags:   []tag{{"a", "1"}},
+			edit:   without(),
+			want:   []tag{{"a", "1"}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			before := append([]tag(nil), tc.tags...)
+			got := tc.edit(tc.tags)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nedit: -want +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(before, tc.tags); diff != "" {
+				t.Errorf("%s\nedit changed its input: -want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestList(t *testing.T) {
+	got := List[tag](nil)
+	if got == nil || len(got) != 0 {
+		t.Errorf("List(nil) = %#v, want an empty, non-nil list", got)
+	}
+	in := []tag{{"a", "1"}}
+	got = List(in)
+	got[0].V = "2"
+	if diff := cmp.Diff([]tag{{"a", "1"}}, in); diff != "" {
+		t.Errorf("List(...) shares its input: -want +got:\n%s", diff)
+	}
+}
