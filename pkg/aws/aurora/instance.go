@@ -191,34 +191,24 @@ func (h *InstanceHandler) checkDeleting(ctx context.Context, id string, err erro
 	return err
 }
 
+// instanceKind is how the instance's waits and finds read a described
+// instance.
+var instanceKind = statusKind[types.DBInstance]{
+	noun: "DB instance", kind: resource.KindDBInstance, observe: instanceObservation,
+	status: func(i *types.DBInstance) string { return deref(i.DBInstanceStatus) },
+	tags:   func(i *types.DBInstance) []types.Tag { return i.TagList },
+}
+
 // describe returns the instance id, nil when it does not exist.
 func (h *InstanceHandler) describe(ctx context.Context, id string) (*types.DBInstance, error) {
 	out, err := h.api.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: ptr(id)})
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe DB instance %s: %w", id, err)
-	}
-	if len(out.DBInstances) == 0 {
-		return nil, nil
-	}
-	return &out.DBInstances[0], nil
+	return first(err, "DB instance", id, func() []types.DBInstance { return out.DBInstances })
 }
 
 // waitAvailable waits until the instance is available with nothing
 // pending (and in class, when set).
 func (h *InstanceHandler) waitAvailable(ctx context.Context, id, class string) (*types.DBInstance, error) {
-	var last *types.DBInstance
-	err := poll.Until(ctx, "DB instance "+id+" to become available", h.wait, func(ctx context.Context) (bool, string, error) {
-		i, err := h.describe(ctx, id)
-		if err != nil || i == nil {
-			return false, "not found yet", err
-		}
-		last = i
-		return instanceReady(i, class), deref(i.DBInstanceStatus), nil
-	})
-	return last, err
+	return instanceKind.waitAvailable(ctx, h.wait, h.describe, id, func(i *types.DBInstance) bool { return instanceReady(i, class) })
 }
 
 func instanceReady(i *types.DBInstance, class string) bool {
@@ -233,13 +223,7 @@ func instanceReady(i *types.DBInstance, class string) bool {
 
 // waitGone waits until the instance no longer exists.
 func (h *InstanceHandler) waitGone(ctx context.Context, id string) error {
-	return poll.Until(ctx, "DB instance "+id+" to be deleted", h.wait, func(ctx context.Context) (bool, string, error) {
-		i, err := h.describe(ctx, id)
-		if err != nil || i == nil {
-			return i == nil && err == nil, "deleted", err
-		}
-		return false, deref(i.DBInstanceStatus), nil
-	})
+	return instanceKind.waitGone(ctx, h.wait, h.describe, id)
 }
 
 // FindByAddress finds the instance of stack tagged with address, with one
@@ -249,11 +233,5 @@ func (h *InstanceHandler) FindByAddress(ctx context.Context, stack, address stri
 	if err != nil {
 		return resource.Observation{}, err
 	}
-	for _, i := range instances {
-		tags := tagMap(i.TagList)
-		if tags[resource.TagStack] == stack && tags[resource.TagAddress] == address {
-			return instanceObservation(i, stack, address), nil
-		}
-	}
-	return resource.Observation{Address: address, Kind: resource.KindDBInstance}, nil
+	return instanceKind.find(instances, stack, address), nil
 }

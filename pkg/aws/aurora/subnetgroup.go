@@ -172,16 +172,7 @@ func (h *SubnetGroupHandler) Delete(ctx context.Context, o resource.Observation,
 // describe returns the group name, nil when it does not exist.
 func (h *SubnetGroupHandler) describe(ctx context.Context, name string) (*types.DBSubnetGroup, error) {
 	out, err := h.api.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: ptr(name)})
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe DB subnet group %s: %w", name, err)
-	}
-	if len(out.DBSubnetGroups) == 0 {
-		return nil, nil
-	}
-	return &out.DBSubnetGroups[0], nil
+	return first(err, "DB subnet group", name, func() []types.DBSubnetGroup { return out.DBSubnetGroups })
 }
 
 // FindByAddress finds the group of stack tagged with address through the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -50,17 +49,6 @@ func (o *Observer) Round() int { return 2 }
 // Round is 3: after the clusters.
 func (o *ServiceObserver) Round() int { return 3 }
 
-type collector struct {
-	mu  sync.Mutex
-	out []resource.Observation
-}
-
-func (c *collector) add(obs ...resource.Observation) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.out = append(c.out, obs...)
-}
-
 // ResourceTypes are the tagging API types of this package's regional
 // kinds.
 var ResourceTypes = []string{"logs:log-group", "ecs:cluster", "ecs:task-definition", "ecs:service"}
@@ -68,11 +56,7 @@ var ResourceTypes = []string{"logs:log-group", "ecs:cluster", "ecs:task-definiti
 // Observe reads log groups, roles, clusters and task definitions, asking
 // the tagging API itself.
 func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	tagged, err := ownership.Tagged(ctx, o.Tagging, q.Stack, ResourceTypes...)
-	if err != nil {
-		return nil, err
-	}
-	return o.ObserveTagged(ctx, q, tagged)
+	return ownership.ObserveAlone(ctx, o.Tagging, q, o, ResourceTypes...)
 }
 
 // ObserveTagged reads them given the stack's tagged resources of the
@@ -82,7 +66,7 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged m
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.logGroups(ctx, q, tagged, c) })
 	g.Go(func() error { return o.roles(ctx, q, roles, c) })
@@ -93,8 +77,9 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged m
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	markMatching(q, c.out)
-	return ownership.Complete(q, c.out, resource.KindLogGroup, resource.KindIAMRole, resource.KindECSCluster, resource.KindECSTaskDefinition), nil
+	obs := c.Observations()
+	markMatching(q, obs)
+	return ownership.Complete(q, obs, resource.KindLogGroup, resource.KindIAMRole, resource.KindECSCluster, resource.KindECSTaskDefinition), nil
 }
 
 // LogGroupPrefix is the prefix of the log groups of stack.
@@ -103,7 +88,7 @@ func LogGroupPrefix(stack string) string { return "/kcstack/" + stack + "/" }
 // RolePath is the IAM path of the roles of stack.
 func RolePath(stack string) string { return "/kcstack/" + stack + "/" }
 
-func (o *Observer) logGroups(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *collector) error {
+func (o *Observer) logGroups(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
 	byName := map[string]map[string]string{}
 	for arn, tags := range tagged {
 		if name := logGroupName(arn); name != "" {
@@ -125,7 +110,7 @@ func (o *Observer) logGroups(ctx context.Context, q resource.Query, tagged map[s
 			}
 		}
 		if addr, ok := ownership.Address(q, resource.KindLogGroup, "name", name, tags); ok {
-			c.add(logGroupObservation(g, addr, q.Stack, tags))
+			c.Add(logGroupObservation(g, addr, q.Stack, tags))
 		}
 	}
 	return nil
@@ -140,7 +125,7 @@ func (o *Observer) logGroupTags(ctx context.Context, g logtypes.LogGroup) (map[s
 	return out.Tags, nil
 }
 
-func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *collector) error {
+func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
 	byName := map[string]map[string]string{}
 	for arn, tags := range tagged {
 		if strings.Contains(arn, ":role/") {
@@ -171,7 +156,7 @@ func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[strin
 		g.Go(func() error {
 			ob, err := readRole(ctx, o.IAM, r, addr, q.Stack, tags)
 			if err == nil {
-				c.add(ob)
+				c.Add(ob)
 			}
 			return err
 		})
@@ -179,14 +164,14 @@ func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[strin
 	return g.Wait()
 }
 
-func (o *Observer) clusters(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) clusters(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	cs, err := describeAllClusters(ctx, o.ECS)
 	if err != nil {
 		return err
 	}
 	for _, cl := range cs {
 		if addr, ok := ownership.Address(q, resource.KindECSCluster, "name", aws.ToString(cl.ClusterName), ecsTagMap(cl.Tags)); ok {
-			c.add(clusterObservation(cl, addr, q.Stack))
+			c.Add(clusterObservation(cl, addr, q.Stack))
 		}
 	}
 	return nil
@@ -194,14 +179,14 @@ func (o *Observer) clusters(ctx context.Context, q resource.Query, c *collector)
 
 // taskDefinitions observes the latest active revision of each of the
 // stack's task definition families.
-func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	revs, err := latestRevisions(ctx, o.ECS, q.Stack)
 	if err != nil {
 		return err
 	}
 	for _, r := range revs {
 		if addr, ok := ownership.Address(q, resource.KindECSTaskDefinition, "family", aws.ToString(r.def.Family), r.tags); ok {
-			c.add(r.observation(addr, q.Stack))
+			c.Add(r.observation(addr, q.Stack))
 		}
 	}
 	return nil
@@ -282,7 +267,7 @@ func revisionOf(arn string) int {
 
 // Observe reads the services of every cluster observed before.
 func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	c := &collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, ob := range q.Known {
 		if ob.Kind != resource.KindECSCluster || !ob.Exists {
@@ -293,10 +278,10 @@ func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]reso
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return ownership.Complete(q, c.out, resource.KindECSService), nil
+	return ownership.Complete(q, c.Observations(), resource.KindECSService), nil
 }
 
-func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *collector) error {
+func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *ownership.Collector) error {
 	var arns []string
 	p := ecs.NewListServicesPaginator(o.ECS, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
 	for p.HasMorePages() {
@@ -316,7 +301,7 @@ func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluste
 				continue
 			}
 			if addr, ok := ownership.Address(q, resource.KindECSService, "name", aws.ToString(s.ServiceName), ecsTagMap(s.Tags)); ok {
-				c.add(serviceObservation(s, addr, q.Stack))
+				c.Add(serviceObservation(s, addr, q.Stack))
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package discovery
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -32,24 +31,9 @@ var _ resource.Observer = (*Observer)(nil)
 // Round is 2, as ownership.Shared's.
 func (o *Observer) Round() int { return 2 }
 
-type collector struct {
-	mu  sync.Mutex
-	out []resource.Observation
-}
-
-func (c *collector) add(obs ...resource.Observation) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.out = append(c.out, obs...)
-}
-
 // Observe reads namespaces, services and buckets.
 func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	tagged, err := ownership.Tagged(ctx, o.Tagging, q.Stack, ResourceTypes...)
-	if err != nil {
-		return nil, err
-	}
-	return o.ObserveTagged(ctx, q, tagged)
+	return ownership.ObserveAlone(ctx, o.Tagging, q, o, ResourceTypes...)
 }
 
 // ResourceTypes are the tagging API types of this package's kinds.
@@ -59,7 +43,7 @@ var ResourceTypes = []string{"servicediscovery:namespace", "servicediscovery:ser
 // and S3 are only called when the stack desires or owns their kinds.
 func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error) {
 	kinds := []resource.Kind{resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket}
-	c := &collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	if ownership.Wanted(q, tagged, ":servicediscovery:", resource.KindDNSNamespace, resource.KindDiscoveryService) {
 		g.Go(func() error { return o.cloudMap(ctx, q, tagged, c) })
@@ -70,10 +54,10 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged m
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return ownership.Complete(q, c.out, kinds...), nil
+	return ownership.Complete(q, c.Observations(), kinds...), nil
 }
 
-func (o *Observer) cloudMap(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *collector) error {
+func (o *Observer) cloudMap(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
 	nss, err := listNamespaces(ctx, o.CloudMap)
 	if err != nil {
 		return err
@@ -90,7 +74,7 @@ func (o *Observer) cloudMap(ctx context.Context, q resource.Query, tagged map[st
 			continue
 		}
 		ob := namespaceObservation(id, arn, name, addr, q.Stack, tags)
-		c.add(ob)
+		c.Add(ob)
 		if ob.Owned {
 			g.Go(func() error { return o.services(ctx, q, id, tagged, c) })
 		}
@@ -98,7 +82,7 @@ func (o *Observer) cloudMap(ctx context.Context, q resource.Query, tagged map[st
 	return g.Wait()
 }
 
-func (o *Observer) services(ctx context.Context, q resource.Query, namespace string, tagged map[string]map[string]string, c *collector) error {
+func (o *Observer) services(ctx context.Context, q resource.Query, namespace string, tagged map[string]map[string]string, c *ownership.Collector) error {
 	svcs, err := listServices(ctx, o.CloudMap, namespace)
 	if err != nil {
 		return err
@@ -112,12 +96,12 @@ func (o *Observer) services(ctx context.Context, q resource.Query, namespace str
 		if tags[resource.TagStack] != q.Stack || tags[resource.TagAddress] == "" {
 			continue // in the stack's namespace but not its own: never deleted
 		}
-		c.add(serviceObservation(aws.ToString(s.Id), arn, aws.ToString(s.Name), namespace, s.DnsConfig, tags[resource.TagAddress], q.Stack, tags))
+		c.Add(serviceObservation(aws.ToString(s.Id), arn, aws.ToString(s.Name), namespace, s.DnsConfig, tags[resource.TagAddress], q.Stack, tags))
 	}
 	return nil
 }
 
-func (o *Observer) buckets(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *collector) error {
+func (o *Observer) buckets(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
 	out, err := o.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
 	if err != nil {
 		return fmt.Errorf("list buckets: %w", err)
@@ -146,7 +130,7 @@ func (o *Observer) buckets(ctx context.Context, q resource.Query, tagged map[str
 			}
 			props, err := readBucket(ctx, o.S3, name)
 			if err == nil {
-				c.add(bucketObservation(name, region, addr, q.Stack, tags, props))
+				c.Add(bucketObservation(name, region, addr, q.Stack, tags, props))
 			}
 			return err
 		})

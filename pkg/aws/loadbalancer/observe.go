@@ -3,7 +3,6 @@ package loadbalancer
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -30,24 +29,9 @@ var _ resource.Observer = (*Observer)(nil)
 // Round is 2, as ownership.Shared's.
 func (o *Observer) Round() int { return 2 }
 
-type collector struct {
-	mu  sync.Mutex
-	out []resource.Observation
-}
-
-func (c *collector) add(obs ...resource.Observation) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.out = append(c.out, obs...)
-}
-
 // Observe reads the load balancers, listeners and target groups.
 func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	tagged, err := ownership.Tagged(ctx, o.Tagging, q.Stack, ResourceTypes...)
-	if err != nil {
-		return nil, err
-	}
-	return o.ObserveTagged(ctx, q, tagged)
+	return ownership.ObserveAlone(ctx, o.Tagging, q, o, ResourceTypes...)
 }
 
 // ResourceTypes are the tagging API types of this package's kinds.
@@ -60,17 +44,17 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged m
 	if !ownership.Wanted(q, tagged, ":elasticloadbalancing:", kinds...) {
 		return ownership.Complete(q, nil, kinds...), nil
 	}
-	c := &collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.loadBalancers(ctx, q, c) })
 	g.Go(func() error { return o.targetGroups(ctx, q, c) })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return ownership.Complete(q, c.out, resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup), nil
+	return ownership.Complete(q, c.Observations(), resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup), nil
 }
 
-func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	lbs, err := describeLoadBalancers(ctx, o.API)
 	if err != nil {
 		return err
@@ -91,7 +75,7 @@ func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *colle
 			continue
 		}
 		ob := lbObservation(lb, addr, q.Stack, tags[arn])
-		c.add(ob)
+		c.Add(ob)
 		if ob.Owned {
 			g.Go(func() error { return o.listeners(ctx, q, arn, c) })
 		}
@@ -100,7 +84,7 @@ func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *colle
 }
 
 // listeners reads the listeners of one of the stack's load balancers.
-func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *collector) error {
+func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *ownership.Collector) error {
 	var arns []string
 	var found []resource.Observation
 	p := elb.NewDescribeListenersPaginator(o.API, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(lb)})
@@ -124,12 +108,12 @@ func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c
 			continue // listeners have no name: untagged ones are not the stack's
 		}
 		ob.Tags, ob.Owned, ob.Address = t, true, t[resource.TagAddress]
-		c.add(ob)
+		c.Add(ob)
 	}
 	return nil
 }
 
-func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	tgs, err := describeTargetGroups(ctx, o.API)
 	if err != nil {
 		return err
@@ -152,7 +136,7 @@ func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *collec
 		g.Go(func() error {
 			attrs, err := tgAttributes(ctx, o.API, arn)
 			if err == nil {
-				c.add(tgObservation(tg, addr, q.Stack, tags[arn], attrs))
+				c.Add(tgObservation(tg, addr, q.Stack, tags[arn], attrs))
 			}
 			return err
 		})

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -237,7 +238,7 @@ func intersect(have, want []string, only bool) []string {
 
 // routeObservation is a route set found in tables have, of the wanted ones.
 func routeObservation(addr string, p resource.Props, have, want []string) resource.Observation {
-	props := resource.Props{"route_table_ids": sortedStrings(have)}
+	props := resource.Props{"route_table_ids": ownership.List(have)}
 	for _, k := range append([]string{"vpc_id", "subnets_within", "route_table_id", "destination_cidr_block"}, routeTargets...) {
 		if v := str(p, k); v != "" {
 			props[k] = v
@@ -271,7 +272,7 @@ func (n *netView) strayRoutes(addr, vpcID, pcx string, desired map[string]bool) 
 	for _, dest := range resource.SortedKeys(byDest) {
 		obs = append(obs, resource.Observation{
 			Address: addr, Kind: resource.KindRoute, Exists: true, ID: vpcID + ":" + dest, Owned: true,
-			Props: resource.Props{"vpc_id": vpcID, "destination_cidr_block": dest, "vpc_peering_connection_id": pcx, "route_table_ids": sortedStrings(byDest[dest])},
+			Props: resource.Props{"vpc_id": vpcID, "destination_cidr_block": dest, "vpc_peering_connection_id": pcx, "route_table_ids": ownership.List(byDest[dest])},
 			Attrs: map[string]string{"id": vpcID + ":" + dest},
 		})
 	}

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -36,21 +36,9 @@ func (o *Observer) Round() int { return 1 }
 // Round is 2.
 func (o *RouteObserver) Round() int { return 2 }
 
-// collector gathers observations from parallel readers.
-type collector struct {
-	mu  sync.Mutex
-	out []resource.Observation
-}
-
-func (c *collector) add(obs ...resource.Observation) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.out = append(c.out, obs...)
-}
-
 // Observe reads round 1.
 func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	c := &collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.ownedVPCs(ctx, q, c) })
 	g.Go(func() error { return o.lookupVPCs(ctx, q, c) })
@@ -63,7 +51,7 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return complete(q, c.out, resource.KindVPC, resource.KindSecurityGroup, resource.KindSecurityGroupRule, resource.KindPeering,
+	return complete(q, c.Observations(), resource.KindVPC, resource.KindSecurityGroup, resource.KindSecurityGroupRule, resource.KindPeering,
 		resource.KindInternetGateway, resource.KindElasticIP, resource.KindNATGateway), nil
 }
 
@@ -92,7 +80,7 @@ func hasKind(kinds []resource.Kind, k resource.Kind) bool {
 	return false
 }
 
-func (o *Observer) ownedVPCs(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) ownedVPCs(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeVpcsPaginator(o.API, &ec2.DescribeVpcsInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -101,7 +89,7 @@ func (o *Observer) ownedVPCs(ctx context.Context, q resource.Query, c *collector
 		}
 		for _, v := range page.Vpcs {
 			tags := tagMap(v.Tags)
-			c.add(vpcObservation(v, tags[resource.TagAddress], q.Stack))
+			c.Add(vpcObservation(v, tags[resource.TagAddress], q.Stack))
 		}
 	}
 	return nil
@@ -116,7 +104,7 @@ func vpcObservation(v types.Vpc, address, stack string) resource.Observation {
 
 // lookupVPCs finds referenced VPCs: one call for all ids, one per set of
 // tag keys (ROSA VPCs share the Name key, so usually one).
-func (o *Observer) lookupVPCs(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) lookupVPCs(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	groups := map[string][]resource.Desired{}
 	for _, d := range q.Desired {
 		if d.Kind != resource.KindVPC || d.Lookup == nil {
@@ -135,7 +123,7 @@ func (o *Observer) lookupVPCs(ctx context.Context, q resource.Query, c *collecto
 		}
 		for _, d := range ds {
 			if ob, ok := matchLookup(d, vpcs, q.Stack); ok {
-				c.add(ob)
+				c.Add(ob)
 			}
 		}
 	}
@@ -195,7 +183,7 @@ func tagsMatch(have, want map[string]string) bool {
 	return true
 }
 
-func (o *Observer) securityGroups(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) securityGroups(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeSecurityGroupsPaginator(o.API, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -203,7 +191,7 @@ func (o *Observer) securityGroups(ctx context.Context, q resource.Query, c *coll
 			return fmt.Errorf("describe security groups: %w", err)
 		}
 		for _, g := range page.SecurityGroups {
-			c.add(sgObservation(g, q.Stack))
+			c.Add(sgObservation(g, q.Stack))
 		}
 	}
 	return nil
@@ -216,7 +204,7 @@ func sgObservation(g types.SecurityGroup, stack string) resource.Observation {
 	}, nil)
 }
 
-func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeSecurityGroupRulesPaginator(o.API, &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -224,7 +212,7 @@ func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, c *
 			return fmt.Errorf("describe security group rules: %w", err)
 		}
 		for _, r := range page.SecurityGroupRules {
-			c.add(ruleObservation(r, tagMap(r.Tags)[resource.TagAddress], q.Stack))
+			c.Add(ruleObservation(r, tagMap(r.Tags)[resource.TagAddress], q.Stack))
 		}
 	}
 	return nil
@@ -253,7 +241,7 @@ var gonePeering = map[types.VpcPeeringConnectionStateReasonCode]bool{
 	types.VpcPeeringConnectionStateReasonCodeExpired: true,
 }
 
-func (o *Observer) peerings(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) peerings(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeVpcPeeringConnectionsPaginator(o.API, &ec2.DescribeVpcPeeringConnectionsInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -264,7 +252,7 @@ func (o *Observer) peerings(ctx context.Context, q resource.Query, c *collector)
 			if pc.Status != nil && gonePeering[pc.Status.Code] || tagMap(pc.Tags)[resource.TagStack] != q.Stack {
 				continue // the owner is checked here too: moto ignores the filters
 			}
-			c.add(peeringObservation(pc, q.Stack))
+			c.Add(peeringObservation(pc, q.Stack))
 		}
 	}
 	return nil
@@ -356,7 +344,7 @@ func describeRouteTables(ctx context.Context, api API, vpcIDs []string) ([]types
 	return out, nil
 }
 
-func (o *Observer) internetGateways(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) internetGateways(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeInternetGatewaysPaginator(o.API, &ec2.DescribeInternetGatewaysInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -364,24 +352,24 @@ func (o *Observer) internetGateways(ctx context.Context, q resource.Query, c *co
 			return fmt.Errorf("describe internet gateways: %w", err)
 		}
 		for _, g := range page.InternetGateways {
-			c.add(igwObservation(g, tagMap(g.Tags)[resource.TagAddress], q.Stack))
+			c.Add(igwObservation(g, tagMap(g.Tags)[resource.TagAddress], q.Stack))
 		}
 	}
 	return nil
 }
 
-func (o *Observer) addresses(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) addresses(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	out, err := o.API.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	if err != nil {
 		return fmt.Errorf("describe addresses: %w", err)
 	}
 	for _, a := range out.Addresses {
-		c.add(eipObservation(a, tagMap(a.Tags)[resource.TagAddress], q.Stack))
+		c.Add(eipObservation(a, tagMap(a.Tags)[resource.TagAddress], q.Stack))
 	}
 	return nil
 }
 
-func (o *Observer) natGateways(ctx context.Context, q resource.Query, c *collector) error {
+func (o *Observer) natGateways(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeNatGatewaysPaginator(o.API, &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{ownedBy(q.Stack), liveNAT}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -396,7 +384,7 @@ func (o *Observer) natGateways(ctx context.Context, q resource.Query, c *collect
 			if tags[resource.TagStack] != q.Stack {
 				continue
 			}
-			c.add(natObservation(g, tags[resource.TagAddress], q.Stack))
+			c.Add(natObservation(g, tags[resource.TagAddress], q.Stack))
 		}
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -90,16 +89,6 @@ func isNotFound(err error) bool {
 		return true
 	}
 	return false
-}
-
-func sortedStrings(s []string) []any {
-	c := append([]string(nil), s...)
-	sort.Strings(c)
-	out := make([]any, len(c))
-	for i, v := range c {
-		out[i] = v
-	}
-	return out
 }
 
 // observed builds the Observation of an owned or desired resource.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
@@ -245,22 +244,19 @@ func (s *Shared) Observe(ctx context.Context, q resource.Query) ([]resource.Obse
 	if err != nil {
 		return nil, err
 	}
-	var mu sync.Mutex
-	var all []resource.Observation
+	all := &Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, p := range s.Parts {
 		g.Go(func() error {
 			obs, err := p.ObserveTagged(ctx, q, tagged)
-			mu.Lock()
-			defer mu.Unlock()
-			all = append(all, obs...)
+			all.Add(obs...)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return all, nil
+	return all.Observations(), nil
 }
 
 func (s *Shared) needed(q resource.Query) bool {
