@@ -115,14 +115,21 @@ func tagMap(tags []types.Tag) map[string]string {
 	return m
 }
 
-func TestLifecycleAgainstSandbox(t *testing.T) {
+// applied is a cycle over a new sandbox where desired("9000", false) has
+// been applied.
+func applied(t *testing.T) (*awstest.Cycle, aws.Config) {
 	srv := sandboxtest.New(t)
 	cfg := sandboxtest.AWSConfig(t, srv)
 	netHandlers, netObservers := network.Handlers(ec2.NewFromConfig(cfg), stack)
 	handlers, observer := loadbalancer.New(cfg, stack)
 	c := awstest.NewCycle(t, stack, append(netHandlers, handlers...), append(netObservers, observer))
+	c.Apply(c.Plan(desired("9000", false), false))
+	return c, cfg
+}
+
+func TestLifecycleAgainstSandbox(t *testing.T) {
+	c, cfg := applied(t)
 	ds := desired("9000", false)
-	c.Apply(c.Plan(ds, false))
 	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
 		t.Fatalf("after apply: %v, want no changes", got)
 	}
@@ -177,13 +184,8 @@ func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource
 // read, or one made by hand) is adopted when the create finds it taken:
 // tagged and set as desired, so that the next plan has no changes.
 func TestListenerAdopt(t *testing.T) {
-	srv := sandboxtest.New(t)
-	cfg := sandboxtest.AWSConfig(t, srv)
-	netHandlers, netObservers := network.Handlers(ec2.NewFromConfig(cfg), stack)
-	handlers, observer := loadbalancer.New(cfg, stack)
-	c := awstest.NewCycle(t, stack, append(netHandlers, handlers...), append(netObservers, observer))
+	c, cfg := applied(t)
 	ds := desired("9000", false)
-	c.Apply(c.Plan(ds, false))
 	api := elb.NewFromConfig(cfg)
 	listener := observedID(t, c.Plan(ds, false), "t.listener[http]")
 	if _, err := api.RemoveTags(t.Context(), &elb.RemoveTagsInput{ResourceArns: []string{listener}, TagKeys: []string{resource.TagStack, resource.TagAddress, "team", "env"}}); err != nil {
