@@ -53,3 +53,22 @@ func CheckUpdates(t *testing.T, p *plan.Plan, want map[string][]resource.FieldDi
 		t.Fatalf("plan (-want +got):\n%s", diff)
 	}
 }
+
+// ApplyRetag plans retag (made by Retag with ours), checks that it updates
+// exactly ours' resources with RetagDiffs, applies it, and returns the
+// next plan, checked empty.
+func ApplyRetag(t *testing.T, c *Cycle, retag []resource.Desired, ours func(resource.Desired) bool) *plan.Plan {
+	t.Helper()
+	want := map[string][]resource.FieldDiff{}
+	for _, d := range retag {
+		if ours(d) {
+			want[d.Address] = RetagDiffs
+		}
+	}
+	p := c.Plan(retag, false)
+	CheckUpdates(t, p, want)
+	c.Apply(p)
+	p = c.Plan(retag, false)
+	CheckUpdates(t, p, nil)
+	return p
+}

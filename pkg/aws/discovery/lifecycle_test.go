@@ -159,17 +159,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 func checkTags(t *testing.T, c *awstest.Cycle, cl clients, retag []resource.Desired) {
 	t.Helper()
 	ctx := context.Background()
-	want := map[string][]resource.FieldDiff{}
-	for _, d := range retag {
-		if ours(d) {
-			want[d.Address] = awstest.RetagDiffs
-		}
-	}
-	p := c.Plan(retag, false)
-	awstest.CheckUpdates(t, p, want)
-	c.Apply(p)
-	p = c.Plan(retag, false)
-	awstest.CheckUpdates(t, p, nil)
+	p := awstest.ApplyRetag(t, c, retag, ours)
 	cl.checkLiveTags(t, p, retag)
 
 	live := cl.liveTags(t, p)

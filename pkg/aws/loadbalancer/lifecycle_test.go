@@ -154,17 +154,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 // then removes a tag added by hand to the load balancer.
 func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource.Desired) {
 	t.Helper()
-	want := map[string][]resource.FieldDiff{}
-	for _, d := range retag {
-		if ours(d) {
-			want[d.Address] = awstest.RetagDiffs
-		}
-	}
-	p := c.Plan(retag, false)
-	awstest.CheckUpdates(t, p, want)
-	c.Apply(p)
-	p = c.Plan(retag, false)
-	awstest.CheckUpdates(t, p, nil)
+	p := awstest.ApplyRetag(t, c, retag, ours)
 	checkLiveTags(t, api, p, retag)
 
 	lb := observedID(t, p, "t.load-balancer")
