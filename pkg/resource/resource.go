@@ -155,7 +155,8 @@ type FieldDiff struct {
 // success. Desired values passed to Create and Update are resolved: no Ref
 // remains in their props.
 type Handler interface {
-	Kind() Kind
+	// Describe returns the kind's descriptor.
+	Describe() Descriptor
 	// Diff compares desired with an existing observation.
 	Diff(d Desired, o Observation) []FieldDiff
 	// Create makes the resource, tagged at creation, and returns it as
@@ -204,18 +205,6 @@ type Finder interface {
 // would have left it. Resume is idempotent.
 type Resumer interface {
 	Resume(ctx context.Context, d Desired, o Observation) (Observation, error)
-}
-
-// Registry maps kinds to handlers. Build it explicitly.
-type Registry map[Kind]Handler
-
-// Handler returns the handler of kind k.
-func (r Registry) Handler(k Kind) (Handler, error) {
-	h, ok := r[k]
-	if !ok {
-		return nil, fmt.Errorf("no handler for resource kind %s", k)
-	}
-	return h, nil
 }
 
 // SortedKeys returns the keys of a map in order.
