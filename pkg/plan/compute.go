@@ -21,11 +21,6 @@ const (
 	KnownAfterApply = "(known after apply)"
 )
 
-// Differ is the pure part of a handler: comparing desired and observed.
-type Differ interface {
-	Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff
-}
-
 // Input is everything a plan is computed from.
 type Input struct {
 	Stack       string
@@ -33,8 +28,8 @@ type Input struct {
 	StackDigest string
 	Desired     []resource.Desired
 	Snapshot    *state.Snapshot
-	// Differs by kind.
-	Differs map[resource.Kind]Differ
+	// Registry holds the handlers (their Diff and descriptors) by kind.
+	Registry resource.Registry
 	// Destroy plans the removal of everything the stack owns.
 	Destroy bool
 	Now     time.Time
@@ -151,7 +146,7 @@ func change(in Input, d resource.Desired, unknown map[string]bool) (Change, erro
 	}
 	c.Observed = &ob
 	c.Before = redact(ob.Props, d.Sensitive)
-	differ, ok := in.Differs[d.Kind]
+	differ, ok := in.Registry[d.Kind]
 	if !ok {
 		return c, fmt.Errorf("%s: no handler for kind %s", d.Address, d.Kind)
 	}

@@ -19,13 +19,12 @@ type Cycle struct {
 	t         *testing.T
 	stack     string
 	registry  resource.Registry
-	differs   map[resource.Kind]plan.Differ
 	observers []resource.Observer
 }
 
 // NewCycle registers handlers and observers for stack.
 func NewCycle(t *testing.T, stack string, handlers []resource.Handler, observers []resource.Observer) *Cycle {
-	c := &Cycle{t: t, stack: stack, registry: resource.Registry{}, differs: map[resource.Kind]plan.Differ{}}
+	c := &Cycle{t: t, stack: stack, registry: resource.Registry{}}
 	c.Add(handlers, observers)
 	return c
 }
@@ -34,7 +33,7 @@ func NewCycle(t *testing.T, stack string, handlers []resource.Handler, observers
 // ones depend on).
 func (c *Cycle) Add(handlers []resource.Handler, observers []resource.Observer) {
 	for _, h := range handlers {
-		c.registry[h.Kind()], c.differs[h.Kind()] = h, h
+		c.registry[h.Describe().Kind] = h
 	}
 	c.observers = append(c.observers, observers...)
 }
@@ -48,7 +47,7 @@ func (c *Cycle) Plan(ds []resource.Desired, destroy bool) *plan.Plan {
 	if err != nil {
 		c.t.Fatalf("observe: %v", err)
 	}
-	p, err := plan.Compute(plan.Input{Stack: c.stack, Desired: ds, Snapshot: snap, Differs: c.differs, Destroy: destroy, Now: time.Now()})
+	p, err := plan.Compute(plan.Input{Stack: c.stack, Desired: ds, Snapshot: snap, Registry: c.registry, Destroy: destroy, Now: time.Now()})
 	if err != nil {
 		c.t.Fatalf("plan: %v", err)
 	}
