@@ -3,7 +3,10 @@ package resource
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
+
+	r3diff "github.com/r3labs/diff/v3"
 )
 
 // Field says how a prop is compared and what a change to it means.
@@ -23,31 +26,64 @@ type Fields map[string]Field
 // sets when set-like), and returns the differences in prop-name order. A
 // Ref still in desired means the value is known only after apply.
 // Props the observation lacks are differences; props only observed are
-// not (AWS fills in defaults kcstack does not manage).
+// not (AWS fills in defaults kcstack does not manage). The comparison is
+// github.com/r3labs/diff's; a prop differs when its changelog names it.
 func DiffProps(desired, observed Props, fields Fields, sensitive []string) []FieldDiff {
+	want, have := map[string]any{}, map[string]any{}
+	for k, v := range desired {
+		want[k] = Normalize(v)
+		if o, ok := observed[k]; ok {
+			have[k] = Normalize(o)
+		}
+	}
+	changed := changedProps(have, want)
 	var diffs []FieldDiff
-	for _, k := range SortedKeys(desired) {
-		want, have := Normalize(desired[k]), Normalize(observed[k])
-		unknown := HasRef(want)
-		if !unknown && reflect.DeepEqual(want, have) {
+	for _, k := range SortedKeys(want) {
+		unknown := HasRef(want[k])
+		if !unknown && !changed[k] {
 			continue
 		}
-		f := fields[k]
-		d := FieldDiff{Path: k, Before: have, After: want, ForcesReplace: f.ForcesReplace, KnownAfterApply: unknown}
-		if f.ForcesReplace {
-			d.Reason = f.Reason
-			if d.Reason == "" {
-				d.Reason = k + " cannot be changed in place"
-			}
-		}
-		for _, s := range sensitive {
-			if s == k {
-				d.Sensitive = true
-			}
-		}
-		diffs = append(diffs, d)
+		diffs = append(diffs, fieldDiff(k, have[k], want[k], unknown, fields[k], sensitive))
 	}
 	return diffs
+}
+
+// changedProps returns the top-level props the library's changelog from
+// have to want names. Values of different types differ; lists compare in
+// order (Normalize sorted them).
+func changedProps(have, want map[string]any) map[string]bool {
+	changes, err := r3diff.Diff(have, want, r3diff.AllowTypeMismatch(true), r3diff.SliceOrdering(true))
+	out := map[string]bool{}
+	if err != nil {
+		// A value the library cannot compare (a Ref): fall back to equality.
+		for k := range want {
+			out[k] = !reflect.DeepEqual(have[k], want[k])
+		}
+		return out
+	}
+	for _, c := range changes {
+		if len(c.Path) > 0 {
+			out[c.Path[0]] = true
+		}
+	}
+	for k, v := range want {
+		if _, ok := have[k]; !ok && v != nil {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+func fieldDiff(k string, have, want any, unknown bool, f Field, sensitive []string) FieldDiff {
+	d := FieldDiff{Path: k, Before: have, After: want, ForcesReplace: f.ForcesReplace, KnownAfterApply: unknown}
+	if f.ForcesReplace {
+		d.Reason = f.Reason
+		if d.Reason == "" {
+			d.Reason = k + " cannot be changed in place"
+		}
+	}
+	d.Sensitive = slices.Contains(sensitive, k)
+	return d
 }
 
 // Normalize returns v in the canonical form props are compared in:

@@ -31,6 +31,27 @@ func TestDiffProps(t *testing.T) {
 			observed: Props{"cidr_block": "10.0.0.0/16"},
 			want:     []FieldDiff{{Path: "cidr_block", Before: "10.0.0.0/16", After: "10.1.0.0/16", ForcesReplace: true, Reason: "a VPC's CIDR block cannot change"}},
 		},
+		"missing": {
+			reason:   "a prop AWS does not report differs, even an empty list",
+			desired:  Props{"policies": []any{}, "name": "x"},
+			observed: Props{"name": "x"},
+			want:     []FieldDiff{{Path: "policies", After: []any{}}},
+		},
+		"type": {
+			reason:   "values of different types differ",
+			desired:  Props{"port": "5432"},
+			observed: Props{"port": int64(5432)},
+			want:     []FieldDiff{{Path: "port", Before: int64(5432), After: "5432"}},
+		},
+		"nested": {
+			reason:   "a change inside a map or a list is a change of the prop that holds it",
+			desired:  Props{"env": map[string]any{"a": "1", "b": "2"}, "ids": []any{"a", "c"}},
+			observed: Props{"env": map[string]any{"a": "1", "b": "3"}, "ids": []any{"a", "b", "c"}},
+			want: []FieldDiff{
+				{Path: "env", Before: map[string]any{"a": "1", "b": "3"}, After: map[string]any{"a": "1", "b": "2"}},
+				{Path: "ids", Before: []any{"a", "b", "c"}, After: []any{"a", "c"}},
+			},
+		},
 		"unknown": {
 			reason:   "a Ref is known only after apply and always differs",
 			desired:  Props{"vpc_id": Ref{Address: "database.vpc", Attr: "id"}},
