@@ -35,34 +35,6 @@ type Input struct {
 	Now     time.Time
 }
 
-// deleteOrder ranks kinds for deletion: lower goes first. Routes and rules
-// go before the peering and the database, instances before the cluster,
-// NAT gateways before their address and subnet, the address before the
-// internet gateway is detached, associations before tables, subnets and
-// groups before the VPC.
-//
-// An ECS target's service goes first (it holds the target group, the
-// Cloud Map service and the task definition), then its listeners, task
-// definition and Cloud Map service, then the target group, cluster, roles,
-// log group, namespace and bucket, then the load balancer, before the
-// network kinds (the load balancer holds ENIs in the subnets and groups).
-var deleteOrder = map[resource.Kind]int{
-	resource.KindECSService: -4,
-	resource.KindListener:   -3, resource.KindECSTaskDefinition: -3, resource.KindDiscoveryService: -3,
-	resource.KindTargetGroup: -2, resource.KindECSCluster: -2, resource.KindIAMRole: -2, resource.KindLogGroup: -2,
-	resource.KindDNSNamespace: -2, resource.KindBucket: -2,
-	resource.KindLoadBalancer: -1,
-	resource.KindRoute:        0, resource.KindSecurityGroupRule: 0,
-	resource.KindPeering: 1, resource.KindDBInstance: 1, resource.KindNATGateway: 1,
-	resource.KindDBCluster: 2, resource.KindRouteTableAssoc: 2, resource.KindElasticIP: 2,
-	resource.KindDBSubnetGroup: 3, resource.KindRouteTable: 3, resource.KindInternetGateway: 3,
-	resource.KindSubnet: 4, resource.KindSecurityGroup: 4,
-	resource.KindVPC: 5,
-}
-
-// dataLoss lists the kinds whose deletion loses stored data.
-var dataLoss = map[resource.Kind]bool{resource.KindDBCluster: true}
-
 // Compute builds the plan. It does no I/O. Problems that make a plan
 // impossible (a referenced VPC missing, a name taken by a resource the
 // stack does not own) are all returned together.
@@ -92,7 +64,11 @@ func Compute(in Input) (*Plan, error) {
 			p.Changes = append(p.Changes, c)
 		}
 	}
-	p.Changes = append(p.Changes, deletions(in.Snapshot, desired, byAddress(in.Desired))...)
+	deletes, err := deletions(in, desired)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	p.Changes = append(p.Changes, deletes...)
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)
 	}
@@ -161,7 +137,7 @@ func change(in Input, d resource.Desired, unknown map[string]bool) (Change, erro
 			c.ReplaceReasons = append(c.ReplaceReasons, fd.Path+": "+fd.Reason)
 		}
 	}
-	c.DataLoss = c.Action == ActionReplace && dataLoss[d.Kind]
+	c.DataLoss = c.Action == ActionReplace && losesData(in.Registry, d.Kind)
 	return c, nil
 }
 
@@ -202,40 +178,6 @@ func resolver(s *state.Snapshot, unknown map[string]bool) func(resource.Ref) (st
 		v := ob.Attrs[r.Attr]
 		return v, v != ""
 	}
-}
-
-// deletions plans the removal of every owned resource not desired, in a
-// safe order.
-func deletions(s *state.Snapshot, desired map[string]bool, known map[string]resource.Desired) []Change {
-	var obs []resource.Observation
-	for _, a := range resource.SortedKeys(s.Observations) {
-		ob := s.Observations[a]
-		if ob.Exists && ob.Owned && !ob.Found && !desired[a] {
-			obs = append(obs, ob)
-		}
-	}
-	for _, ob := range s.Extra {
-		ob.Address += " (duplicate " + ob.ID + ")"
-		obs = append(obs, ob)
-	}
-	sort.SliceStable(obs, func(i, j int) bool { return deleteOrder[obs[i].Kind] < deleteOrder[obs[j].Kind] })
-	out := make([]Change, 0, len(obs))
-	for i, ob := range obs {
-		c := Change{Address: ob.Address, Kind: ob.Kind, Component: component(ob.Address), Name: ob.ID, Action: ActionDelete,
-			Before: redact(ob.Props, nil), DataLoss: dataLoss[ob.Kind]}
-		for _, prev := range obs[:i] {
-			if deleteOrder[prev.Kind] < deleteOrder[ob.Kind] {
-				c.DependsOn = append(c.DependsOn, prev.Address)
-			}
-		}
-		o := ob
-		c.Observed = &o
-		if d, ok := known[ob.Address]; ok {
-			c.Desired = &d // a destroy plan keeps the file's settings (final snapshot)
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 func byAddress(ds []resource.Desired) map[string]resource.Desired {
@@ -321,7 +263,7 @@ func Fingerprints(s *state.Snapshot) map[string]string {
 		out[a] = Fingerprint(ob)
 	}
 	for _, ob := range s.Extra {
-		out[ob.Address+" (duplicate "+ob.ID+")"] = Fingerprint(ob)
+		out[duplicateAddress(ob)] = Fingerprint(ob)
 	}
 	return out
 }

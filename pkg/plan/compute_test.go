@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -13,17 +14,40 @@ import (
 	"github.com/kcstack/kcstack/pkg/state"
 )
 
-// fakeDiffer compares props with DiffProps and the given rules.
-type fakeDiffer struct{ fields resource.Fields }
+// fakeDiffer is a handler that compares props with DiffProps and its
+// descriptor's rules; it is never asked to change anything.
+type fakeDiffer struct{ desc resource.Descriptor }
 
+func (f fakeDiffer) Describe() resource.Descriptor { return f.desc }
 func (f fakeDiffer) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, f.fields, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, f.desc.Fields, d.Sensitive)
+}
+func (fakeDiffer) Create(context.Context, resource.Desired) (resource.Observation, error) {
+	return resource.Observation{}, errors.New("a plan never creates")
+}
+func (fakeDiffer) Update(context.Context, resource.Desired, resource.Observation, []resource.FieldDiff) (resource.Observation, error) {
+	return resource.Observation{}, errors.New("a plan never updates")
+}
+func (fakeDiffer) Delete(context.Context, resource.Observation, map[string]string) error {
+	return errors.New("a plan never deletes")
 }
 
-var differs = map[resource.Kind]Differ{
-	resource.KindVPC:       fakeDiffer{resource.Fields{"cidr_block": {ForcesReplace: true, Reason: "fixed"}}},
-	resource.KindSubnet:    fakeDiffer{},
-	resource.KindDBCluster: fakeDiffer{resource.Fields{"engine_version": {ForcesReplace: true, Reason: "major upgrade"}}},
+// kind returns a complete descriptor of k with the given references and
+// replace rules.
+func kind(k resource.Kind, fields resource.Fields, refs ...resource.Reference) resource.Descriptor {
+	return resource.Descriptor{Kind: k, TaggingTypes: []string{string(k)}, References: refs, Fields: fields,
+		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: resource.Creation{Operations: []string{"Create"}}}
+}
+
+var differs = resource.Registry{
+	resource.KindVPC:    fakeDiffer{kind(resource.KindVPC, resource.Fields{"cidr_block": {ForcesReplace: true, Reason: "fixed"}})},
+	resource.KindSubnet: fakeDiffer{kind(resource.KindSubnet, nil, resource.Reference{Prop: "vpc_id", Kind: resource.KindVPC})},
+	resource.KindDBCluster: fakeDiffer{func() resource.Descriptor {
+		d := kind(resource.KindDBCluster, resource.Fields{"engine_version": {ForcesReplace: true, Reason: "major upgrade"}})
+		d.DataLoss = resource.LosesData
+		return d
+	}()},
+	resource.KindPeering: fakeDiffer{kind(resource.KindPeering, nil, resource.Reference{Prop: "vpc_id", Kind: resource.KindVPC})},
 }
 
 func desired() []resource.Desired {
@@ -79,7 +103,7 @@ func TestCompute(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: tc.snap, Differs: differs, Now: time.Unix(0, 0)})
+			p, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: tc.snap, Registry: differs, Now: time.Unix(0, 0)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +118,7 @@ func TestCompute(t *testing.T) {
 }
 
 func TestComputeOrderAndRedaction(t *testing.T) {
-	p, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: snapshot(foundVPC), Differs: differs})
+	p, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: snapshot(foundVPC), Registry: differs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +141,7 @@ func TestComputeOrderAndRedaction(t *testing.T) {
 
 func TestComputeRefusesWhatItDoesNotOwn(t *testing.T) {
 	untagged := resource.Observation{Address: "database.cluster", Kind: resource.KindDBCluster, Exists: true, Owned: false, ID: "kc"}
-	_, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: snapshot(untagged), Differs: differs})
+	_, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: snapshot(untagged), Registry: differs})
 	if err == nil || !strings.Contains(err.Error(), "targets.a.vpc") || !strings.Contains(err.Error(), "not tagged") {
 		t.Errorf("err %v: want both problems — the missing referenced VPC and the untagged cluster", err)
 	}
@@ -126,7 +150,7 @@ func TestComputeRefusesWhatItDoesNotOwn(t *testing.T) {
 func TestPlanRoundTripAndStale(t *testing.T) {
 	vpc := resource.Observation{Address: "database.vpc", Kind: resource.KindVPC, Exists: true, Owned: true, ID: "vpc-1", Props: resource.Props{"cidr_block": "10.0.0.0/24"}, Attrs: map[string]string{"id": "vpc-1"}}
 	snap := snapshot(foundVPC, vpc)
-	p, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: snap, Differs: differs})
+	p, err := Compute(Input{Stack: "s", Desired: desired(), Snapshot: snap, Registry: differs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +182,7 @@ func (taggingDiffer) SetTags(context.Context, resource.Observation, map[string]s
 }
 
 func TestComputeTagDrift(t *testing.T) {
-	withTags := map[resource.Kind]Differ{resource.KindVPC: taggingDiffer{}, resource.KindSubnet: fakeDiffer{}, resource.KindDBCluster: fakeDiffer{}}
+	withTags := resource.Registry{resource.KindVPC: taggingDiffer{differs[resource.KindVPC].(fakeDiffer)}, resource.KindSubnet: differs[resource.KindSubnet], resource.KindDBCluster: differs[resource.KindDBCluster]}
 	ds := desired()
 	for i := range ds {
 		ds[i].Tags = map[string]string{resource.TagStack: "s", resource.TagAddress: ds[i].Address, "team": "identity"}
@@ -168,7 +192,7 @@ func TestComputeTagDrift(t *testing.T) {
 		Tags: resource.WithTags(live, map[string]string{resource.TagAddress: "database.vpc"}, nil)}
 	subnet := resource.Observation{Address: "database.subnet[a]", Kind: resource.KindSubnet, Exists: true, Owned: true, ID: "subnet-1", Props: resource.Props{"vpc_id": "vpc-1", "cidr_block": "10.0.0.0/26"},
 		Tags: resource.WithTags(live, map[string]string{resource.TagAddress: "database.subnet[a]"}, nil)}
-	p, err := Compute(Input{Stack: "s", Desired: ds, Snapshot: snapshot(foundVPC, vpc, subnet), Differs: withTags})
+	p, err := Compute(Input{Stack: "s", Desired: ds, Snapshot: snapshot(foundVPC, vpc, subnet), Registry: withTags})
 	if err != nil {
 		t.Fatal(err)
 	}
