@@ -24,6 +24,10 @@ type Options struct {
 	OnEvent func(Event)
 	// Retry tunes retries of transient failures.
 	Retry Backoff
+	// Transient reports whether an error may go away on retry (throttling,
+	// server errors, a create whose answer was lost); for AWS,
+	// awserr.Transient. Without it nothing is retried.
+	Transient func(error) bool
 }
 
 // node names: one create (or update) and one delete node per change.
@@ -222,12 +226,17 @@ func (e *engine) record(c plan.Change, ob resource.Observation) {
 
 // create makes the resource; before retrying a failed create it looks the
 // resource up by its address tag, and adopts what an earlier attempt made,
-// finishing its creation when the handler can resume one.
+// finishing its creation when the handler can resume one. A kind whose
+// create is not idempotent (its descriptor says) and that cannot be looked
+// up is never retried.
 func (e *engine) create(ctx context.Context, h resource.Handler, c plan.Change, d resource.Desired) (resource.Observation, error) {
 	var ob resource.Observation
 	finder, canFind := h.(resource.Finder)
 	first := true
 	err := e.retry(ctx, c, step(c, "create"), func(ctx context.Context) error {
+		if !first && !canFind && !h.Describe().Create.Idempotent {
+			return fmt.Errorf("%s: a create of %s failed and cannot be retried safely: it may have made the resource, and kcstack cannot look it up; run kcstack plan to see what exists", c.Address, c.Kind)
+		}
 		if !first && canFind {
 			found, err := finder.FindByAddress(ctx, e.o.Stack, c.Address)
 			if err != nil {

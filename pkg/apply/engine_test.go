@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
 	"github.com/kcstack/kcstack/pkg/graph"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -19,8 +18,14 @@ func onePlan() *plan.Plan {
 	return &plan.Plan{Stack: "s", Changes: []plan.Change{{Address: "a", Kind: "fake:thing", Action: plan.ActionCreate, Desired: d}}}
 }
 
+// errLost stands for a create whose answer was lost; lostTransient says
+// it may go away on retry.
+var errLost = errors.New("CreateThing may or may not have succeeded: 500")
+
+func lostTransient(err error) bool { return errors.Is(err, errLost) }
+
 func TestCreateAfterAmbiguousFailure(t *testing.T) {
-	lost := &ambiguous.Error{Operation: "CreateVpc", Err: errors.New("500")}
+	lost := errLost
 	cases := map[string]struct {
 		reason      string
 		found       bool
@@ -58,7 +63,7 @@ func TestCreateAfterAmbiguousFailure(t *testing.T) {
 			}
 			var ids []string
 			res := Apply(context.Background(), onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h},
-				Retry: Backoff{First: time.Millisecond, Max: time.Millisecond},
+				Retry: Backoff{First: time.Millisecond, Max: time.Millisecond}, Transient: lostTransient,
 				OnEvent: func(ev Event) {
 					if ev.Phase == PhaseDone {
 						ids = append(ids, ev.ID)
@@ -122,6 +127,33 @@ func TestFailedCause(t *testing.T) {
 				t.Errorf("%s: failedCause(%s) = %q, want %q", tc.reason, tc.node, got, tc.want)
 			}
 		})
+	}
+}
+
+// blindHandler is a handler of fake:thing that cannot look resources up.
+type blindHandler struct{ creates int }
+
+func (h *blindHandler) Describe() resource.Descriptor { return fakeKind }
+func (h *blindHandler) Diff(resource.Desired, resource.Observation) []resource.FieldDiff {
+	return nil
+}
+func (h *blindHandler) Create(context.Context, resource.Desired) (resource.Observation, error) {
+	h.creates++
+	return resource.Observation{}, errLost
+}
+func (h *blindHandler) Update(context.Context, resource.Desired, resource.Observation, []resource.FieldDiff) (resource.Observation, error) {
+	return resource.Observation{}, nil
+}
+func (h *blindHandler) Delete(context.Context, resource.Observation, map[string]string) error {
+	return nil
+}
+
+func TestNoBlindRetryOfUnsafeCreate(t *testing.T) {
+	h := &blindHandler{}
+	res := Apply(context.Background(), onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h},
+		Retry: Backoff{First: time.Millisecond, Max: time.Millisecond}, Transient: lostTransient})
+	if res.OK() || h.creates != 1 {
+		t.Errorf("a lost create of a kind that is not idempotent and cannot be looked up: ok %v after %d creates, want a failure after 1", res.OK(), h.creates)
 	}
 }
 

@@ -16,7 +16,11 @@ type fakeHandler struct {
 	ResumeFn func(context.Context, resource.Desired, resource.Observation) (resource.Observation, error)
 }
 
-func (f *fakeHandler) Kind() resource.Kind { return "fake:thing" }
+// fakeKind describes fake:thing, whose create is not idempotent.
+var fakeKind = resource.Descriptor{Kind: "fake:thing", Untagged: "a fake", Deletion: resource.Deletion{Placed: true},
+	DataLoss: resource.NoDataLoss, Create: resource.Creation{Operations: []string{"CreateThing"}}}
+
+func (f *fakeHandler) Describe() resource.Descriptor { return fakeKind }
 func (f *fakeHandler) Diff(resource.Desired, resource.Observation) []resource.FieldDiff {
 	return nil
 }

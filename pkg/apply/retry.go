@@ -2,17 +2,9 @@ package apply
 
 import (
 	"context"
-	"errors"
-	"io"
 	"math/rand/v2"
-	"net"
-	"strings"
 	"time"
 
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
-
-	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
 	"github.com/kcstack/kcstack/pkg/plan"
 )
 
@@ -51,7 +43,7 @@ func (e *engine) retry(ctx context.Context, c plan.Change, s string, fn func(con
 	b := e.o.Retry.withDefaults()
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
-		if err == nil || !Transient(err) || attempt >= b.Attempts {
+		if err == nil || !e.transient(err) || attempt >= b.Attempts {
 			return err
 		}
 		e.emit(c, Event{Phase: PhaseRetry, Step: s, At: time.Now(), Err: err, Attempt: attempt + 1})
@@ -65,28 +57,8 @@ func (e *engine) retry(ctx context.Context, c plan.Change, s string, fn func(con
 	}
 }
 
-// Transient reports whether err may go away on retry: throttling, server
-// errors, broken connections, and creates whose outcome is unknown.
-func Transient(err error) bool {
-	var amb *ambiguous.Error
-	if errors.As(err, &amb) {
-		return true
-	}
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.ErrorCode() {
-		case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "RequestThrottled",
-			"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "InternalServerError":
-			return true
-		}
-	}
-	var resp *smithyhttp.ResponseError
-	if errors.As(err, &resp) && resp.HTTPStatusCode() >= 500 {
-		return true
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "connection reset") {
-		return true
-	}
-	return false
+// transient reports whether err may go away on retry, as Options.Transient
+// says; without it, nothing is retried.
+func (e *engine) transient(err error) bool {
+	return e.o.Transient != nil && e.o.Transient(err)
 }

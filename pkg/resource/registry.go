@@ -11,8 +11,9 @@ import (
 type Registry map[Kind]Handler
 
 // NewRegistry builds the registry of handlers. It fails for a descriptor
-// that is incomplete, a kind registered twice, or a reference to a kind no
-// handler manages.
+// that is incomplete, a kind registered twice, a reference to a kind no
+// handler manages, or a kind whose create is not idempotent and whose
+// handler cannot find what a lost create made.
 func NewRegistry(handlers ...Handler) (Registry, error) {
 	r := Registry{}
 	var errs []error
@@ -20,6 +21,10 @@ func NewRegistry(handlers ...Handler) (Registry, error) {
 		d := h.Describe()
 		if err := d.Validate(); err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if _, canFind := h.(Finder); !d.Create.Idempotent && !canFind {
+			errs = append(errs, fmt.Errorf("%s: its create is not idempotent, so its handler must find a resource by its address tag (resource.Finder)", d.Kind))
 			continue
 		}
 		if _, dup := r[d.Kind]; dup {
@@ -99,6 +104,19 @@ func (r Registry) TaggingTypes(kinds ...Kind) []string {
 				seen[t] = true
 				out = append(out, t)
 			}
+		}
+	}
+	return out
+}
+
+// UnsafeCreates returns the create operations of every kind whose create
+// is not idempotent: a retry of those after a lost answer could make a
+// second resource.
+func (r Registry) UnsafeCreates() []string {
+	var out []string
+	for _, k := range r.Kinds() {
+		if d := r[k].Describe(); !d.Create.Idempotent {
+			out = append(out, d.Create.Operations...)
 		}
 	}
 	return out

@@ -2,53 +2,61 @@
 // whose outcome is unknown. When CreateVpc answers 500 or the connection
 // drops, the VPC may exist: a blind retry makes a second one. With this
 // package the SDK still retries throttling (the call was refused, nothing
-// happened), but returns ambiguous failures of creates to kcstack's apply
-// engine, which looks the resource up by its address tag before retrying.
+// happened), but returns ambiguous failures of the guarded operations as
+// awserr.Ambiguous to kcstack's apply engine, which looks the resource up
+// by its address tag before retrying. The guarded operations are those
+// the kind descriptors declare not idempotent (resource.Creation).
 package ambiguous
 
 import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 )
 
-// Error wraps the error of a create that may or may not have happened.
-type Error struct {
-	Operation string
-	Err       error
+// Guard is the set of operations whose ambiguous failures are returned
+// instead of retried. Its zero value guards nothing; it is safe for
+// concurrent use.
+type Guard struct {
+	mu  sync.RWMutex
+	ops map[string]bool
 }
 
-func (e *Error) Error() string {
-	return e.Operation + " may or may not have succeeded: " + e.Err.Error()
+// Protect adds operations to the guarded set.
+func (g *Guard) Protect(ops ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ops == nil {
+		g.ops = map[string]bool{}
+	}
+	for _, op := range ops {
+		g.ops[op] = true
+	}
 }
 
-func (e *Error) Unwrap() error { return e.Err }
-
-// RetryableError tells the SDK's retryer not to retry this error itself.
-func (e *Error) RetryableError() bool { return false }
-
-// unsafe lists the operations that create something a retry could create
-// again. Creates with a natural key (a name AWS keeps unique, a client
-// token) are safe: their retry fails with a duplicate error the handlers
-// adopt.
-var unsafe = map[string]bool{
-	"CreateVpc": true, "CreateSubnet": true, "CreateRouteTable": true, "CreateInternetGateway": true,
-	"AllocateAddress": true, "CreateVpcPeeringConnection": true, "RegisterTaskDefinition": true,
+func (g *Guard) guards(op string) bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.ops[op]
 }
 
-// Guard adds the middleware to cfg.
-func Guard(cfg *aws.Config) {
+// Install adds the guard's middleware to cfg; clients built from cfg
+// afterwards are guarded, for the operations protected at call time.
+func (g *Guard) Install(cfg *aws.Config) {
 	cfg.APIOptions = append(cfg.APIOptions, func(s *middleware.Stack) error {
 		return s.Finalize.Insert(middleware.FinalizeMiddlewareFunc("kcstackAmbiguousCreate", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 			out, md, err := next.HandleFinalize(ctx, in)
 			op := awsmiddleware.GetOperationName(ctx)
-			if err != nil && unsafe[op] && ambiguous(err) {
-				err = &Error{Operation: op, Err: err}
+			if err != nil && g.guards(op) && ambiguous(err) {
+				err = &awserr.Ambiguous{Operation: op, Err: err}
 			}
 			return out, md, err
 		}), "Retry", middleware.After)
@@ -58,21 +66,9 @@ func Guard(cfg *aws.Config) {
 // ambiguous reports whether err leaves the outcome of the call unknown:
 // a server error or a broken connection, not a refusal.
 func ambiguous(err error) bool {
-	if errors.Is(err, context.Canceled) {
-		return false
-	}
-	var code interface{ ErrorCode() string }
-	if errors.As(err, &code) && isThrottle(code.ErrorCode()) {
+	if errors.Is(err, context.Canceled) || awserr.IsThrottle(awserr.Code(err)) {
 		return false
 	}
 	return retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary ||
 		strings.Contains(err.Error(), "connection reset")
-}
-
-func isThrottle(code string) bool {
-	switch code {
-	case "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "RequestThrottled", "SlowDown":
-		return true
-	}
-	return false
 }
