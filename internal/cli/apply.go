@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kcstack/kcstack/pkg/apply"
-	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/stack"
@@ -116,7 +116,7 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	} else if st, err = loadStack(o.file, stderr); err != nil {
 		return err
 	}
-	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr, ambiguous.Guard)
+	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	if !p.HasChanges() {
 		return nil
 	}
-	if err := protected(p); err != nil {
+	if err := protected(p, run.prov.Registry); err != nil {
 		return &ExitError{Code: 1, Err: err}
 	}
 	// --trace writes to stderr, where the UI draws: it keeps the plain path.
@@ -171,7 +171,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 		return err
 	}
 	fmt.Fprintln(stdout)
-	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
+	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Transient: awserr.Transient, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
 	return report(stdout, res, o.destroy)
 }
 
@@ -180,7 +180,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, stdout io.Writer, tty *os.File) error {
 	out, err := tui.Run(ctx, p, tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
 		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
-			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Parallelism: o.parallelism, OnEvent: onEvent})
+			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Transient: awserr.Transient, Parallelism: o.parallelism, OnEvent: onEvent})
 		}})
 	if out.Result == nil && err != nil {
 		return err
@@ -195,12 +195,14 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 }
 
 // protected refuses, before anything changes, a plan that deletes or
-// replaces a database whose deletion protection is on: AWS would refuse it
-// halfway through, and kcstack never switches protection off by itself.
-func protected(p *plan.Plan) error {
+// replaces a resource whose deletion protection (its kind's descriptor
+// says which property) is on: AWS would refuse it halfway through, and
+// kcstack never switches protection off by itself.
+func protected(p *plan.Plan, r resource.Registry) error {
 	for _, c := range p.Destructive() {
-		if c.Kind == resource.KindDBCluster && c.Observed != nil && c.Observed.Props["deletion_protection"] == true {
-			return fmt.Errorf("%s (%s) has deletion protection on, and this plan would %s it; nothing was changed. To allow it, set spec.database.aurora.deletionProtection: false, run kcstack apply, then run this again", c.Address, c.Observed.ID, c.Action)
+		d, _ := r.Descriptor(c.Kind)
+		if c.Observed != nil && d.Protection.Protected(*c.Observed) {
+			return fmt.Errorf("%s (%s) has deletion protection on, and this plan would %s it; nothing was changed. To allow it, %s", c.Address, c.Observed.ID, c.Action, d.Protection.Hint)
 		}
 	}
 	return nil

@@ -130,14 +130,10 @@ type runContext struct {
 func (r *runContext) close() { _ = r.sess.Close() }
 
 // prepare connects to AWS (or the embedded sandbox) for st.
-// Options such as ambiguous.Guard adjust the AWS configuration first.
-func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, traced bool, stderr io.Writer, adjust ...func(*aws.Config)) (*runContext, error) {
+func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, traced bool, stderr io.Writer) (*runContext, error) {
 	sess, err := g.connect(ctx, f, st.Spec.Region)
 	if err != nil {
 		return nil, err
-	}
-	for _, a := range adjust {
-		a(&sess.cfg)
 	}
 	if traced {
 		trace.Enable(&sess.cfg, stderr)
