@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // printEvent writes one line per change started and finished, with its
@@ -70,7 +72,11 @@ func report(w io.Writer, res *apply.Result, destroy bool) error {
 	}
 	fmt.Fprintln(w)
 	for _, f := range res.Failed {
-		fmt.Fprintf(w, "Error: %s: %v\n", f.Address, f.Err)
+		label := "Error"
+		if errors.Is(f.Err, resource.ErrStopped) {
+			label = "Stopped"
+		}
+		fmt.Fprintf(w, "%s: %s: %v\n", label, f.Address, f.Err)
 	}
 	if len(res.NotRun) > 0 {
 		fmt.Fprintf(w, "Not applied (%d): %v\n", len(res.NotRun), res.NotRun)

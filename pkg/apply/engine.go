@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -44,8 +45,9 @@ type engine struct {
 	started  map[string]bool
 }
 
-// Apply executes p. Cancelling ctx stops scheduling new changes; changes
-// already started run to completion. The result lists what was done, what
+// Apply executes p. Cancelling ctx stops scheduling new changes; the AWS
+// calls of changes already started finish, and their waits (and retries)
+// end at once with resource.ErrStopped. The result lists what was done, what
 // failed and what never ran.
 func Apply(ctx context.Context, p *plan.Plan, o Options) *Result {
 	if o.Parallelism <= 0 {
@@ -69,7 +71,8 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) *Result {
 		}
 	}
 	g := buildGraph(p)
-	work := context.WithoutCancel(ctx)
+	// Calls in flight finish after an interruption; waits stop at once.
+	work := resource.WithStop(context.WithoutCancel(ctx), ctx.Done())
 	results, err := g.Walk(ctx, o.Parallelism, func(_ context.Context, node string) error {
 		return e.visit(work, node)
 	})
@@ -313,9 +316,14 @@ func (e *engine) resolve(c plan.Change) (resource.Desired, error) {
 	return d, nil
 }
 
+// fail records a failed change; one whose wait the interruption ended
+// makes the apply interrupted.
 func (e *engine) fail(c plan.Change, s string, start time.Time, err error) error {
 	e.mu.Lock()
 	e.result.Failed = append(e.result.Failed, Failure{Address: c.Address, Err: err})
+	if errors.Is(err, resource.ErrStopped) {
+		e.result.Interrupted = true
+	}
 	e.mu.Unlock()
 	e.emit(c, Event{Phase: PhaseFailed, Step: s, At: time.Now(), Elapsed: time.Since(start), Err: err})
 	return err

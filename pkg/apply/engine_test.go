@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -219,5 +220,36 @@ func TestUpdateTags(t *testing.T) {
 				t.Errorf("tags removed (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// waitingHandler's create waits until its context is stopped.
+type waitingHandler struct {
+	blindHandler
+	started chan struct{}
+}
+
+func (h *waitingHandler) Create(ctx context.Context, _ resource.Desired) (resource.Observation, error) {
+	close(h.started)
+	select {
+	case <-resource.Stop(ctx):
+		return resource.Observation{}, fmt.Errorf("waiting for the thing: %w", resource.ErrStopped)
+	case <-ctx.Done():
+		return resource.Observation{}, errors.New("the call itself was cancelled: calls in flight must finish")
+	case <-time.After(time.Minute):
+		return resource.Observation{}, errors.New("the wait was not stopped")
+	}
+}
+
+func TestInterruptStopsWaits(t *testing.T) {
+	h := &waitingHandler{started: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-h.started
+		cancel()
+	}()
+	res := Apply(ctx, onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h}})
+	if !res.Interrupted || len(res.Failed) != 1 || !errors.Is(res.Failed[0].Err, resource.ErrStopped) {
+		t.Errorf("a wait in flight at the interruption: %+v, want it stopped and the apply interrupted", res)
 	}
 }

@@ -2,10 +2,12 @@ package apply
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // Backoff tunes retries of transient failures: up to Attempts tries,
@@ -52,6 +54,9 @@ func (e *engine) retry(ctx context.Context, c plan.Change, s string, fn func(con
 		case <-ctx.Done():
 			t.Stop()
 			return err
+		case <-resource.Stop(ctx):
+			t.Stop()
+			return fmt.Errorf("%w before retrying: %w", resource.ErrStopped, err)
 		case <-t.C:
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // Options tune a wait.
@@ -23,8 +25,9 @@ type Options struct {
 // ErrTimeout is wrapped by the error Until returns when the timeout passes.
 var ErrTimeout = errors.New("timed out")
 
-// Until calls check until it reports done, returns an error, or the
-// timeout passes. what describes the wait for the timeout message
+// Until calls check until it reports done, returns an error, the timeout
+// passes, or ctx is cancelled or stopped (resource.WithStop: the wait ends
+// with resource.ErrStopped, between two checks). what describes the wait for the timeout message
 // ("DB cluster kc-aurora to become available"); check's last status is
 // included in it.
 func Until(ctx context.Context, what string, o Options, check func(context.Context) (done bool, status string, err error)) error {
@@ -53,6 +56,9 @@ func Until(ctx context.Context, what string, o Options, check func(context.Conte
 		case <-ctx.Done():
 			t.Stop()
 			return fmt.Errorf("waiting for %s: %w", what, ctx.Err())
+		case <-resource.Stop(ctx):
+			t.Stop()
+			return fmt.Errorf("waiting for %s (last status %q): %w; it may still finish: run the command again to pick up where it stopped", what, status, resource.ErrStopped)
 		case <-t.C:
 		}
 	}

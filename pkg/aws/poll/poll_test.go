@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 func TestUntil(t *testing.T) {
@@ -41,5 +43,27 @@ func TestUntilStopsOnCancel(t *testing.T) {
 	err := Until(ctx, "thing", Options{First: time.Hour}, func(context.Context) (bool, string, error) { return false, "", nil })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err %v, want context.Canceled", err)
+	}
+}
+
+func TestUntilStopsOnStop(t *testing.T) {
+	stop := make(chan struct{})
+	ctx := resource.WithStop(context.Background(), stop)
+	calls := 0
+	done := make(chan error)
+	go func() {
+		done <- Until(ctx, "thing", Options{First: time.Hour}, func(context.Context) (bool, string, error) {
+			calls++
+			return false, "creating", nil
+		})
+	}()
+	close(stop)
+	select {
+	case err := <-done:
+		if !errors.Is(err, resource.ErrStopped) || calls != 1 {
+			t.Errorf("err %v after %d checks, want resource.ErrStopped after 1", err, calls)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a stopped wait went on")
 	}
 }
