@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -125,11 +126,12 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	if err != nil {
 		return explainAWS(err, run.sess)
 	}
-	defer func() {
+	run.release = sync.OnceFunc(func() {
 		if err := lock.Release(); err != nil {
 			fmt.Fprintf(stderr, "Warning: could not release the stack lock %s: %v\nRelease it with: kcstack unlock -f %s %s\n", lock.Info.ID, err, o.file, lock.Info.ID)
 		}
-	}()
+	})
+	defer run.release()
 	p, err := o.planFor(ctx, run, saved)
 	if err != nil {
 		return err
@@ -180,6 +182,8 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, stdout io.Writer, tty *os.File) error {
 	out, err := tui.Run(ctx, p, tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
 		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
+			// The lock goes when the apply ends, not when its summary closes.
+			defer run.release()
 			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Transient: awserr.Transient, Parallelism: o.parallelism, OnEvent: onEvent})
 		}})
 	if out.Result == nil && err != nil {

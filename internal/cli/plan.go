@@ -125,6 +125,8 @@ type runContext struct {
 	st   *stack.Stack
 	sess *session
 	prov *provider.Provider
+	// release gives up the stack lock of an apply, once; nil otherwise.
+	release func()
 }
 
 func (r *runContext) close() { _ = r.sess.Close() }
