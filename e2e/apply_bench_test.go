@@ -63,7 +63,11 @@ func BenchmarkApplyFromEmpty(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		took, durations, res := applyTimed(p, provider.New(cfg, st.Metadata.Name))
+		prov, err := provider.New(cfg, st.Metadata.Name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		took, durations, res := applyTimed(p, prov)
 		total += time.Since(start)
 		if !res.OK() {
 			b.Fatalf("apply: %s", describeResult(res))

@@ -54,7 +54,10 @@ func planFile(ctx context.Context, cfg aws.Config, file string) (*plan.Plan, err
 	if ds.HasErrors() {
 		return nil, fmt.Errorf("%s: %s", file, ds.String())
 	}
-	prov := provider.New(cfg, st.Metadata.Name)
+	prov, err := provider.New(cfg, st.Metadata.Name)
+	if err != nil {
+		return nil, err
+	}
 	desired := st.Resources()
 	snap, err := state.Observe(ctx, st.Metadata.Name, desired, prov.Observers)
 	if err != nil {
@@ -62,7 +65,7 @@ func planFile(ctx context.Context, cfg aws.Config, file string) (*plan.Plan, err
 	}
 	return plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: desired, Snapshot: snap, Differs: prov.Differs(), Now: time.Now(),
+		Desired: desired, Snapshot: snap, Registry: prov.Registry, Now: time.Now(),
 	})
 }
 

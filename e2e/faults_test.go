@@ -170,7 +170,10 @@ func clientConfig(e *env) aws.Config {
 // planInProcess observes and plans as kcstack plan does.
 func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, error) {
 	ctx := context.Background()
-	prov := provider.New(cfg, st.Metadata.Name)
+	prov, err := provider.New(cfg, st.Metadata.Name)
+	if err != nil {
+		return nil, err
+	}
 	desired := st.Resources()
 	snap, err := state.Observe(ctx, st.Metadata.Name, desired, prov.Observers)
 	if err != nil {
@@ -178,7 +181,7 @@ func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, e
 	}
 	return plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: desired, Snapshot: snap, Differs: prov.Differs(), Destroy: destroy, Now: time.Now(),
+		Desired: desired, Snapshot: snap, Registry: prov.Registry, Destroy: destroy, Now: time.Now(),
 	})
 }
 
@@ -202,7 +205,10 @@ func planAndApply(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy 
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
-	prov := provider.New(cfg, st.Metadata.Name)
+	prov, err := provider.New(cfg, st.Metadata.Name)
+	if err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
 	return apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}}), nil
 }
 

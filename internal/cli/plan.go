@@ -146,7 +146,12 @@ func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, trac
 			return nil, err
 		}
 	}
-	return &runContext{st: st, sess: sess, prov: provider.New(sess.cfg, st.Metadata.Name)}, nil
+	prov, err := provider.New(sess.cfg, st.Metadata.Name)
+	if err != nil {
+		sess.Close()
+		return nil, err
+	}
+	return &runContext{st: st, sess: sess, prov: prov}, nil
 }
 
 // ensureSandboxROSA makes the networks of the stack's ROSA clusters in the
@@ -178,7 +183,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	}
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
-		Desired: desired, Snapshot: snap, Differs: r.prov.Differs(), Destroy: destroy, Now: time.Now(),
+		Desired: desired, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan:\n%w", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -23,6 +24,9 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 type ClusterHandler struct {
 	API   ECSAPI
 	Stack string
+	// Wait bounds the wait of a delete for the services to go; nil is
+	// deleteWait.
+	Wait *poll.Options
 }
 
 var (
@@ -31,18 +35,45 @@ var (
 	_ resource.Tagger  = (*ClusterHandler)(nil)
 )
 
-// Kind is ecs:cluster.
-func (h *ClusterHandler) Kind() resource.Kind { return resource.KindECSCluster }
+// Props of an ECS cluster.
+const propClusterName = "name"
+
+// Attrs the compute kinds' observations carry.
+const (
+	attrARN  = "arn"
+	attrName = "name"
+)
+
+// clusterDescriptor declares ecs:cluster. A cluster refers to nothing; it
+// is deleted after its services, which refer to it (their cluster).
+var clusterDescriptor = resource.Descriptor{
+	Kind:         resource.KindECSCluster,
+	TaggingTypes: []string{"ecs:cluster"},
+	Fields: resource.Fields{
+		propClusterName: {ForcesReplace: true, Reason: "an ECS cluster cannot be renamed"},
+	},
+	Deletion: resource.Deletion{Placed: true},
+	DataLoss: resource.NoDataLoss,
+	// CreateCluster of an existing name returns it.
+	Create: resource.Creation{Operations: []string{"CreateCluster"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of ecs:cluster.
+func (h *ClusterHandler) Describe() resource.Descriptor { return clusterDescriptor }
 
 // Diff compares the name, which forces replacement.
 func (h *ClusterHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{"name": {ForcesReplace: true, Reason: "an ECS cluster cannot be renamed"}}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, clusterDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the cluster, tagged at creation with Container Insights on.
 // CreateCluster of an existing name returns it, so a retry is safe.
 func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	name := ownership.Str(d.Props, "name")
+	r := resource.Read(d.Props)
+	name := r.String(propClusterName)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.CreateCluster(ctx, &ecs.CreateClusterInput{
 		ClusterName: aws.String(name), Tags: ecsTags(d.Tags),
 		Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}},
@@ -69,14 +100,12 @@ func (h *ClusterHandler) SetTags(ctx context.Context, o resource.Observation, se
 // Delete deletes the cluster once its services are gone; not found is
 // success.
 func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "ECS cluster "+o.ID+" to lose its services", deleteWait, func(ctx context.Context) (bool, string, error) {
+	return poll.Until(ctx, "ECS cluster "+o.ID+" to lose its services", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
 		_, err := h.API.DeleteCluster(ctx, &ecs.DeleteClusterInput{Cluster: aws.String(o.ID)})
-		switch ownership.ErrorCode(err) {
-		case "":
+		switch {
+		case err == nil, awserr.Is(err, "ClusterNotFoundException"):
 			return true, "", nil
-		case "ClusterNotFoundException":
-			return true, "", nil
-		case "ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException":
+		case awserr.Is(err, "ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException"):
 			return false, err.Error(), nil
 		}
 		return false, "", fmt.Errorf("delete ECS cluster %s: %w", o.ID, err)
@@ -88,7 +117,7 @@ func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, _ m
 func (h *ClusterHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	cs, err := describeAllClusters(ctx, h.API)
 	if err != nil {
-		return resource.Observation{Address: address, Kind: h.Kind()}, err
+		return resource.Observation{Address: address, Kind: resource.KindECSCluster}, err
 	}
 	for _, c := range cs {
 		tags := ecsTagMap(c.Tags)
@@ -96,7 +125,15 @@ func (h *ClusterHandler) FindByAddress(ctx context.Context, stack, address strin
 			return clusterObservation(c, address, stack), nil
 		}
 	}
-	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+	return resource.Observation{Address: address, Kind: resource.KindECSCluster}, nil
+}
+
+// waitOr is o, or def when o is nil.
+func waitOr(o *poll.Options, def poll.Options) poll.Options {
+	if o == nil {
+		return def
+	}
+	return *o
 }
 
 // describeAllClusters lists the active clusters and describes them with
@@ -129,6 +166,6 @@ func describeAllClusters(ctx context.Context, api ECSAPI) ([]types.Cluster, erro
 
 func clusterObservation(c types.Cluster, address, stack string) resource.Observation {
 	name := aws.ToString(c.ClusterName)
-	return ownership.Observed(resource.KindECSCluster, address, name, stack, ecsTagMap(c.Tags), resource.Props{"name": name},
-		map[string]string{"name": name, "arn": aws.ToString(c.ClusterArn)})
+	return ownership.Observed(resource.KindECSCluster, address, name, stack, ecsTagMap(c.Tags), resource.Props{propClusterName: name},
+		map[string]string{attrName: name, attrARN: aws.ToString(c.ClusterArn)})
 }

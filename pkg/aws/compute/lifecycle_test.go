@@ -4,11 +4,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/compute"
 	"github.com/kcstack/kcstack/pkg/aws/network"
 	"github.com/kcstack/kcstack/pkg/plan"
@@ -55,25 +55,40 @@ func bucketResources(actions []any) []any {
 
 type harness struct {
 	*awstest.Cycle
-	// direct plans with a tagging API that lists nothing (as moto's
-	// does): the observer then reads every tag from the services.
+	// direct plans with tagging APIs that list nothing (as moto's do):
+	// the observer then reads every tag from the services.
 	direct   *awstest.Cycle
 	handlers []resource.Handler
 	t        *testing.T
 	cfg      aws.Config
+	clients  *clients.Clients
 }
 
 func newHarness(t *testing.T) (*harness, *ecs.Client) {
 	srv := sandboxtest.New(t)
 	cfg := sandboxtest.AWSConfig(t, srv)
-	handlers, obs, services := compute.New(cfg, stack)
-	direct := *obs
-	direct.Tagging, direct.GlobalTagging = noTagging{}, noTagging{}
+	c := clients.New(cfg)
+	set := &clients.Set{}
+	compute.Register(set, c, clients.Options{Stack: stack})
+	direct := &clients.Set{Handlers: set.Handlers, Observers: set.Observers}
+	for _, p := range set.Tagged {
+		part := *p.Observer.(*compute.Observer)
+		part.GlobalTagging = noTagging{}
+		direct.ObserveTagged(&part, p.Kinds...)
+	}
 	return &harness{
-		Cycle:    awstest.NewCycle(t, stack, handlers, []resource.Observer{obs, services}),
-		direct:   awstest.NewCycle(t, stack, handlers, []resource.Observer{&direct, services}),
-		handlers: handlers, t: t, cfg: cfg,
-	}, ecs.NewFromConfig(cfg)
+		Cycle:    awstest.NewCycle(t, stack, set.Handlers, awstest.Observers(set, c.Tagging)),
+		direct:   awstest.NewCycle(t, stack, set.Handlers, awstest.Observers(direct, noTagging{})),
+		handlers: set.Handlers, t: t, cfg: cfg, clients: c,
+	}, c.ECS
+}
+
+// addNetwork registers the network's handlers and observers, for both
+// ways of reading tags.
+func (h *harness) addNetwork() {
+	s := &clients.Set{}
+	network.Register(s, h.clients, clients.Options{Stack: stack})
+	h.add(s.Handlers, s.Observers)
 }
 
 // add registers the handlers and observers of the kinds the tested ones
@@ -190,7 +205,7 @@ func desiredECS(t *testing.T, tasks int64, owners int) []resource.Desired {
 
 func TestECSLifecycle(t *testing.T) {
 	h, _ := newHarness(t)
-	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	h.addNetwork()
 	ds := desiredECS(t, 2, 2)
 	h.Apply(h.Plan(ds, false))
 	h.noChanges(ds)
@@ -243,7 +258,7 @@ func registerDuplicate(t *testing.T, api *ecs.Client) (first, latest string) {
 // leaves no revision of the family active.
 func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 	h, api := newHarness(t)
-	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	h.addNetwork()
 	ds := desiredECS(t, 2, 2)
 	h.Apply(h.Plan(ds, false))
 	ctx := t.Context()
@@ -300,7 +315,7 @@ func activeRevisions(t *testing.T, api *ecs.Client) []string {
 // the service refers to, and the older one deregistered.
 func TestTaskDefinitionResume(t *testing.T) {
 	h, api := newHarness(t)
-	h.add(network.Handlers(ec2.NewFromConfig(h.cfg), stack))
+	h.addNetwork()
 	ds := desiredECS(t, 2, 2)
 	h.Apply(h.Plan(ds, false))
 	_, latest := registerDuplicate(t, api)

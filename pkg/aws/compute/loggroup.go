@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -25,34 +26,62 @@ var (
 	_ resource.Tagger  = (*LogGroupHandler)(nil)
 )
 
-// Kind is logs:log-group.
-func (h *LogGroupHandler) Kind() resource.Kind { return resource.KindLogGroup }
+// Props of a log group.
+const (
+	propLogGroupName      = "name"
+	propLogGroupRetention = "retention_in_days"
+)
+
+// logGroupDescriptor declares logs:log-group. The group is deleted after
+// the ECS services whose tasks write to it, which no property shows (the
+// task definition names it in its log options).
+var logGroupDescriptor = resource.Descriptor{
+	Kind:         resource.KindLogGroup,
+	TaggingTypes: []string{"logs:log-group"},
+	Fields: resource.Fields{
+		propLogGroupName: {ForcesReplace: true, Reason: "a log group cannot be renamed"},
+	},
+	Deletion: resource.Deletion{After: []resource.Kind{resource.KindECSService}},
+	DataLoss: resource.NoDataLoss,
+	// The name is unique: a retry fails with ResourceAlreadyExistsException,
+	// which Create adopts.
+	Create: resource.Creation{Operations: []string{"CreateLogGroup"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of logs:log-group.
+func (h *LogGroupHandler) Describe() resource.Descriptor { return logGroupDescriptor }
 
 // Diff compares the name (replace) and the retention (in place).
 func (h *LogGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{
-		"name": {ForcesReplace: true, Reason: "a log group cannot be renamed"},
-	}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, logGroupDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the group, tagged at creation, and sets its retention.
 // CreateLogGroup's natural key is the name: a retry after an ambiguous
 // failure adopts the group the first call made.
 func (h *LogGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	name := ownership.Str(d.Props, "name")
+	r := resource.Read(d.Props)
+	name := r.String(propLogGroupName)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	_, err := h.API.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(name), Tags: d.Tags})
 	// A retried create finds the group it made: names under the stack's
 	// prefix are the stack's (the plan refused untagged look-alikes).
-	if err != nil && ownership.ErrorCode(err) != "ResourceAlreadyExistsException" {
+	if err != nil && !awserr.Is(err, "ResourceAlreadyExistsException") {
 		return resource.Observation{}, fmt.Errorf("create log group %s: %w", name, err)
 	}
-	ob := ownership.Observed(h.Kind(), d.Address, name, h.Stack, d.Tags, resource.Props{"name": name}, map[string]string{"name": name})
+	ob := ownership.Observed(resource.KindLogGroup, d.Address, name, h.Stack, d.Tags, resource.Props{propLogGroupName: name}, map[string]string{attrName: name})
 	return h.Update(ctx, d, ob, nil)
 }
 
 // Update sets the retention.
 func (h *LogGroupHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
-	days := ownership.Int(d.Props, "retention_in_days")
+	r := resource.Read(d.Props)
+	days := r.OptInt(propLogGroupRetention)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	if days > 0 {
 		_, err := h.API.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(o.ID), RetentionInDays: aws.Int32(int32(days))})
 		if err != nil {
@@ -60,7 +89,7 @@ func (h *LogGroupHandler) Update(ctx context.Context, d resource.Desired, o reso
 		}
 	}
 	o.Address = d.Address
-	o.Props = resource.Props{"name": o.ID, "retention_in_days": days}
+	o.Props = resource.Props{propLogGroupName: o.ID, propLogGroupRetention: days}
 	return o, nil
 }
 
@@ -68,7 +97,7 @@ func (h *LogGroupHandler) Update(ctx context.Context, d resource.Desired, o reso
 // trailing ":*" (the form TagResource takes), removing the keys in remove
 // first.
 func (h *LogGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	arn := o.Attrs["arn"]
+	arn := o.Attrs[attrARN]
 	if arn == "" {
 		return fmt.Errorf("tag log group %s: the observation has no ARN; plan again", o.ID)
 	}
@@ -88,7 +117,7 @@ func (h *LogGroupHandler) SetTags(ctx context.Context, o resource.Observation, s
 // Delete deletes the group and its logs; not found is success.
 func (h *LogGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	_, err := h.API.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(o.ID)})
-	if err != nil && ownership.ErrorCode(err) != "ResourceNotFoundException" {
+	if err != nil && !awserr.Is(err, "ResourceNotFoundException") {
 		return fmt.Errorf("delete log group %s: %w", o.ID, err)
 	}
 	return nil
@@ -113,8 +142,8 @@ func describeLogGroups(ctx context.Context, api LogsAPI, prefix string) ([]types
 func logGroupObservation(g types.LogGroup, address, stack string, tags map[string]string) resource.Observation {
 	name := aws.ToString(g.LogGroupName)
 	arn := strings.TrimSuffix(aws.ToString(g.Arn), ":*")
-	props := resource.Props{"name": name, "retention_in_days": int64(aws.ToInt32(g.RetentionInDays))}
-	return ownership.Observed(resource.KindLogGroup, address, name, stack, tags, props, map[string]string{"name": name, "arn": arn})
+	props := resource.Props{propLogGroupName: name, propLogGroupRetention: int64(aws.ToInt32(g.RetentionInDays))}
+	return ownership.Observed(resource.KindLogGroup, address, name, stack, tags, props, map[string]string{attrName: name, attrARN: arn})
 }
 
 // logGroupName returns the name in a log group ARN

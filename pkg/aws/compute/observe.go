@@ -14,7 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -26,12 +28,15 @@ import (
 // families. Every observation carries the resource's complete tags (the
 // tagging API lists all of a resource's tags; a resource it does not list
 // is asked for its own), which the plan compares with the stack's.
+//
+// It is a part of the shared tagging observer (tagged.Observer), which
+// asks the regional tagging API; it asks the one in us-east-1
+// (GlobalTagging) for roles itself.
 type Observer struct {
 	Logs          LogsAPI
 	IAM           IAMAPI
 	ECS           ECSAPI
-	Tagging       ownership.TaggingAPI
-	GlobalTagging ownership.TaggingAPI
+	GlobalTagging tagged.TaggingAPI
 }
 
 // ServiceObserver reads the services of the clusters round 2 found (round
@@ -39,38 +44,32 @@ type Observer struct {
 type ServiceObserver struct{ ECS ECSAPI }
 
 var (
-	_ resource.Observer = (*Observer)(nil)
-	_ resource.Observer = (*ServiceObserver)(nil)
+	_ clients.TaggedObserver = (*Observer)(nil)
+	_ resource.Observer      = (*ServiceObserver)(nil)
 )
 
-// Round is 2, as ownership.Shared's.
-func (o *Observer) Round() int { return 2 }
+// taggedKinds are the kinds read through the shared tagging observer:
+// Observer's, and the services, which ServiceObserver reads (the tagging
+// API listing one tells Observer ECS is in use).
+var taggedKinds = []resource.Kind{
+	resource.KindLogGroup, resource.KindIAMRole, resource.KindECSCluster, resource.KindECSTaskDefinition, resource.KindECSService,
+}
 
 // Round is 3: after the clusters.
 func (o *ServiceObserver) Round() int { return 3 }
 
-// ResourceTypes are the tagging API types of this package's regional
-// kinds.
-var ResourceTypes = []string{"logs:log-group", "ecs:cluster", "ecs:task-definition", "ecs:service"}
-
-// Observe reads log groups, roles, clusters and task definitions, asking
-// the tagging API itself.
-func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	return ownership.ObserveAlone(ctx, o.Tagging, q, o, ResourceTypes...)
-}
-
 // ObserveTagged reads them given the stack's tagged resources of the
 // region; roles' tags come from the tagging API in us-east-1.
-func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error) {
-	roles, err := ownership.Tagged(ctx, o.GlobalTagging, q.Stack, "iam:role")
+func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed map[string]map[string]string) ([]resource.Observation, error) {
+	roles, err := tagged.Tagged(ctx, o.GlobalTagging, q.Stack, roleDescriptor.TaggingTypes...)
 	if err != nil {
 		return nil, err
 	}
-	c := &ownership.Collector{}
+	c := &tagged.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return o.logGroups(ctx, q, tagged, c) })
+	g.Go(func() error { return o.logGroups(ctx, q, listed, c) })
 	g.Go(func() error { return o.roles(ctx, q, roles, c) })
-	if ownership.Wanted(q, tagged, ":ecs:", resource.KindECSCluster, resource.KindECSTaskDefinition, resource.KindECSService) {
+	if ownership.Wanted(q, listed, ":ecs:", resource.KindECSCluster, resource.KindECSTaskDefinition, resource.KindECSService) {
 		g.Go(func() error { return o.clusters(ctx, q, c) })
 		g.Go(func() error { return o.taskDefinitions(ctx, q, c) })
 	}
@@ -88,9 +87,9 @@ func LogGroupPrefix(stack string) string { return "/kcstack/" + stack + "/" }
 // RolePath is the IAM path of the roles of stack.
 func RolePath(stack string) string { return "/kcstack/" + stack + "/" }
 
-func (o *Observer) logGroups(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
+func (o *Observer) logGroups(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
 	byName := map[string]map[string]string{}
-	for arn, tags := range tagged {
+	for arn, tags := range listed {
 		if name := logGroupName(arn); name != "" {
 			byName[name] = tags
 		}
@@ -109,7 +108,7 @@ func (o *Observer) logGroups(ctx context.Context, q resource.Query, tagged map[s
 				return err
 			}
 		}
-		if addr, ok := ownership.Address(q, resource.KindLogGroup, "name", name, tags); ok {
+		if addr, ok := ownership.Address(q, resource.KindLogGroup, propLogGroupName, name, tags); ok {
 			c.Add(logGroupObservation(g, addr, q.Stack, tags))
 		}
 	}
@@ -125,9 +124,9 @@ func (o *Observer) logGroupTags(ctx context.Context, g logtypes.LogGroup) (map[s
 	return out.Tags, nil
 }
 
-func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
+func (o *Observer) roles(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
 	byName := map[string]map[string]string{}
-	for arn, tags := range tagged {
+	for arn, tags := range listed {
 		if strings.Contains(arn, ":role/") {
 			byName[arn[strings.LastIndex(arn, "/")+1:]] = tags
 		}
@@ -149,7 +148,7 @@ func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[strin
 			}
 			tags = iamTagMap(out.Tags)
 		}
-		addr, ok := ownership.Address(q, resource.KindIAMRole, "name", name, tags)
+		addr, ok := ownership.Address(q, resource.KindIAMRole, propRoleName, name, tags)
 		if !ok {
 			continue
 		}
@@ -164,13 +163,13 @@ func (o *Observer) roles(ctx context.Context, q resource.Query, tagged map[strin
 	return g.Wait()
 }
 
-func (o *Observer) clusters(ctx context.Context, q resource.Query, c *ownership.Collector) error {
+func (o *Observer) clusters(ctx context.Context, q resource.Query, c *tagged.Collector) error {
 	cs, err := describeAllClusters(ctx, o.ECS)
 	if err != nil {
 		return err
 	}
 	for _, cl := range cs {
-		if addr, ok := ownership.Address(q, resource.KindECSCluster, "name", aws.ToString(cl.ClusterName), ecsTagMap(cl.Tags)); ok {
+		if addr, ok := ownership.Address(q, resource.KindECSCluster, propClusterName, aws.ToString(cl.ClusterName), ecsTagMap(cl.Tags)); ok {
 			c.Add(clusterObservation(cl, addr, q.Stack))
 		}
 	}
@@ -179,13 +178,13 @@ func (o *Observer) clusters(ctx context.Context, q resource.Query, c *ownership.
 
 // taskDefinitions observes the latest active revision of each of the
 // stack's task definition families.
-func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *ownership.Collector) error {
+func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *tagged.Collector) error {
 	revs, err := latestRevisions(ctx, o.ECS, q.Stack)
 	if err != nil {
 		return err
 	}
 	for _, r := range revs {
-		if addr, ok := ownership.Address(q, resource.KindECSTaskDefinition, "family", aws.ToString(r.def.Family), r.tags); ok {
+		if addr, ok := ownership.Address(q, resource.KindECSTaskDefinition, propTaskDefFamily, aws.ToString(r.def.Family), r.tags); ok {
 			c.Add(r.observation(addr, q.Stack))
 		}
 	}
@@ -267,13 +266,13 @@ func revisionOf(arn string) int {
 
 // Observe reads the services of every cluster observed before.
 func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	c := &ownership.Collector{}
+	c := &tagged.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, ob := range q.Known {
 		if ob.Kind != resource.KindECSCluster || !ob.Exists {
 			continue
 		}
-		g.Go(func() error { return o.services(ctx, q, ob.Attrs["arn"], c) })
+		g.Go(func() error { return o.services(ctx, q, ob.Attrs[attrARN], c) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -281,7 +280,7 @@ func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]reso
 	return ownership.Complete(q, c.Observations(), resource.KindECSService), nil
 }
 
-func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *ownership.Collector) error {
+func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *tagged.Collector) error {
 	var arns []string
 	p := ecs.NewListServicesPaginator(o.ECS, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
 	for p.HasMorePages() {
@@ -300,7 +299,7 @@ func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluste
 			if aws.ToString(s.Status) == "INACTIVE" {
 				continue
 			}
-			if addr, ok := ownership.Address(q, resource.KindECSService, "name", aws.ToString(s.ServiceName), ecsTagMap(s.Tags)); ok {
+			if addr, ok := ownership.Address(q, resource.KindECSService, propServiceName, aws.ToString(s.ServiceName), ecsTagMap(s.Tags)); ok {
 				c.Add(serviceObservation(s, addr, q.Stack))
 			}
 		}
@@ -334,7 +333,7 @@ func markMatching(q resource.Query, obs []resource.Observation) {
 			resolved := d
 			resolved.Props = resource.Resolve(d.Props, attr)
 			if Matches(resolved, ob) {
-				ob.Attrs["matching_arn"] = ob.ID
+				ob.Attrs[attrMatchingARN] = ob.ID
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -36,30 +37,81 @@ var (
 	_ resource.Tagger  = (*RoleHandler)(nil)
 )
 
-// Kind is iam:role.
-func (h *RoleHandler) Kind() resource.Kind { return resource.KindIAMRole }
+// Props of an IAM role.
+const (
+	propRoleName           = "name"
+	propRolePath           = "path"
+	propRoleTrustService   = "trust_service"
+	propRoleManagedPolicy  = "managed_policy_arns"
+	propRoleAllowActions   = "allow_actions"
+	propRoleAllowResources = "allow_resources"
+)
+
+// roleDescriptor declares iam:role. The execution role's inline policy
+// may allow reading the database's master user secret (allow_resources
+// holds a reference to it among plain ARNs). A role is deleted after the
+// task definitions naming it (their role ARNs) and after the ECS
+// services, whose running tasks assume it until they stop.
+var roleDescriptor = resource.Descriptor{
+	Kind:         resource.KindIAMRole,
+	TaggingTypes: []string{"iam:role"},
+	References: []resource.Reference{
+		{Prop: propRoleAllowResources, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn"},
+	},
+	Fields: resource.Fields{
+		propRoleName: {ForcesReplace: true, Reason: "an IAM role cannot be renamed"},
+		propRolePath: {ForcesReplace: true, Reason: "an IAM role's path cannot change"},
+	},
+	Deletion: resource.Deletion{After: []resource.Kind{resource.KindECSService}},
+	DataLoss: resource.NoDataLoss,
+	// The name is unique: a retry fails with EntityAlreadyExists, and
+	// Create adopts the role when it carries the stack's and address's tags.
+	Create: resource.Creation{Operations: []string{"CreateRole"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of iam:role.
+func (h *RoleHandler) Describe() resource.Descriptor { return roleDescriptor }
 
 // Diff compares the name and path (replace) and the policies (in place).
 func (h *RoleHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{
-		"name": {ForcesReplace: true, Reason: "an IAM role cannot be renamed"},
-		"path": {ForcesReplace: true, Reason: "an IAM role's path cannot change"},
-	}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, roleDescriptor.Fields, d.Sensitive)
+}
+
+// role is a role as desired.
+type role struct {
+	name, path, trust           string
+	managed, actions, resources []string
+}
+
+// readDesiredRole reads the desired role of d.
+func readDesiredRole(d resource.Desired) (role, error) {
+	r := resource.Read(d.Props)
+	ro := role{
+		name: r.String(propRoleName), path: r.String(propRolePath), trust: r.String(propRoleTrustService),
+		managed: r.OptStrings(propRoleManagedPolicy), actions: r.OptStrings(propRoleAllowActions), resources: r.OptStrings(propRoleAllowResources),
+	}
+	if err := r.Err(); err != nil {
+		return role{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	return ro, nil
 }
 
 // Create makes the role, tagged at creation, then sets its policies.
 func (h *RoleHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	name := ownership.Str(d.Props, "name")
+	want, err := readDesiredRole(d)
+	if err != nil {
+		return resource.Observation{}, err
+	}
 	out, err := h.API.CreateRole(ctx, &iam.CreateRoleInput{
-		RoleName: aws.String(name), Path: aws.String(ownership.Str(d.Props, "path")),
-		AssumeRolePolicyDocument: aws.String(trustPolicy(ownership.Str(d.Props, "trust_service"))),
+		RoleName: aws.String(want.name), Path: aws.String(want.path),
+		AssumeRolePolicyDocument: aws.String(trustPolicy(want.trust)),
 		Description:              aws.String("kcstack " + d.Address), Tags: iamTags(d.Tags),
 	})
-	if ownership.ErrorCode(err) == "EntityAlreadyExists" {
-		return h.adopt(ctx, d, name, err)
+	if awserr.Is(err, "EntityAlreadyExists") {
+		return h.adopt(ctx, d, want.name, err)
 	}
 	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create role %s: %w", name, err)
+		return resource.Observation{}, fmt.Errorf("create role %s: %w", want.name, err)
 	}
 	ob := roleObservation(*out.Role, d.Address, h.Stack, d.Tags)
 	return h.Resume(ctx, d, ob)
@@ -87,22 +139,30 @@ func (h *RoleHandler) Resume(ctx context.Context, d resource.Desired, o resource
 // Update sets the trust policy, attaches and detaches managed policies and
 // puts or deletes the inline policy, whatever diffs says.
 func (h *RoleHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	want, err := readDesiredRole(d)
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	have := resource.Read(o.Props)
+	trust, managed := have.OptString(propRoleTrustService), have.OptStrings(propRoleManagedPolicy)
+	if err := have.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: observed %w", o.Address, err)
+	}
 	name := o.ID
-	if ownership.Str(o.Props, "trust_service") != ownership.Str(d.Props, "trust_service") {
-		_, err := h.API.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(trustPolicy(ownership.Str(d.Props, "trust_service")))})
+	if trust != want.trust {
+		_, err := h.API.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(trustPolicy(want.trust))})
 		if err != nil {
 			return resource.Observation{}, fmt.Errorf("update trust policy of role %s: %w", name, err)
 		}
 	}
-	if err := h.syncManaged(ctx, name, ownership.Strings(o.Props, "managed_policy_arns"), ownership.Strings(d.Props, "managed_policy_arns")); err != nil {
+	if err := h.syncManaged(ctx, name, managed, want.managed); err != nil {
 		return resource.Observation{}, err
 	}
-	if err := h.syncInline(ctx, name, d.Props); err != nil {
+	if err := h.syncInline(ctx, name, want.actions, want.resources); err != nil {
 		return resource.Observation{}, err
 	}
 	o.Address = d.Address
-	o.Props = roleProps(ownership.Str(d.Props, "name"), ownership.Str(d.Props, "path"), ownership.Str(d.Props, "trust_service"),
-		ownership.Strings(d.Props, "managed_policy_arns"), ownership.Strings(d.Props, "allow_actions"), ownership.Strings(d.Props, "allow_resources"))
+	o.Props = roleProps(want.name, want.path, want.trust, want.managed, want.actions, want.resources)
 	return o, nil
 }
 
@@ -120,18 +180,17 @@ func (h *RoleHandler) syncManaged(ctx context.Context, name string, have, want [
 			continue
 		}
 		_, err := h.API.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)})
-		if err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+		if err != nil && !awserr.Is(err, "NoSuchEntity") {
 			return fmt.Errorf("detach %s from role %s: %w", arn, name, err)
 		}
 	}
 	return nil
 }
 
-func (h *RoleHandler) syncInline(ctx context.Context, name string, p resource.Props) error {
-	actions, resources := ownership.Strings(p, "allow_actions"), ownership.Strings(p, "allow_resources")
+func (h *RoleHandler) syncInline(ctx context.Context, name string, actions, resources []string) error {
 	if len(actions) == 0 {
 		_, err := h.API.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(InlinePolicyName)})
-		if err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+		if err != nil && !awserr.Is(err, "NoSuchEntity") {
 			return fmt.Errorf("delete inline policy of role %s: %w", name, err)
 		}
 		return nil
@@ -163,14 +222,19 @@ func (h *RoleHandler) SetTags(ctx context.Context, o resource.Observation, set m
 // Delete detaches the managed policies, deletes the inline one, and
 // deletes the role; not found is success.
 func (h *RoleHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	if err := h.syncManaged(ctx, o.ID, ownership.Strings(o.Props, "managed_policy_arns"), nil); err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+	r := resource.Read(o.Props)
+	managed := r.OptStrings(propRoleManagedPolicy)
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("%s: observed %w", o.Address, err)
+	}
+	if err := h.syncManaged(ctx, o.ID, managed, nil); err != nil && !awserr.Is(err, "NoSuchEntity") {
 		return err
 	}
-	if err := h.syncInline(ctx, o.ID, nil); err != nil {
+	if err := h.syncInline(ctx, o.ID, nil, nil); err != nil {
 		return err
 	}
 	_, err := h.API.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(o.ID)})
-	if err != nil && ownership.ErrorCode(err) != "NoSuchEntity" {
+	if err != nil && !awserr.Is(err, "NoSuchEntity") {
 		return fmt.Errorf("delete role %s: %w", o.ID, err)
 	}
 	return nil
@@ -182,19 +246,19 @@ func (h *RoleHandler) Delete(ctx context.Context, o resource.Observation, _ map[
 func (h *RoleHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := listRoles(ctx, h.API, "/kcstack/"+stack+"/")
 	if err != nil {
-		return resource.Observation{Address: address, Kind: h.Kind()}, err
+		return resource.Observation{Address: address, Kind: resource.KindIAMRole}, err
 	}
 	for _, r := range out {
 		tags, err := h.API.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: r.RoleName})
 		if err != nil {
-			return resource.Observation{Address: address, Kind: h.Kind()}, fmt.Errorf("list tags of role %s: %w", aws.ToString(r.RoleName), err)
+			return resource.Observation{Address: address, Kind: resource.KindIAMRole}, fmt.Errorf("list tags of role %s: %w", aws.ToString(r.RoleName), err)
 		}
 		m := iamTagMap(tags.Tags)
 		if m[resource.TagStack] == stack && m[resource.TagAddress] == address {
 			return readRole(ctx, h.API, r, address, stack, m)
 		}
 	}
-	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+	return resource.Observation{Address: address, Kind: resource.KindIAMRole}, nil
 }
 
 // listRoles lists the roles under path prefix.
@@ -232,7 +296,7 @@ func readRole(ctx context.Context, api IAMAPI, r types.Role, address, stack stri
 	switch {
 	case err == nil:
 		actions, resources = parseAllowPolicy(aws.ToString(pol.PolicyDocument))
-	case ownership.ErrorCode(err) != "NoSuchEntity":
+	case !awserr.Is(err, "NoSuchEntity"):
 		return resource.Observation{}, fmt.Errorf("get inline policy of role %s: %w", name, err)
 	}
 	ob.Props = roleProps(name, aws.ToString(r.Path), trustService(aws.ToString(r.AssumeRolePolicyDocument)), managed, actions, resources)
@@ -242,13 +306,13 @@ func readRole(ctx context.Context, api IAMAPI, r types.Role, address, stack stri
 func roleObservation(r types.Role, address, stack string, tags map[string]string) resource.Observation {
 	name := aws.ToString(r.RoleName)
 	props := roleProps(name, aws.ToString(r.Path), trustService(aws.ToString(r.AssumeRolePolicyDocument)), nil, nil, nil)
-	return ownership.Observed(resource.KindIAMRole, address, name, stack, tags, props, map[string]string{"name": name, "arn": aws.ToString(r.Arn)})
+	return ownership.Observed(resource.KindIAMRole, address, name, stack, tags, props, map[string]string{attrName: name, attrARN: aws.ToString(r.Arn)})
 }
 
 func roleProps(name, path, trust string, managed, actions, resources []string) resource.Props {
 	return resource.Props{
-		"name": name, "path": path, "trust_service": trust,
-		"managed_policy_arns": ownership.List(managed), "allow_actions": ownership.List(actions), "allow_resources": ownership.List(resources),
+		propRoleName: name, propRolePath: path, propRoleTrustService: trust,
+		propRoleManagedPolicy: resource.List(managed), propRoleAllowActions: resource.List(actions), propRoleAllowResources: resource.List(resources),
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/keycloak"
 	"github.com/kcstack/kcstack/pkg/resource"
 	kcstack "github.com/kcstack/kcstack/pkg/stack"
@@ -39,7 +38,11 @@ func TestExecutionRoleReadsEverySecret(t *testing.T) {
 					t.Fatal(err)
 				}
 				allowed := resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { return dbSecret, true })
-				got := ownership.Strings(allowed, "allow_resources")
+				r := resource.Read(allowed)
+				got := r.Strings("allow_resources")
+				if err := r.Err(); err != nil {
+					t.Fatal(err)
+				}
 				slices.Sort(got)
 				if diff := cmp.Diff(env.SecretARNs(), got); diff != "" {
 					t.Errorf("target %s: secrets the task definition reads (-) vs the execution role may read (+):\n%s", target, diff)

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -23,6 +24,9 @@ import (
 type ServiceHandler struct {
 	API   ECSAPI
 	Stack string
+	// Wait bounds the wait of a delete for the service to stop; nil is
+	// deleteWait.
+	Wait *poll.Options
 }
 
 var (
@@ -30,57 +34,133 @@ var (
 	_ resource.Tagger  = (*ServiceHandler)(nil)
 )
 
-// Kind is ecs:service.
-func (h *ServiceHandler) Kind() resource.Kind { return resource.KindECSService }
+// Props of an ECS service.
+const (
+	propServiceName           = "name"
+	propServiceCluster        = "cluster"
+	propServiceTaskDefinition = "task_definition"
+	propServiceDesiredCount   = "desired_count"
+	propServiceLaunchType     = "launch_type"
+	propServiceSubnets        = "subnets"
+	propServiceSecurityGroups = "security_groups"
+	propServicePublicIP       = "assign_public_ip"
+	propServiceTargetGroupARN = "target_group_arn"
+	propServiceContainerName  = "container_name"
+	propServiceContainerPort  = "container_port"
+	propServiceRegistryARN    = "registry_arn"
+	propServiceRollback       = "circuit_breaker_rollback"
+	propServicePropagateTags  = "propagate_tags"
+	propServiceGracePeriod    = "health_check_grace_period"
+)
+
+// serviceDescriptor declares ecs:service. The service refers to
+// everything it runs with, so it is deleted first: its cluster, task
+// definition, target group and Cloud Map service wait for it.
+var serviceDescriptor = resource.Descriptor{
+	Kind:         resource.KindECSService,
+	TaggingTypes: []string{"ecs:service"},
+	References: []resource.Reference{
+		{Prop: propServiceCluster, Kind: resource.KindECSCluster, Attr: attrARN},
+		{Prop: propServiceTaskDefinition, Kind: resource.KindECSTaskDefinition, Attr: attrMatchingARN},
+		{Prop: propServiceSubnets, Kind: resource.KindSubnet, Attr: "id"},
+		{Prop: propServiceSecurityGroups, Kind: resource.KindSecurityGroup, Attr: "id"},
+		{Prop: propServiceTargetGroupARN, Kind: resource.KindTargetGroup, Attr: attrARN},
+		{Prop: propServiceRegistryARN, Kind: resource.KindDiscoveryService, Attr: attrARN},
+	},
+	Fields: resource.Fields{
+		propServiceName:       {ForcesReplace: true, Reason: "an ECS service cannot be renamed"},
+		propServiceCluster:    {ForcesReplace: true, Reason: "an ECS service cannot move to another cluster"},
+		propServiceLaunchType: {ForcesReplace: true, Reason: "an ECS service's launch type cannot change"},
+	},
+	DataLoss: resource.NoDataLoss,
+	// CreateService carries a client token derived from the stack and
+	// address.
+	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of ecs:service.
+func (h *ServiceHandler) Describe() resource.Descriptor { return serviceDescriptor }
 
 // Diff compares the service; its name, cluster and launch type force
 // replacement, everything else is an UpdateService.
 func (h *ServiceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{
-		"name":        {ForcesReplace: true, Reason: "an ECS service cannot be renamed"},
-		"cluster":     {ForcesReplace: true, Reason: "an ECS service cannot move to another cluster"},
-		"launch_type": {ForcesReplace: true, Reason: "an ECS service's launch type cannot change"},
-	}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, serviceDescriptor.Fields, d.Sensitive)
+}
+
+// service is an ECS service as desired.
+type service struct {
+	name, cluster, taskDefinition, launchType, propagateTags string
+	desiredCount, gracePeriod                                int64
+	network                                                  *types.NetworkConfiguration
+	loadBalancers                                            []types.LoadBalancer
+	registries                                               []types.ServiceRegistry
+	deployment                                               *types.DeploymentConfiguration
+}
+
+// readService reads the desired service of d.
+func readService(d resource.Desired) (service, error) {
+	r := resource.Read(d.Props)
+	s := service{
+		name: r.String(propServiceName), cluster: r.String(propServiceCluster), taskDefinition: r.String(propServiceTaskDefinition),
+		launchType: r.String(propServiceLaunchType), propagateTags: r.String(propServicePropagateTags),
+		desiredCount: r.Int(propServiceDesiredCount), gracePeriod: r.OptInt(propServiceGracePeriod),
+		network: networkConfiguration(r), loadBalancers: loadBalancers(r), registries: serviceRegistries(r),
+		deployment: deploymentConfiguration(r),
+	}
+	if err := r.Err(); err != nil {
+		return service{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	return s, nil
 }
 
 // Create makes the service, tagged at creation (tags propagated to its
 // tasks). CreateService is idempotent with the same client token.
 func (h *ServiceHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	p := d.Props
-	name := ownership.Str(p, "name")
+	s, err := readService(d)
+	if err != nil {
+		return resource.Observation{}, err
+	}
 	out, err := h.API.CreateService(ctx, &ecs.CreateServiceInput{
-		ServiceName: aws.String(name), Cluster: aws.String(ownership.Str(p, "cluster")),
-		TaskDefinition: aws.String(ownership.Str(p, "task_definition")), DesiredCount: aws.Int32(int32(ownership.Int(p, "desired_count"))),
-		LaunchType: types.LaunchType(ownership.Str(p, "launch_type")), NetworkConfiguration: networkConfiguration(p),
-		LoadBalancers: loadBalancers(p), ServiceRegistries: serviceRegistries(p), DeploymentConfiguration: deploymentConfiguration(p),
-		HealthCheckGracePeriodSeconds: gracePeriod(p), PropagateTags: types.PropagateTags(ownership.Str(p, "propagate_tags")),
+		ServiceName: aws.String(s.name), Cluster: aws.String(s.cluster),
+		TaskDefinition: aws.String(s.taskDefinition), DesiredCount: aws.Int32(int32(s.desiredCount)),
+		LaunchType: types.LaunchType(s.launchType), NetworkConfiguration: s.network,
+		LoadBalancers: s.loadBalancers, ServiceRegistries: s.registries, DeploymentConfiguration: s.deployment,
+		HealthCheckGracePeriodSeconds: gracePeriod(s.gracePeriod), PropagateTags: types.PropagateTags(s.propagateTags),
 		EnableECSManagedTags: true, Tags: ecsTags(d.Tags), ClientToken: aws.String(clientToken(h.Stack, d.Address)),
 	})
 	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create ECS service %s: %w", name, err)
+		return resource.Observation{}, fmt.Errorf("create ECS service %s: %w", s.name, err)
 	}
-	s := *out.Service
-	s.Tags = ecsTags(d.Tags)
-	return serviceObservation(s, d.Address, h.Stack), nil
+	created := *out.Service
+	created.Tags = ecsTags(d.Tags)
+	return serviceObservation(created, d.Address, h.Stack), nil
 }
 
 // Update moves the service to the desired task definition, count, network,
 // load balancer, registries and deployment settings in one UpdateService.
 func (h *ServiceHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
-	p := d.Props
+	s, err := readService(d)
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	have := resource.Read(o.Props)
+	name, cluster := have.String(propServiceName), have.String(propServiceCluster)
+	if err := have.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: observed %w", o.Address, err)
+	}
 	out, err := h.API.UpdateService(ctx, &ecs.UpdateServiceInput{
-		Service: aws.String(ownership.Str(o.Props, "name")), Cluster: aws.String(ownership.Str(o.Props, "cluster")),
-		TaskDefinition: aws.String(ownership.Str(p, "task_definition")), DesiredCount: aws.Int32(int32(ownership.Int(p, "desired_count"))),
-		NetworkConfiguration: networkConfiguration(p), LoadBalancers: loadBalancers(p), ServiceRegistries: serviceRegistries(p),
-		DeploymentConfiguration: deploymentConfiguration(p), HealthCheckGracePeriodSeconds: gracePeriod(p),
-		PropagateTags: types.PropagateTags(ownership.Str(p, "propagate_tags")), EnableECSManagedTags: aws.Bool(true),
+		Service: aws.String(name), Cluster: aws.String(cluster),
+		TaskDefinition: aws.String(s.taskDefinition), DesiredCount: aws.Int32(int32(s.desiredCount)),
+		NetworkConfiguration: s.network, LoadBalancers: s.loadBalancers, ServiceRegistries: s.registries,
+		DeploymentConfiguration: s.deployment, HealthCheckGracePeriodSeconds: gracePeriod(s.gracePeriod),
+		PropagateTags: types.PropagateTags(s.propagateTags), EnableECSManagedTags: aws.Bool(true),
 	})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("update ECS service %s: %w", o.ID, err)
 	}
-	s := *out.Service
-	s.Tags = ecsTags(o.Tags)
-	return serviceObservation(s, d.Address, h.Stack), nil
+	updated := *out.Service
+	updated.Tags = ecsTags(o.Tags)
+	return serviceObservation(updated, d.Address, h.Stack), nil
 }
 
 // SetTags tags the service by its ARN (the observation's ID). Tasks
@@ -93,18 +173,22 @@ func (h *ServiceHandler) SetTags(ctx context.Context, o resource.Observation, se
 // inactive: its target group, Cloud Map service and cluster are deleted
 // next. Not found is success.
 func (h *ServiceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	cluster := ownership.Str(o.Props, "cluster")
+	r := resource.Read(o.Props)
+	cluster := r.OptString(propServiceCluster)
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("%s: observed %w", o.Address, err)
+	}
 	_, err := h.API.DeleteService(ctx, &ecs.DeleteServiceInput{Service: aws.String(o.ID), Cluster: aws.String(cluster), Force: aws.Bool(true)})
-	switch ownership.ErrorCode(err) {
-	case "":
-	case "ServiceNotFoundException", "ClusterNotFoundException", "ServiceNotActiveException":
+	switch {
+	case err == nil:
+	case awserr.Is(err, "ServiceNotFoundException", "ClusterNotFoundException", "ServiceNotActiveException"):
 		return nil
 	default:
 		return fmt.Errorf("delete ECS service %s: %w", o.ID, err)
 	}
-	return poll.Until(ctx, "ECS service "+o.ID+" to stop", deleteWait, func(ctx context.Context) (bool, string, error) {
+	return poll.Until(ctx, "ECS service "+o.ID+" to stop", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
 		out, err := h.API.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{o.ID}})
-		if ownership.ErrorCode(err) == "ClusterNotFoundException" {
+		if awserr.Is(err, "ClusterNotFoundException") {
 			return true, "", nil
 		}
 		if err != nil {
@@ -119,71 +203,71 @@ func (h *ServiceHandler) Delete(ctx context.Context, o resource.Observation, _ m
 	})
 }
 
-func networkConfiguration(p resource.Props) *types.NetworkConfiguration {
+func networkConfiguration(r *resource.Reader) *types.NetworkConfiguration {
 	public := types.AssignPublicIpDisabled
-	if ownership.Bool(p, "assign_public_ip") {
+	if r.Bool(propServicePublicIP) {
 		public = types.AssignPublicIpEnabled
 	}
 	return &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
-		Subnets: ownership.Strings(p, "subnets"), SecurityGroups: ownership.Strings(p, "security_groups"), AssignPublicIp: public,
+		Subnets: r.Strings(propServiceSubnets), SecurityGroups: r.Strings(propServiceSecurityGroups), AssignPublicIp: public,
 	}}
 }
 
-func loadBalancers(p resource.Props) []types.LoadBalancer {
-	tg := ownership.Str(p, "target_group_arn")
+func loadBalancers(r *resource.Reader) []types.LoadBalancer {
+	tg := r.OptString(propServiceTargetGroupARN)
 	if tg == "" {
 		return nil
 	}
-	return []types.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String(ownership.Str(p, "container_name")),
-		ContainerPort: aws.Int32(int32(ownership.Int(p, "container_port")))}}
+	return []types.LoadBalancer{{TargetGroupArn: aws.String(tg), ContainerName: aws.String(r.String(propServiceContainerName)),
+		ContainerPort: aws.Int32(int32(r.Int(propServiceContainerPort)))}}
 }
 
-func serviceRegistries(p resource.Props) []types.ServiceRegistry {
-	arn := ownership.Str(p, "registry_arn")
+func serviceRegistries(r *resource.Reader) []types.ServiceRegistry {
+	arn := r.OptString(propServiceRegistryARN)
 	if arn == "" {
 		return []types.ServiceRegistry{}
 	}
 	return []types.ServiceRegistry{{RegistryArn: aws.String(arn)}}
 }
 
-func deploymentConfiguration(p resource.Props) *types.DeploymentConfiguration {
-	on := ownership.Bool(p, "circuit_breaker_rollback")
+func deploymentConfiguration(r *resource.Reader) *types.DeploymentConfiguration {
+	on := r.OptBool(propServiceRollback)
 	return &types.DeploymentConfiguration{
 		DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: on, Rollback: on},
 		MinimumHealthyPercent:    aws.Int32(100), MaximumPercent: aws.Int32(200),
 	}
 }
 
-func gracePeriod(p resource.Props) *int32 {
-	if s := ownership.Int(p, "health_check_grace_period"); s > 0 {
-		return aws.Int32(int32(s))
+func gracePeriod(seconds int64) *int32 {
+	if seconds > 0 {
+		return aws.Int32(int32(seconds))
 	}
 	return nil
 }
 
 func serviceObservation(s types.Service, address, stack string) resource.Observation {
 	props := resource.Props{
-		"name": aws.ToString(s.ServiceName), "cluster": aws.ToString(s.ClusterArn), "task_definition": aws.ToString(s.TaskDefinition),
-		"desired_count": int64(s.DesiredCount), "launch_type": string(s.LaunchType), "propagate_tags": string(s.PropagateTags),
-		"health_check_grace_period": int64(aws.ToInt32(s.HealthCheckGracePeriodSeconds)),
+		propServiceName: aws.ToString(s.ServiceName), propServiceCluster: aws.ToString(s.ClusterArn), propServiceTaskDefinition: aws.ToString(s.TaskDefinition),
+		propServiceDesiredCount: int64(s.DesiredCount), propServiceLaunchType: string(s.LaunchType), propServicePropagateTags: string(s.PropagateTags),
+		propServiceGracePeriod: int64(aws.ToInt32(s.HealthCheckGracePeriodSeconds)),
 	}
 	if n := s.NetworkConfiguration; n != nil && n.AwsvpcConfiguration != nil {
-		props["subnets"] = ownership.List(n.AwsvpcConfiguration.Subnets)
-		props["security_groups"] = ownership.List(n.AwsvpcConfiguration.SecurityGroups)
-		props["assign_public_ip"] = n.AwsvpcConfiguration.AssignPublicIp == types.AssignPublicIpEnabled
+		props[propServiceSubnets] = resource.List(n.AwsvpcConfiguration.Subnets)
+		props[propServiceSecurityGroups] = resource.List(n.AwsvpcConfiguration.SecurityGroups)
+		props[propServicePublicIP] = n.AwsvpcConfiguration.AssignPublicIp == types.AssignPublicIpEnabled
 	}
 	for _, lb := range s.LoadBalancers {
-		props["target_group_arn"] = aws.ToString(lb.TargetGroupArn)
-		props["container_name"] = aws.ToString(lb.ContainerName)
-		props["container_port"] = int64(aws.ToInt32(lb.ContainerPort))
+		props[propServiceTargetGroupARN] = aws.ToString(lb.TargetGroupArn)
+		props[propServiceContainerName] = aws.ToString(lb.ContainerName)
+		props[propServiceContainerPort] = int64(aws.ToInt32(lb.ContainerPort))
 	}
 	for _, r := range s.ServiceRegistries {
-		props["registry_arn"] = aws.ToString(r.RegistryArn)
+		props[propServiceRegistryARN] = aws.ToString(r.RegistryArn)
 	}
 	if dc := s.DeploymentConfiguration; dc != nil && dc.DeploymentCircuitBreaker != nil {
-		props["circuit_breaker_rollback"] = dc.DeploymentCircuitBreaker.Enable && dc.DeploymentCircuitBreaker.Rollback
+		props[propServiceRollback] = dc.DeploymentCircuitBreaker.Enable && dc.DeploymentCircuitBreaker.Rollback
 	}
 	arn := aws.ToString(s.ServiceArn)
 	return ownership.Observed(resource.KindECSService, address, arn, stack, ecsTagMap(s.Tags), props,
-		map[string]string{"arn": arn, "name": aws.ToString(s.ServiceName), "status": aws.ToString(s.Status)})
+		map[string]string{attrARN: arn, attrName: aws.ToString(s.ServiceName), "status": aws.ToString(s.Status)})
 }

@@ -114,7 +114,7 @@ func (h *harness) tagsAre(ds []resource.Desired) {
 	finders := map[resource.Kind]resource.Finder{}
 	for _, hd := range h.handlers {
 		if f, ok := hd.(resource.Finder); ok {
-			finders[hd.Kind()] = f
+			finders[hd.Describe().Kind] = f
 		}
 	}
 	for _, d := range ds {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/keycloak"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -51,8 +52,45 @@ var (
 	_ resource.Tagger  = (*TaskDefinitionHandler)(nil)
 )
 
-// Kind is ecs:task-definition.
-func (h *TaskDefinitionHandler) Kind() resource.Kind { return resource.KindECSTaskDefinition }
+// Props of a task definition's Desired: the facts its generation needs
+// from other resources, and the family.
+const (
+	propTaskDefFamily           = "family"
+	propTaskDefExecutionRoleARN = "execution_role_arn"
+	propTaskDefTaskRoleARN      = "task_role_arn"
+	propTaskDefWriterEndpoint   = "writer_endpoint"
+	propTaskDefDBSecretARN      = "db_secret_arn"
+	propTaskDefLogGroup         = "log_group"
+)
+
+// attrMatchingARN is the attr of a task definition's observation that the
+// service refers to: the live revision's ARN when it is what the stack
+// generates now, absent otherwise.
+const attrMatchingARN = "matching_arn"
+
+// taskDefinitionDescriptor declares ecs:task-definition. Its facts refer
+// to the roles and the database cluster. It is deleted after the ECS
+// services: they refer to it through matching_arn, which the observation
+// of a revision no longer desired lacks, so the reference alone would not
+// order the deletes.
+var taskDefinitionDescriptor = resource.Descriptor{
+	Kind:         resource.KindECSTaskDefinition,
+	TaggingTypes: []string{"ecs:task-definition"},
+	References: []resource.Reference{
+		{Prop: propTaskDefExecutionRoleARN, Kind: resource.KindIAMRole, Attr: attrARN},
+		{Prop: propTaskDefTaskRoleARN, Kind: resource.KindIAMRole, Attr: attrARN},
+		{Prop: propTaskDefWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint"},
+		{Prop: propTaskDefDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn"},
+	},
+	Deletion: resource.Deletion{After: []resource.Kind{resource.KindECSService}},
+	DataLoss: resource.NoDataLoss,
+	// Every RegisterTaskDefinition makes a new revision: a blind retry
+	// makes a second one. FindByAddress and Resume adopt the first.
+	Create: resource.Creation{Operations: []string{"RegisterTaskDefinition"}, Idempotent: false},
+}
+
+// Describe returns the descriptor of ecs:task-definition.
+func (h *TaskDefinitionHandler) Describe() resource.Descriptor { return taskDefinitionDescriptor }
 
 // Diff compares the generated task definition with the live revision,
 // field by field; while a fact is known only after apply, that fact is the
@@ -104,12 +142,16 @@ func Generate(d resource.Desired) (*ecs.RegisterTaskDefinitionInput, error) {
 	if err := json.Unmarshal([]byte(d.Options[OptionStack]), &st); err != nil {
 		return nil, fmt.Errorf("%s: read the stack from the plan: %w", d.Address, err)
 	}
-	p := d.Props
-	in, err := keycloak.TaskDefinition(&st, d.Options[OptionTarget], keycloak.Facts{
-		WriterEndpoint: ownership.Str(p, "writer_endpoint"), DBSecretARN: ownership.Str(p, "db_secret_arn"),
-		LogGroup: ownership.Str(p, "log_group"), ExecutionRoleARN: ownership.Str(p, "execution_role_arn"),
-		TaskRoleARN: ownership.Str(p, "task_role_arn"),
-	})
+	p := resource.Read(d.Props)
+	facts := keycloak.Facts{
+		WriterEndpoint: p.OptString(propTaskDefWriterEndpoint), DBSecretARN: p.OptString(propTaskDefDBSecretARN),
+		LogGroup: p.OptString(propTaskDefLogGroup), ExecutionRoleARN: p.OptString(propTaskDefExecutionRoleARN),
+		TaskRoleARN: p.OptString(propTaskDefTaskRoleARN),
+	}
+	if err := p.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	in, err := keycloak.TaskDefinition(&st, d.Options[OptionTarget], facts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", d.Address, err)
 	}
@@ -128,7 +170,7 @@ func (h *TaskDefinitionHandler) Create(ctx context.Context, d resource.Desired) 
 		return resource.Observation{}, fmt.Errorf("register task definition %s: %w", aws.ToString(in.Family), err)
 	}
 	ob := taskDefinitionObservation(*out.TaskDefinition, d.Address, h.Stack, d.Tags)
-	ob.Attrs["matching_arn"] = ob.ID
+	ob.Attrs[attrMatchingARN] = ob.ID
 	return ob, nil
 }
 
@@ -142,7 +184,7 @@ func (h *TaskDefinitionHandler) Update(ctx context.Context, d resource.Desired, 
 	ob.Attrs = maps.Clone(o.Attrs)
 	delete(ob.Attrs, attrOlderRevisions)
 	if Matches(d, o) {
-		ob.Attrs["matching_arn"] = o.ID
+		ob.Attrs[attrMatchingARN] = o.ID
 	} else {
 		var err error
 		if ob, err = h.Create(ctx, d); err != nil {
@@ -171,7 +213,7 @@ func (h *TaskDefinitionHandler) Delete(ctx context.Context, o resource.Observati
 func (h *TaskDefinitionHandler) deregister(ctx context.Context, arns []string) error {
 	for _, arn := range arns {
 		_, err := h.API.DeregisterTaskDefinition(ctx, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: aws.String(arn)})
-		if err != nil && ownership.ErrorCode(err) != "ClientException" {
+		if err != nil && !awserr.Is(err, "ClientException") {
 			return fmt.Errorf("deregister task definition %s: %w", arn, err)
 		}
 	}
@@ -191,14 +233,14 @@ func (h *TaskDefinitionHandler) Resume(ctx context.Context, d resource.Desired, 
 func (h *TaskDefinitionHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	revs, err := latestRevisions(ctx, h.API, stack)
 	if err != nil {
-		return resource.Observation{Address: address, Kind: h.Kind()}, err
+		return resource.Observation{Address: address, Kind: resource.KindECSTaskDefinition}, err
 	}
 	for _, r := range revs {
 		if r.tags[resource.TagStack] == stack && r.tags[resource.TagAddress] == address {
 			return r.observation(address, stack), nil
 		}
 	}
-	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+	return resource.Observation{Address: address, Kind: resource.KindECSTaskDefinition}, nil
 }
 
 func hasRefs(p resource.Props) bool {
@@ -255,7 +297,7 @@ func taskDefinitionView(family, cpu, memory, exec, task *string, cs []types.Cont
 		p["secrets"] = secrets
 		p["entry_point"] = jsonString(c.EntryPoint)
 		p["command"] = jsonString(c.Command)
-		p["port_mappings"] = ownership.List(ports)
+		p["port_mappings"] = resource.List(ports)
 		if c.HealthCheck != nil {
 			p["health_check"] = jsonString(c.HealthCheck.Command)
 		}

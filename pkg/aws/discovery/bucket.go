@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -24,29 +25,58 @@ var (
 	_ resource.Tagger  = (*BucketHandler)(nil)
 )
 
-// Kind is s3:bucket.
-func (h *BucketHandler) Kind() resource.Kind { return resource.KindBucket }
+// Props of a bucket.
+const (
+	propBucketName              = "name"
+	propBucketRegion            = "region"
+	propBucketEncryption        = "encryption"
+	propBucketBlockPublicAccess = "block_public_access"
+)
+
+// bucketDescriptor declares s3:bucket. The bucket holds only the JGroups
+// member files the tasks write to find each other (S3_PING), which they
+// write again at start: deleting it, emptied first, loses nothing users
+// keep. It is deleted after the ECS services whose tasks write there,
+// which no property shows (the task role names the bucket in its policy
+// as text).
+var bucketDescriptor = resource.Descriptor{
+	Kind:         resource.KindBucket,
+	TaggingTypes: []string{"s3:bucket"},
+	Fields: resource.Fields{
+		propBucketName:   {ForcesReplace: true, Reason: "a bucket cannot be renamed"},
+		propBucketRegion: {ForcesReplace: true, Reason: "a bucket cannot move to another region"},
+	},
+	Deletion: resource.Deletion{After: []resource.Kind{resource.KindECSService}},
+	DataLoss: resource.NoDataLoss,
+	// Bucket names are unique: a retry fails with BucketAlreadyOwnedByYou,
+	// which Create adopts.
+	Create: resource.Creation{Operations: []string{"CreateBucket"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of s3:bucket.
+func (h *BucketHandler) Describe() resource.Descriptor { return bucketDescriptor }
 
 // Diff compares the bucket; name and region force replacement, encryption
 // and the public access block are set in place.
 func (h *BucketHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{
-		"name":   {ForcesReplace: true, Reason: "a bucket cannot be renamed"},
-		"region": {ForcesReplace: true, Reason: "a bucket cannot move to another region"},
-	}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, bucketDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the bucket in its region, then tags it, blocks public
 // access and turns on default encryption. A retried create of a bucket
 // this account already owns is adopted (BucketAlreadyOwnedByYou).
 func (h *BucketHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	name, region := ownership.Str(d.Props, "name"), ownership.Str(d.Props, "region")
+	r := resource.Read(d.Props)
+	name, region := r.String(propBucketName), r.String(propBucketRegion)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	in := &s3.CreateBucketInput{Bucket: aws.String(name)}
 	if region != "us-east-1" {
 		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(region)}
 	}
 	_, err := h.API.CreateBucket(ctx, in)
-	if err != nil && ownership.ErrorCode(err) != "BucketAlreadyOwnedByYou" {
+	if err != nil && !awserr.Is(err, "BucketAlreadyOwnedByYou") {
 		return resource.Observation{}, fmt.Errorf("create bucket %s: %w", name, err)
 	}
 	ob := bucketObservation(name, region, d.Address, h.Stack, d.Tags, nil)
@@ -67,14 +97,17 @@ func (h *BucketHandler) Resume(ctx context.Context, d resource.Desired, o resour
 // Update blocks public access and sets the default encryption.
 func (h *BucketHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
 	name := o.ID
-	block := ownership.Bool(d.Props, "block_public_access")
+	r := resource.Read(d.Props)
+	block, enc := r.Bool(propBucketBlockPublicAccess), r.String(propBucketEncryption)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	_, err := h.API.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String(name), PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
 		BlockPublicAcls: aws.Bool(block), BlockPublicPolicy: aws.Bool(block), IgnorePublicAcls: aws.Bool(block), RestrictPublicBuckets: aws.Bool(block),
 	}})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("block public access to bucket %s: %w", name, err)
 	}
-	enc := ownership.Str(d.Props, "encryption")
 	_, err = h.API.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(name), ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
 		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryption(enc)}}},
 	}})
@@ -83,7 +116,7 @@ func (h *BucketHandler) Update(ctx context.Context, d resource.Desired, o resour
 	}
 	o.Address = d.Address
 	o.Props = copyProps(o.Props)
-	o.Props["block_public_access"], o.Props["encryption"] = block, enc
+	o.Props[propBucketBlockPublicAccess], o.Props[propBucketEncryption] = block, enc
 	return o, nil
 }
 
@@ -101,7 +134,7 @@ func (h *BucketHandler) Delete(ctx context.Context, o resource.Observation, _ ma
 		return err
 	}
 	_, err := h.API.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(o.ID)})
-	if err != nil && ownership.ErrorCode(err) != "NoSuchBucket" {
+	if err != nil && !awserr.Is(err, "NoSuchBucket") {
 		return fmt.Errorf("delete bucket %s: %w", o.ID, err)
 	}
 	return nil
@@ -112,7 +145,7 @@ func (h *BucketHandler) empty(ctx context.Context, name string) error {
 	p := s3.NewListObjectsV2Paginator(h.API, &s3.ListObjectsV2Input{Bucket: aws.String(name)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
-		if ownership.ErrorCode(err) == "NoSuchBucket" {
+		if awserr.Is(err, "NoSuchBucket") {
 			return nil
 		}
 		if err != nil {
@@ -138,13 +171,13 @@ func (h *BucketHandler) empty(ctx context.Context, name string) error {
 
 // readBucket reads the public access block and the encryption of a bucket.
 func readBucket(ctx context.Context, api S3API, name string) (resource.Props, error) {
-	props := resource.Props{"block_public_access": false, "encryption": ""}
+	props := resource.Props{propBucketBlockPublicAccess: false, propBucketEncryption: ""}
 	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(name)})
 	switch {
 	case err == nil:
 		c := pab.PublicAccessBlockConfiguration
-		props["block_public_access"] = c != nil && aws.ToBool(c.BlockPublicAcls) && aws.ToBool(c.BlockPublicPolicy) && aws.ToBool(c.IgnorePublicAcls) && aws.ToBool(c.RestrictPublicBuckets)
-	case ownership.ErrorCode(err) != "NoSuchPublicAccessBlockConfiguration":
+		props[propBucketBlockPublicAccess] = c != nil && aws.ToBool(c.BlockPublicAcls) && aws.ToBool(c.BlockPublicPolicy) && aws.ToBool(c.IgnorePublicAcls) && aws.ToBool(c.RestrictPublicBuckets)
+	case !awserr.Is(err, "NoSuchPublicAccessBlockConfiguration"):
 		return nil, fmt.Errorf("get public access block of bucket %s: %w", name, err)
 	}
 	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(name)})
@@ -152,19 +185,19 @@ func readBucket(ctx context.Context, api S3API, name string) (resource.Props, er
 	case err == nil && enc.ServerSideEncryptionConfiguration != nil:
 		for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
 			if r.ApplyServerSideEncryptionByDefault != nil {
-				props["encryption"] = string(r.ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+				props[propBucketEncryption] = string(r.ApplyServerSideEncryptionByDefault.SSEAlgorithm)
 			}
 		}
-	case err != nil && ownership.ErrorCode(err) != "ServerSideEncryptionConfigurationNotFoundError":
+	case err != nil && !awserr.Is(err, "ServerSideEncryptionConfigurationNotFoundError"):
 		return nil, fmt.Errorf("get encryption of bucket %s: %w", name, err)
 	}
 	return props, nil
 }
 
 func bucketObservation(name, region, address, stack string, tags map[string]string, read resource.Props) resource.Observation {
-	props := resource.Props{"name": name, "region": region}
+	props := resource.Props{propBucketName: name, propBucketRegion: region}
 	for k, v := range read {
 		props[k] = v
 	}
-	return ownership.Observed(resource.KindBucket, address, name, stack, tags, props, map[string]string{"name": name, "arn": "arn:aws:s3:::" + name})
+	return ownership.Observed(resource.KindBucket, address, name, stack, tags, props, map[string]string{attrName: name, attrARN: "arn:aws:s3:::" + name})
 }

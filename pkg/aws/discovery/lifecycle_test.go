@@ -6,17 +6,17 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/discovery"
 	"github.com/kcstack/kcstack/pkg/aws/network"
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -58,8 +58,8 @@ func ours(d resource.Desired) bool {
 	return false
 }
 
-// clients are the SDK clients the test reads and tags with by hand.
-type clients struct {
+// byHand are the SDK clients the test reads and tags with by hand.
+type byHand struct {
 	cloudMap *sd.Client
 	s3       *s3.Client
 }
@@ -67,7 +67,7 @@ type clients struct {
 // liveTags reads the tags of the Cloud Map resources with Cloud Map's
 // ListTagsForResource, at the ARNs p observed, and the bucket's with
 // S3's GetBucketTagging (none: an empty map).
-func (cl clients) liveTags(t *testing.T, p *plan.Plan) map[string]map[string]string {
+func (cl byHand) liveTags(t *testing.T, p *plan.Plan) map[string]map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	got := map[string]map[string]string{}
@@ -95,7 +95,7 @@ func bucketTags(t *testing.T, api *s3.Client, name string) map[string]string {
 	t.Helper()
 	got := map[string]string{}
 	out, err := api.GetBucketTagging(context.Background(), &s3.GetBucketTaggingInput{Bucket: aws.String(name)})
-	if ownership.ErrorCode(err) == "NoSuchTagSet" {
+	if awserr.Code(err) == "NoSuchTagSet" {
 		return got
 	}
 	if err != nil {
@@ -109,7 +109,7 @@ func bucketTags(t *testing.T, api *s3.Client, name string) map[string]string {
 
 // checkLiveTags compares the live tags of this package's resources with
 // ds's.
-func (cl clients) checkLiveTags(t *testing.T, p *plan.Plan, ds []resource.Desired) {
+func (cl byHand) checkLiveTags(t *testing.T, p *plan.Plan, ds []resource.Desired) {
 	t.Helper()
 	want := map[string]map[string]string{}
 	for _, d := range ds {
@@ -125,9 +125,7 @@ func (cl clients) checkLiveTags(t *testing.T, p *plan.Plan, ds []resource.Desire
 func TestLifecycleAgainstSandbox(t *testing.T) {
 	srv := sandboxtest.New(t)
 	cfg := sandboxtest.AWSConfig(t, srv)
-	netHandlers, netObservers := network.Handlers(ec2.NewFromConfig(cfg), stack)
-	handlers, observer := discovery.New(cfg, stack)
-	c := awstest.NewCycle(t, stack, append(netHandlers, handlers...), append(netObservers, observer))
+	c, _ := awstest.NewSetCycle(t, stack, clients.New(cfg), network.Register, discovery.Register)
 	ds := desired(10)
 	c.Apply(c.Plan(ds, false))
 	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
@@ -142,7 +140,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if got := awstest.Changes(c.Plan(shorter, false)); len(got) > 0 {
 		t.Fatalf("after the update: %v, want no changes", got)
 	}
-	cl := clients{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
+	cl := byHand{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
 	retag := awstest.Retag(shorter, ours)
 	checkTags(t, c, cl, retag)
 	if _, err := cl.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("ISPN/10.0.1.5"), Body: strings.NewReader("member")}); err != nil {
@@ -156,7 +154,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 
 // checkTags changes the tags of every discovery resource to retag's, then
 // removes a tag added by hand to the Cloud Map service and the bucket.
-func checkTags(t *testing.T, c *awstest.Cycle, cl clients, retag []resource.Desired) {
+func checkTags(t *testing.T, c *awstest.Cycle, cl byHand, retag []resource.Desired) {
 	t.Helper()
 	ctx := context.Background()
 	p := awstest.ApplyRetag(t, c, retag, ours)

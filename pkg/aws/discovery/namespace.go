@@ -11,6 +11,7 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -27,6 +28,9 @@ var (
 type NamespaceHandler struct {
 	API   CloudMapAPI
 	Stack string
+	// Wait bounds the waits of operations and deletes; nil is
+	// operationWait and deleteWait.
+	Wait *poll.Options
 }
 
 var (
@@ -34,37 +38,66 @@ var (
 	_ resource.Tagger  = (*NamespaceHandler)(nil)
 )
 
-// Kind is servicediscovery:namespace.
-func (h *NamespaceHandler) Kind() resource.Kind { return resource.KindDNSNamespace }
+// Props of a namespace.
+const (
+	propNamespaceName  = "name"
+	propNamespaceVPCID = "vpc_id"
+)
+
+// Attrs every discovery kind's observation carries.
+const (
+	attrARN  = "arn"
+	attrName = "name"
+)
+
+// namespaceDescriptor declares servicediscovery:namespace. A namespace is
+// deleted after its services (their namespace_id) and before its VPC.
+var namespaceDescriptor = resource.Descriptor{
+	Kind:         resource.KindDNSNamespace,
+	TaggingTypes: []string{"servicediscovery:namespace"},
+	References:   []resource.Reference{{Prop: propNamespaceVPCID, Kind: resource.KindVPC, Attr: "id"}},
+	Fields: resource.Fields{
+		propNamespaceName:  {ForcesReplace: true, Reason: "a Cloud Map namespace cannot be renamed"},
+		propNamespaceVPCID: {ForcesReplace: true, Reason: "a private DNS namespace stays in the VPC it was created in"},
+	},
+	DataLoss: resource.NoDataLoss,
+	// The creator request id, derived from the stack, address and VPC,
+	// makes a retry answer the first call's operation.
+	Create: resource.Creation{Operations: []string{"CreatePrivateDnsNamespace"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of servicediscovery:namespace.
+func (h *NamespaceHandler) Describe() resource.Descriptor { return namespaceDescriptor }
 
 // Diff compares name and VPC, which force replacement. Cloud Map does not
 // report a namespace's VPC: it is a difference only when the VPC itself
 // is new (known after apply).
 func (h *NamespaceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
 	want := copyProps(d.Props)
-	if _, ok := o.Props["vpc_id"]; !ok && !resource.HasRef(want["vpc_id"]) {
-		delete(want, "vpc_id")
+	if _, ok := o.Props[propNamespaceVPCID]; !ok && !resource.HasRef(want[propNamespaceVPCID]) {
+		delete(want, propNamespaceVPCID)
 	}
-	return resource.DiffProps(want, o.Props, resource.Fields{
-		"name":   {ForcesReplace: true, Reason: "a Cloud Map namespace cannot be renamed"},
-		"vpc_id": {ForcesReplace: true, Reason: "a private DNS namespace stays in the VPC it was created in"},
-	}, d.Sensitive)
+	return resource.DiffProps(want, o.Props, namespaceDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the namespace, tagged at creation, with a request id
 // derived from the stack and address (a retry never makes a second one),
 // and waits for the operation.
 func (h *NamespaceHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	name := ownership.Str(d.Props, "name")
+	r := resource.Read(d.Props)
+	name, vpc := r.String(propNamespaceName), r.String(propNamespaceVPCID)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.CreatePrivateDnsNamespace(ctx, &sd.CreatePrivateDnsNamespaceInput{
-		Name: aws.String(name), Vpc: aws.String(ownership.Str(d.Props, "vpc_id")), Tags: sdTags(d.Tags),
-		CreatorRequestId: aws.String(requestID(h.Stack, d.Address, ownership.Str(d.Props, "vpc_id"))),
+		Name: aws.String(name), Vpc: aws.String(vpc), Tags: sdTags(d.Tags),
+		CreatorRequestId: aws.String(requestID(h.Stack, d.Address, vpc)),
 		Description:      aws.String("kcstack " + d.Address),
 	})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create Cloud Map namespace %s: %w", name, err)
 	}
-	id, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeNamespace)
+	id, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeNamespace, h.operationWait())
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create Cloud Map namespace %s: %w", name, err)
 	}
@@ -102,15 +135,15 @@ func (h *NamespaceHandler) SetTags(ctx context.Context, o resource.Observation, 
 // the operation; not found is success.
 func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	var op string
-	err := poll.Until(ctx, "Cloud Map namespace "+o.ID+" to lose its services", deleteWait, func(ctx context.Context) (bool, string, error) {
+	err := poll.Until(ctx, "Cloud Map namespace "+o.ID+" to lose its services", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
 		out, err := h.API.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(o.ID)})
-		switch ownership.ErrorCode(err) {
-		case "":
+		switch {
+		case err == nil:
 			op = aws.ToString(out.OperationId)
 			return true, "", nil
-		case "NamespaceNotFound":
+		case awserr.Is(err, "NamespaceNotFound"):
 			return true, "", nil
-		case "ResourceInUse":
+		case awserr.Is(err, "ResourceInUse"):
 			return false, err.Error(), nil
 		}
 		return false, "", fmt.Errorf("delete Cloud Map namespace %s: %w", o.ID, err)
@@ -118,15 +151,25 @@ func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _
 	if err != nil || op == "" {
 		return err
 	}
-	_, err = waitOperation(ctx, h.API, op, types.OperationTargetTypeNamespace)
+	_, err = waitOperation(ctx, h.API, op, types.OperationTargetTypeNamespace, h.operationWait())
 	return err
 }
 
-// waitOperation waits for a Cloud Map operation to succeed and returns the
-// id of its target of type t.
-func waitOperation(ctx context.Context, api CloudMapAPI, id string, t types.OperationTargetType) (string, error) {
+func (h *NamespaceHandler) operationWait() poll.Options { return waitOr(h.Wait, operationWait) }
+
+// waitOr is o, or def when o is nil.
+func waitOr(o *poll.Options, def poll.Options) poll.Options {
+	if o == nil {
+		return def
+	}
+	return *o
+}
+
+// waitOperation waits, within w, for a Cloud Map operation to succeed and
+// returns the id of its target of type t.
+func waitOperation(ctx context.Context, api CloudMapAPI, id string, t types.OperationTargetType, w poll.Options) (string, error) {
 	var target string
-	err := poll.Until(ctx, "Cloud Map operation "+id, operationWait, func(ctx context.Context) (bool, string, error) {
+	err := poll.Until(ctx, "Cloud Map operation "+id, w, func(ctx context.Context) (bool, string, error) {
 		out, err := api.GetOperation(ctx, &sd.GetOperationInput{OperationId: aws.String(id)})
 		if err != nil {
 			return false, "", fmt.Errorf("get operation %s: %w", id, err)
@@ -160,8 +203,8 @@ func listNamespaces(ctx context.Context, api CloudMapAPI) ([]types.NamespaceSumm
 }
 
 func namespaceObservation(id, arn, name, address, stack string, tags map[string]string) resource.Observation {
-	return ownership.Observed(resource.KindDNSNamespace, address, id, stack, tags, resource.Props{"name": name},
-		map[string]string{"arn": arn, "name": name})
+	return ownership.Observed(resource.KindDNSNamespace, address, id, stack, tags, resource.Props{propNamespaceName: name},
+		map[string]string{attrARN: arn, attrName: name})
 }
 
 func requestID(parts ...string) string {

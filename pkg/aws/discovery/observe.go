@@ -10,7 +10,10 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -19,37 +22,28 @@ import (
 // ListNamespaces, ListServices (per namespace found) and ListBuckets
 // confirm them and catch untagged look-alikes at desired names. Buckets'
 // public access block and encryption are read one bucket at a time (S3
-// has no batch read).
+// has no batch read). It is a part of the shared tagging observer
+// (tagged.Observer).
 type Observer struct {
 	CloudMap CloudMapAPI
 	S3       S3API
-	Tagging  ownership.TaggingAPI
 }
 
-var _ resource.Observer = (*Observer)(nil)
+var _ clients.TaggedObserver = (*Observer)(nil)
 
-// Round is 2, as ownership.Shared's.
-func (o *Observer) Round() int { return 2 }
-
-// Observe reads namespaces, services and buckets.
-func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	return ownership.ObserveAlone(ctx, o.Tagging, q, o, ResourceTypes...)
-}
-
-// ResourceTypes are the tagging API types of this package's kinds.
-var ResourceTypes = []string{"servicediscovery:namespace", "servicediscovery:service", "s3:bucket"}
+// kinds are the kinds Observer reads.
+var kinds = []resource.Kind{resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket}
 
 // ObserveTagged reads them given the stack's tagged resources: Cloud Map
 // and S3 are only called when the stack desires or owns their kinds.
-func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error) {
-	kinds := []resource.Kind{resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket}
-	c := &ownership.Collector{}
+func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed map[string]map[string]string) ([]resource.Observation, error) {
+	c := &tagged.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
-	if ownership.Wanted(q, tagged, ":servicediscovery:", resource.KindDNSNamespace, resource.KindDiscoveryService) {
-		g.Go(func() error { return o.cloudMap(ctx, q, tagged, c) })
+	if ownership.Wanted(q, listed, ":servicediscovery:", resource.KindDNSNamespace, resource.KindDiscoveryService) {
+		g.Go(func() error { return o.cloudMap(ctx, q, listed, c) })
 	}
-	if ownership.Wanted(q, tagged, ":s3:", resource.KindBucket) {
-		g.Go(func() error { return o.buckets(ctx, q, tagged, c) })
+	if ownership.Wanted(q, listed, ":s3:", resource.KindBucket) {
+		g.Go(func() error { return o.buckets(ctx, q, listed, c) })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -57,7 +51,7 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged m
 	return ownership.Complete(q, c.Observations(), kinds...), nil
 }
 
-func (o *Observer) cloudMap(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
+func (o *Observer) cloudMap(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
 	nss, err := listNamespaces(ctx, o.CloudMap)
 	if err != nil {
 		return err
@@ -65,31 +59,31 @@ func (o *Observer) cloudMap(ctx context.Context, q resource.Query, tagged map[st
 	g, ctx := errgroup.WithContext(ctx)
 	for _, ns := range nss {
 		arn, name, id := aws.ToString(ns.Arn), aws.ToString(ns.Name), aws.ToString(ns.Id)
-		tags, err := o.cloudMapTags(ctx, arn, tagged)
+		tags, err := o.cloudMapTags(ctx, arn, listed)
 		if err != nil {
 			return err
 		}
-		addr, ok := ownership.Address(q, resource.KindDNSNamespace, "name", name, tags)
+		addr, ok := ownership.Address(q, resource.KindDNSNamespace, propNamespaceName, name, tags)
 		if !ok {
 			continue
 		}
 		ob := namespaceObservation(id, arn, name, addr, q.Stack, tags)
 		c.Add(ob)
 		if ob.Owned {
-			g.Go(func() error { return o.services(ctx, q, id, tagged, c) })
+			g.Go(func() error { return o.services(ctx, q, id, listed, c) })
 		}
 	}
 	return g.Wait()
 }
 
-func (o *Observer) services(ctx context.Context, q resource.Query, namespace string, tagged map[string]map[string]string, c *ownership.Collector) error {
+func (o *Observer) services(ctx context.Context, q resource.Query, namespace string, listed map[string]map[string]string, c *tagged.Collector) error {
 	svcs, err := listServices(ctx, o.CloudMap, namespace)
 	if err != nil {
 		return err
 	}
 	for _, s := range svcs {
 		arn := aws.ToString(s.Arn)
-		tags, err := o.cloudMapTags(ctx, arn, tagged)
+		tags, err := o.cloudMapTags(ctx, arn, listed)
 		if err != nil {
 			return err
 		}
@@ -101,7 +95,7 @@ func (o *Observer) services(ctx context.Context, q resource.Query, namespace str
 	return nil
 }
 
-func (o *Observer) buckets(ctx context.Context, q resource.Query, tagged map[string]map[string]string, c *ownership.Collector) error {
+func (o *Observer) buckets(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
 	out, err := o.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
 	if err != nil {
 		return fmt.Errorf("list buckets: %w", err)
@@ -109,18 +103,18 @@ func (o *Observer) buckets(ctx context.Context, q resource.Query, tagged map[str
 	g, ctx := errgroup.WithContext(ctx)
 	for _, b := range out.Buckets {
 		name := aws.ToString(b.Name)
-		tags, listed := tagged["arn:aws:s3:::"+name]
-		if !listed && !desiredBucket(q, name) {
+		tags, found := listed["arn:aws:s3:::"+name]
+		if !found && !desiredBucket(q, name) {
 			continue // neither listed as the stack's nor at a desired name: not read
 		}
 		g.Go(func() error {
-			if !listed {
+			if !found {
 				var err error
 				if tags, err = o.bucketTags(ctx, name); err != nil {
 					return err
 				}
 			}
-			addr, ok := ownership.Address(q, resource.KindBucket, "name", name, tags)
+			addr, ok := ownership.Address(q, resource.KindBucket, propBucketName, name, tags)
 			if !ok {
 				return nil
 			}
@@ -141,8 +135,8 @@ func (o *Observer) buckets(ctx context.Context, q resource.Query, tagged map[str
 // cloudMapTags returns the tags of a namespace or service: from the
 // tagging API's answer, or from Cloud Map when it did not list it
 // (untagged, or a tagging API that misses Cloud Map, as moto's does).
-func (o *Observer) cloudMapTags(ctx context.Context, arn string, tagged map[string]map[string]string) (map[string]string, error) {
-	if tags, ok := tagged[arn]; ok {
+func (o *Observer) cloudMapTags(ctx context.Context, arn string, listed map[string]map[string]string) (map[string]string, error) {
+	if tags, ok := listed[arn]; ok {
 		return tags, nil
 	}
 	out, err := o.CloudMap.ListTagsForResource(ctx, &sd.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
@@ -160,7 +154,7 @@ func (o *Observer) cloudMapTags(ctx context.Context, arn string, tagged map[stri
 func (o *Observer) bucketTags(ctx context.Context, name string) (map[string]string, error) {
 	out, err := o.S3.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(name)})
 	switch {
-	case ownership.ErrorCode(err) == "NoSuchTagSet":
+	case awserr.Is(err, "NoSuchTagSet"):
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("get tags of bucket %s: %w", name, err)
@@ -190,7 +184,7 @@ func (o *Observer) bucketRegion(ctx context.Context, b s3types.Bucket) (string, 
 
 func desiredBucket(q resource.Query, name string) bool {
 	for _, d := range ownership.DesiredOfKind(q, resource.KindBucket) {
-		if ownership.Str(d.Props, "name") == name {
+		if resource.Read(d.Props).OptString(propBucketName) == name {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -18,6 +19,9 @@ import (
 type ServiceHandler struct {
 	API   CloudMapAPI
 	Stack string
+	// Wait bounds the waits of operations and deletes; nil is
+	// operationWait and deleteWait.
+	Wait *poll.Options
 }
 
 var (
@@ -25,57 +29,88 @@ var (
 	_ resource.Tagger  = (*ServiceHandler)(nil)
 )
 
-// Kind is servicediscovery:service.
-func (h *ServiceHandler) Kind() resource.Kind { return resource.KindDiscoveryService }
+// Props of a Cloud Map service.
+const (
+	propServiceName          = "name"
+	propServiceNamespaceID   = "namespace_id"
+	propServiceDNSTTL        = "dns_ttl"
+	propServiceRecordType    = "record_type"
+	propServiceRoutingPolicy = "routing_policy"
+)
+
+// serviceDescriptor declares servicediscovery:service. A service is
+// deleted after the ECS service registering tasks in it (its
+// registry_arn) and before its namespace.
+var serviceDescriptor = resource.Descriptor{
+	Kind:         resource.KindDiscoveryService,
+	TaggingTypes: []string{"servicediscovery:service"},
+	References:   []resource.Reference{{Prop: propServiceNamespaceID, Kind: resource.KindDNSNamespace, Attr: "id"}},
+	Fields: resource.Fields{
+		propServiceName:          {ForcesReplace: true, Reason: "a Cloud Map service cannot be renamed"},
+		propServiceNamespaceID:   {ForcesReplace: true, Reason: "a Cloud Map service cannot move to another namespace"},
+		propServiceRoutingPolicy: {ForcesReplace: true, Reason: "a Cloud Map service's routing policy is fixed at creation"},
+		propServiceRecordType:    {ForcesReplace: true, Reason: "the DNS record type of a Cloud Map service is fixed at creation"},
+	},
+	DataLoss: resource.NoDataLoss,
+	// The creator request id, derived from the stack, address and
+	// namespace, makes a retry answer the service the first call made.
+	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of servicediscovery:service.
+func (h *ServiceHandler) Describe() resource.Descriptor { return serviceDescriptor }
 
 // Diff compares the service; the TTL changes in place, the rest forces
 // replacement.
 func (h *ServiceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{
-		"name":           {ForcesReplace: true, Reason: "a Cloud Map service cannot be renamed"},
-		"namespace_id":   {ForcesReplace: true, Reason: "a Cloud Map service cannot move to another namespace"},
-		"routing_policy": {ForcesReplace: true, Reason: "a Cloud Map service's routing policy is fixed at creation"},
-		"record_type":    {ForcesReplace: true, Reason: "the DNS record type of a Cloud Map service is fixed at creation"},
-	}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, serviceDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the service, tagged at creation, with a request id derived
 // from the stack and address.
 func (h *ServiceHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	p := d.Props
-	name := ownership.Str(p, "name")
+	r := resource.Read(d.Props)
+	name, namespace, ttl := r.String(propServiceName), r.String(propServiceNamespaceID), r.Int(propServiceDNSTTL)
+	routing, record := r.String(propServiceRoutingPolicy), r.String(propServiceRecordType)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.CreateService(ctx, &sd.CreateServiceInput{
-		Name: aws.String(name), NamespaceId: aws.String(ownership.Str(p, "namespace_id")), DnsConfig: &types.DnsConfig{
-			RoutingPolicy: types.RoutingPolicy(ownership.Str(p, "routing_policy")),
-			DnsRecords:    []types.DnsRecord{{Type: types.RecordType(ownership.Str(p, "record_type")), TTL: aws.Int64(ownership.Int(p, "dns_ttl"))}},
+		Name: aws.String(name), NamespaceId: aws.String(namespace), DnsConfig: &types.DnsConfig{
+			RoutingPolicy: types.RoutingPolicy(routing),
+			DnsRecords:    []types.DnsRecord{{Type: types.RecordType(record), TTL: aws.Int64(ttl)}},
 		},
 		// ECS reports task health; Cloud Map drops unhealthy tasks' records.
 		HealthCheckCustomConfig: &types.HealthCheckCustomConfig{},
-		Tags:                    sdTags(d.Tags), CreatorRequestId: aws.String(requestID(h.Stack, d.Address, ownership.Str(p, "namespace_id"))),
+		Tags:                    sdTags(d.Tags), CreatorRequestId: aws.String(requestID(h.Stack, d.Address, namespace)),
 		Description: aws.String("kcstack " + d.Address),
 	})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create Cloud Map service %s: %w", name, err)
 	}
 	s := out.Service
-	return serviceObservation(aws.ToString(s.Id), aws.ToString(s.Arn), name, ownership.Str(p, "namespace_id"), s.DnsConfig, d.Address, h.Stack, d.Tags), nil
+	return serviceObservation(aws.ToString(s.Id), aws.ToString(s.Arn), name, namespace, s.DnsConfig, d.Address, h.Stack, d.Tags), nil
 }
 
 // Update sets the TTL of the records and waits for the operation.
 func (h *ServiceHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
-	ttl := ownership.Int(d.Props, "dns_ttl")
+	r := resource.Read(d.Props)
+	ttl, record := r.Int(propServiceDNSTTL), r.String(propServiceRecordType)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.UpdateService(ctx, &sd.UpdateServiceInput{Id: aws.String(o.ID), Service: &types.ServiceChange{
-		DnsConfig: &types.DnsConfigChange{DnsRecords: []types.DnsRecord{{Type: types.RecordType(ownership.Str(d.Props, "record_type")), TTL: aws.Int64(ttl)}}},
+		DnsConfig: &types.DnsConfigChange{DnsRecords: []types.DnsRecord{{Type: types.RecordType(record), TTL: aws.Int64(ttl)}}},
 	}})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("update Cloud Map service %s: %w", o.ID, err)
 	}
-	if _, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeService); err != nil {
+	if _, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeService, waitOr(h.Wait, operationWait)); err != nil {
 		return resource.Observation{}, fmt.Errorf("update Cloud Map service %s: %w", o.ID, err)
 	}
 	o.Address = d.Address
 	o.Props = copyProps(o.Props)
-	o.Props["dns_ttl"] = ttl
+	o.Props[propServiceDNSTTL] = ttl
 	return o, nil
 }
 
@@ -87,12 +122,12 @@ func (h *ServiceHandler) SetTags(ctx context.Context, o resource.Observation, se
 // Delete deletes the service once ECS has deregistered its tasks; not
 // found is success.
 func (h *ServiceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "Cloud Map service "+o.ID+" to lose its instances", deleteWait, func(ctx context.Context) (bool, string, error) {
+	return poll.Until(ctx, "Cloud Map service "+o.ID+" to lose its instances", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
 		_, err := h.API.DeleteService(ctx, &sd.DeleteServiceInput{Id: aws.String(o.ID)})
-		switch ownership.ErrorCode(err) {
-		case "", "ServiceNotFound":
+		switch {
+		case err == nil, awserr.Is(err, "ServiceNotFound"):
 			return true, "", nil
-		case "ResourceInUse":
+		case awserr.Is(err, "ResourceInUse"):
 			return false, err.Error(), nil
 		}
 		return false, "", fmt.Errorf("delete Cloud Map service %s: %w", o.ID, err)
@@ -100,15 +135,15 @@ func (h *ServiceHandler) Delete(ctx context.Context, o resource.Observation, _ m
 }
 
 func serviceObservation(id, arn, name, namespace string, dns *types.DnsConfig, address, stack string, tags map[string]string) resource.Observation {
-	props := resource.Props{"name": name, "namespace_id": namespace}
+	props := resource.Props{propServiceName: name, propServiceNamespaceID: namespace}
 	if dns != nil {
-		props["routing_policy"] = string(dns.RoutingPolicy)
+		props[propServiceRoutingPolicy] = string(dns.RoutingPolicy)
 		for _, r := range dns.DnsRecords {
-			props["record_type"] = string(r.Type)
-			props["dns_ttl"] = aws.ToInt64(r.TTL)
+			props[propServiceRecordType] = string(r.Type)
+			props[propServiceDNSTTL] = aws.ToInt64(r.TTL)
 		}
 	}
-	return ownership.Observed(resource.KindDiscoveryService, address, id, stack, tags, props, map[string]string{"arn": arn, "name": name})
+	return ownership.Observed(resource.KindDiscoveryService, address, id, stack, tags, props, map[string]string{attrARN: arn, attrName: name})
 }
 
 // listServices lists the services of namespace.

@@ -11,8 +11,9 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/discovery"
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
@@ -87,12 +88,13 @@ func TestSetTags(t *testing.T) {
 	}
 	srv := sandboxtest.New(t)
 	cfg := sandboxtest.AWSConfig(t, srv)
-	handlers, _ := discovery.New(cfg, stack)
+	set := &clients.Set{}
+	discovery.Register(set, clients.New(cfg), clients.Options{Stack: stack})
 	byKind := map[resource.Kind]resource.Handler{}
-	for _, h := range handlers {
-		byKind[h.Kind()] = h
+	for _, h := range set.Handlers {
+		byKind[h.Describe().Kind] = h
 	}
-	cl := clients{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
+	cl := byHand{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
 	vpc := newVPC(t, ec2.NewFromConfig(cfg))
 	i := 0
 	for name, tc := range cases {
@@ -119,7 +121,7 @@ func TestSetTags(t *testing.T) {
 			switch {
 			case tc.wantErr == "" && err != nil, tc.wantErr != "" && err == nil:
 				t.Fatalf("%s\nSetTags: error %v, want %q", tc.reason, err, tc.wantErr)
-			case tc.wantErr != "" && tc.wantErr != "any" && ownership.ErrorCode(err) != tc.wantErr:
+			case tc.wantErr != "" && tc.wantErr != "any" && awserr.Code(err) != tc.wantErr:
 				t.Fatalf("%s\nSetTags: error %v, want code %s", tc.reason, err, tc.wantErr)
 			case err != nil:
 				return
@@ -132,7 +134,7 @@ func TestSetTags(t *testing.T) {
 }
 
 // tagsOf reads the tags of a bucket or namespace through its service.
-func (cl clients) tagsOf(t *testing.T, ob resource.Observation) map[string]string {
+func (cl byHand) tagsOf(t *testing.T, ob resource.Observation) map[string]string {
 	t.Helper()
 	if ob.Kind == resource.KindBucket {
 		return bucketTags(t, cl.s3, ob.ID)

@@ -5,12 +5,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
 	"github.com/kcstack/kcstack/pkg/aws/network"
 	"github.com/kcstack/kcstack/pkg/plan"
@@ -120,9 +120,7 @@ func tagMap(tags []types.Tag) map[string]string {
 func applied(t *testing.T) (*awstest.Cycle, aws.Config) {
 	srv := sandboxtest.New(t)
 	cfg := sandboxtest.AWSConfig(t, srv)
-	netHandlers, netObservers := network.Handlers(ec2.NewFromConfig(cfg), stack)
-	handlers, observer := loadbalancer.New(cfg, stack)
-	c := awstest.NewCycle(t, stack, append(netHandlers, handlers...), append(netObservers, observer))
+	c, _ := awstest.NewSetCycle(t, stack, clients.New(cfg), network.Register, loadbalancer.Register)
 	c.Apply(c.Plan(desired("9000", false), false))
 	return c, cfg
 }

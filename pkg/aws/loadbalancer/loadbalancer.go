@@ -9,6 +9,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -22,6 +23,8 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 type LoadBalancerHandler struct {
 	API   API
 	Stack string
+	// Wait bounds the wait of a delete; nil is deleteWait.
+	Wait *poll.Options
 }
 
 var (
@@ -30,50 +33,90 @@ var (
 	_ resource.Tagger  = (*LoadBalancerHandler)(nil)
 )
 
-// Kind is elasticloadbalancing:loadbalancer.
-func (h *LoadBalancerHandler) Kind() resource.Kind { return resource.KindLoadBalancer }
+// Props of a load balancer.
+const (
+	propLBName           = "name"
+	propLBScheme         = "scheme"
+	propLBType           = "type"
+	propLBSubnets        = "subnets"
+	propLBSecurityGroups = "security_groups"
+)
+
+// Attrs every load balancing kind's observation carries.
+const (
+	attrARN  = "arn"
+	attrName = "name"
+)
+
+// loadBalancerDescriptor declares elasticloadbalancing:loadbalancer. A
+// load balancer is deleted after its listeners (which refer to it) and
+// before its subnets and security groups, which its network interfaces
+// hold until it is gone.
+var loadBalancerDescriptor = resource.Descriptor{
+	Kind:         resource.KindLoadBalancer,
+	TaggingTypes: []string{"elasticloadbalancing:loadbalancer"},
+	References: []resource.Reference{
+		{Prop: propLBSubnets, Kind: resource.KindSubnet, Attr: "id"},
+		{Prop: propLBSecurityGroups, Kind: resource.KindSecurityGroup, Attr: "id"},
+	},
+	Fields: resource.Fields{
+		propLBName:   {ForcesReplace: true, Reason: "a load balancer cannot be renamed"},
+		propLBScheme: {ForcesReplace: true, Reason: "a load balancer cannot switch between internet-facing and internal"},
+		propLBType:   {ForcesReplace: true, Reason: "a load balancer's type cannot change"},
+	},
+	DataLoss: resource.NoDataLoss,
+	// ELBv2 answers a repeated create of the same name and settings with
+	// the existing load balancer.
+	Create: resource.Creation{Operations: []string{"CreateLoadBalancer"}, Idempotent: true},
+}
+
+// Describe returns the descriptor of elasticloadbalancing:loadbalancer.
+func (h *LoadBalancerHandler) Describe() resource.Descriptor { return loadBalancerDescriptor }
 
 // Diff compares the load balancer; name, scheme and type force
 // replacement, subnets and security groups are set in place.
 func (h *LoadBalancerHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, resource.Fields{
-		"name":   {ForcesReplace: true, Reason: "a load balancer cannot be renamed"},
-		"scheme": {ForcesReplace: true, Reason: "a load balancer cannot switch between internet-facing and internal"},
-		"type":   {ForcesReplace: true, Reason: "a load balancer's type cannot change"},
-	}, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, loadBalancerDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the load balancer, tagged at creation. ELBv2 answers a
 // repeated create of the same name and settings with the existing one.
 func (h *LoadBalancerHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	p := d.Props
+	r := resource.Read(d.Props)
+	name, scheme, typ := r.String(propLBName), r.String(propLBScheme), r.String(propLBType)
+	subnets, groups := r.Strings(propLBSubnets), r.Strings(propLBSecurityGroups)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{
-		Name: aws.String(ownership.Str(p, "name")), Scheme: types.LoadBalancerSchemeEnum(ownership.Str(p, "scheme")),
-		Type: types.LoadBalancerTypeEnum(ownership.Str(p, "type")), Subnets: ownership.Strings(p, "subnets"),
-		SecurityGroups: ownership.Strings(p, "security_groups"), Tags: elbTags(d.Tags),
+		Name: aws.String(name), Scheme: types.LoadBalancerSchemeEnum(scheme), Type: types.LoadBalancerTypeEnum(typ),
+		Subnets: subnets, SecurityGroups: groups, Tags: elbTags(d.Tags),
 	})
 	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create load balancer %s: %w", ownership.Str(p, "name"), err)
+		return resource.Observation{}, fmt.Errorf("create load balancer %s: %w", name, err)
 	}
 	if len(out.LoadBalancers) == 0 {
-		return resource.Observation{}, fmt.Errorf("create load balancer %s: no load balancer in the answer", ownership.Str(p, "name"))
+		return resource.Observation{}, fmt.Errorf("create load balancer %s: no load balancer in the answer", name)
 	}
 	return lbObservation(out.LoadBalancers[0], d.Address, h.Stack, d.Tags), nil
 }
 
 // Update sets the subnets and security groups.
 func (h *LoadBalancerHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
-	if _, err := h.API.SetSubnets(ctx, &elb.SetSubnetsInput{LoadBalancerArn: aws.String(o.ID), Subnets: ownership.Strings(d.Props, "subnets")}); err != nil {
+	r := resource.Read(d.Props)
+	subnets, groups := r.Strings(propLBSubnets), r.Strings(propLBSecurityGroups)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	if _, err := h.API.SetSubnets(ctx, &elb.SetSubnetsInput{LoadBalancerArn: aws.String(o.ID), Subnets: subnets}); err != nil {
 		return resource.Observation{}, fmt.Errorf("set subnets of load balancer %s: %w", o.ID, err)
 	}
-	if _, err := h.API.SetSecurityGroups(ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: aws.String(o.ID), SecurityGroups: ownership.Strings(d.Props, "security_groups")}); err != nil {
+	if _, err := h.API.SetSecurityGroups(ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: aws.String(o.ID), SecurityGroups: groups}); err != nil {
 		return resource.Observation{}, fmt.Errorf("set security groups of load balancer %s: %w", o.ID, err)
 	}
 	o.Address = d.Address
 	o.Props = copyProps(o.Props)
-	for _, k := range []string{"subnets", "security_groups"} {
-		o.Props[k] = ownership.List(ownership.Strings(d.Props, k))
-	}
+	o.Props[propLBSubnets], o.Props[propLBSecurityGroups] = resource.List(subnets), resource.List(groups)
 	return o, nil
 }
 
@@ -87,13 +130,13 @@ func (h *LoadBalancerHandler) SetTags(ctx context.Context, o resource.Observatio
 // is success.
 func (h *LoadBalancerHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	_, err := h.API.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(o.ID)})
-	if err != nil && ownership.ErrorCode(err) != "LoadBalancerNotFound" {
+	if err != nil && !awserr.Is(err, "LoadBalancerNotFound") {
 		return fmt.Errorf("delete load balancer %s: %w", o.ID, err)
 	}
-	return poll.Until(ctx, "load balancer "+o.ID+" to be deleted", deleteWait, func(ctx context.Context) (bool, string, error) {
+	return poll.Until(ctx, "load balancer "+o.ID+" to be deleted", h.wait(), func(ctx context.Context) (bool, string, error) {
 		_, err := h.API.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{o.ID}})
 		switch {
-		case ownership.ErrorCode(err) == "LoadBalancerNotFound":
+		case awserr.Is(err, "LoadBalancerNotFound"):
 			return true, "", nil
 		case err != nil:
 			return false, "", fmt.Errorf("describe load balancer %s: %w", o.ID, err)
@@ -106,7 +149,7 @@ func (h *LoadBalancerHandler) Delete(ctx context.Context, o resource.Observation
 func (h *LoadBalancerHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	lbs, err := describeLoadBalancers(ctx, h.API)
 	if err != nil {
-		return resource.Observation{Address: address, Kind: h.Kind()}, err
+		return resource.Observation{Address: address, Kind: resource.KindLoadBalancer}, err
 	}
 	arns := make([]string, len(lbs))
 	for i, lb := range lbs {
@@ -114,7 +157,7 @@ func (h *LoadBalancerHandler) FindByAddress(ctx context.Context, stack, address 
 	}
 	tags, err := describeTags(ctx, h.API, arns)
 	if err != nil {
-		return resource.Observation{Address: address, Kind: h.Kind()}, err
+		return resource.Observation{Address: address, Kind: resource.KindLoadBalancer}, err
 	}
 	for _, lb := range lbs {
 		t := tags[aws.ToString(lb.LoadBalancerArn)]
@@ -122,7 +165,17 @@ func (h *LoadBalancerHandler) FindByAddress(ctx context.Context, stack, address 
 			return lbObservation(lb, address, stack, t), nil
 		}
 	}
-	return resource.Observation{Address: address, Kind: h.Kind()}, nil
+	return resource.Observation{Address: address, Kind: resource.KindLoadBalancer}, nil
+}
+
+func (h *LoadBalancerHandler) wait() poll.Options { return waitOr(h.Wait, deleteWait) }
+
+// waitOr is o, or def when o is nil.
+func waitOr(o *poll.Options, def poll.Options) poll.Options {
+	if o == nil {
+		return def
+	}
+	return *o
 }
 
 func describeLoadBalancers(ctx context.Context, api API) ([]types.LoadBalancer, error) {
@@ -145,11 +198,11 @@ func lbObservation(lb types.LoadBalancer, address, stack string, tags map[string
 	}
 	arn := aws.ToString(lb.LoadBalancerArn)
 	props := resource.Props{
-		"name": aws.ToString(lb.LoadBalancerName), "scheme": string(lb.Scheme), "type": string(lb.Type),
-		"subnets": ownership.List(subnets), "security_groups": ownership.List(lb.SecurityGroups),
+		propLBName: aws.ToString(lb.LoadBalancerName), propLBScheme: string(lb.Scheme), propLBType: string(lb.Type),
+		propLBSubnets: resource.List(subnets), propLBSecurityGroups: resource.List(lb.SecurityGroups),
 	}
 	return ownership.Observed(resource.KindLoadBalancer, address, arn, stack, tags, props, map[string]string{
-		"arn": arn, "name": aws.ToString(lb.LoadBalancerName), "dns_name": aws.ToString(lb.DNSName),
+		attrARN: arn, attrName: aws.ToString(lb.LoadBalancerName), "dns_name": aws.ToString(lb.DNSName),
 		"canonical_hosted_zone_id": aws.ToString(lb.CanonicalHostedZoneId),
 	})
 }

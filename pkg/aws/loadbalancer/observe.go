@@ -8,53 +8,44 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // Observer reads load balancers with their listeners, and target groups
-// with their attributes (round 2): one paginated describe of each kind,
-// their tags twenty per call, the listeners of each load balancer kept,
-// and the attributes of each target group kept.
-//
-// The tagging API is asked first: a stack that neither desires nor owns
-// load balancing resources makes no ELBv2 call.
+// with their attributes, as a part of the shared tagging observer
+// (tagged.Observer, round 2): one paginated describe of each kind, their
+// tags twenty per call, the listeners of each load balancer kept, and the
+// attributes of each target group kept. A stack that neither desires nor
+// owns load balancing resources makes no ELBv2 call.
 type Observer struct {
-	API     API
-	Tagging ownership.TaggingAPI
+	API API
 }
 
-var _ resource.Observer = (*Observer)(nil)
+var _ clients.TaggedObserver = (*Observer)(nil)
 
-// Round is 2, as ownership.Shared's.
-func (o *Observer) Round() int { return 2 }
-
-// Observe reads the load balancers, listeners and target groups.
-func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	return ownership.ObserveAlone(ctx, o.Tagging, q, o, ResourceTypes...)
-}
-
-// ResourceTypes are the tagging API types of this package's kinds.
-var ResourceTypes = []string{"elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup", "elasticloadbalancing:listener"}
+// kinds are the kinds Observer reads.
+var kinds = []resource.Kind{resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup}
 
 // ObserveTagged reads them given the stack's tagged resources: no ELBv2
 // call when the stack neither desires nor owns any.
-func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error) {
-	kinds := []resource.Kind{resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup}
-	if !ownership.Wanted(q, tagged, ":elasticloadbalancing:", kinds...) {
+func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed map[string]map[string]string) ([]resource.Observation, error) {
+	if !ownership.Wanted(q, listed, ":elasticloadbalancing:", kinds...) {
 		return ownership.Complete(q, nil, kinds...), nil
 	}
-	c := &ownership.Collector{}
+	c := &tagged.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.loadBalancers(ctx, q, c) })
 	g.Go(func() error { return o.targetGroups(ctx, q, c) })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return ownership.Complete(q, c.Observations(), resource.KindLoadBalancer, resource.KindListener, resource.KindTargetGroup), nil
+	return ownership.Complete(q, c.Observations(), kinds...), nil
 }
 
-func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *ownership.Collector) error {
+func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *tagged.Collector) error {
 	lbs, err := describeLoadBalancers(ctx, o.API)
 	if err != nil {
 		return err
@@ -70,7 +61,7 @@ func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *owner
 	g, ctx := errgroup.WithContext(ctx)
 	for _, lb := range lbs {
 		arn := aws.ToString(lb.LoadBalancerArn)
-		addr, ok := ownership.Address(q, resource.KindLoadBalancer, "name", aws.ToString(lb.LoadBalancerName), tags[arn])
+		addr, ok := ownership.Address(q, resource.KindLoadBalancer, propLBName, aws.ToString(lb.LoadBalancerName), tags[arn])
 		if !ok {
 			continue
 		}
@@ -84,7 +75,7 @@ func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *owner
 }
 
 // listeners reads the listeners of one of the stack's load balancers.
-func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *ownership.Collector) error {
+func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *tagged.Collector) error {
 	var arns []string
 	var found []resource.Observation
 	p := elb.NewDescribeListenersPaginator(o.API, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(lb)})
@@ -113,7 +104,7 @@ func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c
 	return nil
 }
 
-func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *ownership.Collector) error {
+func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *tagged.Collector) error {
 	tgs, err := describeTargetGroups(ctx, o.API)
 	if err != nil {
 		return err
@@ -129,7 +120,7 @@ func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *owners
 	g, ctx := errgroup.WithContext(ctx)
 	for _, tg := range tgs {
 		arn := aws.ToString(tg.TargetGroupArn)
-		addr, ok := ownership.Address(q, resource.KindTargetGroup, "name", aws.ToString(tg.TargetGroupName), tags[arn])
+		addr, ok := ownership.Address(q, resource.KindTargetGroup, propTGName, aws.ToString(tg.TargetGroupName), tags[arn])
 		if !ok {
 			continue
 		}

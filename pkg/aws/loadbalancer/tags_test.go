@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
@@ -65,7 +65,7 @@ func TestSetTags(t *testing.T) {
 				}
 			}
 			err := h.SetTags(ctx, resource.Observation{ID: arn}, tc.set, tc.remove)
-			if got := ownership.ErrorCode(err); got != tc.wantCode || (err != nil) != (tc.wantCode != "") {
+			if got := awserr.Code(err); got != tc.wantCode || (err != nil) != (tc.wantCode != "") {
 				t.Fatalf("%s\nSetTags: error %v, want code %q", tc.reason, err, tc.wantCode)
 			}
 			if tc.gone {

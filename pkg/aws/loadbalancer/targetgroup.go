@@ -9,6 +9,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -20,6 +21,9 @@ import (
 type TargetGroupHandler struct {
 	API   API
 	Stack string
+	// Wait bounds the wait of a delete for the group's release; nil is
+	// deleteWait.
+	Wait *poll.Options
 }
 
 var (
@@ -27,37 +31,80 @@ var (
 	_ resource.Tagger  = (*TargetGroupHandler)(nil)
 )
 
-// Kind is elasticloadbalancing:targetgroup.
-func (h *TargetGroupHandler) Kind() resource.Kind { return resource.KindTargetGroup }
+// Props of a target group.
+const (
+	propTGName                = "name"
+	propTGPort                = "port"
+	propTGProtocol            = "protocol"
+	propTGTargetType          = "target_type"
+	propTGVPCID               = "vpc_id"
+	propTGHealthCheckPath     = "health_check_path"
+	propTGHealthCheckPort     = "health_check_port"
+	propTGHealthCheckProtocol = "health_check_protocol"
+	propTGStickinessEnabled   = "stickiness_enabled"
+	propTGStickinessType      = "stickiness_type"
+)
+
+// targetGroupDescriptor declares elasticloadbalancing:targetgroup. A
+// target group is deleted after the listeners and ECS services that
+// forward to it (their target_group_arn): ELBv2 refuses while one does.
+var targetGroupDescriptor = resource.Descriptor{
+	Kind:         resource.KindTargetGroup,
+	TaggingTypes: []string{"elasticloadbalancing:targetgroup"},
+	References:   []resource.Reference{{Prop: propTGVPCID, Kind: resource.KindVPC, Attr: "id"}},
+	Fields:       fixedAtCreation(propTGName, propTGPort, propTGProtocol, propTGTargetType, propTGVPCID),
+	DataLoss:     resource.NoDataLoss,
+	// A repeated create of the same name and settings answers the
+	// existing group.
+	Create: resource.Creation{Operations: []string{"CreateTargetGroup"}, Idempotent: true},
+}
+
+// fixedAtCreation are the target group props ELBv2 fixes at creation.
+func fixedAtCreation(props ...string) resource.Fields {
+	fields := resource.Fields{}
+	for _, k := range props {
+		fields[k] = resource.Field{ForcesReplace: true, Reason: fmt.Sprintf("a target group's %s is fixed at creation", k)}
+	}
+	return fields
+}
+
+// Describe returns the descriptor of elasticloadbalancing:targetgroup.
+func (h *TargetGroupHandler) Describe() resource.Descriptor { return targetGroupDescriptor }
 
 // Diff compares the target group; what ELBv2 fixes at creation forces
 // replacement, the health check and stickiness change in place.
 func (h *TargetGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	fixed := "a target group's %s is fixed at creation"
-	fields := resource.Fields{}
-	for _, k := range []string{"name", "port", "protocol", "target_type", "vpc_id"} {
-		fields[k] = resource.Field{ForcesReplace: true, Reason: fmt.Sprintf(fixed, k)}
-	}
-	return resource.DiffProps(d.Props, o.Props, fields, d.Sensitive)
+	return resource.DiffProps(d.Props, o.Props, targetGroupDescriptor.Fields, d.Sensitive)
+}
+
+// healthCheck is a target group's health check as desired.
+type healthCheck struct{ path, port, protocol string }
+
+func readHealthCheck(r *resource.Reader) healthCheck {
+	return healthCheck{r.String(propTGHealthCheckPath), r.String(propTGHealthCheckPort), r.String(propTGHealthCheckProtocol)}
 }
 
 // Create makes the target group with its health check, tagged at creation,
 // then sets its stickiness. A repeated create of the same name and
 // settings answers the existing group.
 func (h *TargetGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	p := d.Props
+	r := resource.Read(d.Props)
+	name, port, protocol := r.String(propTGName), r.Int(propTGPort), r.String(propTGProtocol)
+	targetType, vpc, hc := r.String(propTGTargetType), r.String(propTGVPCID), readHealthCheck(r)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{
-		Name: aws.String(ownership.Str(p, "name")), Port: aws.Int32(int32(ownership.Int(p, "port"))),
-		Protocol: types.ProtocolEnum(ownership.Str(p, "protocol")), TargetType: types.TargetTypeEnum(ownership.Str(p, "target_type")),
-		VpcId: aws.String(ownership.Str(p, "vpc_id")), HealthCheckPath: aws.String(ownership.Str(p, "health_check_path")),
-		HealthCheckPort: aws.String(ownership.Str(p, "health_check_port")), HealthCheckProtocol: types.ProtocolEnum(ownership.Str(p, "health_check_protocol")),
+		Name: aws.String(name), Port: aws.Int32(int32(port)), Protocol: types.ProtocolEnum(protocol),
+		TargetType: types.TargetTypeEnum(targetType), VpcId: aws.String(vpc),
+		HealthCheckPath: aws.String(hc.path), HealthCheckPort: aws.String(hc.port), HealthCheckProtocol: types.ProtocolEnum(hc.protocol),
 		HealthCheckEnabled: aws.Bool(true), Matcher: &types.Matcher{HttpCode: aws.String("200")}, Tags: elbTags(d.Tags),
 	})
 	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create target group %s: %w", ownership.Str(p, "name"), err)
+		return resource.Observation{}, fmt.Errorf("create target group %s: %w", name, err)
 	}
 	if len(out.TargetGroups) == 0 {
-		return resource.Observation{}, fmt.Errorf("create target group %s: no target group in the answer", ownership.Str(p, "name"))
+		return resource.Observation{}, fmt.Errorf("create target group %s: no target group in the answer", name)
 	}
 	ob := tgObservation(out.TargetGroups[0], d.Address, h.Stack, d.Tags, nil)
 	return h.Resume(ctx, d, ob)
@@ -65,20 +112,24 @@ func (h *TargetGroupHandler) Create(ctx context.Context, d resource.Desired) (re
 
 // Resume sets the stickiness of a created target group.
 func (h *TargetGroupHandler) Resume(ctx context.Context, d resource.Desired, o resource.Observation) (resource.Observation, error) {
-	if err := h.setStickiness(ctx, o.ID, d.Props); err != nil {
+	r := resource.Read(d.Props)
+	enabled, typ := r.Bool(propTGStickinessEnabled), r.String(propTGStickinessType)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	if err := h.setStickiness(ctx, o.ID, enabled, typ); err != nil {
 		return resource.Observation{}, err
 	}
 	o.Address = d.Address
 	o.Props = copyProps(o.Props)
-	o.Props["stickiness_enabled"] = ownership.Bool(d.Props, "stickiness_enabled")
-	o.Props["stickiness_type"] = ownership.Str(d.Props, "stickiness_type")
+	o.Props[propTGStickinessEnabled], o.Props[propTGStickinessType] = enabled, typ
 	return o, nil
 }
 
-func (h *TargetGroupHandler) setStickiness(ctx context.Context, arn string, p resource.Props) error {
+func (h *TargetGroupHandler) setStickiness(ctx context.Context, arn string, enabled bool, typ string) error {
 	_, err := h.API.ModifyTargetGroupAttributes(ctx, &elb.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(arn), Attributes: []types.TargetGroupAttribute{
-		{Key: aws.String("stickiness.enabled"), Value: aws.String(strconv.FormatBool(ownership.Bool(p, "stickiness_enabled")))},
-		{Key: aws.String("stickiness.type"), Value: aws.String(ownership.Str(p, "stickiness_type"))},
+		{Key: aws.String("stickiness.enabled"), Value: aws.String(strconv.FormatBool(enabled))},
+		{Key: aws.String("stickiness.type"), Value: aws.String(typ)},
 	}})
 	if err != nil {
 		return fmt.Errorf("set stickiness of target group %s: %w", arn, err)
@@ -88,10 +139,14 @@ func (h *TargetGroupHandler) setStickiness(ctx context.Context, arn string, p re
 
 // Update sets the health check and the stickiness.
 func (h *TargetGroupHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
-	p := d.Props
+	r := resource.Read(d.Props)
+	hc := readHealthCheck(r)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, fmt.Errorf("%s: %w", d.Address, err)
+	}
 	out, err := h.API.ModifyTargetGroup(ctx, &elb.ModifyTargetGroupInput{
-		TargetGroupArn: aws.String(o.ID), HealthCheckPath: aws.String(ownership.Str(p, "health_check_path")),
-		HealthCheckPort: aws.String(ownership.Str(p, "health_check_port")), HealthCheckProtocol: types.ProtocolEnum(ownership.Str(p, "health_check_protocol")),
+		TargetGroupArn: aws.String(o.ID), HealthCheckPath: aws.String(hc.path),
+		HealthCheckPort: aws.String(hc.port), HealthCheckProtocol: types.ProtocolEnum(hc.protocol),
 	})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("modify health check of target group %s: %w", o.ID, err)
@@ -110,12 +165,12 @@ func (h *TargetGroupHandler) SetTags(ctx context.Context, o resource.Observation
 // Delete deletes the target group once no listener or service uses it;
 // not found is success.
 func (h *TargetGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "target group "+o.ID+" to be released", deleteWait, func(ctx context.Context) (bool, string, error) {
+	return poll.Until(ctx, "target group "+o.ID+" to be released", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
 		_, err := h.API.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(o.ID)})
-		switch ownership.ErrorCode(err) {
-		case "", "TargetGroupNotFound":
+		switch {
+		case err == nil, awserr.Is(err, "TargetGroupNotFound"):
 			return true, "", nil
-		case "ResourceInUse":
+		case awserr.Is(err, "ResourceInUse"):
 			return false, err.Error(), nil
 		}
 		return false, "", fmt.Errorf("delete target group %s: %w", o.ID, err)
@@ -140,17 +195,17 @@ func describeTargetGroups(ctx context.Context, api API) ([]types.TargetGroup, er
 func tgObservation(tg types.TargetGroup, address, stack string, tags, attrs map[string]string) resource.Observation {
 	arn := aws.ToString(tg.TargetGroupArn)
 	props := resource.Props{
-		"name": aws.ToString(tg.TargetGroupName), "port": int64(aws.ToInt32(tg.Port)), "protocol": string(tg.Protocol),
-		"target_type": string(tg.TargetType), "vpc_id": aws.ToString(tg.VpcId),
-		"health_check_path": aws.ToString(tg.HealthCheckPath), "health_check_port": aws.ToString(tg.HealthCheckPort),
-		"health_check_protocol": string(tg.HealthCheckProtocol),
+		propTGName: aws.ToString(tg.TargetGroupName), propTGPort: int64(aws.ToInt32(tg.Port)), propTGProtocol: string(tg.Protocol),
+		propTGTargetType: string(tg.TargetType), propTGVPCID: aws.ToString(tg.VpcId),
+		propTGHealthCheckPath: aws.ToString(tg.HealthCheckPath), propTGHealthCheckPort: aws.ToString(tg.HealthCheckPort),
+		propTGHealthCheckProtocol: string(tg.HealthCheckProtocol),
 	}
 	if attrs != nil {
-		props["stickiness_enabled"] = attrs["stickiness.enabled"] == "true"
-		props["stickiness_type"] = attrs["stickiness.type"]
+		props[propTGStickinessEnabled] = attrs["stickiness.enabled"] == "true"
+		props[propTGStickinessType] = attrs["stickiness.type"]
 	}
 	return ownership.Observed(resource.KindTargetGroup, address, arn, stack, tags, props, map[string]string{
-		"arn": arn, "name": aws.ToString(tg.TargetGroupName),
+		attrARN: arn, attrName: aws.ToString(tg.TargetGroupName),
 	})
 }
 

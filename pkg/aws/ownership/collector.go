@@ -1,7 +1,6 @@
 package ownership
 
 import (
-	"context"
 	"sync"
 
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -9,6 +8,9 @@ import (
 
 // Collector gathers the observations of readers that run in parallel.
 // Its zero value is empty and ready; Add is safe for concurrent use.
+//
+// Deprecated: use tagged.Collector; kept until the network package stops
+// using it.
 type Collector struct {
 	mu  sync.Mutex
 	obs []resource.Observation
@@ -27,14 +29,4 @@ func (c *Collector) Observations() []resource.Observation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.obs
-}
-
-// ObserveAlone is the Observe of a part that runs without Shared: it asks
-// the tagging API for the stack's resources of types, then p reads them.
-func ObserveAlone(ctx context.Context, api TaggingAPI, q resource.Query, p TaggedObserver, types ...string) ([]resource.Observation, error) {
-	tagged, err := Tagged(ctx, api, q.Stack, types...)
-	if err != nil {
-		return nil, err
-	}
-	return p.ObserveTagged(ctx, q, tagged)
 }

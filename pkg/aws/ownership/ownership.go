@@ -1,17 +1,11 @@
 package ownership
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	"github.com/aws/smithy-go"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -81,6 +75,9 @@ func DesiredOfKind(q resource.Query, k resource.Kind) []resource.Desired {
 }
 
 // ErrorCode returns the AWS error code of err, or "".
+//
+// Deprecated: use awserr.Code; kept until the network and aurora
+// packages stop calling it.
 func ErrorCode(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
@@ -90,12 +87,17 @@ func ErrorCode(err error) string {
 }
 
 // Str returns the string prop k, or "".
+//
+// Deprecated: use resource.Read; kept until the network and aurora
+// packages stop calling it.
 func Str(p resource.Props, k string) string {
 	s, _ := p[k].(string)
 	return s
 }
 
 // Int returns the integer prop k, or 0.
+//
+// Deprecated: use resource.Read.
 func Int(p resource.Props, k string) int64 {
 	switch v := resource.Normalize(p[k]).(type) {
 	case int64:
@@ -107,12 +109,16 @@ func Int(p resource.Props, k string) int64 {
 }
 
 // Bool returns the boolean prop k, or false.
+//
+// Deprecated: use resource.Read.
 func Bool(p resource.Props, k string) bool {
 	b, _ := p[k].(bool)
 	return b
 }
 
 // Strings returns the list prop k as strings, in order.
+//
+// Deprecated: use resource.Read.
 func Strings(p resource.Props, k string) []string {
 	var out []string
 	switch v := p[k].(type) {
@@ -129,6 +135,8 @@ func Strings(p resource.Props, k string) []string {
 }
 
 // List returns s as a sorted prop list.
+//
+// Deprecated: use resource.List.
 func List(s []string) []any {
 	c := append([]string(nil), s...)
 	sort.Strings(c)
@@ -137,37 +145,6 @@ func List(s []string) []any {
 		out[i] = v
 	}
 	return out
-}
-
-// TaggingAPI is the part of the resource groups tagging API Tagged calls.
-type TaggingAPI interface {
-	GetResources(context.Context, *tagging.GetResourcesInput, ...func(*tagging.Options)) (*tagging.GetResourcesOutput, error)
-}
-
-// Tagged returns the tags of every resource of the given resource type
-// filters ("logs:log-group", "iam:role") that carries the stack's tag, by
-// ARN, in one paginated call. It only says which resources claim to be the
-// stack's: callers confirm each one with the service's own describe.
-func Tagged(ctx context.Context, api TaggingAPI, stack string, types ...string) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	p := tagging.NewGetResourcesPaginator(api, &tagging.GetResourcesInput{
-		ResourceTypeFilters: types,
-		TagFilters:          []taggingtypes.TagFilter{{Key: aws.String(resource.TagStack), Values: []string{stack}}},
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("get resources tagged %s=%s (%v): %w", resource.TagStack, stack, types, err)
-		}
-		for _, m := range page.ResourceTagMappingList {
-			tags := map[string]string{}
-			for _, t := range m.Tags {
-				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			out[aws.ToString(m.ResourceARN)] = tags
-		}
-	}
-	return out, nil
 }
 
 // Address decides where an observed resource goes in a snapshot: at its
@@ -180,7 +157,7 @@ func Address(q resource.Query, k resource.Kind, nameProp, name string, tags map[
 		return tags[resource.TagAddress], true
 	}
 	for _, d := range q.Desired {
-		if d.Kind == k && Str(d.Props, nameProp) == name && name != "" {
+		if d.Kind == k && resource.Read(d.Props).OptString(nameProp) == name && name != "" {
 			return d.Address, true
 		}
 	}
@@ -199,74 +176,6 @@ func Wanted(q resource.Query, tagged map[string]map[string]string, arnPart strin
 	}
 	for arn := range tagged {
 		if strings.Contains(arn, arnPart) {
-			return true
-		}
-	}
-	return false
-}
-
-// TaggedObserver reads some kinds given what the tagging API listed for
-// the stack in the region (by ARN).
-type TaggedObserver interface {
-	ObserveTagged(ctx context.Context, q resource.Query, tagged map[string]map[string]string) ([]resource.Observation, error)
-}
-
-// Shared is the round-2 observer of an ECS target's compute, load
-// balancing and discovery kinds: one GetResources call lists the stack's
-// resources of all ResourceTypes for every part. A stack that desires none
-// of Kinds and owns no ECS target network (no task security group in the
-// first round) makes no call at all: stacks without ECS targets pay
-// nothing for them.
-type Shared struct {
-	Tagging       TaggingAPI
-	ResourceTypes []string
-	Kinds         []resource.Kind
-	Parts         []TaggedObserver
-}
-
-var _ resource.Observer = (*Shared)(nil)
-
-// Round is 2: it needs round 1's security groups to know whether an ECS
-// target exists.
-func (s *Shared) Round() int { return 2 }
-
-// TaskSecurityGroupSuffix ends the address of an ECS target's tasks'
-// security group (pkg/stack: targets.<name>.task-security-group).
-const TaskSecurityGroupSuffix = ".task-security-group"
-
-// Observe reads every part, or only completes the desired resources when
-// the stack has no ECS target.
-func (s *Shared) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	if !s.needed(q) {
-		return Complete(q, nil, s.Kinds...), nil
-	}
-	tagged, err := Tagged(ctx, s.Tagging, q.Stack, s.ResourceTypes...)
-	if err != nil {
-		return nil, err
-	}
-	all := &Collector{}
-	g, ctx := errgroup.WithContext(ctx)
-	for _, p := range s.Parts {
-		g.Go(func() error {
-			obs, err := p.ObserveTagged(ctx, q, tagged)
-			all.Add(obs...)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return all.Observations(), nil
-}
-
-func (s *Shared) needed(q resource.Query) bool {
-	for _, k := range s.Kinds {
-		if len(DesiredOfKind(q, k)) > 0 {
-			return true
-		}
-	}
-	for addr, ob := range q.Known {
-		if ob.Owned && ob.Kind == resource.KindSecurityGroup && strings.HasSuffix(addr, TaskSecurityGroupSuffix) {
 			return true
 		}
 	}

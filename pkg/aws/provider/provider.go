@@ -1,76 +1,64 @@
 // Package provider assembles the handlers and observers of every resource
 // kind kcstack manages from one AWS configuration. It is the explicit
-// registry: adding a kind means adding it here.
+// registry: adding a service package means adding its Register here.
 package provider
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/kcstack/kcstack/pkg/aws/aurora"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/compute"
 	"github.com/kcstack/kcstack/pkg/aws/discovery"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
 	"github.com/kcstack/kcstack/pkg/aws/network"
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// Provider is every handler and observer for one stack.
+// Provider is every handler, by kind, and every observer for one stack.
 type Provider struct {
 	Registry  resource.Registry
 	Observers []resource.Observer
 }
 
-// New builds the provider for stack over cfg.
-func New(cfg aws.Config, stack string, opts ...aurora.Option) *Provider {
-	p := &Provider{Registry: resource.Registry{}}
-	ec2c := ec2.NewFromConfig(cfg)
-	handlers, observers := network.Handlers(ec2c, stack)
-	for _, h := range handlers {
-		p.Registry[h.Kind()] = h
-	}
-	p.Observers = append(p.Observers, observers...)
-	p.Observers = append(p.Observers, &network.ZoneObserver{API: ec2c})
-	rds := aurora.New(cfg, opts...)
-	rds.Register(p.Registry)
-	p.Observers = append(p.Observers, rds.Observer)
-	p.addECS(cfg, stack)
-	return p
+// Option sets an optional setting of New.
+type Option func(*clients.Options)
+
+// WithWait bounds the handlers' waits (tests shorten them); without it
+// each package keeps its own defaults.
+func WithWait(w poll.Options) Option {
+	return func(o *clients.Options) { o.Wait = &w }
 }
 
-// addECS adds the kinds of ECS targets: compute, load balancing and
-// discovery, read by one shared observer (one tagging API call for all of
-// them, none when the stack has no ECS target) and the services' observer.
-func (p *Provider) addECS(cfg aws.Config, stack string) {
-	computeHandlers, computeObserver, services := compute.New(cfg, stack)
-	lbHandlers, lbObserver := loadbalancer.New(cfg, stack)
-	discoveryHandlers, discoveryObserver := discovery.New(cfg, stack)
-	for _, hs := range [][]resource.Handler{computeHandlers, lbHandlers, discoveryHandlers} {
-		for _, h := range hs {
-			p.Registry[h.Kind()] = h
-		}
-	}
-	shared := &ownership.Shared{
-		Tagging:       tagging.NewFromConfig(cfg),
-		ResourceTypes: append(append(append([]string(nil), compute.ResourceTypes...), loadbalancer.ResourceTypes...), discovery.ResourceTypes...),
-		Kinds: []resource.Kind{
-			resource.KindLogGroup, resource.KindIAMRole, resource.KindECSCluster, resource.KindECSTaskDefinition, resource.KindECSService,
-			resource.KindLoadBalancer, resource.KindTargetGroup, resource.KindListener,
-			resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket,
-		},
-		Parts: []ownership.TaggedObserver{computeObserver, lbObserver, discoveryObserver},
-	}
-	p.Observers = append(p.Observers, shared, services)
+// registers are the Register of every service package.
+var registers = []func(*clients.Set, *clients.Clients, clients.Options){
+	network.Register, aurora.Register, compute.Register, loadbalancer.Register, discovery.Register,
 }
 
-// Differs returns the registry's handlers as the plan's differs.
-func (p *Provider) Differs() map[resource.Kind]plan.Differ {
-	out := make(map[resource.Kind]plan.Differ, len(p.Registry))
-	for k, h := range p.Registry {
-		out[k] = h
+// New builds the provider for stack over cfg: every package's handlers,
+// checked by resource.NewRegistry, their observers, and one shared
+// tagging observer over the packages' tagged parts (one tagging API call
+// for all of them, none when the stack has no ECS target). It fails when
+// a kind's descriptor is incomplete or refers to a kind no package
+// manages.
+func New(cfg aws.Config, stack string, opts ...Option) (*Provider, error) {
+	o := clients.Options{Stack: stack}
+	for _, opt := range opts {
+		opt(&o)
 	}
-	return out
+	c := clients.New(cfg)
+	s := &clients.Set{}
+	for _, register := range registers {
+		register(s, c, o)
+	}
+	r, err := resource.NewRegistry(s.Handlers...)
+	if err != nil {
+		return nil, fmt.Errorf("provider of stack %s: %w", stack, err)
+	}
+	observers := append(append([]resource.Observer(nil), s.Observers...), tagged.New(c.Tagging, r, s.Tagged))
+	return &Provider{Registry: r, Observers: observers}, nil
 }
