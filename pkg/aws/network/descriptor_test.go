@@ -24,7 +24,9 @@ func (loadBalancer) Describe() resource.Descriptor {
 	}
 }
 
-func (loadBalancer) Delete(context.Context, resource.Observation, map[string]string) error { return nil }
+func (loadBalancer) Delete(context.Context, resource.Observation, map[string]string) error {
+	return nil
+}
 
 // TestDescriptors checks that the descriptors of this package and of
 // aurora (whose kinds refer to subnets and security groups) make a valid
