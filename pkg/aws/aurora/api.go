@@ -2,14 +2,9 @@ package aurora
 
 import (
 	"context"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-
-	"github.com/kcstack/kcstack/pkg/aws/poll"
-	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // API is the part of *rds.Client this package calls.
@@ -45,60 +40,3 @@ var (
 	_ API        = (*rds.Client)(nil)
 	_ TaggingAPI = (*rgt.Client)(nil)
 )
-
-// Option tunes the handlers.
-type Option func(*settings)
-
-type settings struct {
-	wait poll.Options
-}
-
-// WithPoll sets how the handlers wait for RDS states (default: poll's
-// short first interval and backoff, with a 60-minute timeout, as creating
-// an Aurora instance can take many minutes).
-func WithPoll(o poll.Options) Option { return func(s *settings) { s.wait = o } }
-
-func newSettings(opts []Option) settings {
-	s := settings{wait: poll.Options{Timeout: time.Hour}}
-	for _, o := range opts {
-		o(&s)
-	}
-	return s
-}
-
-// Handlers are the handlers and the observer of the three RDS kinds,
-// sharing clients.
-type Handlers struct {
-	// SubnetGroup handles rds:subgrp.
-	SubnetGroup *SubnetGroupHandler
-	// Cluster handles rds:cluster.
-	Cluster *ClusterHandler
-	// Instance handles rds:db.
-	Instance *InstanceHandler
-	// Observer reads all three kinds at once.
-	Observer *Observer
-}
-
-// New builds the handlers and the observer from an SDK configuration.
-func New(cfg aws.Config, opts ...Option) Handlers {
-	api := rds.NewFromConfig(cfg)
-	tags := rgt.NewFromConfig(cfg)
-	return NewHandlers(api, tags, opts...)
-}
-
-// NewHandlers builds the handlers and the observer over the given clients.
-func NewHandlers(api API, tags TaggingAPI, opts ...Option) Handlers {
-	return Handlers{
-		SubnetGroup: NewSubnetGroupHandler(api, tags, opts...),
-		Cluster:     NewClusterHandler(api, opts...),
-		Instance:    NewInstanceHandler(api, opts...),
-		Observer:    NewObserver(api, tags),
-	}
-}
-
-// Register adds the three handlers to r.
-func (h Handlers) Register(r resource.Registry) {
-	r[resource.KindDBSubnetGroup] = h.SubnetGroup
-	r[resource.KindDBCluster] = h.Cluster
-	r[resource.KindDBInstance] = h.Instance
-}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -32,33 +33,54 @@ var (
 	_ resource.Tagger  = (*ClusterHandler)(nil)
 )
 
-// NewClusterHandler returns the DB cluster handler over api.
-func NewClusterHandler(api API, opts ...Option) *ClusterHandler {
-	return &ClusterHandler{api: api, wait: newSettings(opts).wait}
+// newClusterHandler returns the DB cluster handler over api; wait, when
+// set, replaces defaultWait.
+func newClusterHandler(api API, wait *poll.Options) *ClusterHandler {
+	return &ClusterHandler{api: api, wait: waitOr(wait)}
 }
 
-// Kind is rds:cluster.
-func (h *ClusterHandler) Kind() resource.Kind { return resource.KindDBCluster }
-
-// clusterFields are the props of a DB cluster and how they compare.
-var clusterFields = fields{
-	"identifier":                  {replace: true, foldCase: true, reason: "kcstack does not rename DB clusters: a new identifier is a new cluster"},
-	"engine":                      {replace: true, reason: "a DB cluster's engine cannot change"},
-	"engine_version":              {compare: compareEngineVersion},
-	"database_name":               {replace: true, reason: "a DB cluster's initial database is set at creation only"},
-	"master_username":             {replace: true, reason: "a DB cluster's master user name cannot change"},
-	"storage_encrypted":           {replace: true, reason: "a DB cluster's storage encryption is set at creation only"},
-	"db_subnet_group_name":        {replace: true, foldCase: true, reason: "an Aurora DB cluster cannot move to another DB subnet group in place"},
-	"manage_master_user_password": {},
-	"deletion_protection":         {},
-	"backup_retention_period":     {},
-	"port":                        {},
-	"vpc_security_group_ids":      {},
+// clusterKind describes rds:cluster. Its instances refer to it, so they
+// go first; it goes before its subnet group and security groups. A
+// retried CreateDBCluster fails on the unique identifier, and Create
+// adopts the cluster tagged for the address.
+var clusterKind = resource.Descriptor{
+	Kind:         resource.KindDBCluster,
+	TaggingTypes: []string{"rds:cluster"},
+	References: []resource.Reference{
+		{Prop: propSubnetGroupName, Kind: resource.KindDBSubnetGroup, Attr: "name"},
+		{Prop: propSecurityGroupIDs, Kind: resource.KindSecurityGroup, Attr: "id"},
+	},
+	Fields: resource.Fields{
+		propIdentifier:       {ForcesReplace: true, Reason: "kcstack does not rename DB clusters: a new identifier is a new cluster"},
+		propEngine:           {ForcesReplace: true, Reason: "a DB cluster's engine cannot change"},
+		propDatabaseName:     {ForcesReplace: true, Reason: "a DB cluster's initial database is set at creation only"},
+		propMasterUsername:   {ForcesReplace: true, Reason: "a DB cluster's master user name cannot change"},
+		propStorageEncrypted: {ForcesReplace: true, Reason: "a DB cluster's storage encryption is set at creation only"},
+		propSubnetGroupName:  {ForcesReplace: true, Reason: "an Aurora DB cluster cannot move to another DB subnet group in place"},
+	},
+	DataLoss: resource.LosesData,
+	Protection: &resource.Protection{
+		Prop: propDeletionProtection,
+		Hint: "set spec.database.aurora.deletionProtection: false, run kcstack apply, then run this again",
+	},
+	Create: resource.Creation{Operations: []string{"CreateDBCluster"}, Idempotent: true},
 }
+
+// clusterComparisons are the cluster props compared otherwise than as
+// plain data. A major engine_version change replaces the cluster, a minor
+// one does not: compareEngineVersion decides, not the Fields.
+var clusterComparisons = comparisons{
+	propIdentifier:      {foldCase: true},
+	propSubnetGroupName: {foldCase: true},
+	propEngineVersion:   {compare: compareEngineVersion},
+}
+
+// Describe returns the descriptor of rds:cluster.
+func (h *ClusterHandler) Describe() resource.Descriptor { return clusterKind }
 
 // Diff compares the props d lists with o's, without I/O.
 func (h *ClusterHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diffProps(d, o, clusterFields, "DB cluster")
+	return diffProps(d, o, clusterKind.Fields, clusterComparisons, "DB cluster")
 }
 
 // clusterObservation converts a described cluster; address "" takes it
@@ -72,12 +94,12 @@ func clusterObservation(c types.DBCluster, stack, address string) resource.Obser
 	o := resource.Observation{
 		Kind: resource.KindDBCluster, Exists: true, ID: id,
 		Props: resource.Props{
-			"identifier": id, "engine": deref(c.Engine), "engine_version": deref(c.EngineVersion),
-			"database_name": deref(c.DatabaseName), "master_username": deref(c.MasterUsername),
-			"manage_master_user_password": c.MasterUserSecret != nil,
-			"port":                        int64(deref(c.Port)), "db_subnet_group_name": deref(c.DBSubnetGroup),
-			"vpc_security_group_ids": anyList(groups), "storage_encrypted": deref(c.StorageEncrypted),
-			"deletion_protection": deref(c.DeletionProtection), "backup_retention_period": int64(deref(c.BackupRetentionPeriod)),
+			propIdentifier: id, propEngine: deref(c.Engine), propEngineVersion: deref(c.EngineVersion),
+			propDatabaseName: deref(c.DatabaseName), propMasterUsername: deref(c.MasterUsername),
+			propManagePassword: c.MasterUserSecret != nil,
+			propPort:           int64(deref(c.Port)), propSubnetGroupName: deref(c.DBSubnetGroup),
+			propSecurityGroupIDs: anyList(groups), propStorageEncrypted: deref(c.StorageEncrypted),
+			propDeletionProtection: deref(c.DeletionProtection), propBackupRetention: int64(deref(c.BackupRetentionPeriod)),
 		},
 		Attrs: map[string]string{
 			"id": id, "arn": deref(c.DBClusterArn), "endpoint": deref(c.Endpoint),
@@ -101,7 +123,7 @@ func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resour
 	}
 	id := deref(in.DBClusterIdentifier)
 	_, err = h.api.CreateDBCluster(ctx, in)
-	if isCode(err, codeClusterExists) {
+	if awserr.Is(err, codeClusterExists) {
 		err = h.adopt(ctx, d, id)
 	}
 	if err != nil {
@@ -157,42 +179,23 @@ type clusterProps struct {
 }
 
 func (p *clusterProps) read(d resource.Desired) error {
-	var errs []error
-	str := func(dst *string, k string) {
-		var err error
-		*dst, err = stringProp(d, k)
-		errs = append(errs, err)
-	}
-	num := func(dst **int32, k string) {
-		var err error
-		*dst, err = intProp(d, k)
-		errs = append(errs, err)
-	}
-	flag := func(dst **bool, k string) {
-		var err error
-		*dst, err = boolProp(d, k)
-		errs = append(errs, err)
-	}
-	str(&p.identifier, "identifier")
-	str(&p.engine, "engine")
-	str(&p.engineVersion, "engine_version")
-	str(&p.databaseName, "database_name")
-	str(&p.masterUsername, "master_username")
-	str(&p.subnetGroup, "db_subnet_group_name")
-	num(&p.port, "port")
-	num(&p.backupRetention, "backup_retention_period")
-	flag(&p.managePassword, "manage_master_user_password")
-	flag(&p.storageEncrypted, "storage_encrypted")
-	flag(&p.deletionProtection, "deletion_protection")
-	if _, ok := d.Props["vpc_security_group_ids"]; ok {
-		var err error
-		p.securityGroups, err = listProp(d, "vpc_security_group_ids")
-		errs = append(errs, err)
+	r := resource.Read(d.Props)
+	p.identifier = r.String(propIdentifier)
+	p.engine, p.engineVersion = r.OptString(propEngine), r.OptString(propEngineVersion)
+	p.databaseName, p.masterUsername = r.OptString(propDatabaseName), r.OptString(propMasterUsername)
+	p.subnetGroup = r.OptString(propSubnetGroupName)
+	p.port, p.backupRetention = optInt32(r, d.Props, propPort), optInt32(r, d.Props, propBackupRetention)
+	p.managePassword = optBool(r, d.Props, propManagePassword)
+	p.storageEncrypted = optBool(r, d.Props, propStorageEncrypted)
+	p.deletionProtection = optBool(r, d.Props, propDeletionProtection)
+	p.securityGroups = set(r.OptStrings(propSecurityGroupIDs))
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("%s: %w", d.Address, err)
 	}
 	if p.identifier == "" {
-		errs = append(errs, fmt.Errorf("%s: prop identifier is missing", d.Address))
+		return fmt.Errorf("%s: property %s is empty", d.Address, propIdentifier)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 func orString(s, def string) string {

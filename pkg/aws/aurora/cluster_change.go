@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -57,17 +58,17 @@ func modifyClusterInput(d resource.Desired, o resource.Observation, diffs []reso
 // setModify sets the ModifyDBCluster member for one changed prop.
 func (p *clusterProps) setModify(in *rds.ModifyDBClusterInput, path string) error {
 	switch path {
-	case "engine_version":
+	case propEngineVersion:
 		in.EngineVersion = ptr(p.engineVersion)
-	case "deletion_protection":
+	case propDeletionProtection:
 		in.DeletionProtection = p.deletionProtection
-	case "backup_retention_period":
+	case propBackupRetention:
 		in.BackupRetentionPeriod = p.backupRetention
-	case "port":
+	case propPort:
 		in.Port = p.port
-	case "vpc_security_group_ids":
+	case propSecurityGroupIDs:
 		in.VpcSecurityGroupIds = p.securityGroups
-	case "manage_master_user_password":
+	case propManagePassword:
 		if !deref(p.managePassword) {
 			return errors.New("kcstack does not stop managing the master user password in Secrets Manager: it would need a password in the stack file")
 		}
@@ -83,7 +84,7 @@ func (p *clusterProps) setModify(in *rds.ModifyDBClusterInput, path string) erro
 // opts["skip_final_snapshot"] is "true", and waits until it is gone. A
 // cluster with deletion protection on is refused with ErrDeletionProtected.
 func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, opts map[string]string) error {
-	if protected, _ := o.Props["deletion_protection"].(bool); protected {
+	if clusterKind.Protection.Protected(o) {
 		return errProtected(o.ID)
 	}
 	in := deleteClusterInput(o.ID, opts)
@@ -91,11 +92,11 @@ func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, opt
 	switch {
 	case isNotFound(err):
 		return nil
-	case isCode(err, codeInvalidCombination) && isProtectionError(err):
+	case awserr.Is(err, codeInvalidCombination) && isProtectionError(err):
 		return errProtected(o.ID)
-	case isCode(err, codeClusterState):
+	case awserr.Is(err, codeClusterState):
 		err = h.checkDeleting(ctx, o.ID, err)
-	case isCode(err, codeSnapshotExists):
+	case awserr.Is(err, codeSnapshotExists):
 		err = fmt.Errorf("%w; the final snapshot %s already exists: set spec.database.aurora.finalSnapshotIdentifier to a new name in the stack file, or delete the old snapshot",
 			err, deref(in.FinalDBSnapshotIdentifier))
 	}
@@ -136,7 +137,7 @@ func errProtected(id string) error {
 
 // isProtectionError reports whether RDS refused a delete because of
 // deletion protection (InvalidParameterCombination has no finer code).
-func isProtectionError(err error) bool { return containsFold(errorMessage(err), "protect") }
+func isProtectionError(err error) bool { return containsFold(awserr.Message(err), "protect") }
 
 // settle waits for a cluster observed in another state than available (a
 // change an interrupted run left going), as RDS modifies available

@@ -9,8 +9,8 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// clusterKind is how the cluster's waits and finds read a described cluster.
-var clusterKind = statusKind[types.DBCluster]{
+// clusterStatus is how the cluster's waits and finds read a described cluster.
+var clusterStatus = statusKind[types.DBCluster]{
 	noun: "DB cluster", kind: resource.KindDBCluster, observe: clusterObservation,
 	status: func(c *types.DBCluster) string { return deref(c.Status) },
 	tags:   func(c *types.DBCluster) []types.Tag { return c.TagList },
@@ -25,7 +25,7 @@ func (h *ClusterHandler) describe(ctx context.Context, id string) (*types.DBClus
 // waitAvailable waits until the cluster is available with no pending
 // engine version (version, when set, is the one it must reach).
 func (h *ClusterHandler) waitAvailable(ctx context.Context, id string, version *string) (*types.DBCluster, error) {
-	return clusterKind.waitAvailable(ctx, h.wait, h.describe, id, func(c *types.DBCluster) bool { return clusterReady(c, version) })
+	return clusterStatus.waitAvailable(ctx, h.wait, h.describe, id, func(c *types.DBCluster) bool { return clusterReady(c, version) })
 }
 
 func clusterReady(c *types.DBCluster, version *string) bool {
@@ -40,7 +40,7 @@ func clusterReady(c *types.DBCluster, version *string) bool {
 
 // waitGone waits until the cluster no longer exists.
 func (h *ClusterHandler) waitGone(ctx context.Context, id string) error {
-	return clusterKind.waitGone(ctx, h.wait, h.describe, id)
+	return clusterStatus.waitGone(ctx, h.wait, h.describe, id)
 }
 
 // FindByAddress finds the cluster of stack tagged with address, with one
@@ -50,5 +50,5 @@ func (h *ClusterHandler) FindByAddress(ctx context.Context, stack, address strin
 	if err != nil {
 		return resource.Observation{}, err
 	}
-	return clusterKind.find(clusters, stack, address), nil
+	return clusterStatus.find(clusters, stack, address), nil
 }

@@ -9,33 +9,33 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// field says how Diff treats one prop of a kind.
-type field struct {
-	// replace is set when AWS cannot change the field in place; reason
-	// says why in the plan (the field's name is shown before it).
-	replace bool
-	reason  string
+// comparison says how Diff compares one prop when plain equality of the
+// normalized values is not right. Whether a difference forces a
+// replacement is the kind's descriptor's Fields.
+type comparison struct {
 	// foldCase compares identifiers case-insensitively.
 	foldCase bool
-	// compare, when set, replaces the generic comparison; it returns
-	// whether the values differ, whether that forces a replacement and why.
+	// compare, when set, replaces the generic comparison and the Field; it
+	// returns whether the values differ, whether that forces a
+	// replacement and why.
 	compare func(want, have any) (differs, replace bool, reason string)
 }
 
-// fields maps the props of a kind to how they compare.
-type fields map[string]field
+// comparisons maps the props of a kind to how they compare; a prop
+// absent compares as plain data.
+type comparisons map[string]comparison
 
-// diffProps compares the props d lists with o's, by the rules of the kind
-// (noun names the resource in replacement reasons: "DB cluster").
-func diffProps(d resource.Desired, o resource.Observation, rules fields, noun string) []resource.FieldDiff {
+// diffProps compares the props d lists with o's, by the replace rules of
+// fields and the comparisons of the kind (noun names the resource in
+// replacement reasons: "DB cluster").
+func diffProps(d resource.Desired, o resource.Observation, fields resource.Fields, cmps comparisons, noun string) []resource.FieldDiff {
 	var out []resource.FieldDiff
 	for _, k := range resource.SortedKeys(d.Props) {
 		want, have := d.Props[k], o.Props[k]
 		if want == nil {
 			continue
 		}
-		rule := rules[k]
-		fd, differs := diffField(k, want, have, rule, noun)
+		fd, differs := diffField(k, want, have, fields[k], cmps[k], noun)
 		if !differs {
 			continue
 		}
@@ -46,35 +46,35 @@ func diffProps(d resource.Desired, o resource.Observation, rules fields, noun st
 }
 
 // diffField compares one prop; a Ref is "(known after apply)".
-func diffField(k string, want, have any, rule field, noun string) (resource.FieldDiff, bool) {
+func diffField(k string, want, have any, f resource.Field, c comparison, noun string) (resource.FieldDiff, bool) {
 	fd := resource.FieldDiff{Path: k, Before: have, After: normalized(want)}
 	if hasRef(want) {
 		fd.KnownAfterApply = true
-		if rule.replace {
+		if f.ForcesReplace {
 			fd.ForcesReplace = true
-			fd.Reason = "known after apply; " + replaceReason(rule, noun)
+			fd.Reason = "known after apply; " + replaceReason(f, noun)
 		}
 		return fd, true
 	}
-	if rule.compare != nil {
-		differs, replace, reason := rule.compare(want, have)
+	if c.compare != nil {
+		differs, replace, reason := c.compare(want, have)
 		fd.ForcesReplace, fd.Reason = replace, reason
 		return fd, differs
 	}
-	if equalValues(want, have, rule.foldCase) {
+	if equalValues(want, have, c.foldCase) {
 		return fd, false
 	}
-	if rule.replace {
+	if f.ForcesReplace {
 		fd.ForcesReplace = true
-		fd.Reason = replaceReason(rule, noun)
+		fd.Reason = replaceReason(f, noun)
 	}
 	return fd, true
 }
 
 // replaceReason is the field's reason, or a generic one naming the kind.
-func replaceReason(rule field, noun string) string {
-	if rule.reason != "" {
-		return rule.reason
+func replaceReason(f resource.Field, noun string) string {
+	if f.Reason != "" {
+		return f.Reason
 	}
 	return fmt.Sprintf("a %s cannot change it in place", noun)
 }

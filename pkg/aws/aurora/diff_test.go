@@ -155,7 +155,7 @@ func TestClusterDiff(t *testing.T) {
 			live:   func(c *types.DBCluster) { c.Port = ptr[int32](3306) },
 		},
 	}
-	h := NewClusterHandler(nil)
+	h := newClusterHandler(nil, nil)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			c := liveCluster()
@@ -229,7 +229,7 @@ func TestInstanceDiff(t *testing.T) {
 				Reason: "a DB instance cannot move to another cluster"}},
 		},
 	}
-	h := NewInstanceHandler(nil)
+	h := newInstanceHandler(nil, nil)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := h.Diff(tc.d, instanceObservation(liveInstance(), testStack, "database.instance[0]"))
@@ -286,7 +286,7 @@ func TestSubnetGroupDiff(t *testing.T) {
 				Reason: "a DB subnet group cannot be renamed"}},
 		},
 	}
-	h := NewSubnetGroupHandler(nil, nil)
+	h := newSubnetGroupHandler(nil, nil)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := h.Diff(tc.d, subnetGroupObservation(live, nil, testStack, tc.d.Address))

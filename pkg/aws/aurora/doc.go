@@ -1,7 +1,9 @@
 // Package aurora reconciles the Aurora PostgreSQL part of a stack: the DB
 // subnet group (rds:subgrp), the DB cluster (rds:cluster) and its instances
 // (rds:db). It has one resource.Handler per kind and one resource.Observer
-// that reads all three kinds in parallel with one paginated call each.
+// that reads all three kinds in parallel with one paginated call each;
+// Register adds them to a clients.Set. Each kind's descriptor is declared
+// beside its handler.
 //
 // Ownership is by tags set at creation (kcstack:stack, kcstack:address);
 // Diff is pure and compares normalized values, so a freshly created stack

@@ -1,10 +1,9 @@
 package aurora
 
 import (
-	"errors"
 	"strings"
 
-	"github.com/aws/smithy-go"
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 )
 
 // AWS error codes this package tells apart.
@@ -21,41 +20,9 @@ const (
 	codeSnapshotExists      = "DBClusterSnapshotAlreadyExistsFault"
 )
 
-// errorCode returns the AWS error code of err, "" when it has none.
-func errorCode(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return ""
-}
-
-// isCode reports whether err is an AWS error with one of the codes.
-func isCode(err error, codes ...string) bool {
-	code := errorCode(err)
-	for _, c := range codes {
-		if code != "" && code == c {
-			return true
-		}
-	}
-	return false
-}
-
 // isNotFound reports whether err says an RDS resource does not exist.
 func isNotFound(err error) bool {
-	return isCode(err, codeClusterNotFound, codeInstanceNotFound, codeSubnetGroupNotFound)
-}
-
-// errorMessage returns the AWS error message of err, or its text.
-func errorMessage(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorMessage()
-	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
+	return awserr.Is(err, codeClusterNotFound, codeInstanceNotFound, codeSubnetGroupNotFound)
 }
 
 func containsFold(s, sub string) bool {

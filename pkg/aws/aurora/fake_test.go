@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -121,7 +122,7 @@ func ownedByTags() *fakeTagging {
 }
 
 func TestObserverWithFakes(t *testing.T) {
-	obs, err := NewObserver(liveRDS(), ownedByTags()).Observe(context.Background(), resource.Query{Stack: testStack})
+	obs, err := newObserver(liveRDS(), ownedByTags()).Observe(context.Background(), resource.Query{Stack: testStack})
 	if err != nil {
 		t.Fatalf("Observe: %v", err)
 	}
@@ -147,7 +148,7 @@ func TestObserverTaggingLag(t *testing.T) {
 		return &rgt.GetResourcesOutput{}, nil
 	}}
 	desired := resource.Desired{Address: "database.subnet-group", Kind: resource.KindDBSubnetGroup, Props: resource.Props{"name": "kc-aurora"}}
-	obs, err := NewObserver(api, nothing).Observe(context.Background(), resource.Query{Stack: testStack, Desired: []resource.Desired{desired}})
+	obs, err := newObserver(api, nothing).Observe(context.Background(), resource.Query{Stack: testStack, Desired: []resource.Desired{desired}})
 	if err != nil {
 		t.Fatalf("Observe: %v", err)
 	}
@@ -164,8 +165,8 @@ func TestObserverError(t *testing.T) {
 	api.DescribeDBInstancesFn = func(*rds.DescribeDBInstancesInput) (*rds.DescribeDBInstancesOutput, error) {
 		return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "no"}
 	}
-	_, err := NewObserver(api, ownedByTags()).Observe(context.Background(), resource.Query{Stack: testStack})
-	if errorCode(err) != "AccessDenied" || !strings.HasPrefix(err.Error(), "describe DB instances: ") {
+	_, err := newObserver(api, ownedByTags()).Observe(context.Background(), resource.Query{Stack: testStack})
+	if awserr.Code(err) != "AccessDenied" || !strings.HasPrefix(err.Error(), "describe DB instances: ") {
 		t.Fatalf("Observe: got %v, want the AccessDenied error wrapped with what was being read", err)
 	}
 }
@@ -183,17 +184,17 @@ func TestDeleteNotFoundIsSuccess(t *testing.T) {
 			return nil, notFound(codeSubnetGroupNotFound)
 		},
 	}
-	h := NewHandlers(api, nil)
+	h := newKinds(api, nil, nil)
 	o := resource.Observation{ID: "kc-aurora", Exists: true}
-	for _, hd := range []resource.Handler{h.Cluster, h.Instance, h.SubnetGroup} {
+	for _, hd := range []resource.Handler{h.cluster, h.instance, h.subnetGroup} {
 		if err := hd.Delete(ctx, o, nil); err != nil {
-			t.Errorf("%s Delete of something already gone: %v", hd.Kind(), err)
+			t.Errorf("%s Delete of something already gone: %v", hd.Describe().Kind, err)
 		}
 	}
 }
 
 func TestDeleteProtectedMakesNoCall(t *testing.T) {
-	h := NewClusterHandler(&fakeAPI{})
+	h := newClusterHandler(&fakeAPI{}, nil)
 	o := resource.Observation{ID: "kc-aurora", Exists: true, Props: resource.Props{"deletion_protection": true}}
 	err := h.Delete(context.Background(), o, map[string]string{"skip_final_snapshot": "true"})
 	if !errors.Is(err, ErrDeletionProtected) {

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -24,26 +25,43 @@ var (
 	_ resource.Tagger  = (*InstanceHandler)(nil)
 )
 
-// NewInstanceHandler returns the DB instance handler over api.
-func NewInstanceHandler(api API, opts ...Option) *InstanceHandler {
-	return &InstanceHandler{api: api, wait: newSettings(opts).wait}
+// newInstanceHandler returns the DB instance handler over api; wait,
+// when set, replaces defaultWait.
+func newInstanceHandler(api API, wait *poll.Options) *InstanceHandler {
+	return &InstanceHandler{api: api, wait: waitOr(wait)}
 }
 
-// Kind is rds:db.
-func (h *InstanceHandler) Kind() resource.Kind { return resource.KindDBInstance }
-
-// instanceFields are the props of a DB instance and how they compare.
-var instanceFields = fields{
-	"identifier":         {replace: true, foldCase: true, reason: "kcstack does not rename DB instances: a new identifier is a new instance"},
-	"cluster_identifier": {replace: true, foldCase: true, reason: "a DB instance cannot move to another cluster"},
-	"engine":             {replace: true, reason: "a DB instance's engine cannot change"},
-	"availability_zone":  {replace: true, reason: "a DB instance cannot move to another zone in place"},
-	"instance_class":     {},
+// instanceKind describes rds:db. An Aurora instance holds no data of its
+// own (the cluster's volume does), so deleting one loses none. A retried
+// CreateDBInstance fails on the unique identifier, and Create adopts the
+// instance tagged for the address.
+var instanceKind = resource.Descriptor{
+	Kind:         resource.KindDBInstance,
+	TaggingTypes: []string{"rds:db"},
+	References:   []resource.Reference{{Prop: propClusterIdentifier, Kind: resource.KindDBCluster, Attr: "id"}},
+	Fields: resource.Fields{
+		propIdentifier:        {ForcesReplace: true, Reason: "kcstack does not rename DB instances: a new identifier is a new instance"},
+		propClusterIdentifier: {ForcesReplace: true, Reason: "a DB instance cannot move to another cluster"},
+		propEngine:            {ForcesReplace: true, Reason: "a DB instance's engine cannot change"},
+		propAvailabilityZone:  {ForcesReplace: true, Reason: "a DB instance cannot move to another zone in place"},
+	},
+	DataLoss: resource.NoDataLoss,
+	Create:   resource.Creation{Operations: []string{"CreateDBInstance"}, Idempotent: true},
 }
+
+// instanceComparisons are the instance props compared otherwise than as
+// plain data: identifiers, which RDS keeps in lower case.
+var instanceComparisons = comparisons{
+	propIdentifier:        {foldCase: true},
+	propClusterIdentifier: {foldCase: true},
+}
+
+// Describe returns the descriptor of rds:db.
+func (h *InstanceHandler) Describe() resource.Descriptor { return instanceKind }
 
 // Diff compares the props d lists with o's, without I/O.
 func (h *InstanceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diffProps(d, o, instanceFields, "DB instance")
+	return diffProps(d, o, instanceKind.Fields, instanceComparisons, "DB instance")
 }
 
 // instanceObservation converts a described instance; address "" takes it
@@ -53,8 +71,8 @@ func instanceObservation(i types.DBInstance, stack, address string) resource.Obs
 	o := resource.Observation{
 		Kind: resource.KindDBInstance, Exists: true, ID: id,
 		Props: resource.Props{
-			"identifier": id, "cluster_identifier": deref(i.DBClusterIdentifier), "engine": deref(i.Engine),
-			"instance_class": deref(i.DBInstanceClass), "availability_zone": deref(i.AvailabilityZone),
+			propIdentifier: id, propClusterIdentifier: deref(i.DBClusterIdentifier), propEngine: deref(i.Engine),
+			propInstanceClass: deref(i.DBInstanceClass), propAvailabilityZone: deref(i.AvailabilityZone),
 		},
 		Attrs: map[string]string{"id": id, "arn": deref(i.DBInstanceArn), "status": deref(i.DBInstanceStatus)},
 	}
@@ -74,7 +92,7 @@ func (h *InstanceHandler) Create(ctx context.Context, d resource.Desired) (resou
 	}
 	id := deref(in.DBInstanceIdentifier)
 	_, err = h.api.CreateDBInstance(ctx, in)
-	if isCode(err, codeInstanceExists) {
+	if awserr.Is(err, codeInstanceExists) {
 		err = h.adopt(ctx, d, id)
 	}
 	if err != nil {
@@ -104,17 +122,16 @@ func (h *InstanceHandler) adopt(ctx context.Context, d resource.Desired, id stri
 	return nil
 }
 
+// createInstanceInput builds CreateDBInstance's input from resolved props.
 func createInstanceInput(d resource.Desired) (*rds.CreateDBInstanceInput, error) {
-	in := &rds.CreateDBInstanceInput{Tags: rdsTags(d.Tags)}
-	for k, dst := range map[string]**string{
-		"identifier": &in.DBInstanceIdentifier, "cluster_identifier": &in.DBClusterIdentifier,
-		"engine": &in.Engine, "instance_class": &in.DBInstanceClass, "availability_zone": &in.AvailabilityZone,
-	} {
-		s, err := stringProp(d, k)
-		if err != nil {
-			return nil, err
-		}
-		*dst = optional(s)
+	r := resource.Read(d.Props)
+	in := &rds.CreateDBInstanceInput{
+		DBInstanceIdentifier: optional(r.String(propIdentifier)), DBClusterIdentifier: optional(r.String(propClusterIdentifier)),
+		Engine: optional(r.OptString(propEngine)), DBInstanceClass: optional(r.OptString(propInstanceClass)),
+		AvailabilityZone: optional(r.OptString(propAvailabilityZone)), Tags: rdsTags(d.Tags),
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Address, err)
 	}
 	if in.DBInstanceIdentifier == nil || in.DBClusterIdentifier == nil {
 		return nil, fmt.Errorf("%s: props identifier and cluster_identifier are required", d.Address)
@@ -155,14 +172,19 @@ func newClass(d resource.Desired, o resource.Observation, diffs []resource.Field
 		if fd.ForcesReplace {
 			return "", fmt.Errorf("update DB instance %s: %s: %s", o.ID, fd.Path, fd.Reason)
 		}
-		if fd.Path != "instance_class" {
+		if fd.Path != propInstanceClass {
 			return "", fmt.Errorf("update DB instance %s: %s cannot change in place", o.ID, fd.Path)
 		}
 	}
 	if len(diffs) == 0 {
 		return "", nil
 	}
-	return stringProp(d, "instance_class")
+	r := resource.Read(d.Props)
+	class := r.String(propInstanceClass)
+	if err := r.Err(); err != nil {
+		return "", fmt.Errorf("%s: %w", d.Address, err)
+	}
+	return class, nil
 }
 
 // Delete deletes the instance (Aurora instances take no final snapshot:
@@ -172,7 +194,7 @@ func (h *InstanceHandler) Delete(ctx context.Context, o resource.Observation, _ 
 	if isNotFound(err) {
 		return nil
 	}
-	if isCode(err, codeInstanceState) {
+	if awserr.Is(err, codeInstanceState) {
 		err = h.checkDeleting(ctx, o.ID, err)
 	}
 	if err != nil {
@@ -191,9 +213,9 @@ func (h *InstanceHandler) checkDeleting(ctx context.Context, id string, err erro
 	return err
 }
 
-// instanceKind is how the instance's waits and finds read a described
+// instanceStatus is how the instance's waits and finds read a described
 // instance.
-var instanceKind = statusKind[types.DBInstance]{
+var instanceStatus = statusKind[types.DBInstance]{
 	noun: "DB instance", kind: resource.KindDBInstance, observe: instanceObservation,
 	status: func(i *types.DBInstance) string { return deref(i.DBInstanceStatus) },
 	tags:   func(i *types.DBInstance) []types.Tag { return i.TagList },
@@ -208,7 +230,7 @@ func (h *InstanceHandler) describe(ctx context.Context, id string) (*types.DBIns
 // waitAvailable waits until the instance is available with nothing
 // pending (and in class, when set).
 func (h *InstanceHandler) waitAvailable(ctx context.Context, id, class string) (*types.DBInstance, error) {
-	return instanceKind.waitAvailable(ctx, h.wait, h.describe, id, func(i *types.DBInstance) bool { return instanceReady(i, class) })
+	return instanceStatus.waitAvailable(ctx, h.wait, h.describe, id, func(i *types.DBInstance) bool { return instanceReady(i, class) })
 }
 
 func instanceReady(i *types.DBInstance, class string) bool {
@@ -223,7 +245,7 @@ func instanceReady(i *types.DBInstance, class string) bool {
 
 // waitGone waits until the instance no longer exists.
 func (h *InstanceHandler) waitGone(ctx context.Context, id string) error {
-	return instanceKind.waitGone(ctx, h.wait, h.describe, id)
+	return instanceStatus.waitGone(ctx, h.wait, h.describe, id)
 }
 
 // FindByAddress finds the instance of stack tagged with address, with one
@@ -233,5 +255,5 @@ func (h *InstanceHandler) FindByAddress(ctx context.Context, stack, address stri
 	if err != nil {
 		return resource.Observation{}, err
 	}
-	return instanceKind.find(instances, stack, address), nil
+	return instanceStatus.find(instances, stack, address), nil
 }

@@ -58,10 +58,12 @@ func (e *env) namedDesired(stack, name string, instances int) []resource.Desired
 
 // handler returns the handler of d's kind.
 func (e *env) handler(d resource.Desired) resource.Handler {
-	r := resource.Registry{}
-	e.h.Register(r)
-	h, _ := r.Handler(d.Kind)
-	return h
+	for _, h := range e.h.handlers() {
+		if h.Describe().Kind == d.Kind {
+			return h
+		}
+	}
+	return nil
 }
 
 // createAll creates ds in order and returns their observations by address.
@@ -81,7 +83,7 @@ func (e *env) createAll(t *testing.T, ds []resource.Desired) map[string]resource
 // observe runs the observer and returns its observations by address.
 func (e *env) observe(t *testing.T, ds []resource.Desired) map[string]resource.Observation {
 	t.Helper()
-	obs, err := e.h.Observer.Observe(context.Background(), resource.Query{Stack: e.stack, Desired: ds})
+	obs, err := e.h.observer.Observe(context.Background(), resource.Query{Stack: e.stack, Desired: ds})
 	if err != nil {
 		t.Fatalf("Observe: %v", err)
 	}
@@ -152,7 +154,7 @@ func TestLifecycle(t *testing.T) {
 	if diff := cmp.Diff(want, fd); diff != "" {
 		t.Fatalf("Diff after changing instance_class: -want +got:\n%s", diff)
 	}
-	updated, err := e.h.Instance.Update(ctx, ds[3], obs[ds[3].Address], fd)
+	updated, err := e.h.instance.Update(ctx, ds[3], obs[ds[3].Address], fd)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
@@ -217,14 +219,14 @@ func TestDeletionProtection(t *testing.T) {
 	obs := e.createAll(t, ds)
 	cl := obs["database.cluster"]
 
-	err := e.h.Cluster.Delete(ctx, cl, ds[1].Options)
+	err := e.h.cluster.Delete(ctx, cl, ds[1].Options)
 	if !errors.Is(err, ErrDeletionProtected) || !strings.Contains(err.Error(), "deletionProtection: false") {
 		t.Fatalf("Delete of a protected cluster: got %v, want ErrDeletionProtected saying how to turn it off in the stack file", err)
 	}
 	// A stale observation does not get past RDS's own refusal either.
 	stale := cl
 	stale.Props = resource.Props{"deletion_protection": false}
-	if err := e.h.Cluster.Delete(ctx, stale, ds[1].Options); !errors.Is(err, ErrDeletionProtected) {
+	if err := e.h.cluster.Delete(ctx, stale, ds[1].Options); !errors.Is(err, ErrDeletionProtected) {
 		t.Fatalf("Delete with a stale observation: got %v, want ErrDeletionProtected", err)
 	}
 	if o := e.observe(t, ds)["database.cluster"]; !o.Exists || o.Props["deletion_protection"] != true {
@@ -233,16 +235,16 @@ func TestDeletionProtection(t *testing.T) {
 
 	// Turning it off is a change in the file, applied by Update.
 	ds[1].Props["deletion_protection"] = false
-	fd := e.h.Cluster.Diff(ds[1], cl)
+	fd := e.h.cluster.Diff(ds[1], cl)
 	want := []resource.FieldDiff{{Path: "deletion_protection", Before: true, After: false}}
 	if diff := cmp.Diff(want, fd); diff != "" {
 		t.Fatalf("Diff: -want +got:\n%s", diff)
 	}
-	cl, err = e.h.Cluster.Update(ctx, ds[1], cl, fd)
+	cl, err = e.h.cluster.Update(ctx, ds[1], cl, fd)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	if err := e.h.Cluster.Delete(ctx, cl, map[string]string{"skip_final_snapshot": "true"}); err != nil {
+	if err := e.h.cluster.Delete(ctx, cl, map[string]string{"skip_final_snapshot": "true"}); err != nil {
 		t.Fatalf("Delete after turning protection off: %v", err)
 	}
 }
@@ -257,25 +259,25 @@ func TestClusterUpdateInPlace(t *testing.T) {
 	d.Props["engine_version"] = "16.9"
 	d.Props["backup_retention_period"] = int64(14)
 	d.Props["vpc_security_group_ids"] = []any{e.net.sg, e.net.otherSG}
-	fd := e.h.Cluster.Diff(d, obs[d.Address])
+	fd := e.h.cluster.Diff(d, obs[d.Address])
 	if len(fd) != 3 {
 		t.Fatalf("Diff: got %d diffs, want engine_version, backup_retention_period and vpc_security_group_ids: %+v", len(fd), fd)
 	}
-	got, err := e.h.Cluster.Update(ctx, d, obs[d.Address], fd)
+	got, err := e.h.cluster.Update(ctx, d, obs[d.Address], fd)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	if diff := cmp.Diff([]resource.FieldDiff(nil), e.h.Cluster.Diff(d, got)); diff != "" {
+	if diff := cmp.Diff([]resource.FieldDiff(nil), e.h.cluster.Diff(d, got)); diff != "" {
 		t.Errorf("Diff after Update: -want +got:\n%s", diff)
 	}
-	if diff := cmp.Diff([]resource.FieldDiff(nil), e.h.Cluster.Diff(d, e.observe(t, ds)[d.Address])); diff != "" {
+	if diff := cmp.Diff([]resource.FieldDiff(nil), e.h.cluster.Diff(d, e.observe(t, ds)[d.Address])); diff != "" {
 		t.Errorf("Diff of a fresh observation after Update: -want +got:\n%s", diff)
 	}
 
 	// A major version is never attempted in place.
 	d.Props["engine_version"] = "17.4"
-	fd = e.h.Cluster.Diff(d, got)
-	if _, err := e.h.Cluster.Update(ctx, d, got, fd); err == nil || !strings.Contains(err.Error(), "major version upgrade 16 → 17") {
+	fd = e.h.cluster.Diff(d, got)
+	if _, err := e.h.cluster.Update(ctx, d, got, fd); err == nil || !strings.Contains(err.Error(), "major version upgrade 16 → 17") {
 		t.Errorf("Update with a major version: got %v, want the replacement reason", err)
 	}
 }
@@ -288,12 +290,12 @@ func TestSubnetGroupUpdate(t *testing.T) {
 	obs := e.createAll(t, ds)
 	d := ds[0]
 	d.Props["subnet_ids"] = []any{e.net.subnets[0], e.net.subnets[1], e.net.subnetC}
-	fd := e.h.SubnetGroup.Diff(d, obs[d.Address])
-	got, err := e.h.SubnetGroup.Update(ctx, d, obs[d.Address], fd)
+	fd := e.h.subnetGroup.Diff(d, obs[d.Address])
+	got, err := e.h.subnetGroup.Update(ctx, d, obs[d.Address], fd)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
-	if diff := cmp.Diff([]resource.FieldDiff(nil), e.h.SubnetGroup.Diff(d, e.observe(t, ds)[d.Address])); diff != "" {
+	if diff := cmp.Diff([]resource.FieldDiff(nil), e.h.subnetGroup.Diff(d, e.observe(t, ds)[d.Address])); diff != "" {
 		t.Errorf("Diff after Update: -want +got:\n%s", diff)
 	}
 	if !got.Owned || got.Tags[resource.TagAddress] != d.Address {
@@ -323,7 +325,7 @@ func TestUpdateAfterInterruptedChange(t *testing.T) {
 		t.Fatalf("instance status %q, want modifying for this test", o.Attrs["status"])
 	}
 	ds[2].Props["instance_class"] = "db.r6g.xlarge"
-	got, err := e.h.Instance.Update(ctx, ds[2], o, e.h.Instance.Diff(ds[2], o))
+	got, err := e.h.instance.Update(ctx, ds[2], o, e.h.instance.Diff(ds[2], o))
 	if err != nil {
 		t.Fatalf("Update of a modifying instance: %v", err)
 	}
@@ -342,7 +344,7 @@ func TestFinalSnapshotExists(t *testing.T) {
 	deleteAll(t, e, first, e.createAll(t, first))
 	again := e.stackDesired(0)
 	obs := e.createAll(t, again)
-	err := e.h.Cluster.Delete(ctx, obs["database.cluster"], again[1].Options)
+	err := e.h.cluster.Delete(ctx, obs["database.cluster"], again[1].Options)
 	if err == nil || !strings.Contains(err.Error(), "the final snapshot kc-aurora-final already exists: set spec.database.aurora.finalSnapshotIdentifier") {
 		t.Fatalf("Delete with a taken final snapshot name: got %v, want an error saying what to change", err)
 	}
@@ -452,8 +454,8 @@ func ordered(ds []resource.Desired) []resource.Desired {
 
 // cycle plans and applies with the three handlers and the observer.
 func (e *env) cycle(t *testing.T) *awstest.Cycle {
-	return awstest.NewCycle(t, e.stack, []resource.Handler{e.h.SubnetGroup, e.h.Cluster, e.h.Instance},
-		[]resource.Observer{e.h.Observer})
+	return awstest.NewCycle(t, e.stack, e.h.handlers(),
+		[]resource.Observer{e.h.observer})
 }
 
 // liveTags reads the tags of d's resource with RDS's ListTagsForResource.

@@ -33,7 +33,7 @@ func newMotoEnv(t *testing.T) (*env, string) {
 	suffix := hex.EncodeToString(b)
 	e := &env{
 		stack: "kcm-" + suffix, cfg: cfg, rds: rds.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
-		h: NewHandlers(rds.NewFromConfig(cfg), rgt.NewFromConfig(cfg), WithPoll(testPoll)),
+		h: newKinds(rds.NewFromConfig(cfg), rgt.NewFromConfig(cfg), &testPoll),
 	}
 	e.net = makeNetwork(t, e.ec2)
 	return e, "kcm-" + suffix
@@ -62,8 +62,8 @@ func TestMotoLifecycle(t *testing.T) {
 		}
 	}
 	ds[3].Props["instance_class"] = "db.r6g.xlarge"
-	fd := e.h.Instance.Diff(ds[3], observed[ds[3].Address])
-	if _, err := e.h.Instance.Update(ctx, ds[3], observed[ds[3].Address], fd); err != nil {
+	fd := e.h.instance.Diff(ds[3], observed[ds[3].Address])
+	if _, err := e.h.instance.Update(ctx, ds[3], observed[ds[3].Address], fd); err != nil {
 		t.Fatalf("Update: %v", err)
 	}
 	if diff := cmp.Diff(map[string][]resource.FieldDiff{}, e.diffs(ds, e.observe(t, ds))); diff != "" {

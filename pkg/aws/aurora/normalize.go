@@ -125,12 +125,6 @@ func tagMap(tags []types.Tag) map[string]string {
 	return m
 }
 
-// propString returns the string prop k of p, "" when absent or not a string.
-func propString(p resource.Props, k string) string {
-	s, _ := p[k].(string)
-	return s
-}
-
 func ptr[T any](v T) *T { return &v }
 
 func deref[T any](p *T) T {

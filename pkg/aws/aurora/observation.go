@@ -2,6 +2,7 @@ package aurora
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -40,57 +41,31 @@ func checkAdoptable(noun, id string, tags map[string]string, d resource.Desired)
 		noun, id, d.Address, stack, resource.TagStack, tags[resource.TagStack], resource.TagAddress, tags[resource.TagAddress])
 }
 
-// stringProp reads the string prop k of d, "" when absent, failing on
-// anything else (an unresolved Ref: Create and Update need resolved props).
-func stringProp(d resource.Desired, k string) (string, error) {
-	v, ok := d.Props[k]
-	if !ok {
-		return "", nil
+// optInt32 reads the integer prop k of p with r as the int32 the RDS API
+// takes, nil when p lacks it (RDS then applies its default).
+func optInt32(r *resource.Reader, p resource.Props, k string) *int32 {
+	if _, ok := p[k]; !ok {
+		return nil
 	}
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("%s: prop %s is %v, not a resolved string", d.Address, k, v)
-	}
-	return s, nil
+	return ptr(int32(r.Int(k)))
 }
 
-// listProp reads a set-like prop of resolved strings.
-func listProp(d resource.Desired, k string) ([]string, error) {
-	v := d.Props[k]
-	if hasRef(v) {
-		return nil, fmt.Errorf("%s: prop %s still holds a reference (%v)", d.Address, k, v)
+// optBool reads the boolean prop k of p with r, nil when p lacks it.
+func optBool(r *resource.Reader, p resource.Props, k string) *bool {
+	if _, ok := p[k]; !ok {
+		return nil
 	}
-	s, ok := stringSet(v)
-	if !ok {
-		return nil, fmt.Errorf("%s: prop %s is %v, not a list of strings", d.Address, k, v)
-	}
-	return s, nil
+	return ptr(r.Bool(k))
 }
 
-// intProp reads a number prop as int32, as the RDS API takes them.
-func intProp(d resource.Desired, k string) (*int32, error) {
-	v, ok := d.Props[k]
-	if !ok {
-		return nil, nil
+// set returns s sorted and without duplicates, nil for nil.
+func set(s []string) []string {
+	if s == nil {
+		return nil
 	}
-	n, ok := toInt64(v)
-	if !ok {
-		return nil, fmt.Errorf("%s: prop %s is %v, not a number", d.Address, k, v)
-	}
-	return ptr(int32(n)), nil
-}
-
-// boolProp reads a bool prop, nil when absent.
-func boolProp(d resource.Desired, k string) (*bool, error) {
-	v, ok := d.Props[k]
-	if !ok {
-		return nil, nil
-	}
-	b, ok := v.(bool)
-	if !ok {
-		return nil, fmt.Errorf("%s: prop %s is %v, not a bool", d.Address, k, v)
-	}
-	return &b, nil
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
 }
 
 // optional is nil for "", else a pointer to s.

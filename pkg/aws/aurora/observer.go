@@ -25,8 +25,8 @@ type Observer struct {
 
 var _ resource.Observer = (*Observer)(nil)
 
-// NewObserver returns the observer of the three RDS kinds.
-func NewObserver(api API, tags TaggingAPI) *Observer {
+// newObserver returns the observer of the three RDS kinds.
+func newObserver(api API, tags TaggingAPI) *Observer {
 	return &Observer{api: api, tags: tags}
 }
 
@@ -47,17 +47,21 @@ type live struct {
 // look-alikes are never returned as owned; a subnet group the tagging API
 // lists but RDS does not describe is ignored.
 func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
+	ids, err := desiredIDs(q)
+	if err != nil {
+		return nil, err
+	}
 	l, err := o.read(ctx, q.Stack)
 	if err != nil {
 		return nil, err
 	}
-	if err := o.tagsOfUnlisted(ctx, q, &l); err != nil {
+	if err := o.tagsOfUnlisted(ctx, q, ids, &l); err != nil {
 		return nil, err
 	}
 	var out []resource.Observation
-	out = append(out, match(q, resource.KindDBSubnetGroup, "name", subnetGroupItems(l, q.Stack))...)
-	out = append(out, match(q, resource.KindDBCluster, "identifier", clusterItems(l, q.Stack))...)
-	out = append(out, match(q, resource.KindDBInstance, "identifier", instanceItems(l, q.Stack))...)
+	out = append(out, match(q, resource.KindDBSubnetGroup, ids, subnetGroupItems(l, q.Stack))...)
+	out = append(out, match(q, resource.KindDBCluster, ids, clusterItems(l, q.Stack))...)
+	out = append(out, match(q, resource.KindDBInstance, ids, instanceItems(l, q.Stack))...)
 	return out, nil
 }
 
@@ -101,11 +105,34 @@ func instanceItems(l live, stack string) []resource.Observation {
 	return out
 }
 
+// idProps name the prop holding the identifier of each kind.
+var idProps = map[resource.Kind]string{
+	resource.KindDBSubnetGroup: propName, resource.KindDBCluster: propIdentifier, resource.KindDBInstance: propIdentifier,
+}
+
+// desiredIDs returns the identifiers of the desired resources of the
+// three kinds, in lower case (as RDS keeps them), by address.
+func desiredIDs(q resource.Query) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, d := range q.Desired {
+		prop, ok := idProps[d.Kind]
+		if !ok || d.Lookup != nil {
+			continue
+		}
+		r := resource.Read(d.Props)
+		ids[d.Address] = strings.ToLower(r.String(prop))
+		if err := r.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Address, err)
+		}
+	}
+	return ids, nil
+}
+
 // match pairs the desired resources of kind with live ones: by identifier
-// (prop idProp) first, then an owned one carrying the desired address
+// (ids, by address) first, then an owned one carrying the desired address
 // (its identifier changed in the file, so the plan replaces it). Desired
 // ones left are absent; owned live ones left are returned for deletion.
-func match(q resource.Query, kind resource.Kind, idProp string, live []resource.Observation) []resource.Observation {
+func match(q resource.Query, kind resource.Kind, ids map[string]string, live []resource.Observation) []resource.Observation {
 	desired := desiredOf(q.Desired, kind)
 	byID := map[string]int{}
 	for j, o := range live {
@@ -115,7 +142,7 @@ func match(q resource.Query, kind resource.Kind, idProp string, live []resource.
 	out := make([]resource.Observation, len(desired))
 	for i, d := range desired {
 		out[i] = missing(d)
-		if j, ok := byID[strings.ToLower(propString(d.Props, idProp))]; ok && !used[j] {
+		if j, ok := byID[ids[d.Address]]; ok && !used[j] {
 			out[i], used[j] = at(live[j], d.Address), true
 		}
 	}
@@ -177,10 +204,10 @@ func desiredOf(all []resource.Desired, kind resource.Kind) []resource.Desired {
 // that the tagging API did not list: it lags behind creates (and some
 // emulators never list subnet groups), and a desired group must not look
 // unowned for that. It makes no call when the tagging API listed them all.
-func (o *Observer) tagsOfUnlisted(ctx context.Context, q resource.Query, l *live) error {
+func (o *Observer) tagsOfUnlisted(ctx context.Context, q resource.Query, ids map[string]string, l *live) error {
 	want := map[string]bool{}
 	for _, d := range desiredOf(q.Desired, resource.KindDBSubnetGroup) {
-		want[strings.ToLower(propString(d.Props, "name"))] = true
+		want[ids[d.Address]] = true
 	}
 	for _, g := range l.groups {
 		arn := deref(g.DBSubnetGroupArn)

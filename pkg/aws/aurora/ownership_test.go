@@ -122,7 +122,7 @@ func TestObserveChangedIdentifier(t *testing.T) {
 	}
 	want := []resource.FieldDiff{{Path: "identifier", Before: "kc-aurora", After: "kc-db", ForcesReplace: true,
 		Reason: "kcstack does not rename DB clusters: a new identifier is a new cluster"}}
-	if diff := cmp.Diff(want, e.h.Cluster.Diff(ds[1], obs["database.cluster"])); diff != "" {
+	if diff := cmp.Diff(want, e.h.cluster.Diff(ds[1], obs["database.cluster"])); diff != "" {
 		t.Errorf("Diff of a changed identifier: -want +got:\n%s", diff)
 	}
 }
@@ -195,10 +195,10 @@ func TestAmbiguousCreate(t *testing.T) {
 	if calls := e.srv.Calls()["rds"]; calls["CreateDBCluster"] < 2 || calls["CreateDBInstance"] < 2 {
 		t.Errorf("the creates were not retried (calls %v): the test does not test adoption", calls)
 	}
-	if err := e.h.Instance.Delete(ctx, obs[instance.Address], nil); err != nil {
+	if err := e.h.instance.Delete(ctx, obs[instance.Address], nil); err != nil {
 		t.Errorf("Delete instance after a lost response: %v", err)
 	}
-	if err := e.h.Cluster.Delete(ctx, obs[cluster.Address], map[string]string{"skip_final_snapshot": "true"}); err != nil {
+	if err := e.h.cluster.Delete(ctx, obs[cluster.Address], map[string]string{"skip_final_snapshot": "true"}); err != nil {
 		t.Errorf("Delete cluster after a lost response: %v", err)
 	}
 }

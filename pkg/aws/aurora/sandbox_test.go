@@ -12,6 +12,7 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
@@ -25,7 +26,7 @@ type env struct {
 	stack string
 	srv   *sandbox.Server
 	cfg   aws.Config
-	h     Handlers
+	h     kinds
 	rds   *rds.Client
 	ec2   *ec2.Client
 	net   network
@@ -59,7 +60,7 @@ func newBareEnv(t *testing.T, opts ...sandbox.Option) *env {
 	t.Cleanup(tr.CloseIdleConnections)
 	e := &env{
 		stack: testStack, srv: srv, cfg: cfg, rds: rds.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
-		h: NewHandlers(rds.NewFromConfig(cfg), rgt.NewFromConfig(cfg), WithPoll(testPoll)),
+		h: newKinds(rds.NewFromConfig(cfg), rgt.NewFromConfig(cfg), &testPoll),
 	}
 	return e
 }
@@ -96,4 +97,10 @@ func makeNetwork(t *testing.T, c *ec2.Client) network {
 		}
 	}
 	return n
+}
+
+// propString returns the string prop k of p, "" when absent or not a string.
+func propString(p resource.Props, k string) string {
+	s, _ := p[k].(string)
+	return s
 }

@@ -38,7 +38,7 @@ func TestExampleStackPlansToNothing(t *testing.T) {
 		}
 	}
 	e.createAll(t, ds)
-	obs, err := e.h.Observer.Observe(context.Background(), resource.Query{Stack: st.Metadata.Name, Desired: ds})
+	obs, err := e.h.observer.Observe(context.Background(), resource.Query{Stack: st.Metadata.Name, Desired: ds})
 	if err != nil {
 		t.Fatalf("Observe: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -24,21 +25,34 @@ var (
 	_ resource.Tagger  = (*SubnetGroupHandler)(nil)
 )
 
-// NewSubnetGroupHandler returns the DB subnet group handler over api, with
-// tags to find groups by their address tag.
-func NewSubnetGroupHandler(api API, tags TaggingAPI, _ ...Option) *SubnetGroupHandler {
+// newSubnetGroupHandler returns the DB subnet group handler over api,
+// with tags to find groups by their address tag.
+func newSubnetGroupHandler(api API, tags TaggingAPI) *SubnetGroupHandler {
 	return &SubnetGroupHandler{api: api, tags: tags}
 }
 
-// Kind is rds:subgrp.
-func (h *SubnetGroupHandler) Kind() resource.Kind { return resource.KindDBSubnetGroup }
-
-// subnetGroupFields are the props of a DB subnet group and how they compare.
-var subnetGroupFields = fields{
-	"name":        {replace: true, foldCase: true, reason: "a DB subnet group cannot be renamed"},
-	"description": {compare: compareDescription},
-	"subnet_ids":  {},
+// subnetGroupKind describes rds:subgrp. The cluster using a group refers
+// to it by name, so it goes first: RDS refuses to delete a group in use.
+// A retried CreateDBSubnetGroup fails on the unique name, and Create
+// adopts the group tagged for the address.
+var subnetGroupKind = resource.Descriptor{
+	Kind:         resource.KindDBSubnetGroup,
+	TaggingTypes: []string{"rds:subgrp"},
+	References:   []resource.Reference{{Prop: propSubnetIDs, Kind: resource.KindSubnet, Attr: "id"}},
+	Fields:       resource.Fields{propName: {ForcesReplace: true, Reason: "a DB subnet group cannot be renamed"}},
+	DataLoss:     resource.NoDataLoss,
+	Create:       resource.Creation{Operations: []string{"CreateDBSubnetGroup"}, Idempotent: true},
 }
+
+// subnetGroupComparisons are the group props compared otherwise than as
+// plain data.
+var subnetGroupComparisons = comparisons{
+	propName:        {foldCase: true},
+	propDescription: {compare: compareDescription},
+}
+
+// Describe returns the descriptor of rds:subgrp.
+func (h *SubnetGroupHandler) Describe() resource.Descriptor { return subnetGroupKind }
 
 // compareDescription: an empty desired description matches any, as
 // Create gives the group its name as description (RDS requires one).
@@ -51,7 +65,7 @@ func compareDescription(want, have any) (differs, replace bool, reason string) {
 
 // Diff compares the props d lists with o's, without I/O.
 func (h *SubnetGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diffProps(d, o, subnetGroupFields, "DB subnet group")
+	return diffProps(d, o, subnetGroupKind.Fields, subnetGroupComparisons, "DB subnet group")
 }
 
 // subnetGroupObservation converts a described group and its tags (the
@@ -64,7 +78,7 @@ func subnetGroupObservation(g types.DBSubnetGroup, tags map[string]string, stack
 	}
 	o := resource.Observation{
 		Kind: resource.KindDBSubnetGroup, Exists: true, ID: name,
-		Props: resource.Props{"name": name, "description": deref(g.DBSubnetGroupDescription), "subnet_ids": anyList(subnets)},
+		Props: resource.Props{propName: name, propDescription: deref(g.DBSubnetGroupDescription), propSubnetIDs: anyList(subnets)},
 		Attrs: map[string]string{
 			"id": name, "name": name, "arn": deref(g.DBSubnetGroupArn),
 			"vpc_id": deref(g.VpcId), "status": deref(g.SubnetGroupStatus),
@@ -79,20 +93,15 @@ type subnetGroupProps struct {
 	subnets           []string
 }
 
+// readSubnetGroup reads a desired group's resolved props.
 func readSubnetGroup(d resource.Desired) (subnetGroupProps, error) {
-	var p subnetGroupProps
-	var err error
-	if p.name, err = stringProp(d, "name"); err != nil {
-		return p, err
-	}
-	if p.description, err = stringProp(d, "description"); err != nil {
-		return p, err
-	}
-	if p.subnets, err = listProp(d, "subnet_ids"); err != nil {
-		return p, err
+	r := resource.Read(d.Props)
+	p := subnetGroupProps{name: r.String(propName), description: r.OptString(propDescription), subnets: set(r.OptStrings(propSubnetIDs))}
+	if err := r.Err(); err != nil {
+		return p, fmt.Errorf("%s: %w", d.Address, err)
 	}
 	if p.name == "" {
-		return p, fmt.Errorf("%s: prop name is missing", d.Address)
+		return p, fmt.Errorf("%s: property %s is empty", d.Address, propName)
 	}
 	return p, nil
 }
@@ -108,7 +117,7 @@ func (h *SubnetGroupHandler) Create(ctx context.Context, d resource.Desired) (re
 		DBSubnetGroupName: ptr(p.name), DBSubnetGroupDescription: ptr(orString(p.description, p.name)),
 		SubnetIds: p.subnets, Tags: rdsTags(d.Tags),
 	})
-	if isCode(err, codeSubnetGroupExists) {
+	if awserr.Is(err, codeSubnetGroupExists) {
 		return h.adopt(ctx, d, p.name)
 	}
 	if err != nil {
@@ -192,7 +201,7 @@ func (h *SubnetGroupHandler) FindByAddress(ctx context.Context, stack, address s
 			return subnetGroupObservation(*g, tagged[arn], stack, address), nil
 		}
 	}
-	return resource.Observation{Address: address, Kind: resource.KindDBSubnetGroup}, nil
+	return resource.Observation{Address: address, Kind: subnetGroupKind.Kind}, nil
 }
 
 // subnetGroupName is the name at the end of a subnet group ARN

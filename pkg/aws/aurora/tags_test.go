@@ -68,7 +68,7 @@ func TestSetTagsCalls(t *testing.T) {
 				},
 			}
 			o := resource.Observation{Kind: resource.KindDBCluster, Exists: true, ID: "kc-aurora", Attrs: tc.attrs}
-			err := NewClusterHandler(api).SetTags(context.Background(), o, tc.set, tc.remove)
+			err := newClusterHandler(api, nil).SetTags(context.Background(), o, tc.set, tc.remove)
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Errorf("%s\nSetTags: got error %v, want %q", tc.reason, err, tc.wantErr)
 			}

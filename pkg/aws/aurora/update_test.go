@@ -54,7 +54,7 @@ func TestModifyClusterInput(t *testing.T) {
 			wantErr: "major version upgrade 16 → 17",
 		},
 	}
-	h := NewClusterHandler(nil)
+	h := newClusterHandler(nil, nil)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			live := liveCluster()

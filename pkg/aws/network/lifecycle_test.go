@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/network"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -54,8 +55,9 @@ func desired() []resource.Desired {
 func TestLifecycleAgainstSandbox(t *testing.T) {
 	srv := sandboxtest.New(t)
 	api := ec2.NewFromConfig(sandboxtest.AWSConfig(t, srv))
-	handlers, observers := network.Handlers(api, stack)
-	c := awstest.NewCycle(t, stack, handlers, observers)
+	set := &clients.Set{}
+	network.Register(set, &clients.Clients{EC2: api}, clients.Options{Stack: stack})
+	c := awstest.NewCycle(t, stack, set.Handlers, set.Observers)
 	ds := desired()
 	if p := c.Plan(ds, false); p.Summary.Add != len(ds) {
 		t.Fatalf("empty account: %d to add, want %d", p.Summary.Add, len(ds))

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -38,9 +37,7 @@ func (n *netView) subnetObservations(q resource.Query) []resource.Observation {
 		if !found {
 			addr = tags[resource.TagAddress]
 		}
-		ob := observed(resource.KindSubnet, addr, id, tags, n.stack, resource.Props{
-			"vpc_id": aws.ToString(s.VpcId), "cidr_block": aws.ToString(s.CidrBlock), "availability_zone": aws.ToString(s.AvailabilityZone),
-		}, map[string]string{"cidr_block": aws.ToString(s.CidrBlock)})
+		ob := subnetObservation(s, addr, n.stack)
 		ob.Found = found
 		obs = append(obs, ob)
 	}
@@ -64,17 +61,13 @@ func (n *netView) tableObservations(subnets []resource.Observation) []resource.O
 			continue
 		}
 		id := aws.ToString(t.RouteTableId)
-		obs = append(obs, observed(resource.KindRouteTable, tags[resource.TagAddress], id, tags, n.stack,
-			resource.Props{"vpc_id": aws.ToString(t.VpcId)}, nil))
+		obs = append(obs, routeTableObservation(t, tags[resource.TagAddress], n.stack))
 		for _, a := range t.Associations {
 			addr, ok := subnetAddr[aws.ToString(a.SubnetId)]
 			if !ok || aws.ToBool(a.Main) {
 				continue
 			}
-			ob := observed(resource.KindRouteTableAssoc, associationAddress(addr), aws.ToString(a.RouteTableAssociationId), nil, n.stack,
-				resource.Props{"route_table_id": id, "subnet_id": aws.ToString(a.SubnetId)}, nil)
-			ob.Owned = true
-			obs = append(obs, ob)
+			obs = append(obs, associationObservation(associationAddress(addr), aws.ToString(a.RouteTableAssociationId), id, aws.ToString(a.SubnetId), n.stack))
 		}
 	}
 	return obs
@@ -127,26 +120,16 @@ func inside(outer netip.Prefix, cidr string) bool {
 }
 
 // routeTargets are the props that name where a route goes.
-var routeTargets = []string{"vpc_peering_connection_id", "gateway_id", "nat_gateway_id"}
-
-// targetOf returns the route target prop set in p and its value.
-func targetOf(p resource.Props) (string, string) {
-	for _, k := range routeTargets {
-		if v := str(p, k); v != "" {
-			return k, v
-		}
-	}
-	return "", ""
-}
+var routeTargets = []string{propPeeringID, propGatewayID, propNATGatewayID}
 
 // routeGoesTo reports whether r sends its traffic to the target prop k = id.
 func routeGoesTo(r types.Route, k, id string) bool {
 	switch k {
-	case "vpc_peering_connection_id":
+	case propPeeringID:
 		return aws.ToString(r.VpcPeeringConnectionId) == id
-	case "gateway_id":
+	case propGatewayID:
 		return aws.ToString(r.GatewayId) == id
-	case "nat_gateway_id":
+	case propNATGatewayID:
 		return aws.ToString(r.NatGatewayId) == id
 	}
 	return false
@@ -172,11 +155,11 @@ func routesVia(vpcID, dest, k, id string, tables []types.RouteTable) []string {
 
 // wantedTables returns the tables a route set belongs in: the one it
 // names, or those in use by the subnets inside subnets_within.
-func wantedTables(p resource.Props, subnets []types.Subnet, tables []types.RouteTable) []string {
-	if t := str(p, "route_table_id"); t != "" {
-		return []string{t}
+func wantedTables(s routeSpec, subnets []types.Subnet, tables []types.RouteTable) []string {
+	if s.table != "" {
+		return []string{s.table}
 	}
-	return tablesInUse(str(p, "vpc_id"), str(p, "subnets_within"), subnets, tables)
+	return tablesInUse(s.vpc, s.within, subnets, tables)
 }
 
 // routeSets observes the desired peering routes, and the routes through
@@ -207,17 +190,18 @@ func (n *netView) routeSets(q resource.Query, known map[string]resource.Observat
 }
 
 func (n *netView) routeSet(addr string, p resource.Props) (resource.Observation, bool) {
-	vpcID, dest := str(p, "vpc_id"), str(p, "destination_cidr_block")
-	k, id := targetOf(p)
-	if vpcID == "" || k == "" {
+	s, err := readRoute(p)
+	if err != nil || s.target == "" {
+		// A prop still unknown (a reference to something not created
+		// yet): the route set cannot exist yet either.
 		return resource.Observation{}, false
 	}
-	want := wantedTables(p, n.subnets, n.tables)
-	have := intersect(routesVia(vpcID, dest, k, id, n.tables), want, str(p, "route_table_id") != "")
+	want := wantedTables(s, n.subnets, n.tables)
+	have := intersect(routesVia(s.vpc, s.dest, s.target, s.targetID, n.tables), want, s.table != "")
 	if len(have) == 0 {
 		return resource.Observation{}, false
 	}
-	return routeObservation(addr, p, have, want), true
+	return routeObservation(addr, s, have, want), true
 }
 
 // intersect keeps only the wanted tables when the route set names one.
@@ -237,14 +221,16 @@ func intersect(have, want []string, only bool) []string {
 }
 
 // routeObservation is a route set found in tables have, of the wanted ones.
-func routeObservation(addr string, p resource.Props, have, want []string) resource.Observation {
-	props := resource.Props{"route_table_ids": ownership.List(have)}
-	for _, k := range append([]string{"vpc_id", "subnets_within", "route_table_id", "destination_cidr_block"}, routeTargets...) {
-		if v := str(p, k); v != "" {
+func routeObservation(addr string, s routeSpec, have, want []string) resource.Observation {
+	props := resource.Props{propRouteTableIDs: resource.List(have)}
+	for k, v := range map[string]string{
+		propVPCID: s.vpc, propSubnetsWithin: s.within, propRouteTableID: s.table, propDestination: s.dest, s.target: s.targetID,
+	} {
+		if v != "" {
 			props[k] = v
 		}
 	}
-	id := str(p, "vpc_id") + ":" + str(p, "route_table_id") + ":" + str(p, "destination_cidr_block")
+	id := s.vpc + ":" + s.table + ":" + s.dest
 	return resource.Observation{
 		Address: addr, Kind: resource.KindRoute, Exists: true, ID: id, Owned: true, Props: props,
 		Attrs: map[string]string{"id": id, "wanted_route_table_ids": strings.Join(want, ",")},
@@ -272,7 +258,7 @@ func (n *netView) strayRoutes(addr, vpcID, pcx string, desired map[string]bool) 
 	for _, dest := range resource.SortedKeys(byDest) {
 		obs = append(obs, resource.Observation{
 			Address: addr, Kind: resource.KindRoute, Exists: true, ID: vpcID + ":" + dest, Owned: true,
-			Props: resource.Props{"vpc_id": vpcID, "destination_cidr_block": dest, "vpc_peering_connection_id": pcx, "route_table_ids": ownership.List(byDest[dest])},
+			Props: resource.Props{propVPCID: vpcID, propDestination: dest, propPeeringID: pcx, propRouteTableIDs: resource.List(byDest[dest])},
 			Attrs: map[string]string{"id": vpcID + ":" + dest},
 		})
 	}

@@ -94,25 +94,33 @@ func TestPermissionAndSameRule(t *testing.T) {
 	}{
 		"cidr": {
 			reason: "a CIDR rule matches the same CIDR and port",
-			props:  resource.Props{"protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
+			props:  resource.Props{"group_id": "sg-db", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
 			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("10.0.0.0/16"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432)},
 			same:   true,
 		},
 		"group": {
 			reason: "a group rule matches the same source group, not a CIDR rule",
-			props:  resource.Props{"protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"},
+			props:  resource.Props{"group_id": "sg-1", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"},
 			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(7800), ToPort: aws.Int32(7800)},
 			same:   false,
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if got := sameRule(tc.rule, tc.props); got != tc.same {
+			spec, err := readRule(tc.props)
+			if err != nil {
+				t.Fatalf("readRule: %v", err)
+			}
+			if got := sameRule(tc.rule, spec); got != tc.same {
 				t.Errorf("%s: sameRule = %v", tc.reason, got)
 			}
 		})
 	}
-	p := permission(resource.Props{"protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
+	spec, err := readRule(resource.Props{"group_id": "sg-1", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
+	if err != nil {
+		t.Fatalf("readRule: %v", err)
+	}
+	p := permission(spec)
 	if len(p.IpRanges) != 0 || len(p.UserIdGroupPairs) != 1 || aws.ToString(p.UserIdGroupPairs[0].GroupId) != "sg-1" {
 		t.Errorf("a group rule must authorize the group only, got %+v", p)
 	}

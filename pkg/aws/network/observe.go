@@ -95,13 +95,6 @@ func (o *Observer) ownedVPCs(ctx context.Context, q resource.Query, c *ownership
 	return nil
 }
 
-func vpcObservation(v types.Vpc, address, stack string) resource.Observation {
-	tags := tagMap(v.Tags)
-	cidr := aws.ToString(v.CidrBlock)
-	return observed(resource.KindVPC, address, aws.ToString(v.VpcId), tags, stack,
-		resource.Props{"cidr_block": cidr}, map[string]string{"cidr_block": cidr, "state": string(v.State)})
-}
-
 // lookupVPCs finds referenced VPCs: one call for all ids, one per set of
 // tag keys (ROSA VPCs share the Name key, so usually one).
 func (o *Observer) lookupVPCs(ctx context.Context, q resource.Query, c *ownership.Collector) error {
@@ -197,13 +190,6 @@ func (o *Observer) securityGroups(ctx context.Context, q resource.Query, c *owne
 	return nil
 }
 
-func sgObservation(g types.SecurityGroup, stack string) resource.Observation {
-	tags := tagMap(g.Tags)
-	return observed(resource.KindSecurityGroup, tags[resource.TagAddress], aws.ToString(g.GroupId), tags, stack, resource.Props{
-		"vpc_id": aws.ToString(g.VpcId), "group_name": aws.ToString(g.GroupName), "description": aws.ToString(g.Description),
-	}, nil)
-}
-
 func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	p := ec2.NewDescribeSecurityGroupRulesPaginator(o.API, &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
@@ -216,29 +202,6 @@ func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, c *
 		}
 	}
 	return nil
-}
-
-func ruleObservation(r types.SecurityGroupRule, address, stack string) resource.Observation {
-	typ := "ingress"
-	if aws.ToBool(r.IsEgress) {
-		typ = "egress"
-	}
-	props := resource.Props{
-		"group_id": aws.ToString(r.GroupId), "type": typ, "protocol": aws.ToString(r.IpProtocol),
-		"from_port": int64(aws.ToInt32(r.FromPort)), "to_port": int64(aws.ToInt32(r.ToPort)),
-		"cidr_ipv4": aws.ToString(r.CidrIpv4), "description": aws.ToString(r.Description),
-	}
-	if r.ReferencedGroupInfo != nil {
-		props["source_group_id"] = aws.ToString(r.ReferencedGroupInfo.GroupId)
-	}
-	return observed(resource.KindSecurityGroupRule, address, aws.ToString(r.SecurityGroupRuleId), tagMap(r.Tags), stack, props, nil)
-}
-
-// gonePeering lists the statuses of peering connections that no longer exist.
-var gonePeering = map[types.VpcPeeringConnectionStateReasonCode]bool{
-	types.VpcPeeringConnectionStateReasonCodeDeleted: true, types.VpcPeeringConnectionStateReasonCodeDeleting: true,
-	types.VpcPeeringConnectionStateReasonCodeRejected: true, types.VpcPeeringConnectionStateReasonCodeFailed: true,
-	types.VpcPeeringConnectionStateReasonCodeExpired: true,
 }
 
 func (o *Observer) peerings(ctx context.Context, q resource.Query, c *ownership.Collector) error {
@@ -256,24 +219,6 @@ func (o *Observer) peerings(ctx context.Context, q resource.Query, c *ownership.
 		}
 	}
 	return nil
-}
-
-func peeringObservation(pc types.VpcPeeringConnection, stack string) resource.Observation {
-	tags := tagMap(pc.Tags)
-	var req, acc types.VpcPeeringConnectionVpcInfo
-	if pc.RequesterVpcInfo != nil {
-		req = *pc.RequesterVpcInfo
-	}
-	if pc.AccepterVpcInfo != nil {
-		acc = *pc.AccepterVpcInfo
-	}
-	status := ""
-	if pc.Status != nil {
-		status = string(pc.Status.Code)
-	}
-	return observed(resource.KindPeering, tags[resource.TagAddress], aws.ToString(pc.VpcPeeringConnectionId), tags, stack, resource.Props{
-		"vpc_id": aws.ToString(req.VpcId), "peer_vpc_id": aws.ToString(acc.VpcId), "peer_region": aws.ToString(acc.Region),
-	}, map[string]string{"status": status, "requester_vpc_id": aws.ToString(req.VpcId), "accepter_vpc_id": aws.ToString(acc.VpcId)})
 }
 
 // Observe reads round 2: subnets, route tables, associations and routes of

@@ -2,13 +2,11 @@ package network
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -71,26 +69,6 @@ func filter(name string, values ...string) types.Filter {
 	return types.Filter{Name: aws.String(name), Values: values}
 }
 
-// errorCode returns the AWS error code of err, or "".
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-// isNotFound reports whether err is one of EC2's not-found codes.
-func isNotFound(err error) bool {
-	switch errorCode(err) {
-	case "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidRouteTableID.NotFound",
-		"InvalidAssociationID.NotFound", "InvalidRoute.NotFound", "InvalidGroup.NotFound",
-		"InvalidVpcPeeringConnectionID.NotFound", "InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound":
-		return true
-	}
-	return false
-}
-
 // observed builds the Observation of an owned or desired resource.
 func observed(kind resource.Kind, address, id string, tags map[string]string, stack string, props resource.Props, attrs map[string]string) resource.Observation {
 	if attrs == nil {
@@ -101,19 +79,4 @@ func observed(kind resource.Kind, address, id string, tags map[string]string, st
 		Address: address, Kind: kind, Exists: true, ID: id, Props: props, Attrs: attrs, Tags: tags,
 		Owned: tags[resource.TagStack] == stack && stack != "",
 	}
-}
-
-func str(m resource.Props, k string) string {
-	s, _ := m[k].(string)
-	return s
-}
-
-func int32Prop(m resource.Props, k string) int32 {
-	switch v := m[k].(type) {
-	case int64:
-		return int32(v)
-	case int:
-		return int32(v)
-	}
-	return 0
 }

@@ -37,8 +37,15 @@ func (o *ZoneObserver) Round() int { return 1 }
 func (o *ZoneObserver) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
 	wanted := map[string][]string{} // zone → subnet addresses
 	for _, d := range ownership.DesiredOfKind(q, resource.KindSubnet) {
-		if z := ownership.Str(d.Props, "availability_zone"); z != "" && d.Lookup == nil {
+		if d.Lookup != nil {
+			continue
+		}
+		r := resource.Read(d.Props)
+		if z := r.OptString(propAvailabilityZone); z != "" {
 			wanted[z] = append(wanted[z], d.Address)
+		}
+		if err := r.Err(); err != nil {
+			return nil, propErr(d.Address, err)
 		}
 	}
 	if len(wanted) == 0 {

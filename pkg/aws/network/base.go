@@ -1,0 +1,67 @@
+package network
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// base is what every handler shares.
+type base struct {
+	api   API
+	stack string
+	// available bounds the waits for a resource to become available (or,
+	// for NAT gateways, deleted); dependency those for dependents to go.
+	available, dependency poll.Options
+}
+
+// Default waits of the handlers; clients.Options.Wait replaces them.
+var (
+	availableWait  = poll.Options{Timeout: 10 * time.Minute}
+	dependencyWait = poll.Options{First: 500 * time.Millisecond, Max: 10 * time.Second, Timeout: 10 * time.Minute}
+)
+
+// retryDependency runs del until it stops failing with DependencyViolation
+// (dependents such as ENIs of a deleted database disappear in the
+// background) or the wait times out. Not-found is success.
+func (b base) retryDependency(ctx context.Context, what string, del func(context.Context) error) error {
+	return poll.Until(ctx, what+" to lose its dependents", b.dependency, func(ctx context.Context) (bool, string, error) {
+		err := del(ctx)
+		switch {
+		case err == nil || isNotFound(err):
+			return true, "", nil
+		case awserr.Is(err, "DependencyViolation") || errors.As(err, new(*dependencyError)):
+			return false, err.Error(), nil
+		}
+		return false, "", err
+	})
+}
+
+// dependencyError marks an error that goes away when dependents are gone,
+// for retryDependency.
+type dependencyError struct{ err error }
+
+func (e *dependencyError) Error() string { return e.err.Error() }
+func (e *dependencyError) Unwrap() error { return e.err }
+
+// noUpdate is the Update of kinds whose every field forces replacement.
+func noUpdate(k resource.Kind, diffs []resource.FieldDiff) error {
+	return fmt.Errorf("%s cannot be updated in place (%d fields differ); plan a replacement", k, len(diffs))
+}
+
+// addressFilters select the resources tagged with the stack and address.
+func addressFilters(stack, address string) []types.Filter {
+	return []types.Filter{ownedBy(stack), filter("tag:"+resource.TagAddress, address)}
+}
+
+// propErr wraps a missing or mistyped property of the resource at address.
+func propErr(address string, err error) error {
+	return fmt.Errorf("%s: %w", address, err)
+}

@@ -1,0 +1,228 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// routeKind describes ec2:route, a route set: one destination through
+// one target in one or more route tables. Its subnets_within and
+// destination_cidr_block hold a looked-up VPC's CIDR block when the file
+// gives none. A retried CreateRoute fails with RouteAlreadyExists, which
+// Update accepts.
+var routeKind = resource.Descriptor{
+	Kind: resource.KindRoute,
+	Untagged: "a route is an entry of its route table, not a resource of its own: EC2 cannot tag it " +
+		"and the tagging API does not list it; routes are read from the route tables",
+	References: []resource.Reference{
+		{Prop: propVPCID, Kind: resource.KindVPC, Attr: "id"},
+		{Prop: propRouteTableID, Kind: resource.KindRouteTable, Attr: "id"},
+		{Prop: propRouteTableIDs, Kind: resource.KindRouteTable, Attr: "id"},
+		{Prop: propGatewayID, Kind: resource.KindInternetGateway, Attr: "id"},
+		{Prop: propNATGatewayID, Kind: resource.KindNATGateway, Attr: "id"},
+		{Prop: propPeeringID, Kind: resource.KindPeering, Attr: "id"},
+		{Prop: propSubnetsWithin, Kind: resource.KindVPC, Attr: "cidr_block"},
+		{Prop: propDestination, Kind: resource.KindVPC, Attr: "cidr_block"},
+	},
+	Fields: resource.Fields{
+		propVPCID:       {ForcesReplace: true, Reason: "routes belong to one VPC"},
+		propDestination: {ForcesReplace: true, Reason: "the destination identifies the route"},
+	},
+	DataLoss: resource.NoDataLoss,
+	Create:   resource.Creation{Operations: []string{"CreateRoute"}, Idempotent: true},
+}
+
+// RouteHandler manages the peering routes of one side: a route to the far
+// CIDR through the peering in every route table associated with the
+// subnets in use.
+type RouteHandler struct{ base }
+
+var _ resource.Handler = (*RouteHandler)(nil)
+
+// Describe returns the descriptor of ec2:route.
+func (h *RouteHandler) Describe() resource.Descriptor { return routeKind }
+
+// Diff compares the VPC and destination (replace), the peering (in place)
+// and the set of route tables holding the route with the set that should.
+func (h *RouteHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	props := resource.Props{}
+	for k, v := range d.Props {
+		if k != propSubnetsWithin && k != propRouteTableID {
+			props[k] = v
+		}
+	}
+	diffs := resource.DiffProps(props, o.Props, routeKind.Fields, d.Sensitive)
+	want := splitList(o.Attrs["wanted_route_table_ids"])
+	if have := resource.Normalize(o.Props[propRouteTableIDs]); !equalLists(have, want) {
+		diffs = append(diffs, resource.FieldDiff{Path: propRouteTableIDs, Before: have, After: want})
+	}
+	return diffs
+}
+
+func splitList(s string) []any {
+	var out []any
+	for _, x := range strings.Split(s, ",") {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return resource.Normalize(out).([]any)
+}
+
+func equalLists(a any, b []any) bool {
+	l, _ := a.([]any)
+	if len(l) != len(b) {
+		return false
+	}
+	for i := range l {
+		if l[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// routeSpec is a route set's resolved props.
+type routeSpec struct {
+	vpc, within, table, dest string
+	// target is the prop naming where the route goes (gateway_id, ...),
+	// targetID its value; both "" when none is set.
+	target, targetID string
+}
+
+// readRoute reads a route set's props; a missing target is no error here.
+func readRoute(p resource.Props) (routeSpec, error) {
+	r := resource.Read(p)
+	s := routeSpec{vpc: r.String(propVPCID), within: r.OptString(propSubnetsWithin), table: r.OptString(propRouteTableID), dest: r.String(propDestination)}
+	for _, k := range routeTargets {
+		if v := r.OptString(k); v != "" && s.target == "" {
+			s.target, s.targetID = k, v
+		}
+	}
+	return s, r.Err()
+}
+
+// Create adds the route to every route table in use.
+func (h *RouteHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	return h.Update(ctx, d, resource.Observation{}, nil)
+}
+
+// Update makes every wanted route table hold the route to its target,
+// replacing a route kcstack made through another peering.
+func (h *RouteHandler) Update(ctx context.Context, d resource.Desired, _ resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	s, err := readRoute(d.Props)
+	if err != nil {
+		return resource.Observation{}, propErr(d.Address, err)
+	}
+	subnets, err := describeSubnets(ctx, h.api, []string{s.vpc})
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	tables, err := describeRouteTables(ctx, h.api, []string{s.vpc})
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	want := wantedTables(s, subnets, tables)
+	if len(want) == 0 {
+		return resource.Observation{}, fmt.Errorf("no route table is associated with the subnets of %s inside %s: nothing would route to %s", s.vpc, s.within, s.dest)
+	}
+	for _, t := range want {
+		if err := h.ensureRoute(ctx, t, s, tables); err != nil {
+			return resource.Observation{}, err
+		}
+	}
+	return routeObservation(d.Address, s, want, want), nil
+}
+
+// ensureRoute makes table hold the route s, adding it or replacing a
+// route to the same destination through another target.
+func (h *RouteHandler) ensureRoute(ctx context.Context, table string, s routeSpec, tables []types.RouteTable) error {
+	r, found := routeTo(table, s.dest, tables)
+	if found && routeGoesTo(r, s.target, s.targetID) {
+		return nil
+	}
+	if found {
+		return h.replaceRoute(ctx, table, s, r)
+	}
+	in := &ec2.CreateRouteInput{RouteTableId: aws.String(table), DestinationCidrBlock: aws.String(s.dest)}
+	setTarget(s.target, s.targetID, &in.VpcPeeringConnectionId, &in.GatewayId, &in.NatGatewayId)
+	_, err := h.api.CreateRoute(ctx, in)
+	if err != nil && !awserr.Is(err, "RouteAlreadyExists") {
+		return fmt.Errorf("add route %s via %s to %s: %w", s.dest, s.targetID, table, err)
+	}
+	return nil
+}
+
+// replaceRoute points the route r of table to s's target, unless r is a
+// route kcstack did not make that a peering route would take over.
+func (h *RouteHandler) replaceRoute(ctx context.Context, table string, s routeSpec, r types.Route) error {
+	if r.VpcPeeringConnectionId == nil && aws.ToString(r.GatewayId) != "local" && s.target == propPeeringID {
+		return fmt.Errorf("route table %s already routes %s to %s, which kcstack does not own; remove that route or choose non-overlapping CIDRs", table, s.dest, routeTarget(r))
+	}
+	in := &ec2.ReplaceRouteInput{RouteTableId: aws.String(table), DestinationCidrBlock: aws.String(s.dest)}
+	setTarget(s.target, s.targetID, &in.VpcPeeringConnectionId, &in.GatewayId, &in.NatGatewayId)
+	if _, err := h.api.ReplaceRoute(ctx, in); err != nil {
+		return fmt.Errorf("replace route %s in %s: %w", s.dest, table, err)
+	}
+	return nil
+}
+
+// routeTo returns the route of table to dest, if any.
+func routeTo(table, dest string, tables []types.RouteTable) (types.Route, bool) {
+	for _, t := range tables {
+		if aws.ToString(t.RouteTableId) != table {
+			continue
+		}
+		for _, r := range t.Routes {
+			if aws.ToString(r.DestinationCidrBlock) == dest {
+				return r, true
+			}
+		}
+	}
+	return types.Route{}, false
+}
+
+// setTarget sets the field of a route request that matches target prop k.
+func setTarget(k, id string, pcx, gw, nat **string) {
+	switch k {
+	case propPeeringID:
+		*pcx = aws.String(id)
+	case propGatewayID:
+		*gw = aws.String(id)
+	case propNATGatewayID:
+		*nat = aws.String(id)
+	}
+}
+
+func routeTarget(r types.Route) string {
+	for _, s := range []*string{r.GatewayId, r.NatGatewayId, r.TransitGatewayId, r.NetworkInterfaceId, r.InstanceId} {
+		if s != nil {
+			return *s
+		}
+	}
+	return "another target"
+}
+
+// Delete removes the route from every table that holds it.
+func (h *RouteHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	r := resource.Read(o.Props)
+	dest, tables := r.String(propDestination), r.Strings(propRouteTableIDs)
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("%s as observed: %w", o.Address, err)
+	}
+	for _, table := range tables {
+		_, err := h.api.DeleteRoute(ctx, &ec2.DeleteRouteInput{RouteTableId: aws.String(table), DestinationCidrBlock: aws.String(dest)})
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("delete route %s from %s: %w", dest, table, err)
+		}
+	}
+	return nil
+}
