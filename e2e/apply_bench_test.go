@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/apply"
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -94,7 +95,7 @@ func BenchmarkApplyFromEmpty(b *testing.B) {
 func applyTimed(p *plan.Plan, prov *provider.Provider) (time.Duration, map[string]time.Duration, *apply.Result) {
 	took := map[string]time.Duration{}
 	start := time.Now()
-	res := apply.Apply(context.Background(), p, apply.Options{Stack: p.Stack, Handlers: prov.Registry, OnEvent: func(ev apply.Event) {
+	res := apply.Apply(context.Background(), p, apply.Options{Stack: p.Stack, Handlers: prov.Registry, Transient: awserr.Transient, OnEvent: func(ev apply.Event) {
 		if ev.Phase == apply.PhaseDone {
 			took[ev.Address] += ev.Elapsed
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/apply"
-	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
@@ -151,9 +151,9 @@ func describeResult(res *apply.Result) string {
 	return fmt.Sprintf("(%d added, %d destroyed; failed: [%s]; not run: %v)", res.Added, res.Destroyed, strings.Join(fs, "; "), res.NotRun)
 }
 
-// clientConfig is what kcstack apply uses (ambiguous creates returned to
-// the engine; the retryer of internal/cli/aws.go: 10 attempts, no retry
-// quota) with shorter backoffs.
+// clientConfig is what kcstack apply uses (the retryer of
+// internal/cli/aws.go: 10 attempts, no retry quota; provider.New returns
+// ambiguous creates to the engine) with shorter backoffs.
 func clientConfig(e *env) aws.Config {
 	cfg := e.cfg.Copy()
 	cfg.Retryer = func() aws.Retryer {
@@ -163,7 +163,6 @@ func clientConfig(e *env) aws.Config {
 			o.RateLimiter = ratelimit.None
 		})
 	}
-	ambiguous.Guard(&cfg)
 	return cfg
 }
 
@@ -209,7 +208,7 @@ func planAndApply(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy 
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}}), nil
+	return apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Transient: awserr.Transient, Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}}), nil
 }
 
 func describePlan(p *plan.Plan) string {

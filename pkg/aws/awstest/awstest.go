@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/apply"
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/state"
@@ -57,7 +58,7 @@ func (c *Cycle) Plan(ds []resource.Desired, destroy bool) *plan.Plan {
 // Apply applies p; anything failed or not run ends the test.
 func (c *Cycle) Apply(p *plan.Plan) {
 	c.t.Helper()
-	if res := apply.Apply(context.Background(), p, apply.Options{Stack: c.stack, Handlers: c.registry}); !res.OK() {
+	if res := apply.Apply(context.Background(), p, apply.Options{Stack: c.stack, Handlers: c.registry, Transient: awserr.Transient}); !res.OK() {
 		c.t.Fatalf("apply: failed %v, not run %v", res.Failed, res.NotRun)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
 	"github.com/kcstack/kcstack/pkg/aws/aurora"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/compute"
@@ -40,7 +41,9 @@ var registers = []func(*clients.Set, *clients.Clients, clients.Options){
 }
 
 // New builds the provider for stack over cfg: every package's handlers,
-// checked by resource.NewRegistry, their observers, and one shared
+// checked by resource.NewRegistry, with the SDK kept from retrying on its
+// own the creates their descriptors declare not idempotent
+// (pkg/aws/ambiguous), their observers, and one shared
 // tagging observer over the packages' tagged parts (one tagging API call
 // for all of them, none when the stack has no ECS target). It fails when
 // a kind's descriptor is incomplete or refers to a kind no package
@@ -50,6 +53,9 @@ func New(cfg aws.Config, stack string, opts ...Option) (*Provider, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	guard := &ambiguous.Guard{}
+	cfg = cfg.Copy()
+	guard.Install(&cfg)
 	c := clients.New(cfg)
 	s := &clients.Set{}
 	for _, register := range registers {
@@ -59,6 +65,7 @@ func New(cfg aws.Config, stack string, opts ...Option) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("provider of stack %s: %w", stack, err)
 	}
+	guard.Protect(r.UnsafeCreates()...)
 	observers := append(append([]resource.Observer(nil), s.Observers...), tagged.New(c.Tagging, r, s.Tagged))
 	return &Provider{Registry: r, Observers: observers}, nil
 }
