@@ -65,7 +65,7 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed m
 	if err != nil {
 		return nil, err
 	}
-	c := &tagged.Collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.logGroups(ctx, q, listed, c) })
 	g.Go(func() error { return o.roles(ctx, q, roles, c) })
@@ -87,7 +87,7 @@ func LogGroupPrefix(stack string) string { return "/kcstack/" + stack + "/" }
 // RolePath is the IAM path of the roles of stack.
 func RolePath(stack string) string { return "/kcstack/" + stack + "/" }
 
-func (o *Observer) logGroups(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
+func (o *Observer) logGroups(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *ownership.Collector) error {
 	byName := map[string]map[string]string{}
 	for arn, tags := range listed {
 		if name := logGroupName(arn); name != "" {
@@ -124,7 +124,7 @@ func (o *Observer) logGroupTags(ctx context.Context, g logtypes.LogGroup) (map[s
 	return out.Tags, nil
 }
 
-func (o *Observer) roles(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
+func (o *Observer) roles(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *ownership.Collector) error {
 	byName := map[string]map[string]string{}
 	for arn, tags := range listed {
 		if strings.Contains(arn, ":role/") {
@@ -163,7 +163,7 @@ func (o *Observer) roles(ctx context.Context, q resource.Query, listed map[strin
 	return g.Wait()
 }
 
-func (o *Observer) clusters(ctx context.Context, q resource.Query, c *tagged.Collector) error {
+func (o *Observer) clusters(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	cs, err := describeAllClusters(ctx, o.ECS)
 	if err != nil {
 		return err
@@ -178,7 +178,7 @@ func (o *Observer) clusters(ctx context.Context, q resource.Query, c *tagged.Col
 
 // taskDefinitions observes the latest active revision of each of the
 // stack's task definition families.
-func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *tagged.Collector) error {
+func (o *Observer) taskDefinitions(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	revs, err := latestRevisions(ctx, o.ECS, q.Stack)
 	if err != nil {
 		return err
@@ -266,7 +266,7 @@ func revisionOf(arn string) int {
 
 // Observe reads the services of every cluster observed before.
 func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
-	c := &tagged.Collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, ob := range q.Known {
 		if ob.Kind != resource.KindECSCluster || !ob.Exists {
@@ -280,7 +280,7 @@ func (o *ServiceObserver) Observe(ctx context.Context, q resource.Query) ([]reso
 	return ownership.Complete(q, c.Observations(), resource.KindECSService), nil
 }
 
-func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *tagged.Collector) error {
+func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluster string, c *ownership.Collector) error {
 	var arns []string
 	p := ecs.NewListServicesPaginator(o.ECS, &ecs.ListServicesInput{Cluster: aws.String(cluster)})
 	for p.HasMorePages() {

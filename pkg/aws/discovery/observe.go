@@ -13,7 +13,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -37,7 +36,7 @@ var kinds = []resource.Kind{resource.KindDNSNamespace, resource.KindDiscoverySer
 // ObserveTagged reads them given the stack's tagged resources: Cloud Map
 // and S3 are only called when the stack desires or owns their kinds.
 func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed map[string]map[string]string) ([]resource.Observation, error) {
-	c := &tagged.Collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	if ownership.Wanted(q, listed, ":servicediscovery:", resource.KindDNSNamespace, resource.KindDiscoveryService) {
 		g.Go(func() error { return o.cloudMap(ctx, q, listed, c) })
@@ -51,7 +50,7 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed m
 	return ownership.Complete(q, c.Observations(), kinds...), nil
 }
 
-func (o *Observer) cloudMap(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
+func (o *Observer) cloudMap(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *ownership.Collector) error {
 	nss, err := listNamespaces(ctx, o.CloudMap)
 	if err != nil {
 		return err
@@ -76,7 +75,7 @@ func (o *Observer) cloudMap(ctx context.Context, q resource.Query, listed map[st
 	return g.Wait()
 }
 
-func (o *Observer) services(ctx context.Context, q resource.Query, namespace string, listed map[string]map[string]string, c *tagged.Collector) error {
+func (o *Observer) services(ctx context.Context, q resource.Query, namespace string, listed map[string]map[string]string, c *ownership.Collector) error {
 	svcs, err := listServices(ctx, o.CloudMap, namespace)
 	if err != nil {
 		return err
@@ -95,7 +94,7 @@ func (o *Observer) services(ctx context.Context, q resource.Query, namespace str
 	return nil
 }
 
-func (o *Observer) buckets(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *tagged.Collector) error {
+func (o *Observer) buckets(ctx context.Context, q resource.Query, listed map[string]map[string]string, c *ownership.Collector) error {
 	out, err := o.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
 	if err != nil {
 		return fmt.Errorf("list buckets: %w", err)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -35,7 +34,7 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed m
 	if !ownership.Wanted(q, listed, ":elasticloadbalancing:", kinds...) {
 		return ownership.Complete(q, nil, kinds...), nil
 	}
-	c := &tagged.Collector{}
+	c := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return o.loadBalancers(ctx, q, c) })
 	g.Go(func() error { return o.targetGroups(ctx, q, c) })
@@ -45,7 +44,7 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed m
 	return ownership.Complete(q, c.Observations(), kinds...), nil
 }
 
-func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *tagged.Collector) error {
+func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	lbs, err := describeLoadBalancers(ctx, o.API)
 	if err != nil {
 		return err
@@ -75,7 +74,7 @@ func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *tagge
 }
 
 // listeners reads the listeners of one of the stack's load balancers.
-func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *tagged.Collector) error {
+func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c *ownership.Collector) error {
 	var arns []string
 	var found []resource.Observation
 	p := elb.NewDescribeListenersPaginator(o.API, &elb.DescribeListenersInput{LoadBalancerArn: aws.String(lb)})
@@ -104,7 +103,7 @@ func (o *Observer) listeners(ctx context.Context, q resource.Query, lb string, c
 	return nil
 }
 
-func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *tagged.Collector) error {
+func (o *Observer) targetGroups(ctx context.Context, q resource.Query, c *ownership.Collector) error {
 	tgs, err := describeTargetGroups(ctx, o.API)
 	if err != nil {
 		return err

@@ -8,9 +8,6 @@ import (
 
 // Collector gathers the observations of readers that run in parallel.
 // Its zero value is empty and ready; Add is safe for concurrent use.
-//
-// Deprecated: use tagged.Collector; kept until the network package stops
-// using it.
 type Collector struct {
 	mu  sync.Mutex
 	obs []resource.Observation

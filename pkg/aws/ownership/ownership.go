@@ -1,11 +1,7 @@
 package ownership
 
 import (
-	"errors"
-	"sort"
 	"strings"
-
-	"github.com/aws/smithy-go"
 
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -70,79 +66,6 @@ func DesiredOfKind(q resource.Query, k resource.Kind) []resource.Desired {
 		if d.Kind == k {
 			out = append(out, d)
 		}
-	}
-	return out
-}
-
-// ErrorCode returns the AWS error code of err, or "".
-//
-// Deprecated: use awserr.Code; kept until the network and aurora
-// packages stop calling it.
-func ErrorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-// Str returns the string prop k, or "".
-//
-// Deprecated: use resource.Read; kept until the network and aurora
-// packages stop calling it.
-func Str(p resource.Props, k string) string {
-	s, _ := p[k].(string)
-	return s
-}
-
-// Int returns the integer prop k, or 0.
-//
-// Deprecated: use resource.Read.
-func Int(p resource.Props, k string) int64 {
-	switch v := resource.Normalize(p[k]).(type) {
-	case int64:
-		return v
-	case float64:
-		return int64(v)
-	}
-	return 0
-}
-
-// Bool returns the boolean prop k, or false.
-//
-// Deprecated: use resource.Read.
-func Bool(p resource.Props, k string) bool {
-	b, _ := p[k].(bool)
-	return b
-}
-
-// Strings returns the list prop k as strings, in order.
-//
-// Deprecated: use resource.Read.
-func Strings(p resource.Props, k string) []string {
-	var out []string
-	switch v := p[k].(type) {
-	case []string:
-		out = append(out, v...)
-	case []any:
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-// List returns s as a sorted prop list.
-//
-// Deprecated: use resource.List.
-func List(s []string) []any {
-	c := append([]string(nil), s...)
-	sort.Strings(c)
-	out := make([]any, len(c))
-	for i, v := range c {
-		out[i] = v
 	}
 	return out
 }

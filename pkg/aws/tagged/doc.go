@@ -3,5 +3,5 @@
 // lists the stack's resources of all their tagging types (which the kinds'
 // descriptors declare), then every part (clients.TaggedObserver) reads its
 // kinds given that answer. It also holds the tagging API call itself
-// (Tagged) and the gathering of what parallel readers observe (Collector).
+// (Tagged).
 package tagged

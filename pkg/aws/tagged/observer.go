@@ -57,7 +57,7 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 	if err != nil {
 		return nil, err
 	}
-	all := &Collector{}
+	all := &ownership.Collector{}
 	g, ctx := errgroup.WithContext(ctx)
 	for _, p := range o.Parts {
 		g.Go(func() error {
