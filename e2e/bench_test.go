@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/kcstack/kcstack/pkg/aws/provider"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -55,14 +56,17 @@ func planFile(ctx context.Context, cfg aws.Config, file string) (*plan.Plan, err
 		return nil, fmt.Errorf("%s: %s", file, ds.String())
 	}
 	prov := provider.New(cfg, st.Metadata.Name)
-	desired := st.Resources()
-	snap, err := state.Observe(ctx, st.Metadata.Name, desired, prov.Observers)
+	all, err := desired.Resources(st)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := state.Observe(ctx, st.Metadata.Name, all, prov.Observers)
 	if err != nil {
 		return nil, err
 	}
 	return plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: desired, Snapshot: snap, Differs: prov.Differs(), Now: time.Now(),
+		Desired: all, Snapshot: snap, Differs: prov.Differs(), Now: time.Now(),
 	})
 }
 

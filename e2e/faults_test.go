@@ -19,6 +19,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -171,14 +172,17 @@ func clientConfig(e *env) aws.Config {
 func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, error) {
 	ctx := context.Background()
 	prov := provider.New(cfg, st.Metadata.Name)
-	desired := st.Resources()
-	snap, err := state.Observe(ctx, st.Metadata.Name, desired, prov.Observers)
+	ds, err := desired.Resources(st)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := state.Observe(ctx, st.Metadata.Name, ds, prov.Observers)
 	if err != nil {
 		return nil, err
 	}
 	return plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: desired, Snapshot: snap, Differs: prov.Differs(), Destroy: destroy, Now: time.Now(),
+		Desired: ds, Snapshot: snap, Differs: prov.Differs(), Destroy: destroy, Now: time.Now(),
 	})
 }
 

@@ -1,4 +1,4 @@
-package compute_test
+package desired_test
 
 import (
 	"path/filepath"
@@ -7,10 +7,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/keycloak"
 	"github.com/kcstack/kcstack/pkg/resource"
-	kcstack "github.com/kcstack/kcstack/pkg/stack"
+	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // TestExecutionRoleReadsEverySecret checks, for every ECS example, that
@@ -18,18 +18,22 @@ import (
 // generated task definition names: a secret it may not read stops every
 // task from starting; one more would be more than least privilege.
 func TestExecutionRoleReadsEverySecret(t *testing.T) {
-	files, err := filepath.Glob("../../../examples/ecs-*.yaml")
+	files, err := filepath.Glob("../../examples/ecs-*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no ECS examples: %v", err)
 	}
 	const dbSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf"
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			st, _, err := kcstack.LoadFile(file)
+			st, _, err := stack.LoadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, d := range st.Resources() {
+			ds, err := desired.Resources(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
 				if d.Kind != resource.KindIAMRole || filepath.Ext(d.Address) != ".execution-role" {
 					continue
 				}
@@ -39,7 +43,10 @@ func TestExecutionRoleReadsEverySecret(t *testing.T) {
 					t.Fatal(err)
 				}
 				allowed := resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { return dbSecret, true })
-				got := ownership.Strings(allowed, "allow_resources")
+				var got []string
+				for _, v := range allowed["allow_resources"].([]any) {
+					got = append(got, v.(string))
+				}
 				slices.Sort(got)
 				if diff := cmp.Diff(env.SecretARNs(), got); diff != "" {
 					t.Errorf("target %s: secrets the task definition reads (-) vs the execution role may read (+):\n%s", target, diff)
