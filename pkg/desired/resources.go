@@ -10,6 +10,7 @@ import (
 
 // Components group a plan's changes.
 const (
+	// ComponentDatabase groups the Aurora database and its network.
 	ComponentDatabase = "database"
 	componentTarget   = "target "
 	componentPeer     = "peer "
@@ -17,11 +18,16 @@ const (
 
 // Addresses of the database's resources.
 const (
-	AddrAuroraVPC        = "database.vpc"
+	// AddrAuroraVPC is the Aurora VPC, owned or looked up.
+	AddrAuroraVPC = "database.vpc"
+	// AddrAuroraRouteTable is the route table of the Aurora subnets.
 	AddrAuroraRouteTable = "database.route-table"
-	AddrAuroraSG         = "database.security-group"
-	AddrDBSubnetGroup    = "database.subnet-group"
-	AddrDBCluster        = "database.cluster"
+	// AddrAuroraSG is the security group of the Aurora cluster.
+	AddrAuroraSG = "database.security-group"
+	// AddrDBSubnetGroup is the DB subnet group of the Aurora subnets.
+	AddrDBSubnetGroup = "database.subnet-group"
+	// AddrDBCluster is the Aurora cluster.
+	AddrDBCluster = "database.cluster"
 )
 
 // Resources returns every resource st describes, for a defaulted and valid

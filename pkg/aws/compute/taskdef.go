@@ -115,14 +115,8 @@ func Matches(d resource.Desired, o resource.Observation) bool {
 // task definition needs is missing or empty.
 func Generate(d resource.Desired) (*ecs.RegisterTaskDefinitionInput, error) {
 	p := d.Props
-	var missing []string
-	for _, prop := range []string{"family", "execution_role_arn", "task_role_arn"} {
-		if ownership.Str(p, prop) == "" {
-			missing = append(missing, prop)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: props missing: %s", d.Address, strings.Join(missing, ", "))
+	if err := requireProps(p, "family", "execution_role_arn", "task_role_arn"); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.Address, err)
 	}
 	containers, err := containerDefinitions(d)
 	if err != nil {
@@ -146,6 +140,21 @@ func Generate(d resource.Desired) (*ecs.RegisterTaskDefinitionInput, error) {
 		in.RuntimePlatform = &types.RuntimePlatform{OperatingSystemFamily: types.OSFamily(osFamily)}
 	}
 	return in, nil
+}
+
+// requireProps returns an error naming the props that are missing or
+// empty.
+func requireProps(p resource.Props, props ...string) error {
+	var missing []string
+	for _, prop := range props {
+		if ownership.Str(p, prop) == "" {
+			missing = append(missing, prop)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("props missing: %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // containerDefinitions reads the template of d's options with d's props
