@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/kcstack/kcstack/pkg/aws/provider"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -58,14 +59,17 @@ func planFile(ctx context.Context, cfg aws.Config, file string) (*plan.Plan, err
 	if err != nil {
 		return nil, err
 	}
-	desired := st.Resources()
-	snap, err := state.Observe(ctx, st.Metadata.Name, desired, prov.Observers)
+	all, err := desired.Resources(st)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := state.Observe(ctx, st.Metadata.Name, all, prov.Observers)
 	if err != nil {
 		return nil, err
 	}
 	return plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: desired, Snapshot: snap, Registry: prov.Registry, Now: time.Now(),
+		Desired: all, Snapshot: snap, Registry: prov.Registry, Now: time.Now(),
 	})
 }
 

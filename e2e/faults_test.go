@@ -19,6 +19,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -173,14 +174,17 @@ func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, e
 	if err != nil {
 		return nil, err
 	}
-	desired := st.Resources()
-	snap, err := state.Observe(ctx, st.Metadata.Name, desired, prov.Observers)
+	ds, err := desired.Resources(st)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := state.Observe(ctx, st.Metadata.Name, ds, prov.Observers)
 	if err != nil {
 		return nil, err
 	}
 	return plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: desired, Snapshot: snap, Registry: prov.Registry, Destroy: destroy, Now: time.Now(),
+		Desired: ds, Snapshot: snap, Registry: prov.Registry, Destroy: destroy, Now: time.Now(),
 	})
 }
 

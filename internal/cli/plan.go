@@ -15,6 +15,7 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/aws/trace"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/plan/render"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -175,14 +176,17 @@ func ensureSandboxROSA(ctx context.Context, sess *session, st *stack.Stack, stde
 // plan observes AWS and computes the plan (or, with destroy, the plan that
 // removes everything the stack owns).
 func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state.Snapshot, error) {
-	desired := r.st.Resources()
-	snap, err := state.Observe(ctx, r.st.Metadata.Name, desired, r.prov.Observers)
+	ds, err := desired.Resources(r.st)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot plan: %w", err)
+	}
+	snap, err := state.Observe(ctx, r.st.Metadata.Name, ds, r.prov.Observers)
 	if err != nil {
 		return nil, nil, explainAWS(err, r.sess)
 	}
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
-		Desired: desired, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
+		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan:\n%w", err)

@@ -8,15 +8,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // TestExampleStackPlansToNothing takes the database resources exactly as
-// pkg/stack derives them from examples/aurora-rosa.yaml, creates them (the
+// pkg/desired derives them from examples/aurora-rosa.yaml, creates them (the
 // VPC, subnets and security group they reference through the EC2 API),
 // and checks that observing them again shows no difference: the props
-// pkg/stack produces and the ones this package observes stay in step.
+// pkg/desired produces and the ones this package observes stay in step.
 func TestExampleStackPlansToNothing(t *testing.T) {
 	t.Parallel()
 	st, diags, err := stack.LoadFile("../../../examples/aurora-rosa.yaml")
@@ -24,7 +25,10 @@ func TestExampleStackPlansToNothing(t *testing.T) {
 		t.Fatalf("load example: %v %v", err, diags.Errors())
 	}
 	e := newBareEnv(t)
-	all := st.Resources()
+	all, err := desired.Resources(st)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ids := e.networkFor(t, all)
 	var ds []resource.Desired
 	for _, d := range all {
@@ -62,21 +66,21 @@ func (e *env) networkFor(t *testing.T, all []resource.Desired) map[string]string
 	ids := map[string]string{}
 	for _, d := range all {
 		switch {
-		case d.Kind == resource.KindVPC && d.Component == stack.ComponentDatabase:
+		case d.Kind == resource.KindVPC && d.Component == desired.ComponentDatabase:
 			out, err := e.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String(propString(d.Props, "cidr_block"))})
 			if err != nil {
 				t.Fatalf("create %s: %v", d.Address, err)
 			}
 			ids[d.Address] = aws.ToString(out.Vpc.VpcId)
-		case d.Kind == resource.KindSubnet && d.Component == stack.ComponentDatabase:
-			out, err := e.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(ids[stack.AddrAuroraVPC]),
+		case d.Kind == resource.KindSubnet && d.Component == desired.ComponentDatabase:
+			out, err := e.ec2.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(ids[desired.AddrAuroraVPC]),
 				CidrBlock: aws.String(propString(d.Props, "cidr_block")), AvailabilityZone: aws.String(propString(d.Props, "availability_zone"))})
 			if err != nil {
 				t.Fatalf("create %s: %v", d.Address, err)
 			}
 			ids[d.Address] = aws.ToString(out.Subnet.SubnetId)
-		case d.Address == stack.AddrAuroraSG:
-			out, err := e.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(ids[stack.AddrAuroraVPC]),
+		case d.Address == desired.AddrAuroraSG:
+			out, err := e.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(ids[desired.AddrAuroraVPC]),
 				GroupName: aws.String(propString(d.Props, "group_name")), Description: aws.String(propString(d.Props, "description"))})
 			if err != nil {
 				t.Fatalf("create %s: %v", d.Address, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/compute"
 	"github.com/kcstack/kcstack/pkg/aws/network"
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -160,7 +161,11 @@ func taskDefinition(t *testing.T, edit func(*kcstack.Stack)) resource.Desired {
 	}
 	st.Metadata.Name = stack // the observer reads the families starting with the stack's name
 	edit(st)
-	for _, d := range st.Resources() {
+	ds, err := desired.Resources(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
 		if d.Kind != resource.KindECSTaskDefinition {
 			continue
 		}

@@ -1,14 +1,16 @@
-package stack
+package desired
 
 import (
 	"fmt"
 	"strconv"
 
 	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // Components group a plan's changes.
 const (
+	// ComponentDatabase groups the Aurora database and its network.
 	ComponentDatabase = "database"
 	componentTarget   = "target "
 	componentPeer     = "peer "
@@ -16,21 +18,29 @@ const (
 
 // Addresses of the database's resources.
 const (
-	AddrAuroraVPC        = "database.vpc"
+	// AddrAuroraVPC is the Aurora VPC, owned or looked up.
+	AddrAuroraVPC = "database.vpc"
+	// AddrAuroraRouteTable is the route table of the Aurora subnets.
 	AddrAuroraRouteTable = "database.route-table"
-	AddrAuroraSG         = "database.security-group"
-	AddrDBSubnetGroup    = "database.subnet-group"
-	AddrDBCluster        = "database.cluster"
+	// AddrAuroraSG is the security group of the Aurora cluster.
+	AddrAuroraSG = "database.security-group"
+	// AddrDBSubnetGroup is the DB subnet group of the Aurora subnets.
+	AddrDBSubnetGroup = "database.subnet-group"
+	// AddrDBCluster is the Aurora cluster.
+	AddrDBCluster = "database.cluster"
 )
 
-// Resources returns every resource the stack describes, for a defaulted
-// and valid stack, in dependency order. It never contacts AWS.
-func (s *Stack) Resources() []resource.Desired {
-	b := &builder{s: s}
+// Resources returns every resource st describes, for a defaulted and valid
+// stack, in dependency order. It never contacts AWS; it returns an error
+// when the Keycloak task definition of an ECS target cannot be generated.
+func Resources(st *stack.Stack) ([]resource.Desired, error) {
+	b := &builder{s: st}
 	b.database()
-	for _, t := range s.Spec.Targets {
+	for _, t := range st.Spec.Targets {
 		if t.ECS != nil {
-			b.ecsTarget(t)
+			if err := b.ecsTarget(t); err != nil {
+				return nil, err
+			}
 		}
 		if t.ROSA != nil {
 			b.peered(componentTarget+t.Name, "targets."+t.Name, t.ROSA.VPC, t.ROSA.MachineCIDR,
@@ -38,15 +48,15 @@ func (s *Stack) Resources() []resource.Desired {
 				fmt.Sprintf("the VPC of ROSA cluster %s must exist before kcstack peers it; check spec.targets (%s) and the cluster", t.ROSA.Cluster, t.Name))
 		}
 	}
-	for _, p := range s.Spec.Peers {
+	for _, p := range st.Spec.Peers {
 		b.peered(componentPeer+p.Name, "peers."+p.Name, p.VPC, p.CIDR, "peer "+p.Name,
 			fmt.Sprintf("peer VPC %s must exist; check spec.peers (%s)", p.Name, p.Name))
 	}
-	return b.out
+	return b.out, nil
 }
 
 type builder struct {
-	s   *Stack
+	s   *stack.Stack
 	out []resource.Desired
 }
 
@@ -165,7 +175,7 @@ func (b *builder) instance(comp string, i int) {
 }
 
 // vpc adds an owned VPC (cidr) or a looked-up one (id or tags).
-func (b *builder) vpc(comp, addr, name string, v VPCRef, hint string) {
+func (b *builder) vpc(comp, addr, name string, v stack.VPCRef, hint string) {
 	if v.CIDR == "" {
 		b.add(resource.Desired{Address: addr, Kind: resource.KindVPC, Component: comp, Name: name,
 			Lookup: &resource.Lookup{ID: v.ID, Tags: v.Tags, Hint: hint}})
@@ -175,7 +185,7 @@ func (b *builder) vpc(comp, addr, name string, v VPCRef, hint string) {
 		Props: resource.Props{"cidr_block": v.CIDR}, Tags: map[string]string{"Name": name}})
 }
 
-func subnetAddr(prefix string, sn Subnet) string {
+func subnetAddr(prefix string, sn stack.Subnet) string {
 	if sn.ID != "" {
 		return prefix + ".subnet[" + sn.ID + "]"
 	}
@@ -184,7 +194,7 @@ func subnetAddr(prefix string, sn Subnet) string {
 
 // subnet adds an owned subnet (zone and cidr) or a looked-up one (id) and
 // returns a reference to its id.
-func (b *builder) subnet(comp, prefix, name string, sn Subnet) resource.Ref {
+func (b *builder) subnet(comp, prefix, name string, sn stack.Subnet) resource.Ref {
 	addr := subnetAddr(prefix, sn)
 	if sn.ID != "" {
 		b.add(resource.Desired{Address: addr, Kind: resource.KindSubnet, Component: comp, Name: sn.ID,
@@ -201,7 +211,7 @@ func (b *builder) subnet(comp, prefix, name string, sn Subnet) resource.Ref {
 // peered adds what connects an existing VPC with the Aurora VPC: the VPC
 // lookup, the peering and its routes, and 5432 from cidr on the database's
 // group.
-func (b *builder) peered(comp, prefix string, v VPCRef, cidr, label, hint string) {
+func (b *builder) peered(comp, prefix string, v stack.VPCRef, cidr, label, hint string) {
 	vpc := prefix + ".vpc"
 	b.vpc(comp, vpc, label, v, hint)
 	b.peering(comp, prefix, vpc, cidr, label)

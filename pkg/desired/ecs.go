@@ -1,11 +1,16 @@
-package stack
+package desired
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/kcstack/kcstack/pkg/keycloak"
 	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // Ports of a Keycloak node.
@@ -23,7 +28,7 @@ const (
 // subnets (tasks) across its zones, an internet gateway, a NAT gateway,
 // route tables; security groups of least privilege; the peering with the
 // Aurora VPC and 5432 from the tasks' group only.
-func (b *builder) ecsTarget(t Target) {
+func (b *builder) ecsTarget(t stack.Target) error {
 	e := t.ECS
 	comp := componentTarget + t.Name
 	prefix := "targets." + t.Name
@@ -33,7 +38,7 @@ func (b *builder) ecsTarget(t Target) {
 	if e.VPC.CIDR != "" {
 		b.ecsNetwork(comp, prefix, name, e)
 	} else {
-		for _, sn := range append(append([]Subnet(nil), e.Subnets.Public...), e.Subnets.Private...) {
+		for _, sn := range append(append([]stack.Subnet(nil), e.Subnets.Public...), e.Subnets.Private...) {
 			b.subnet(comp, prefix, name, sn)
 		}
 	}
@@ -44,17 +49,17 @@ func (b *builder) ecsTarget(t Target) {
 	}
 	b.peering(comp, prefix, vpc, cidr, "ECS target "+t.Name)
 	b.databaseIngress(comp, prefix, "ECS target "+t.Name, resource.Props{"source_group_id": ref(prefix+".task-security-group", "id")})
-	b.ecsService(t)
+	return b.ecsService(t)
 }
 
-func (b *builder) ecsNetwork(comp, prefix, name string, e *ECSTarget) {
+func (b *builder) ecsNetwork(comp, prefix, name string, e *stack.ECSTarget) {
 	vpc := prefix + ".vpc"
 	igw, eip, nat := prefix+".internet-gateway", prefix+".nat-address", prefix+".nat-gateway"
 	b.add(resource.Desired{Address: igw, Kind: resource.KindInternetGateway, Component: comp, Name: name,
 		Props: resource.Props{"vpc_id": ref(vpc, "id")}, DependsOn: []string{vpc}, Tags: map[string]string{"Name": name}})
 	for _, tier := range []struct {
 		name    string
-		subnets []Subnet
+		subnets []stack.Subnet
 	}{{"public", e.Subnets.Public}, {"private", e.Subnets.Private}} {
 		table := prefix + ".route-table[" + tier.name + "]"
 		b.add(resource.Desired{Address: table, Kind: resource.KindRouteTable, Component: comp, Name: name + "-" + tier.name,
@@ -76,7 +81,7 @@ func (b *builder) ecsNetwork(comp, prefix, name string, e *ECSTarget) {
 
 // ecsSubnet adds a subnet whose Zone is "<tier>-<zone>" and its
 // association with the tier's route table.
-func (b *builder) ecsSubnet(comp, prefix, name string, sn Subnet, table string) {
+func (b *builder) ecsSubnet(comp, prefix, name string, sn stack.Subnet, table string) {
 	_, zone, _ := strings.Cut(sn.Zone, "-")
 	addr := prefix + ".subnet[" + sn.Zone + "]"
 	vpc := prefix + ".vpc"
@@ -115,17 +120,12 @@ func (b *builder) ecsSecurityGroups(comp, prefix, name string) {
 	b.rule(comp, prefix+".lb-ingress[http]", lb, portHTTPRedirect, resource.Props{"cidr_ipv4": "0.0.0.0/0"}, "HTTP from anywhere, redirected to HTTPS")
 	fromLB := resource.Props{"source_group_id": ref(lb, "id")}
 	b.rule(comp, prefix+".task-ingress[http]", tasks, portHTTP, fromLB, "Keycloak HTTP from the load balancer")
-	if b.keycloakVersion().AtLeast(25, 0) {
+	if b.s.KeycloakVersion().AtLeast(25, 0) {
 		b.rule(comp, prefix+".task-ingress[management]", tasks, portManagement, fromLB, "Keycloak health checks from the load balancer")
 	}
 	self := resource.Props{"source_group_id": ref(tasks, "id")}
 	b.rule(comp, prefix+".task-ingress[jgroups]", tasks, portJGroups, self, "JGroups between Keycloak tasks")
 	b.rule(comp, prefix+".task-ingress[jgroups-fd]", tasks, portJGroupsFD, self, "JGroups failure detection between Keycloak tasks")
-}
-
-func (b *builder) keycloakVersion() Version {
-	v, _ := ParseVersion(b.s.Spec.Keycloak.Version)
-	return v
 }
 
 // rule adds an ingress rule on group for one TCP port from source (a
@@ -149,14 +149,10 @@ const (
 	// managedExecutionPolicy lets ECS pull images and write logs.
 	managedExecutionPolicy = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 	ecsTasksPrincipal      = "ecs-tasks.amazonaws.com"
-	// healthPath is Keycloak's readiness endpoint (pkg/keycloak.HealthPath;
-	// pkg/keycloak imports this package, so the value is repeated).
-	healthPath = "/health/ready"
 	// healthCheckGracePeriod gives Keycloak time to start (and migrate an
 	// empty database) before failed load balancer checks stop its task.
 	healthCheckGracePeriod = 300
 	tlsPolicy              = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-	containerName          = "keycloak"
 	// AddrBucket is the S3_PING bucket, shared by all ECS targets.
 	AddrBucket = "discovery.bucket"
 	// ComponentDiscovery groups stack-wide discovery resources.
@@ -166,21 +162,26 @@ const (
 // ecsService adds what runs Keycloak on the target: log group, roles,
 // cluster, task definition, load balancer with its target group and
 // listeners, the discovery mode's resources, and the service.
-func (b *builder) ecsService(t Target) {
+func (b *builder) ecsService(t stack.Target) error {
 	comp, prefix, name := componentTarget+t.Name, "targets."+t.Name, b.s.Metadata.Name+"-"+t.Name
 	b.add(resource.Desired{Address: prefix + ".log-group", Kind: resource.KindLogGroup, Component: comp, Name: b.logGroup(t),
 		Props: resource.Props{"name": b.logGroup(t), "retention_in_days": int64(t.ECS.LogRetentionDays)}})
 	b.roles(comp, prefix, name)
 	b.add(resource.Desired{Address: prefix + ".cluster", Kind: resource.KindECSCluster, Component: comp, Name: name,
 		Props: resource.Props{"name": name}})
-	b.taskDefinition(t, comp, prefix, name)
+	if err := b.taskDefinition(t, comp, prefix); err != nil {
+		return err
+	}
 	b.loadBalancer(t, comp, prefix, name)
 	registry := b.dnsDiscovery(t, comp, prefix)
 	b.bucket()
 	b.service(t, comp, prefix, name, registry)
+	return nil
 }
 
-func (b *builder) logGroup(t Target) string { return "/kcstack/" + b.s.Metadata.Name + "/" + t.Name }
+func (b *builder) logGroup(t stack.Target) string {
+	return "/kcstack/" + b.s.Metadata.Name + "/" + t.Name
+}
 
 // roles adds the execution role (pull, logs, read the secrets the task
 // definition names) and the task role (only what discovery needs).
@@ -195,7 +196,7 @@ func (b *builder) roles(comp, prefix, name string) {
 		},
 		DependsOn: []string{AddrDBCluster}})
 	actions, buckets := []any{}, []any{}
-	if s := b.s.Spec.Discovery.S3Ping; b.s.Spec.Discovery.Mode == DiscoveryS3Ping && s != nil {
+	if s := b.s.Spec.Discovery.S3Ping; b.s.Spec.Discovery.Mode == stack.DiscoveryS3Ping && s != nil {
 		actions = []any{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
 		buckets = []any{"arn:aws:s3:::" + s.Bucket, "arn:aws:s3:::" + s.Bucket + "/*"}
 	}
@@ -229,19 +230,72 @@ func secretResource(valueFrom string) string {
 	return strings.Join(parts[:min(7, len(parts))], ":")
 }
 
-// taskDefinition adds the Keycloak task definition: pkg/keycloak generates
-// it from the stack (in the options) and the facts in the props.
-func (b *builder) taskDefinition(t Target, comp, prefix, name string) {
-	st, _ := json.Marshal(b.s)
-	b.add(resource.Desired{Address: prefix + ".task-definition", Kind: resource.KindECSTaskDefinition, Component: comp, Name: name,
+// Props of the task definition that hold what only exists after apply
+// (and the log group, known): the generated container definitions name
+// them with resource.Placeholder, and the handler fills them in.
+const (
+	propExecutionRoleARN = "execution_role_arn"
+	propTaskRoleARN      = "task_role_arn"
+	propWriterEndpoint   = "writer_endpoint"
+	propDBSecretARN      = "db_secret_arn"
+	propLogGroup         = "log_group"
+)
+
+// taskDefinition adds the Keycloak task definition, generated by
+// pkg/keycloak with placeholders for the facts. The facts are its props
+// (references until apply), which plans show; the generated settings and
+// container definitions are its options, which plans never print, so that
+// a plan shows the task definition as the facts it waits for.
+func (b *builder) taskDefinition(t stack.Target, comp, prefix string) error {
+	addr := prefix + ".task-definition"
+	in, err := keycloak.TaskDefinition(b.s, t.Name, keycloak.Facts{
+		WriterEndpoint: resource.Placeholder(propWriterEndpoint), DBSecretARN: resource.Placeholder(propDBSecretARN),
+		LogGroup: resource.Placeholder(propLogGroup), ExecutionRoleARN: resource.Placeholder(propExecutionRoleARN),
+		TaskRoleARN: resource.Placeholder(propTaskRoleARN),
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", addr, err)
+	}
+	opts, err := taskDefinitionOptions(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", addr, err)
+	}
+	family := aws.ToString(in.Family)
+	b.add(resource.Desired{Address: addr, Kind: resource.KindECSTaskDefinition, Component: comp, Name: family,
 		Props: resource.Props{
-			"family":             name,
-			"execution_role_arn": ref(prefix+".execution-role", "arn"), "task_role_arn": ref(prefix+".task-role", "arn"),
-			"writer_endpoint": ref(AddrDBCluster, "endpoint"), "db_secret_arn": ref(AddrDBCluster, "master_user_secret_arn"),
-			"log_group": b.logGroup(t),
+			"family":             family,
+			propExecutionRoleARN: ref(prefix+".execution-role", "arn"), propTaskRoleARN: ref(prefix+".task-role", "arn"),
+			propWriterEndpoint: ref(AddrDBCluster, "endpoint"), propDBSecretARN: ref(AddrDBCluster, "master_user_secret_arn"),
+			propLogGroup: b.logGroup(t),
 		},
-		Options:   map[string]string{"stack": string(st), "target": t.Name},
+		Options:   opts,
 		DependsOn: []string{prefix + ".execution-role", prefix + ".task-role", prefix + ".log-group", AddrDBCluster}})
+	return nil
+}
+
+// taskDefinitionOptions are the options of a task definition Desired: the
+// settings of in other than its family and roles (which are props), and
+// its container definitions as JSON, the template the handler fills.
+func taskDefinitionOptions(in *ecs.RegisterTaskDefinitionInput) (map[string]string, error) {
+	containers, err := json.Marshal(in.ContainerDefinitions)
+	if err != nil {
+		return nil, fmt.Errorf("encode container definitions: %w", err)
+	}
+	var compat []string
+	for _, c := range in.RequiresCompatibilities {
+		compat = append(compat, string(c))
+	}
+	opts := map[string]string{
+		"container_definitions":    string(containers),
+		"cpu":                      aws.ToString(in.Cpu),
+		"memory":                   aws.ToString(in.Memory),
+		"network_mode":             string(in.NetworkMode),
+		"requires_compatibilities": strings.Join(compat, ","),
+	}
+	if in.RuntimePlatform != nil {
+		opts["operating_system_family"] = string(in.RuntimePlatform.OperatingSystemFamily)
+	}
+	return opts, nil
 }
 
 // lbName shortens name to the 32 characters a load balancer or target
@@ -255,7 +309,7 @@ func lbName(name string) string {
 
 // loadBalancer adds the ALB in the public subnets, its ip target group with
 // the version's health check, and the HTTPS and redirecting HTTP listeners.
-func (b *builder) loadBalancer(t Target, comp, prefix, name string) {
+func (b *builder) loadBalancer(t stack.Target, comp, prefix, name string) {
 	lb, tg := prefix+".load-balancer", prefix+".target-group"
 	scheme := "internet-facing"
 	if t.ECS.LoadBalancer.Internal {
@@ -273,13 +327,13 @@ func (b *builder) loadBalancer(t Target, comp, prefix, name string) {
 		},
 		DependsOn: deps, Tags: map[string]string{"Name": name}})
 	healthPort := portHTTP
-	if b.keycloakVersion().AtLeast(25, 0) {
+	if b.s.KeycloakVersion().AtLeast(25, 0) {
 		healthPort = portManagement
 	}
 	b.add(resource.Desired{Address: tg, Kind: resource.KindTargetGroup, Component: comp, Name: lbName(name),
 		Props: resource.Props{
 			"name": lbName(name), "port": int64(portHTTP), "protocol": "HTTP", "target_type": "ip", "vpc_id": ref(prefix+".vpc", "id"),
-			"health_check_path": healthPath, "health_check_port": fmt.Sprint(healthPort), "health_check_protocol": "HTTP",
+			"health_check_path": keycloak.HealthPath, "health_check_port": fmt.Sprint(healthPort), "health_check_protocol": "HTTP",
 			"stickiness_enabled": t.ECS.LoadBalancer.StickySessions, "stickiness_type": "lb_cookie",
 		},
 		DependsOn: []string{prefix + ".vpc"}, Tags: map[string]string{"Name": name}})
@@ -297,7 +351,7 @@ func (b *builder) loadBalancer(t Target, comp, prefix, name string) {
 }
 
 // ecsSubnets returns references to the ids of a tier's subnets.
-func (b *builder) ecsSubnets(prefix, tier string, subnets []Subnet) []any {
+func (b *builder) ecsSubnets(prefix, tier string, subnets []stack.Subnet) []any {
 	var out []any
 	for _, sn := range subnets {
 		addr := prefix + ".subnet[" + tier + "-" + sn.Zone + "]"
@@ -312,9 +366,9 @@ func (b *builder) ecsSubnets(prefix, tier string, subnets []Subnet) []any {
 // dnsDiscovery adds, for dns-ping, the Cloud Map private DNS namespace in
 // the target's VPC and the service with A records the tasks register in;
 // it returns the reference to the service's ARN (nil for other modes).
-func (b *builder) dnsDiscovery(t Target, comp, prefix string) any {
+func (b *builder) dnsDiscovery(t stack.Target, comp, prefix string) any {
 	d := b.s.Spec.Discovery.DNSPing
-	if b.s.Spec.Discovery.Mode != DiscoveryDNSPing || d == nil {
+	if b.s.Spec.Discovery.Mode != stack.DiscoveryDNSPing || d == nil {
 		return nil
 	}
 	ns, svc := prefix+".dns-namespace", prefix+".discovery-service"
@@ -334,7 +388,7 @@ func (b *builder) dnsDiscovery(t Target, comp, prefix string) any {
 // whatever the number of ECS targets).
 func (b *builder) bucket() {
 	s := b.s.Spec.Discovery.S3Ping
-	if b.s.Spec.Discovery.Mode != DiscoveryS3Ping || s == nil {
+	if b.s.Spec.Discovery.Mode != stack.DiscoveryS3Ping || s == nil {
 		return
 	}
 	for _, d := range b.out {
@@ -351,13 +405,13 @@ func (b *builder) bucket() {
 // the tasks' group and no public address, registered with the target group
 // (and the Cloud Map service for dns-ping), with a circuit breaker that
 // rolls a failed deployment back.
-func (b *builder) service(t Target, comp, prefix, name string, registry any) {
+func (b *builder) service(t stack.Target, comp, prefix, name string, registry any) {
 	private := b.ecsSubnets(prefix, "private", t.ECS.Subnets.Private)
 	props := resource.Props{
 		"name": name, "cluster": ref(prefix+".cluster", "arn"), "task_definition": ref(prefix+".task-definition", "matching_arn"),
 		"desired_count": int64(t.ECS.Tasks), "launch_type": "FARGATE",
 		"subnets": private, "security_groups": []any{ref(prefix+".task-security-group", "id")}, "assign_public_ip": false,
-		"target_group_arn": ref(prefix+".target-group", "arn"), "container_name": containerName, "container_port": int64(portHTTP),
+		"target_group_arn": ref(prefix+".target-group", "arn"), "container_name": keycloak.ContainerName, "container_port": int64(portHTTP),
 		"circuit_breaker_rollback": true, "propagate_tags": "SERVICE", "health_check_grace_period": int64(healthCheckGracePeriod),
 	}
 	deps := append(refAddrs(private), prefix+".cluster", prefix+".task-definition", prefix+".task-security-group",
@@ -366,7 +420,7 @@ func (b *builder) service(t Target, comp, prefix, name string, registry any) {
 		props["registry_arn"] = r
 		deps = append(deps, r.Address)
 	}
-	if b.s.Spec.Discovery.Mode == DiscoveryS3Ping {
+	if b.s.Spec.Discovery.Mode == stack.DiscoveryS3Ping {
 		deps = append(deps, AddrBucket)
 	}
 	if e := t.ECS; e.VPC.CIDR != "" {

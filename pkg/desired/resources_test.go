@@ -1,4 +1,4 @@
-package stack
+package desired
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // TestInstancesReferenceTheirCluster: an instance names its cluster by a
@@ -13,12 +14,16 @@ import (
 // version) replaces the instances with it — RDS refuses to delete a
 // cluster that still has instances.
 func TestInstancesReferenceTheirCluster(t *testing.T) {
-	st, ds, err := LoadFile("../../examples/aurora-rosa.yaml")
+	st, ds, err := stack.LoadFile("../../examples/aurora-rosa.yaml")
 	if err != nil || ds.HasErrors() {
 		t.Fatalf("load example: %v %v", err, ds)
 	}
+	all, err := Resources(st)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := map[string]any{}
-	for _, d := range st.Resources() {
+	for _, d := range all {
 		if d.Kind == resource.KindDBInstance {
 			got[d.Address] = d.Props["cluster_identifier"]
 		}

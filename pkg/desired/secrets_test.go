@@ -1,4 +1,4 @@
-package compute_test
+package desired_test
 
 import (
 	"path/filepath"
@@ -7,9 +7,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/keycloak"
 	"github.com/kcstack/kcstack/pkg/resource"
-	kcstack "github.com/kcstack/kcstack/pkg/stack"
+	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // TestExecutionRoleReadsEverySecret checks, for every ECS example, that
@@ -17,18 +18,22 @@ import (
 // generated task definition names: a secret it may not read stops every
 // task from starting; one more would be more than least privilege.
 func TestExecutionRoleReadsEverySecret(t *testing.T) {
-	files, err := filepath.Glob("../../../examples/ecs-*.yaml")
+	files, err := filepath.Glob("../../examples/ecs-*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no ECS examples: %v", err)
 	}
 	const dbSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf"
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			st, _, err := kcstack.LoadFile(file)
+			st, _, err := stack.LoadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, d := range st.Resources() {
+			ds, err := desired.Resources(st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
 				if d.Kind != resource.KindIAMRole || filepath.Ext(d.Address) != ".execution-role" {
 					continue
 				}
