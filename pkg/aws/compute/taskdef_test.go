@@ -95,7 +95,7 @@ func TestGenerateErrors(t *testing.T) {
 			"t.task-definition: container definitions: props missing: db_secret_arn"},
 		"role missing": {"a task definition names both roles",
 			func(d *resource.Desired) { delete(d.Props, "task_role_arn") },
-			"t.task-definition: props missing: task_role_arn"},
+			"t.task-definition: property task_role_arn is missing"},
 		"no template": {"a Desired from an older plan file has no container definitions",
 			func(d *resource.Desired) { delete(d.Options, OptionContainerDefinitions) },
 			"t.task-definition: no container_definitions option: plan again with this version of kcstack"},
