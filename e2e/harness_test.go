@@ -56,7 +56,7 @@ type env struct {
 }
 
 // newSandbox starts a sandbox with opts and returns its environment.
-func newSandbox(t *testing.T, opts ...sandbox.Option) (*env, *sandbox.Server) {
+func newSandbox(t testing.TB, opts ...sandbox.Option) (*env, *sandbox.Server) {
 	t.Helper()
 	srv := sandboxtest.New(t, opts...)
 	return &env{URL: srv.URL(), Dir: t.TempDir(), cfg: sandboxtest.AWSConfig(t, srv)}, srv
