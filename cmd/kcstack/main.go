@@ -18,7 +18,7 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "\nInterrupt received: no new changes start; changes in flight finish. Press Ctrl-C again to exit at once.")
+		fmt.Fprintln(os.Stderr, "\nInterrupt received: no new changes start; calls in flight finish, waits stop. Press Ctrl-C again to exit at once.")
 		cancel()
 		<-sigs
 		fmt.Fprintln(os.Stderr, "\nSecond interrupt: exiting now. Changes in flight may be incomplete and the stack lock may remain; run the same command again to converge (kcstack unlock releases a stale lock).")

@@ -47,7 +47,8 @@ independent changes in parallel. One apply per stack runs at a time (a lock in S
 Approval: on a terminal kcstack asks; otherwise pass --auto-approve. --auto-approve never implies deletes:
 a plan that deletes or replaces anything also needs --allow-delete.
 With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since.
-Ctrl-C stops scheduling and lets changes in flight finish (exit 130); a second Ctrl-C exits at once.`,
+Ctrl-C stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
+Ctrl-C exits at once. Running it again converges.`,
 		Example: `  kcstack apply -f stack.yaml
   kcstack apply -f stack.yaml --auto-approve
   kcstack plan -f stack.yaml --out reviewed.kcplan && kcstack apply reviewed.kcplan --auto-approve`,

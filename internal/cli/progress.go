@@ -28,6 +28,10 @@ func printEvent(w io.Writer) func(apply.Event) {
 		case apply.PhaseRetry:
 			fmt.Fprintf(w, "%s: retrying (attempt %d) after: %v\n", ev.Address, ev.Attempt, ev.Err)
 		case apply.PhaseFailed:
+			if errors.Is(ev.Err, resource.ErrStopped) {
+				fmt.Fprintf(w, "%s: %s stopped after %s: %v\n", ev.Address, verb[1], elapsed(ev.Elapsed), ev.Err)
+				return
+			}
 			fmt.Fprintf(w, "%s: %s failed after %s: %v\n", ev.Address, verb[1], elapsed(ev.Elapsed), ev.Err)
 		case apply.PhaseSkipped:
 			if ev.BlockedBy != "" {

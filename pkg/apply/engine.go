@@ -43,6 +43,8 @@ type engine struct {
 	observed map[string]resource.Observation
 	result   Result
 	started  map[string]bool
+	// stopped holds the changes whose waits the interruption ended.
+	stopped map[string]bool
 }
 
 // Apply executes p. Cancelling ctx stops scheduling new changes; the AWS
@@ -56,7 +58,7 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) *Result {
 	if o.OnEvent == nil {
 		o.OnEvent = func(Event) {}
 	}
-	e := &engine{o: o, changes: map[string]plan.Change{}, observed: map[string]resource.Observation{}, started: map[string]bool{}}
+	e := &engine{o: o, changes: map[string]plan.Change{}, observed: map[string]resource.Observation{}, started: map[string]bool{}, stopped: map[string]bool{}}
 	var events sync.Mutex
 	emit := o.OnEvent
 	e.o.OnEvent = func(ev Event) {
@@ -99,14 +101,9 @@ func buildGraph(p *plan.Plan) graph.Graph {
 			g[createNode(c.Address)] = createDeps(c, acts)
 		case plan.ActionReplace:
 			g[createNode(c.Address)] = append(createDeps(c, acts), deleteNode(c.Address))
-			g[deleteNode(c.Address)] = dependentDeletes(p, c.Address)
+			g[deleteNode(c.Address)] = append(destroyDeps(c.DestroyAfter, acts), dependentDeletes(p, c.Address)...)
 		case plan.ActionDelete:
-			// A delete's DependsOn lists the deletes that must go first.
-			var deps []string
-			for _, d := range c.DependsOn {
-				deps = append(deps, deleteNode(d))
-			}
-			g[deleteNode(c.Address)] = deps
+			g[deleteNode(c.Address)] = destroyDeps(c.DependsOn, acts)
 		}
 	}
 	return g
@@ -118,6 +115,22 @@ func createDeps(c plan.Change, acts map[string]plan.Action) []string {
 		switch acts[d] {
 		case plan.ActionCreate, plan.ActionUpdate, plan.ActionReplace:
 			deps = append(deps, createNode(d))
+		}
+	}
+	return deps
+}
+
+// destroyDeps maps what must finish before a delete to graph nodes: the
+// deletes of what goes away (deleted or replaced), the updates of what
+// moves off the resource.
+func destroyDeps(addrs []string, acts map[string]plan.Action) []string {
+	var deps []string
+	for _, a := range addrs {
+		switch acts[a] {
+		case plan.ActionUpdate, plan.ActionCreate:
+			deps = append(deps, createNode(a))
+		default:
+			deps = append(deps, deleteNode(a))
 		}
 	}
 	return deps
@@ -323,6 +336,7 @@ func (e *engine) fail(c plan.Change, s string, start time.Time, err error) error
 	e.result.Failed = append(e.result.Failed, Failure{Address: c.Address, Err: err})
 	if errors.Is(err, resource.ErrStopped) {
 		e.result.Interrupted = true
+		e.stopped[c.Address] = true
 	}
 	e.mu.Unlock()
 	e.emit(c, Event{Phase: PhaseFailed, Step: s, At: time.Now(), Elapsed: time.Since(start), Err: err})
@@ -348,6 +362,9 @@ func (e *engine) collect(ctx context.Context, p *plan.Plan, results map[string]g
 			seen[c.Address] = true
 			e.result.NotRun = append(e.result.NotRun, c.Address)
 			blocked := strings.TrimPrefix(strings.TrimPrefix(failedCause(results, r), "create "), "delete ")
+			if e.stopped[blocked] {
+				blocked = "" // held back by the interruption, not by a failure
+			}
 			if blocked == "" && ctx.Err() != nil {
 				e.result.Interrupted = true
 			}

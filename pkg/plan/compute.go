@@ -50,21 +50,19 @@ func Compute(in Input) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		unknown := map[string]bool{}
+		pend := newPending()
 		for _, d := range ordered {
 			desired[d.Address] = true
-			c, err := change(in, d, unknown)
+			c, err := change(in, d, pend)
 			if err != nil {
 				problems = append(problems, err)
 				continue
 			}
-			if c.Action == ActionCreate || c.Action == ActionReplace {
-				unknown[d.Address] = true
-			}
+			pend.record(c, in.Registry)
 			p.Changes = append(p.Changes, c)
 		}
 	}
-	deletes, err := deletions(in, desired)
+	deletes, err := deletions(in, desired, p.Changes)
 	if err != nil {
 		problems = append(problems, err)
 	}
@@ -94,9 +92,9 @@ func sortDesired(ds []resource.Desired) ([]resource.Desired, error) {
 	return out, nil
 }
 
-// change plans one desired resource. unknown holds the addresses whose
-// attributes are known only after apply.
-func change(in Input, d resource.Desired, unknown map[string]bool) (Change, error) {
+// change plans one desired resource given what the changes planned before
+// it leave known only after apply.
+func change(in Input, d resource.Desired, pend *pending) (Change, error) {
 	ob := in.Snapshot.Observations[d.Address]
 	c := Change{Address: d.Address, Kind: d.Kind, Component: d.Component, Name: d.Name, DependsOn: d.DependsOn}
 	if d.Lookup != nil {
@@ -113,7 +111,7 @@ func change(in Input, d resource.Desired, unknown map[string]bool) (Change, erro
 			d.Address, d.Kind, ob.ID, resource.TagStack, in.Stack, resource.TagStack, in.Stack, resource.TagAddress, d.Address)
 	}
 	resolved := d
-	resolved.Props = resource.Resolve(d.Props, resolver(in.Snapshot, unknown))
+	resolved.Props = resource.Resolve(d.Props, resolver(in.Snapshot, pend))
 	c.Desired = &resolved
 	c.After = redact(resolved.Props, d.Sensitive)
 	if !ob.Exists {
@@ -126,7 +124,7 @@ func change(in Input, d resource.Desired, unknown map[string]bool) (Change, erro
 	if !ok {
 		return c, fmt.Errorf("%s: no handler for kind %s", d.Address, d.Kind)
 	}
-	diffs := differ.Diff(resolved, ob)
+	diffs := followReplacements(differ.Describe(), resolved, ob, differ.Diff(resolved, ob), pend)
 	if _, taggable := differ.(resource.Tagger); taggable && d.Tags != nil {
 		diffs = append(diffs, resource.TagDiffs(d.Tags, ob.Tags)...)
 	}
@@ -164,11 +162,11 @@ func actionFor(diffs []resource.FieldDiff) Action {
 	return ActionUpdate
 }
 
-// resolver resolves a Ref from the snapshot unless its target is being
-// created or replaced.
-func resolver(s *state.Snapshot, unknown map[string]bool) func(resource.Ref) (string, bool) {
+// resolver resolves a Ref from the snapshot unless apply gives its value
+// anew.
+func resolver(s *state.Snapshot, pend *pending) func(resource.Ref) (string, bool) {
 	return func(r resource.Ref) (string, bool) {
-		if unknown[r.Address] {
+		if pend.unknown(r) {
 			return "", false
 		}
 		ob, ok := s.Observations[r.Address]

@@ -8,13 +8,16 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// deletions plans the removal of every owned resource not desired. The
-// order comes from the kind descriptors: a resource is deleted before the
-// resources it refers to (a subnet before its VPC, a listener before its
-// load balancer) and after the kinds its descriptor's Deletion.After names
-// in its component. Deletes that do not depend on each other (those of two
-// targets) have no order between them, so apply runs them in parallel.
-func deletions(in Input, desired map[string]bool) ([]Change, error) {
+// deletions plans the removal of every owned resource not desired, and
+// orders every delete, including the delete half of the replacements
+// among changes. The order comes from the kind descriptors: a resource is
+// deleted before the resources it refers to (a subnet before its VPC, a
+// listener before its load balancer), after the updates that move other
+// resources off it (a load balancer leaving a subnet), and after the kinds
+// its descriptor's Deletion.After names in its component. Deletes that do
+// not depend on each other (those of two targets) have no order between
+// them, so apply runs them in parallel.
+func deletions(in Input, desired map[string]bool, changes []Change) ([]Change, error) {
 	var obs []resource.Observation
 	for _, a := range resource.SortedKeys(in.Snapshot.Observations) {
 		ob := in.Snapshot.Observations[a]
@@ -26,16 +29,31 @@ func deletions(in Input, desired map[string]bool) ([]Change, error) {
 		ob.Address = duplicateAddress(ob)
 		obs = append(obs, ob)
 	}
-	deps, err := deleteDependencies(in.Registry, obs)
+	deleted := len(obs)
+	var updates []resource.Observation
+	for _, c := range changes {
+		switch {
+		case c.Action == ActionReplace && c.Observed != nil:
+			obs = append(obs, *c.Observed)
+		case c.Action == ActionUpdate && c.Observed != nil:
+			updates = append(updates, *c.Observed)
+		}
+	}
+	deps, err := deleteDependencies(in.Registry, obs, updates)
 	if err != nil {
 		return nil, err
 	}
-	order, err := deps.Sort()
+	for i := range changes {
+		if changes[i].Action == ActionReplace {
+			changes[i].DestroyAfter = sorted(deps[changes[i].Address])
+		}
+	}
+	order, err := deletesOnly(deps, obs[:deleted]).Sort()
 	if err != nil {
 		return nil, fmt.Errorf("order of deletes: %w", err)
 	}
 	byAddr := map[string]resource.Observation{}
-	for _, ob := range obs {
+	for _, ob := range obs[:deleted] {
 		byAddr[ob.Address] = ob
 	}
 	known := byAddress(in.Desired)
@@ -46,6 +64,22 @@ func deletions(in Input, desired map[string]bool) ([]Change, error) {
 	return out, nil
 }
 
+// deletesOnly is g restricted to the deleted resources, for their order
+// in the plan.
+func deletesOnly(g graph.Graph, deleted []resource.Observation) graph.Graph {
+	out := graph.Graph{}
+	for _, ob := range deleted {
+		out[ob.Address] = g[ob.Address]
+	}
+	return out
+}
+
+func sorted(l []string) []string {
+	out := append([]string(nil), l...)
+	sort.Strings(out)
+	return out
+}
+
 func duplicateAddress(ob resource.Observation) string {
 	return ob.Address + " (duplicate " + ob.ID + ")"
 }
@@ -53,8 +87,7 @@ func duplicateAddress(ob resource.Observation) string {
 func deletion(r resource.Registry, ob resource.Observation, deps []string, known map[string]resource.Desired) Change {
 	c := Change{Address: ob.Address, Kind: ob.Kind, Component: component(ob.Address), Name: ob.ID, Action: ActionDelete,
 		Before: redact(ob.Props, nil), DataLoss: losesData(r, ob.Kind)}
-	c.DependsOn = append([]string(nil), deps...)
-	sort.Strings(c.DependsOn)
+	c.DependsOn = sorted(deps)
 	o := ob
 	c.Observed = &o
 	if d, ok := known[ob.Address]; ok {
@@ -68,11 +101,13 @@ func losesData(r resource.Registry, k resource.Kind) bool {
 	return d.DataLoss == resource.LosesData
 }
 
-// deleteDependencies returns, for each resource to delete, the deletes
-// that must finish first: those of the resources that refer to it, found
-// by the observed values of their references, and those of the kinds its
-// descriptor deletes it after, in its component.
-func deleteDependencies(r resource.Registry, obs []resource.Observation) (graph.Graph, error) {
+// deleteDependencies returns, for each resource going away (obs), what
+// must finish first: the deletes of the resources going away that refer to
+// it, found by the observed values of their references; the updates of
+// resources that refer to it and stay (updates: they move off it; a
+// reference that follows in place never holds a delete back); and the
+// deletes of the kinds its descriptor deletes it after, in its component.
+func deleteDependencies(r resource.Registry, obs, updates []resource.Observation) (graph.Graph, error) {
 	g := graph.Graph{}
 	holders := map[resource.Kind]map[string]string{} // kind → attribute value → address
 	for _, ob := range obs {
@@ -87,18 +122,24 @@ func deleteDependencies(r resource.Registry, obs []resource.Observation) (graph.
 			holders[ob.Kind][ob.ID] = ob.Address
 		}
 	}
-	for _, ob := range obs {
+	for _, ob := range append(append([]resource.Observation(nil), obs...), updates...) {
 		d, ok := r.Descriptor(ob.Kind)
 		if !ok {
 			return nil, fmt.Errorf("%s: no handler for kind %s", ob.Address, ob.Kind)
 		}
 		for _, ref := range d.References {
+			if ref.InPlace && !isIn(obs, ob.Address) {
+				continue
+			}
 			for _, v := range referenced(ob.Props[ref.Prop]) {
 				if target, ok := holders[ref.Kind][v]; ok && target != ob.Address {
 					g[target] = appendOnce(g[target], ob.Address)
 				}
 			}
 		}
+	}
+	for _, ob := range obs {
+		d, _ := r.Descriptor(ob.Kind)
 		for _, other := range obs {
 			if other.Address != ob.Address && component(other.Address) == component(ob.Address) && containsKind(d.Deletion.After, other.Kind) {
 				g[ob.Address] = appendOnce(g[ob.Address], other.Address)
@@ -106,6 +147,15 @@ func deleteDependencies(r resource.Registry, obs []resource.Observation) (graph.
 		}
 	}
 	return g, nil
+}
+
+func isIn(obs []resource.Observation, addr string) bool {
+	for _, ob := range obs {
+		if ob.Address == addr {
+			return true
+		}
+	}
+	return false
 }
 
 // referenced returns the values a reference property holds: one id, or a

@@ -64,8 +64,14 @@ type Change struct {
 	Diffs []resource.FieldDiff `json:"diffs,omitempty"`
 	// ReplaceReasons name the fields that force a replacement.
 	ReplaceReasons []string `json:"replace_reasons,omitempty"`
-	// DependsOn lists the addresses that must be applied first.
+	// DependsOn lists the addresses that must be applied first: for a
+	// delete, the deletes (and the updates that move off the resource)
+	// that must finish before it.
 	DependsOn []string `json:"depends_on,omitempty"`
+	// DestroyAfter lists, for a replacement, what must finish before the
+	// old resource is deleted: the deletes of what refers to it and the
+	// updates that move off it.
+	DestroyAfter []string `json:"destroy_after,omitempty"`
 	// DataLoss marks deletes and replacements that destroy stored data
 	// (databases, buckets): reviewers must see them loudly.
 	DataLoss bool `json:"data_loss,omitempty"`

@@ -35,6 +35,10 @@ type Descriptor struct {
 	Protection *Protection
 	// Create says how a create may be retried.
 	Create Creation
+	// UpdatedAttrs are the attributes an update in place gives new values
+	// (a task definition's update registers a revision with a new ARN):
+	// what refers to them is known only after apply.
+	UpdatedAttrs []string
 }
 
 // Reference is a property whose value is an attribute of a resource of
@@ -47,6 +51,14 @@ type Reference struct {
 	// Attr is the attribute of the referenced resource the value holds
 	// ("id", "arn"); "id" when empty.
 	Attr string
+	// InPlace marks a reference that follows a replacement of the
+	// referenced resource by an update in place, and that never keeps the
+	// old resource from being deleted (a policy naming a secret's ARN, a
+	// task definition naming a role). Every other reference makes a
+	// replacement of the referenced resource replace the referring one: it
+	// must leave the old resource before that is deleted, and cannot move
+	// to the new one in place (a load balancer to subnets of a new VPC).
+	InPlace bool
 }
 
 // Deletion places a kind's deletes. A delete always waits for the deletes

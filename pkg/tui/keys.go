@@ -44,7 +44,7 @@ var keys = keymap{
 	help:      binding{keys: []string{"?"}, label: "?", short: "help", desc: "show or hide this help"},
 	approve:   binding{keys: []string{"a"}, label: "a", short: "approve", desc: "approve: apply now, or confirm deletes first"},
 	quit:      binding{keys: []string{"q", "esc", "ctrl+c"}, label: "q", short: "quit", desc: "quit without applying anything"},
-	interrupt: binding{keys: []string{"ctrl+c", "q", "esc"}, label: "ctrl+c", short: "stop", desc: "stop the apply (changes in flight finish)"},
+	interrupt: binding{keys: []string{"ctrl+c", "q", "esc"}, label: "ctrl+c", short: "stop", desc: "stop the apply (calls in flight finish, waits stop)"},
 	confirm:   binding{keys: []string{"enter"}, label: "enter", short: "confirm", desc: "confirm"},
 	cancel:    binding{keys: []string{"esc", "ctrl+c"}, label: "esc", short: "cancel", desc: "cancel"},
 	exit:      binding{keys: []string{"q", "enter", "esc", "ctrl+c"}, label: "q", short: "exit", desc: "exit"},

@@ -375,7 +375,7 @@ func (g *progress) footer() []string {
 		lines := strings.Split(ansi.Wordwrap(g.summary(), g.width, " "), "\n")
 		return append(lines, hint(g.st, keys.exit))
 	case g.asking:
-		return []string{g.st.warn.render(fmt.Sprintf("Stop the %s? Nothing new starts; changes in flight finish.", g.word())), hint(g.st, keys.yes, keys.no)}
+		return []string{g.st.warn.render(fmt.Sprintf("Stop the %s? Nothing new starts; calls in flight finish, waits stop.", g.word())), hint(g.st, keys.yes, keys.no)}
 	case g.stopping:
 		return []string{g.st.update.render("Stopping: nothing new starts; waiting for the changes in flight to finish…"), ""}
 	}

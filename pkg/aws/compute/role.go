@@ -56,7 +56,7 @@ var roleDescriptor = resource.Descriptor{
 	Kind:         resource.KindIAMRole,
 	TaggingTypes: []string{"iam:role"},
 	References: []resource.Reference{
-		{Prop: propRoleAllowResources, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn"},
+		{Prop: propRoleAllowResources, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true},
 	},
 	Fields: resource.Fields{
 		propRoleName: {ForcesReplace: true, Reason: "an IAM role cannot be renamed"},

@@ -61,7 +61,7 @@ var serviceDescriptor = resource.Descriptor{
 	TaggingTypes: []string{"ecs:service"},
 	References: []resource.Reference{
 		{Prop: propServiceCluster, Kind: resource.KindECSCluster, Attr: attrARN},
-		{Prop: propServiceTaskDefinition, Kind: resource.KindECSTaskDefinition, Attr: attrMatchingARN},
+		{Prop: propServiceTaskDefinition, Kind: resource.KindECSTaskDefinition, Attr: attrMatchingARN, InPlace: true},
 		{Prop: propServiceSubnets, Kind: resource.KindSubnet, Attr: "id"},
 		{Prop: propServiceSecurityGroups, Kind: resource.KindSecurityGroup, Attr: "id"},
 		{Prop: propServiceTargetGroupARN, Kind: resource.KindTargetGroup, Attr: attrARN},

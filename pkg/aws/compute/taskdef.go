@@ -88,11 +88,13 @@ var taskDefinitionDescriptor = resource.Descriptor{
 	Kind:         resource.KindECSTaskDefinition,
 	TaggingTypes: []string{"ecs:task-definition"},
 	References: []resource.Reference{
-		{Prop: propTaskDefExecutionRoleARN, Kind: resource.KindIAMRole, Attr: attrARN},
-		{Prop: propTaskDefTaskRoleARN, Kind: resource.KindIAMRole, Attr: attrARN},
-		{Prop: propTaskDefWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint"},
-		{Prop: propTaskDefDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn"},
+		{Prop: propTaskDefExecutionRoleARN, Kind: resource.KindIAMRole, Attr: attrARN, InPlace: true},
+		{Prop: propTaskDefTaskRoleARN, Kind: resource.KindIAMRole, Attr: attrARN, InPlace: true},
+		{Prop: propTaskDefWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint", InPlace: true},
+		{Prop: propTaskDefDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true},
 	},
+	// An update registers a new revision: its ARN is new.
+	UpdatedAttrs: []string{attrARN, attrMatchingARN, "revision"},
 	Deletion: resource.Deletion{After: []resource.Kind{resource.KindECSService}},
 	DataLoss: resource.NoDataLoss,
 	// Every RegisterTaskDefinition makes a new revision: a blind retry
