@@ -95,8 +95,8 @@ var taskDefinitionDescriptor = resource.Descriptor{
 	},
 	// An update registers a new revision: its ARN is new.
 	UpdatedAttrs: []string{attrARN, attrMatchingARN, "revision"},
-	Deletion: resource.Deletion{After: []resource.Kind{resource.KindECSService}},
-	DataLoss: resource.NoDataLoss,
+	Deletion:     resource.Deletion{After: []resource.Kind{resource.KindECSService}},
+	DataLoss:     resource.NoDataLoss,
 	// Every RegisterTaskDefinition makes a new revision: a blind retry
 	// makes a second one. FindByAddress and Resume adopt the first.
 	Create: resource.Creation{Operations: []string{"RegisterTaskDefinition"}, Idempotent: false},
