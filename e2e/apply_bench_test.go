@@ -95,7 +95,7 @@ func BenchmarkApplyFromEmpty(b *testing.B) {
 func applyTimed(p *plan.Plan, prov *provider.Provider) (time.Duration, map[string]time.Duration, *apply.Result) {
 	took := map[string]time.Duration{}
 	start := time.Now()
-	res := apply.Apply(context.Background(), p, apply.Options{Stack: p.Stack, Handlers: prov.Registry, Transient: awserr.Transient, OnEvent: func(ev apply.Event) {
+	res := apply.Apply(context.Background(), p, apply.Options{Stack: p.Stack, Handlers: prov.Registry, Retryable: awserr.IsAmbiguous, OnEvent: func(ev apply.Event) {
 		if ev.Phase == apply.PhaseDone {
 			took[ev.Address] += ev.Elapsed
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
@@ -58,7 +60,7 @@ func destroyTimed(tb testing.TB, e *env, st *stack.Stack) (*plan.Plan, map[strin
 	var mu sync.Mutex
 	spans := map[string]*span{}
 	start := time.Now()
-	res := apply.Apply(context.Background(), p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Transient: awserr.Transient,
+	res := apply.Apply(context.Background(), p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Retryable: awserr.IsAmbiguous,
 		OnEvent: func(ev apply.Event) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -147,4 +149,26 @@ func BenchmarkDestroyTwoTargets(b *testing.B) {
 		total += took
 	}
 	b.ReportMetric(total.Seconds()/float64(b.N), "destroy-s")
+}
+
+// TestDestroyFinalSnapshotTaken destroys a stack whose final snapshot
+// name is already taken (a second destroy of a re-created stack): the
+// plan fails before the first delete, naming the snapshot and what to do,
+// and everything the stack owns is still there.
+func TestDestroyFinalSnapshotTaken(t *testing.T) {
+	e, _ := newSandbox(t, sandbox.WithDelays(50*time.Millisecond, 10*time.Millisecond))
+	e.rosaNetworks(t)
+	file := e.stackFile(t, "aurora-rosa.yaml", "      vpc: {cidr: 192.168.0.0/24}\n", "      vpc: {cidr: 192.168.0.0/24}\n      deletionProtection: false\n")
+	mustRun(t, "apply", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	mustRun(t, "first destroy", e.kcstack(t, "destroy", "-f", file, "--auto-approve"), 0, "Destroy complete!")
+	mustRun(t, "apply again", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	before := e.owned(t, stackName)
+	r := e.kcstack(t, "destroy", "-f", file, "--auto-approve")
+	mustRun(t, "second destroy", r, 1, "final snapshot", "already exists", "finalSnapshotIdentifier")
+	if strings.Contains(r.Stdout, "Destroying...") {
+		t.Errorf("the second destroy deleted something before failing:\n%s", r.Stdout)
+	}
+	if diff := cmp.Diff(before, e.owned(t, stackName)); diff != "" {
+		t.Errorf("owned resources changed (-before +after):\n%s", diff)
+	}
 }

@@ -212,7 +212,7 @@ func planAndApply(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy 
 	if err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
-	return apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Transient: awserr.Transient, Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}}), nil
+	return apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Retryable: awserr.IsAmbiguous, Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}}), nil
 }
 
 func describePlan(p *plan.Plan) string {

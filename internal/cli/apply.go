@@ -163,7 +163,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	if !p.HasChanges() {
 		return nil
 	}
-	if err := protected(p, run.prov.Registry); err != nil {
+	if err := apply.Check(ctx, p, run.prov.Registry); err != nil {
 		return &ExitError{Code: 1, Err: err}
 	}
 	// --trace writes to stderr, where the UI draws: it keeps the plain path.
@@ -174,7 +174,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 		return err
 	}
 	fmt.Fprintln(stdout)
-	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Transient: awserr.Transient, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
+	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
 	return report(stdout, res, o.destroy)
 }
 
@@ -185,7 +185,7 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
 			// The lock goes when the apply ends, not when its summary closes.
 			defer run.release()
-			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Transient: awserr.Transient, Parallelism: o.parallelism, OnEvent: onEvent})
+			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: onEvent})
 		}})
 	if out.Result == nil && err != nil {
 		return err
@@ -197,20 +197,6 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 		fmt.Fprintf(tty, "Warning: %v\n", err)
 	}
 	return report(stdout, out.Result, o.destroy)
-}
-
-// protected refuses, before anything changes, a plan that deletes or
-// replaces a resource whose deletion protection (its kind's descriptor
-// says which property) is on: AWS would refuse it halfway through, and
-// kcstack never switches protection off by itself.
-func protected(p *plan.Plan, r resource.Registry) error {
-	for _, c := range p.Destructive() {
-		d, _ := r.Descriptor(c.Kind)
-		if c.Observed != nil && d.Protection.Protected(*c.Observed) {
-			return fmt.Errorf("%s (%s) has deletion protection on, and this plan would %s it; nothing was changed. To allow it, %s", c.Address, c.Observed.ID, c.Action, d.Protection.Hint)
-		}
-	}
-	return nil
 }
 
 // approve asks on a terminal, or checks the flags that stand for approval.

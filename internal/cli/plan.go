@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/spf13/cobra"
 
+	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/aws/trace"
 	"github.com/kcstack/kcstack/pkg/desired"
@@ -88,6 +89,9 @@ func (o *planOptions) run(ctx context.Context, g *globals, stdout, stderr io.Wri
 	}
 	if err := writePlan(stdout, p, o.format, useColor(o.noColor, stdout)); err != nil {
 		return err
+	}
+	if err := apply.Check(ctx, p, run.prov.Registry); err != nil {
+		return &ExitError{Code: 1, Err: fmt.Errorf("this plan cannot be applied:\n%w", err)}
 	}
 	if o.out != "" {
 		if err := savePlan(o.out, p); err != nil {

@@ -25,10 +25,12 @@ type Options struct {
 	OnEvent func(Event)
 	// Retry tunes retries of transient failures.
 	Retry Backoff
-	// Transient reports whether an error may go away on retry (throttling,
-	// server errors, a create whose answer was lost); for AWS,
-	// awserr.Transient. Without it nothing is retried.
-	Transient func(error) bool
+	// Retryable reports whether the engine retries an error: what the SDK
+	// does not retry itself, a create whose answer was lost (for AWS,
+	// awserr.IsAmbiguous), looked up by its address tag before the retry.
+	// Throttling and server errors are the SDK's to retry. Without it
+	// nothing is retried.
+	Retryable func(error) bool
 }
 
 // node names: one create (or update) and one delete node per change.

@@ -64,7 +64,7 @@ func TestCreateAfterAmbiguousFailure(t *testing.T) {
 			}
 			var ids []string
 			res := Apply(context.Background(), onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h},
-				Retry: Backoff{First: time.Millisecond, Max: time.Millisecond}, Transient: lostTransient,
+				Retry: Backoff{First: time.Millisecond, Max: time.Millisecond}, Retryable: lostTransient,
 				OnEvent: func(ev Event) {
 					if ev.Phase == PhaseDone {
 						ids = append(ids, ev.ID)
@@ -152,7 +152,7 @@ func (h *blindHandler) Delete(context.Context, resource.Observation, map[string]
 func TestNoBlindRetryOfUnsafeCreate(t *testing.T) {
 	h := &blindHandler{}
 	res := Apply(context.Background(), onePlan(), Options{Stack: "s", Handlers: resource.Registry{"fake:thing": h},
-		Retry: Backoff{First: time.Millisecond, Max: time.Millisecond}, Transient: lostTransient})
+		Retry: Backoff{First: time.Millisecond, Max: time.Millisecond}, Retryable: lostTransient})
 	if res.OK() || h.creates != 1 {
 		t.Errorf("a lost create of a kind that is not idempotent and cannot be looked up: ok %v after %d creates, want a failure after 1", res.OK(), h.creates)
 	}

@@ -39,14 +39,19 @@ func (b Backoff) delay(attempt int) time.Duration {
 	return time.Duration(rand.Int64N(int64(d)) + 1)
 }
 
-// retry runs fn until it succeeds, fails permanently, or runs out of
-// attempts, emitting an event before every retry.
+// retry runs fn until it succeeds, fails with an error the engine does not
+// retry, or runs out of attempts (the error then says how many, over how
+// long), emitting an event before every retry.
 func (e *engine) retry(ctx context.Context, c plan.Change, s string, fn func(context.Context) error) error {
 	b := e.o.Retry.withDefaults()
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
-		if err == nil || !e.transient(err) || attempt >= b.Attempts {
+		if err == nil || !e.retryable(err) {
 			return err
+		}
+		if attempt >= b.Attempts {
+			return fmt.Errorf("%w (gave up after %d attempts in %s)", err, attempt, time.Since(start).Round(time.Millisecond))
 		}
 		e.emit(c, Event{Phase: PhaseRetry, Step: s, At: time.Now(), Err: err, Attempt: attempt + 1})
 		t := time.NewTimer(b.delay(attempt - 1))
@@ -62,8 +67,8 @@ func (e *engine) retry(ctx context.Context, c plan.Change, s string, fn func(con
 	}
 }
 
-// transient reports whether err may go away on retry, as Options.Transient
+// retryable reports whether the engine retries err, as Options.Retryable
 // says; without it, nothing is retried.
-func (e *engine) transient(err error) bool {
-	return e.o.Transient != nil && e.o.Transient(err)
+func (e *engine) retryable(err error) bool {
+	return e.o.Retryable != nil && e.o.Retryable(err)
 }

@@ -216,3 +216,12 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// DeleteChecker is implemented by the handlers of kinds whose delete can
+// fail for a reason known beforehand (a final snapshot name already
+// taken). CheckDelete reports it without changing anything, so that a
+// plan that deletes or replaces such a resource fails before its first
+// delete.
+type DeleteChecker interface {
+	CheckDelete(ctx context.Context, o Observation, opts map[string]string) error
+}

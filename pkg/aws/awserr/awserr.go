@@ -1,16 +1,12 @@
-// Package awserr tells AWS errors apart: their codes and messages, which
-// of them say a resource does not exist, and which may go away on retry.
+// Package awserr tells AWS errors apart: their codes and messages,
+// throttling, and creates whose answer was lost.
 // It is the one place kcstack's AWS packages read errors.
 package awserr
 
 import (
 	"errors"
-	"io"
-	"net"
-	"strings"
 
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Code returns the AWS error code of err, "" when it has none.
@@ -55,28 +51,13 @@ func IsThrottle(code string) bool {
 	return false
 }
 
-// Transient reports whether err may go away on retry: throttling, server
-// errors, broken connections, and creates whose outcome is unknown
-// (Ambiguous).
-func Transient(err error) bool {
+// IsAmbiguous reports whether err is a create whose answer was lost
+// (Ambiguous): the SDK does not retry it, kcstack's apply engine looks the
+// resource up by its address tag first. Throttling and server errors are
+// the SDK retryer's alone.
+func IsAmbiguous(err error) bool {
 	var amb *Ambiguous
-	if errors.As(err, &amb) {
-		return true
-	}
-	code := Code(err)
-	if IsThrottle(code) {
-		return true
-	}
-	switch code {
-	case "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "InternalServerError":
-		return true
-	}
-	var resp *smithyhttp.ResponseError
-	if errors.As(err, &resp) && resp.HTTPStatusCode() >= 500 {
-		return true
-	}
-	var netErr net.Error
-	return errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "connection reset")
+	return errors.As(err, &amb)
 }
 
 // Ambiguous wraps the error of a create that may or may not have happened.

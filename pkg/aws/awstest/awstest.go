@@ -58,7 +58,7 @@ func (c *Cycle) Plan(ds []resource.Desired, destroy bool) *plan.Plan {
 // Apply applies p; anything failed or not run ends the test.
 func (c *Cycle) Apply(p *plan.Plan) {
 	c.t.Helper()
-	if res := apply.Apply(context.Background(), p, apply.Options{Stack: c.stack, Handlers: c.registry, Transient: awserr.Transient}); !res.OK() {
+	if res := apply.Apply(context.Background(), p, apply.Options{Stack: c.stack, Handlers: c.registry, Retryable: awserr.IsAmbiguous}); !res.OK() {
 		c.t.Fatalf("apply: failed %v, not run %v", res.Failed, res.NotRun)
 	}
 }
