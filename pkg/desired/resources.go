@@ -222,7 +222,7 @@ func (b *builder) peered(comp, prefix string, v stack.VPCRef, cidr, label, hint 
 // with the Aurora VPC, and routes on both sides in the route tables
 // actually associated with the subnets in use.
 func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
-	a := b.s.Spec.Database.Aurora
+	dbCIDR := b.databaseCIDR()
 	peering := prefix + ".peering"
 	b.add(resource.Desired{Address: peering, Kind: resource.KindPeering, Component: comp, Name: label,
 		Props: resource.Props{
@@ -231,16 +231,25 @@ func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
 		DependsOn: []string{AddrAuroraVPC, vpc}, Tags: map[string]string{"Name": b.s.Metadata.Name + " " + label}})
 	b.add(resource.Desired{Address: prefix + ".routes-to-database", Kind: resource.KindRoute, Component: comp, Name: label + " → database",
 		Props: resource.Props{
-			"vpc_id": ref(vpc, "id"), "subnets_within": cidr, "destination_cidr_block": a.VPC.CIDR,
+			"vpc_id": ref(vpc, "id"), "subnets_within": cidr, "destination_cidr_block": dbCIDR,
 			"vpc_peering_connection_id": ref(peering, "id"),
 		},
 		DependsOn: append(b.networkOf(prefix), peering, vpc)})
 	b.add(resource.Desired{Address: prefix + ".routes-from-database", Kind: resource.KindRoute, Component: comp, Name: "database → " + label,
 		Props: resource.Props{
-			"vpc_id": ref(AddrAuroraVPC, "id"), "subnets_within": a.VPC.CIDR, "destination_cidr_block": cidr,
+			"vpc_id": ref(AddrAuroraVPC, "id"), "subnets_within": dbCIDR, "destination_cidr_block": cidr,
 			"vpc_peering_connection_id": ref(peering, "id"),
 		},
 		DependsOn: append(b.networkOf("database"), peering, AddrAuroraVPC)})
+}
+
+// databaseCIDR is the Aurora VPC's CIDR: the file's for a VPC kcstack
+// owns, read from AWS for one it only references (given by id or tags).
+func (b *builder) databaseCIDR() any {
+	if c := b.s.Spec.Database.Aurora.VPC.CIDR; c != "" {
+		return c
+	}
+	return ref(AddrAuroraVPC, "cidr_block")
 }
 
 // databaseIngress opens the database port to source (a cidr_ipv4 or a
