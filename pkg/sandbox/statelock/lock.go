@@ -35,8 +35,12 @@ type HeldError struct {
 }
 
 func (e *HeldError) Error() string {
-	return fmt.Sprintf("the sandbox state %s is in use by %s; two sandboxes on one state file would overwrite each other's changes. "+
-		"Wait for it to finish (or stop it), or use another directory", e.State, e.Holder)
+	waited := ""
+	if e.Waited >= time.Second {
+		waited = fmt.Sprintf(" (waited %s)", e.Waited.Round(time.Second))
+	}
+	return fmt.Sprintf("the sandbox state %s is in use by %s%s; two sandboxes on one state file would overwrite each other's changes. "+
+		"Let it finish (or stop it) and run again, or work in another directory", e.State, e.Holder, waited)
 }
 
 // String names the holder for messages: "pid N (command)".
