@@ -14,7 +14,7 @@ var errHeld = errors.New("held")
 
 // tryLock refuses: without flock two sandboxes could share a state file.
 func tryLock(f *os.File) error {
-	return fmt.Errorf("a sandbox state file (%s) needs a file lock, which kcstack has only on Linux, macOS and the BSDs, not %s: run the sandbox without a state file (kcstack sandbox serve without --state)", f.Name(), runtime.GOOS)
+	return fmt.Errorf("a sandbox state file (%s) needs a file lock, which kcstack has only on Linux, macOS and the BSDs, not %s: run kcstack sandbox serve without --state and point kcstack at it with AWS_ENDPOINT_URL instead of --sandbox", f.Name(), runtime.GOOS)
 }
 
 func unlock(*os.File) error { return nil }
