@@ -28,7 +28,7 @@ func TestApplyLocked(t *testing.T) {
 	}
 
 	mustRun(t, "apply while another holds the lock", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 1,
-		"stack sso-rosa is locked by "+held.Info.Who, `"kcstack apply (the first one)"`, "lock id "+held.Info.ID, "kcstack unlock -f <stack file> "+held.Info.ID)
+		"stack sso-rosa is locked by "+held.Info.Who, `"kcstack apply (the first one)"`, "lock id "+held.Info.ID, "kcstack unlock -f "+file+" "+held.Info.ID)
 	mustRun(t, "destroy while another holds the lock", e.kcstack(t, "destroy", "-f", file, "--auto-approve"), 1,
 		"stack sso-rosa is locked by "+held.Info.Who, "lock id "+held.Info.ID)
 	if n := srv.Calls()["ec2"]["CreateVpc"]; n != 2 {
@@ -69,7 +69,7 @@ func TestConcurrentApplies(t *testing.T) {
 	}
 	second := e.kcstack(t, "apply", "-f", file, "--auto-approve")
 	mustRun(t, "second apply while the first runs", second, 1,
-		"stack sso-rosa is locked by", fmt.Sprintf("(pid %d)", first.cmd.Process.Pid), `"kcstack apply"`, "lock id ", "kcstack unlock -f <stack file> ")
+		"stack sso-rosa is locked by", fmt.Sprintf("(pid %d)", first.cmd.Process.Pid), `"kcstack apply"`, "lock id ", "kcstack unlock -f "+file+" ")
 	mustRun(t, "first apply", first.wait(t), 0, "Apply complete! Resources: 21 added")
 	if e.lockHeld(t, stackName) {
 		t.Errorf("the first apply left its lock behind")

@@ -69,7 +69,11 @@ func newDestroyCmd(g *globals) *cobra.Command {
 		Long: `Remove every resource tagged for the stack, in a safe order: peering routes and rules before the
 peering and the database, instances before the cluster, subnets before the VPC. Resources the stack only
 references (a ROSA cluster's VPC) are never touched. The Aurora cluster gets a final snapshot unless the
-stack file says skipFinalSnapshot, and deletion protection is honoured.`,
+stack file says skipFinalSnapshot, and deletion protection is honoured.
+
+Approval: on a terminal kcstack asks for the stack's name; otherwise pass --auto-approve, which is all
+destroy needs. One apply or destroy per stack runs at a time (a lock in SSM Parameter Store).
+Ctrl-C stops scheduling and lets changes in flight finish (exit 130); a second Ctrl-C exits at once.`,
 		Example: `  kcstack destroy -f stack.yaml
   kcstack --sandbox destroy -f examples/aurora-rosa.yaml --auto-approve`,
 		Args: cobra.NoArgs,
@@ -84,9 +88,11 @@ stack file says skipFinalSnapshot, and deletion protection is honoured.`,
 func (o *applyOptions) flags(cmd *cobra.Command, isApply bool) {
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
-	f.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking (deletes also need --allow-delete)")
 	if isApply {
+		f.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking (deletes also need --allow-delete)")
 		f.BoolVar(&o.allowDelete, "allow-delete", false, "with --auto-approve, allow a plan that deletes or replaces resources")
+	} else {
+		f.BoolVar(&o.autoApprove, "auto-approve", false, "destroy without asking for the stack's name")
 	}
 	f.IntVar(&o.parallelism, "parallelism", 10, "changes applied at the same time")
 	f.DurationVar(&o.lockTimeout, "lock-timeout", 0, "wait this long for another apply's lock before giving up")
@@ -123,7 +129,8 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 		return err
 	}
 	defer run.close()
-	lock, err := apply.Acquire(ctx, ssm.NewFromConfig(run.sess.cfg), st.Metadata.Name, o.command(), o.lockTimeout)
+	lock, err := apply.Acquire(ctx, ssm.NewFromConfig(run.sess.cfg), st.Metadata.Name, o.command(), o.lockTimeout,
+		apply.WithStackFile(stackFile(args, o.file)), apply.WithWaitNotice(5*time.Second, lockNotice(stderr)))
 	if err != nil {
 		return explainAWS(err, run.sess)
 	}
@@ -138,6 +145,22 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 		return err
 	}
 	return o.execute(ctx, run, p, stdout, stderr)
+}
+
+// stackFile is the stack file an apply of args uses, for the unlock
+// hint: none that kcstack knows when it applies a saved plan.
+func stackFile(args []string, file string) string {
+	if len(args) == 1 {
+		return ""
+	}
+	return file
+}
+
+// lockNotice tells, on stderr, who holds the stack lock while apply waits.
+func lockNotice(stderr io.Writer) func(*apply.HeldError) {
+	return func(h *apply.HeldError) {
+		fmt.Fprintf(stderr, "Waiting for the stack lock held by %s (%q, lock id %s) (%s)\n", h.Info.Who, h.Info.Command, h.Info.ID, h.Waited.Round(time.Second))
+	}
 }
 
 // planFor computes the plan, or checks that a saved plan is still exact.
@@ -207,6 +230,9 @@ func (o *applyOptions) approve(p *plan.Plan, name string, stdout, stderr io.Writ
 			return &ExitError{Code: 1, Err: fmt.Errorf("this plan deletes or replaces %d resources (%s); --auto-approve never implies deletes: add --allow-delete to allow them, or run without --auto-approve to confirm on a terminal", len(destructive), addresses(destructive))}
 		}
 		return nil
+	}
+	if !isTerminal(os.Stdin) && o.destroy {
+		return &ExitError{Code: 1, Err: fmt.Errorf("kcstack destroy needs approval, and standard input is not a terminal: review the plan above, then run again with --auto-approve")}
 	}
 	if !isTerminal(os.Stdin) {
 		return &ExitError{Code: 1, Err: fmt.Errorf("%s needs approval, and standard input is not a terminal: review the plan above, then run again with --auto-approve (plus --allow-delete when it deletes or replaces anything), or apply a reviewed plan file with kcstack apply PLANFILE --auto-approve", o.command())}

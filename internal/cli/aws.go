@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
@@ -13,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
+	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
 
 // sandboxStateFile is where --sandbox keeps the embedded sandbox's state,
@@ -42,15 +45,17 @@ func (s *session) Close() error {
 
 // connect builds the AWS configuration for a command: the embedded sandbox
 // with --sandbox, otherwise the SDK's default chain (environment, shared
-// config and credentials files with AWS_PROFILE or --profile, SSO, IMDS),
-// AWS_REGION or --region, and AWS_ENDPOINT_URL when set.
-func (g *globals) connect(ctx context.Context, f awsFlags, defaultRegion string) (*session, error) {
-	region := f.region
-	if region == "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		region = defaultRegion
+// config and credentials files with AWS_PROFILE or --profile, SSO, IMDS)
+// and AWS_ENDPOINT_URL when set. The region is the stack file's
+// (fileRegion; see regionFor), or, for a command without a stack file,
+// --region, AWS_REGION or the profile's.
+func (g *globals) connect(ctx context.Context, f awsFlags, fileRegion string) (*session, error) {
+	region, err := regionFor(f.region, fileRegion)
+	if err != nil {
+		return nil, err
 	}
 	if g.sandbox {
-		return startEmbeddedSandbox(ctx, region)
+		return startEmbeddedSandbox(ctx, region, g.stderr)
 	}
 	var opts []func(*config.LoadOptions) error
 	if region != "" {
@@ -92,11 +97,57 @@ func retryer(attempts int) func() aws.Retryer {
 	}
 }
 
-func startEmbeddedSandbox(ctx context.Context, region string) (*session, error) {
+// regionFor is the region a command with a stack file runs in: the file's
+// (fileRegion) is the truth. A --region, or else an AWS_REGION or
+// AWS_DEFAULT_REGION (the SDK reads them in that order), that names
+// another region is refused rather than followed or silently overridden:
+// the plan would read one region and the file describe another. Without a
+// stack file (fileRegion empty) the region is --region, or empty for the
+// SDK to find.
+func regionFor(flag, fileRegion string) (string, error) {
+	if fileRegion == "" {
+		return flag, nil
+	}
+	sources := []struct{ name, value, fix string }{
+		{"--region", flag, "drop --region"},
+		{"AWS_REGION", os.Getenv("AWS_REGION"), "unset AWS_REGION"},
+		{"AWS_DEFAULT_REGION", os.Getenv("AWS_DEFAULT_REGION"), "unset AWS_DEFAULT_REGION"},
+	}
+	for _, s := range sources {
+		if s.value == "" {
+			continue
+		}
+		if s.value != fileRegion {
+			return "", fmt.Errorf("the stack file says spec.region %s, but %s is %s; kcstack plans and applies in the file's region: %s or change spec.region", fileRegion, s.name, s.value, s.fix)
+		}
+		break
+	}
+	return fileRegion, nil
+}
+
+// sandboxLockWait bounds how long a command waits for another process
+// that uses the same sandbox state file.
+const sandboxLockWait = 5 * time.Minute
+
+// lockSandboxState takes the lock of a sandbox state file, waiting for
+// another process that holds it and saying so on stderr every few seconds;
+// what names the sandbox in those messages.
+func lockSandboxState(ctx context.Context, state, what string, stderr io.Writer) (*statelock.Lock, error) {
+	return statelock.Acquire(ctx, state, statelock.Options{Wait: sandboxLockWait, Every: 5 * time.Second,
+		OnWait: func(h *statelock.HeldError) {
+			fmt.Fprintf(stderr, "Waiting for %s state %s, held by %s (%s, up to %s)...\n", what, h.State, h.Holder, h.Waited.Round(time.Second), sandboxLockWait)
+		}})
+}
+
+func startEmbeddedSandbox(ctx context.Context, region string, stderr io.Writer) (*session, error) {
 	if err := os.MkdirAll(filepath.Dir(sandboxStateFile), 0o755); err != nil {
 		return nil, fmt.Errorf("create sandbox state directory: %w", err)
 	}
-	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile))
+	lock, err := lockSandboxState(ctx, sandboxStateFile, "the embedded sandbox's", stderr)
+	if err != nil {
+		return nil, fmt.Errorf("start the embedded sandbox: %w", err)
+	}
+	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile), sandbox.WithStateLock(lock))
 	if err != nil {
 		return nil, fmt.Errorf("start the embedded sandbox: %w", err)
 	}

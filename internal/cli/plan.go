@@ -66,7 +66,7 @@ Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 no changes, 1
 }
 
 func (f *awsFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.region, "region", "", "AWS region (default: spec.region)")
+	cmd.Flags().StringVar(&f.region, "region", "", "AWS region (default: spec.region; another region is refused)")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "shared config profile (default: AWS_PROFILE)")
 }
 

@@ -35,11 +35,13 @@ func (e *ExitError) Unwrap() error { return e.Err }
 type globals struct {
 	sandbox bool
 	stdin   io.Reader
+	// stderr is where commands write what happens while they wait.
+	stderr io.Writer
 }
 
 // Run executes kcstack with args and returns the process exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	g := &globals{stdin: stdin}
+	g := &globals{stdin: stdin, stderr: stderr}
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetIn(stdin)

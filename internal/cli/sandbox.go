@@ -41,7 +41,17 @@ func newSandboxServeCmd() *cobra.Command {
 			if err := f.check(); err != nil {
 				return err
 			}
-			srv, err := sandbox.Start(f.options()...)
+			opts := f.options()
+			if f.state != "" {
+				// The same lock as --sandbox's: a served and an embedded
+				// sandbox on one state file would overwrite each other.
+				lock, err := lockSandboxState(cmd.Context(), f.state, "the sandbox", cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				opts = append(opts, sandbox.WithStateLock(lock))
+			}
+			srv, err := sandbox.Start(opts...)
 			if err != nil {
 				return err
 			}
@@ -59,7 +69,7 @@ func newSandboxServeCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:4566", "address to listen on")
-	fl.StringVar(&f.state, "state", "", "persist state to this JSON file and reload it on restart (in memory when empty)")
+	fl.StringVar(&f.state, "state", "", "persist state to this JSON file and reload it on restart (in memory when empty); one sandbox at a time uses a file")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every call")
 	fl.Float64Var(&f.throttle, "throttle-rate", 0, "share of calls answered with the service's throttling error (0..1)")
 	fl.Float64Var(&f.errRate, "error-rate", 0, "share of calls answered with 500 or 503 before they run (0..1)")

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
 
 // Option configures a Server.
@@ -12,6 +13,7 @@ type Option func(*config)
 type config struct {
 	listen      string
 	stateFile   string
+	stateLock   *statelock.Lock
 	accountID   string
 	settings    api.Settings
 	faults      Faults
@@ -42,8 +44,17 @@ type Faults struct {
 func WithListen(addr string) Option { return func(c *config) { c.listen = addr } }
 
 // WithStateFile persists the state to path after every change and loads
-// it from there at start.
+// it from there at start. The server holds the file's lock (package
+// statelock) from New to Close: New fails with a *statelock.HeldError
+// when another server, in this process or another, holds it, unless
+// WithStateLock hands it a lock already taken.
 func WithStateFile(path string) Option { return func(c *config) { c.stateFile = path } }
+
+// WithStateLock gives New the lock of the state file, taken beforehand
+// with statelock.Acquire (which can wait for another holder). The server
+// owns it from then on: New releases it when it fails, Close when it is
+// done. It must be the lock of the WithStateFile path.
+func WithStateLock(l *statelock.Lock) Option { return func(c *config) { c.stateLock = l } }
 
 // WithFaults sets the injected faults.
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }

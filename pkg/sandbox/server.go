@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
 	"github.com/kcstack/kcstack/pkg/sandbox/model"
+	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
 
 // Server is a running sandbox.
@@ -47,6 +49,7 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", s.cfg.listen)
 	if err != nil {
+		_ = s.cfg.stateLock.Release()
 		return nil, fmt.Errorf("listen on %s: %w", s.cfg.listen, err)
 	}
 	s.ln = ln
@@ -64,6 +67,38 @@ func New(opts ...Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if err := lockState(&cfg); err != nil {
+		return nil, err
+	}
+	s, err := newServer(cfg)
+	if err != nil {
+		_ = cfg.stateLock.Release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// lockState takes the state file's lock unless the options gave it,
+// refusing at once when another server holds it.
+func lockState(cfg *config) error {
+	switch {
+	case cfg.stateFile == "" && cfg.stateLock != nil:
+		_ = cfg.stateLock.Release()
+		return fmt.Errorf("sandbox: a state lock (of %s) without a state file", cfg.stateLock.State())
+	case cfg.stateFile == "":
+		return nil
+	case cfg.stateLock == nil:
+		l, err := statelock.Acquire(context.Background(), cfg.stateFile, statelock.Options{})
+		cfg.stateLock = l
+		return err
+	case filepath.Clean(cfg.stateLock.State()) != filepath.Clean(cfg.stateFile):
+		_ = cfg.stateLock.Release()
+		return fmt.Errorf("sandbox: the state lock is of %s, not of the state file %s", cfg.stateLock.State(), cfg.stateFile)
+	}
+	return nil
+}
+
+func newServer(cfg config) (*Server, error) {
 	if !cfg.servicesSet {
 		cfg.services = All()
 	}
@@ -143,7 +178,7 @@ func (s *Server) Close() error {
 		err = errors.Join(err, s.save())
 		s.mu.Unlock()
 	}
-	return err
+	return errors.Join(err, s.cfg.stateLock.Release())
 }
 
 // State returns a service's state; it implements api.World. Callers outside

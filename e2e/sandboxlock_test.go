@@ -1,0 +1,42 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
+)
+
+// TestEmbeddedSandboxWaitsForItsState: kcstack --sandbox in a directory
+// whose sandbox state another process holds waits, saying who holds it,
+// and runs once it is released.
+func TestEmbeddedSandboxWaitsForItsState(t *testing.T) {
+	t.Parallel()
+	e, _ := newSandbox(t)
+	file := e.stackFile(t, "aurora-rosa.yaml")
+	held, err := statelock.Acquire(context.Background(), filepath.Join(e.Dir, ".kcstack", "sandbox.json"), statelock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.start(t, "--sandbox", "plan", "-f", file)
+	time.Sleep(2 * time.Second)
+	select {
+	case <-p.done:
+		r := p.wait(t)
+		t.Fatalf("kcstack --sandbox plan ended while another held its state: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	default:
+	}
+	if err := held.Release(); err != nil {
+		t.Fatal(err)
+	}
+	r := p.wait(t)
+	want := fmt.Sprintf("Waiting for the embedded sandbox's state .kcstack/sandbox.json, held by pid %d (", os.Getpid())
+	if r.Code != 0 || !strings.Contains(r.Stderr, want) || !strings.Contains(r.Stdout, "to add") {
+		t.Errorf("exit %d; want 0, %q on stderr and a plan\nstdout:\n%s\nstderr:\n%s", r.Code, want, r.Stdout, r.Stderr)
+	}
+}
