@@ -210,6 +210,9 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 			defer run.release()
 			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: onEvent})
 		}})
+	if out.Aborted {
+		return &ExitError{Code: 130, Message: "Second interrupt: exited at once. Calls in flight may be incomplete; run the same command again to converge."}
+	}
 	if out.Result == nil && err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type keymap struct {
 	expand, open, close, filter, help         binding
 	approve, quit                             binding
 	interrupt, confirm, cancel, exit, yes, no binding
+	abort                                     binding
 }
 
 // keys are kcstack's key bindings.
@@ -49,6 +50,7 @@ var keys = keymap{
 	cancel:    binding{keys: []string{"esc", "ctrl+c"}, label: "esc", short: "cancel", desc: "cancel"},
 	exit:      binding{keys: []string{"q", "enter", "esc", "ctrl+c"}, label: "q", short: "exit", desc: "exit"},
 	yes:       binding{keys: []string{"y", "Y", "ctrl+c"}, label: "y", short: "stop", desc: "stop"},
+	abort:     binding{keys: []string{"ctrl+c"}, label: "ctrl+c", short: "exit now", desc: "exit at once, leaving the calls in flight"},
 	no:        binding{keys: []string{"n", "N", "esc"}, label: "n", short: "keep going", desc: "keep going"},
 }
 

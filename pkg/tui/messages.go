@@ -21,6 +21,9 @@ type (
 	stopMsg struct{}
 	// exitMsg: the operator closed the final summary.
 	exitMsg struct{}
+	// abortMsg: the operator pressed ctrl+c again while stopping: exit at
+	// once.
+	abortMsg struct{}
 	// eventMsg carries one event of the apply engine.
 	eventMsg struct{ ev apply.Event }
 	// doneMsg carries the apply's result.

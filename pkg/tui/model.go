@@ -96,6 +96,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case exitMsg:
 		return m, tea.Quit
+	case abortMsg:
+		m.outcome.Aborted = true
+		return m, tea.Quit
 	case doneMsg:
 		m.outcome.Result = msg.res
 		// Stopped by the caller (a signal), nobody may be there to
@@ -172,9 +175,10 @@ func (m *model) tick() tea.Cmd {
 }
 
 // finish stops an apply still running when the UI exits early (a
-// terminal error), waits for Apply to return, and returns the outcome.
+// terminal error), waits for Apply to return (unless the operator chose
+// to exit at once), and returns the outcome.
 func (m *model) finish() Outcome {
-	if m.run == nil {
+	if m.run == nil || m.outcome.Aborted {
 		return m.outcome
 	}
 	m.cancel()

@@ -289,6 +289,37 @@ func TestStop(t *testing.T) {
 	}
 }
 
+func TestSecondInterruptExits(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	m := newModel(context.Background(), createsPlan(), Options{Stack: "prod", Apply: func(ctx context.Context, on func(apply.Event)) *apply.Result {
+		<-release // a call in flight that outlives the stop
+		return &apply.Result{Interrupted: true}
+	}})
+	m.send = func(tea.Msg) {}
+	press := func(k string) tea.Cmd {
+		_, cmd := m.Update(keyMsgs(k)[0])
+		return cmd
+	}
+	_, run := m.Update(press("a")())
+	go run()
+	press("ctrl+c")
+	m.Update(press("ctrl+c")()) // yes: stop
+	if !strings.Contains(m.View().Content, "exit now") {
+		t.Errorf("the stopping notice does not say ctrl+c exits at once:\n%s", m.View().Content)
+	}
+	abort := press("ctrl+c")
+	if abort == nil {
+		t.Fatal("a second ctrl+c while stopping did nothing")
+	}
+	if _, quit := m.Update(abort()); quit == nil {
+		t.Fatal("a second ctrl+c while stopping did not quit")
+	}
+	if out := m.finish(); !out.Aborted || out.Result != nil {
+		t.Errorf("outcome %+v, want aborted without a result", out)
+	}
+}
+
 func TestResize(t *testing.T) {
 	d := newDriver(t, longPlan(), 80, 24, nil)
 	d.keys("G")

@@ -87,6 +87,8 @@ func (g *progress) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case g.result != nil && keys.exit.matches(msg):
 		return emit(exitMsg{})
+	case g.result == nil && g.stopping && keys.abort.matches(msg):
+		return emit(abortMsg{})
 	case g.asking && keys.yes.matches(msg):
 		g.asking, g.stopping = false, true
 		return emit(stopMsg{})
@@ -377,7 +379,7 @@ func (g *progress) footer() []string {
 	case g.asking:
 		return []string{g.st.warn.render(fmt.Sprintf("Stop the %s? Nothing new starts; calls in flight finish, waits stop.", g.word())), hint(g.st, keys.yes, keys.no)}
 	case g.stopping:
-		return []string{g.st.update.render("Stopping: nothing new starts; waiting for the changes in flight to finish…"), ""}
+		return []string{g.st.update.render("Stopping: nothing new starts; waiting for the calls in flight to finish…"), hint(g.st, keys.abort)}
 	}
 	return []string{"", hint(g.st, binding{label: "↑/↓", short: "scroll"}, keys.interrupt)}
 }

@@ -45,6 +45,10 @@ type Outcome struct {
 	Reason string
 	// Result is what Apply returned; nil when not approved.
 	Result *apply.Result
+	// Aborted is set when the operator pressed ctrl+c again while the
+	// apply was stopping: Run returned at once, with calls in flight and
+	// no Result.
+	Aborted bool
 }
 
 // Run shows plan p for review and, once approved, runs o.Apply and shows
