@@ -17,6 +17,7 @@ import (
 // LogGroupHandler manages the CloudWatch Logs group of a target's tasks.
 // Props: name, retention_in_days. Its tags are changed in place (SetTags).
 type LogGroupHandler struct {
+	resource.Described
 	API   LogsAPI
 	Stack string
 }
@@ -46,14 +47,6 @@ var logGroupDescriptor = resource.Descriptor{
 	// The name is unique: a retry fails with ResourceAlreadyExistsException,
 	// which Create adopts.
 	Create: resource.Creation{Operations: []string{"CreateLogGroup"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of logs:log-group.
-func (h *LogGroupHandler) Describe() resource.Descriptor { return logGroupDescriptor }
-
-// Diff compares the name (replace) and the retention (in place).
-func (h *LogGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, logGroupDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the group, tagged at creation, and sets its retention.

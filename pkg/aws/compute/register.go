@@ -2,6 +2,7 @@ package compute
 
 import (
 	"github.com/kcstack/kcstack/pkg/aws/clients"
+	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // Register adds the handlers of the compute kinds to s; their observer as
@@ -10,11 +11,11 @@ import (
 // clusters found. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	s.Add(
-		&LogGroupHandler{API: c.Logs, Stack: o.Stack},
-		&RoleHandler{API: c.IAM, Stack: o.Stack},
-		&ClusterHandler{API: c.ECS, Stack: o.Stack, Wait: o.Wait},
-		&TaskDefinitionHandler{API: c.ECS, Stack: o.Stack},
-		&ServiceHandler{API: c.ECS, Stack: o.Stack, Wait: o.Wait},
+		&LogGroupHandler{Described: resource.Described{Descriptor: logGroupDescriptor}, API: c.Logs, Stack: o.Stack},
+		&RoleHandler{Described: resource.Described{Descriptor: roleDescriptor}, API: c.IAM, Stack: o.Stack},
+		&ClusterHandler{Described: resource.Described{Descriptor: clusterDescriptor}, API: c.ECS, Stack: o.Stack, Wait: o.Wait},
+		&TaskDefinitionHandler{Described: resource.Described{Descriptor: taskDefinitionDescriptor}, API: c.ECS, Stack: o.Stack},
+		&ServiceHandler{Described: resource.Described{Descriptor: serviceDescriptor}, API: c.ECS, Stack: o.Stack, Wait: o.Wait},
 	)
 	s.ObserveTagged(&Observer{Logs: c.Logs, IAM: c.IAM, ECS: c.ECS, GlobalTagging: c.GlobalTagging}, taggedKinds...)
 	s.Observe(&ServiceObserver{ECS: c.ECS})

@@ -26,6 +26,7 @@ const InlinePolicyName = "kcstack"
 // statement of the inline policy (none when allow_actions is empty). Its
 // tags are changed in place (SetTags).
 type RoleHandler struct {
+	resource.Described
 	API   IAMAPI
 	Stack string
 }
@@ -67,14 +68,6 @@ var roleDescriptor = resource.Descriptor{
 	// The name is unique: a retry fails with EntityAlreadyExists, and
 	// Create adopts the role when it carries the stack's and address's tags.
 	Create: resource.Creation{Operations: []string{"CreateRole"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of iam:role.
-func (h *RoleHandler) Describe() resource.Descriptor { return roleDescriptor }
-
-// Diff compares the name and path (replace) and the policies (in place).
-func (h *RoleHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, roleDescriptor.Fields, d.Sensitive)
 }
 
 // role is a role as desired.

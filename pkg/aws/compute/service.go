@@ -22,6 +22,7 @@ import (
 // Its tags are changed in place (SetTags); the aws:ecs:* tags ECS manages
 // are left to ECS.
 type ServiceHandler struct {
+	resource.Described
 	API   ECSAPI
 	Stack string
 	// Wait bounds the wait of a delete for the service to stop; nil is
@@ -76,15 +77,6 @@ var serviceDescriptor = resource.Descriptor{
 	// CreateService carries a client token derived from the stack and
 	// address.
 	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of ecs:service.
-func (h *ServiceHandler) Describe() resource.Descriptor { return serviceDescriptor }
-
-// Diff compares the service; its name, cluster and launch type force
-// replacement, everything else is an UpdateService.
-func (h *ServiceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, serviceDescriptor.Fields, d.Sensitive)
 }
 
 // service is an ECS service as desired.

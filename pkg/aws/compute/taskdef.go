@@ -52,6 +52,7 @@ const (
 // Tags are not part of the revision: SetTags changes them on the live
 // revision, and no new one is registered for them.
 type TaskDefinitionHandler struct {
+	resource.Described
 	API   ECSAPI
 	Stack string
 }
@@ -99,9 +100,6 @@ var taskDefinitionDescriptor = resource.Descriptor{
 	// makes a second one. FindByAddress and Resume adopt the first.
 	Create: resource.Creation{Operations: []string{"RegisterTaskDefinition"}, Idempotent: false},
 }
-
-// Describe returns the descriptor of ecs:task-definition.
-func (h *TaskDefinitionHandler) Describe() resource.Descriptor { return taskDefinitionDescriptor }
 
 // Diff compares the generated task definition with the live revision,
 // field by field; while a fact is known only after apply, that fact is the

@@ -16,6 +16,7 @@ import (
 // BucketHandler manages the S3_PING bucket. Props: name, region,
 // encryption (the default server-side algorithm), block_public_access.
 type BucketHandler struct {
+	resource.Described
 	API   S3API
 	Stack string
 }
@@ -51,15 +52,6 @@ var bucketDescriptor = resource.Descriptor{
 	// Bucket names are unique: a retry fails with BucketAlreadyOwnedByYou,
 	// which Create adopts.
 	Create: resource.Creation{Operations: []string{"CreateBucket"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of s3:bucket.
-func (h *BucketHandler) Describe() resource.Descriptor { return bucketDescriptor }
-
-// Diff compares the bucket; name and region force replacement, encryption
-// and the public access block are set in place.
-func (h *BucketHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, bucketDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the bucket in its region, then tags it, blocks public

@@ -17,6 +17,7 @@ import (
 // ServiceHandler manages Cloud Map services with DNS records. Props: name,
 // namespace_id, dns_ttl, record_type, routing_policy.
 type ServiceHandler struct {
+	resource.Described
 	API   CloudMapAPI
 	Stack string
 	// Wait bounds the waits of operations and deletes; nil is
@@ -55,15 +56,6 @@ var serviceDescriptor = resource.Descriptor{
 	// The creator request id, derived from the stack, address and
 	// namespace, makes a retry answer the service the first call made.
 	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of servicediscovery:service.
-func (h *ServiceHandler) Describe() resource.Descriptor { return serviceDescriptor }
-
-// Diff compares the service; the TTL changes in place, the rest forces
-// replacement.
-func (h *ServiceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, serviceDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the service, tagged at creation, with a request id derived

@@ -17,6 +17,7 @@ import (
 // protocol, certificate_arn and ssl_policy (HTTPS), and the default
 // action: target_group_arn (forward) or redirect_to_https.
 type ListenerHandler struct {
+	resource.Described
 	API   API
 	Stack string
 }
@@ -53,14 +54,6 @@ var listenerDescriptor = resource.Descriptor{
 	// The port is a listener's natural key on its load balancer: a retry
 	// fails with DuplicateListener, which Create adopts.
 	Create: resource.Creation{Operations: []string{"CreateListener"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of elasticloadbalancing:listener.
-func (h *ListenerHandler) Describe() resource.Descriptor { return listenerDescriptor }
-
-// Diff compares the listener; only its load balancer forces replacement.
-func (h *ListenerHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, listenerDescriptor.Fields, d.Sensitive)
 }
 
 // listener is a listener as desired.

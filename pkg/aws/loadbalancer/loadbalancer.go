@@ -21,6 +21,7 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 // LoadBalancerHandler manages application load balancers. Props: name,
 // scheme, type, subnets, security_groups.
 type LoadBalancerHandler struct {
+	resource.Described
 	API   API
 	Stack string
 	// Wait bounds the wait of a delete; nil is deleteWait.
@@ -68,15 +69,6 @@ var loadBalancerDescriptor = resource.Descriptor{
 	// ELBv2 answers a repeated create of the same name and settings with
 	// the existing load balancer.
 	Create: resource.Creation{Operations: []string{"CreateLoadBalancer"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of elasticloadbalancing:loadbalancer.
-func (h *LoadBalancerHandler) Describe() resource.Descriptor { return loadBalancerDescriptor }
-
-// Diff compares the load balancer; name, scheme and type force
-// replacement, subnets and security groups are set in place.
-func (h *LoadBalancerHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, loadBalancerDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the load balancer, tagged at creation. ELBv2 answers a

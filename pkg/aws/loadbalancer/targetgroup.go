@@ -19,6 +19,7 @@ import (
 // target_type, vpc_id, health_check_path, health_check_port,
 // health_check_protocol, stickiness_enabled, stickiness_type.
 type TargetGroupHandler struct {
+	resource.Described
 	API   API
 	Stack string
 	// Wait bounds the wait of a delete for the group's release; nil is
@@ -66,15 +67,6 @@ func fixedAtCreation(props ...string) resource.Fields {
 		fields[k] = resource.Field{ForcesReplace: true, Reason: fmt.Sprintf("a target group's %s is fixed at creation", k)}
 	}
 	return fields
-}
-
-// Describe returns the descriptor of elasticloadbalancing:targetgroup.
-func (h *TargetGroupHandler) Describe() resource.Descriptor { return targetGroupDescriptor }
-
-// Diff compares the target group; what ELBv2 fixes at creation forces
-// replacement, the health check and stickiness change in place.
-func (h *TargetGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, targetGroupDescriptor.Fields, d.Sensitive)
 }
 
 // healthCheck is a target group's health check as desired.
