@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -21,14 +22,7 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 
 // ClusterHandler manages ECS clusters. Props: name. Its tags are changed
 // in place (SetTags).
-type ClusterHandler struct {
-	resource.Described
-	API   ECSAPI
-	Stack string
-	// Wait bounds the wait of a delete for the services to go; nil is
-	// deleteWait.
-	Wait *poll.Options
-}
+type ClusterHandler struct{ clients.Base[ECSAPI] }
 
 var (
 	_ resource.Handler = (*ClusterHandler)(nil)

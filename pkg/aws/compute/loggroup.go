@@ -10,17 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // LogGroupHandler manages the CloudWatch Logs group of a target's tasks.
 // Props: name, retention_in_days. Its tags are changed in place (SetTags).
-type LogGroupHandler struct {
-	resource.Described
-	API   LogsAPI
-	Stack string
-}
+type LogGroupHandler struct{ clients.Base[LogsAPI] }
 
 var (
 	_ resource.Handler = (*LogGroupHandler)(nil)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -25,11 +26,7 @@ const InlinePolicyName = "kcstack"
 // managed_policy_arns, and allow_actions with allow_resources: the one
 // statement of the inline policy (none when allow_actions is empty). Its
 // tags are changed in place (SetTags).
-type RoleHandler struct {
-	resource.Described
-	API   IAMAPI
-	Stack string
-}
+type RoleHandler struct{ clients.Base[IAMAPI] }
 
 var (
 	_ resource.Handler = (*RoleHandler)(nil)

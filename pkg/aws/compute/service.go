@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -21,14 +22,7 @@ import (
 // circuit_breaker_rollback, propagate_tags, health_check_grace_period.
 // Its tags are changed in place (SetTags); the aws:ecs:* tags ECS manages
 // are left to ECS.
-type ServiceHandler struct {
-	resource.Described
-	API   ECSAPI
-	Stack string
-	// Wait bounds the wait of a delete for the service to stop; nil is
-	// deleteWait.
-	Wait *poll.Options
-}
+type ServiceHandler struct{ clients.Base[ECSAPI] }
 
 var (
 	_ resource.Handler = (*ServiceHandler)(nil)

@@ -9,17 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // BucketHandler manages the S3_PING bucket. Props: name, region,
 // encryption (the default server-side algorithm), block_public_access.
-type BucketHandler struct {
-	resource.Described
-	API   S3API
-	Stack string
-}
+type BucketHandler struct{ clients.Base[S3API] }
 
 var (
 	_ resource.Handler = (*BucketHandler)(nil)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -25,14 +26,7 @@ var (
 
 // NamespaceHandler manages Cloud Map private DNS namespaces. Props: name,
 // vpc_id.
-type NamespaceHandler struct {
-	resource.Described
-	API   CloudMapAPI
-	Stack string
-	// Wait bounds the waits of operations and deletes; nil is
-	// operationWait and deleteWait.
-	Wait *poll.Options
-}
+type NamespaceHandler struct{ clients.Base[CloudMapAPI] }
 
 var (
 	_ resource.Handler = (*NamespaceHandler)(nil)

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -16,14 +17,7 @@ import (
 
 // ServiceHandler manages Cloud Map services with DNS records. Props: name,
 // namespace_id, dns_ttl, record_type, routing_policy.
-type ServiceHandler struct {
-	resource.Described
-	API   CloudMapAPI
-	Stack string
-	// Wait bounds the waits of operations and deletes; nil is
-	// operationWait and deleteWait.
-	Wait *poll.Options
-}
+type ServiceHandler struct{ clients.Base[CloudMapAPI] }
 
 var (
 	_ resource.Handler = (*ServiceHandler)(nil)

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -16,11 +17,7 @@ import (
 // ListenerHandler manages listeners. Props: load_balancer_arn, port,
 // protocol, certificate_arn and ssl_policy (HTTPS), and the default
 // action: target_group_arn (forward) or redirect_to_https.
-type ListenerHandler struct {
-	resource.Described
-	API   API
-	Stack string
-}
+type ListenerHandler struct{ clients.Base[API] }
 
 var (
 	_ resource.Handler = (*ListenerHandler)(nil)

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -20,13 +21,7 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 
 // LoadBalancerHandler manages application load balancers. Props: name,
 // scheme, type, subnets, security_groups.
-type LoadBalancerHandler struct {
-	resource.Described
-	API   API
-	Stack string
-	// Wait bounds the wait of a delete; nil is deleteWait.
-	Wait *poll.Options
-}
+type LoadBalancerHandler struct{ clients.Base[API] }
 
 var (
 	_ resource.Handler = (*LoadBalancerHandler)(nil)

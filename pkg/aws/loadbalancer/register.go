@@ -2,7 +2,6 @@ package loadbalancer
 
 import (
 	"github.com/kcstack/kcstack/pkg/aws/clients"
-	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // Register adds the handlers of the load balancing kinds to s, and their
@@ -10,9 +9,9 @@ import (
 // client. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	s.Add(
-		&LoadBalancerHandler{Described: resource.Described{Descriptor: loadBalancerDescriptor}, API: c.ELB, Stack: o.Stack, Wait: o.Wait},
-		&TargetGroupHandler{Described: resource.Described{Descriptor: targetGroupDescriptor}, API: c.ELB, Stack: o.Stack, Wait: o.Wait},
-		&ListenerHandler{Described: resource.Described{Descriptor: listenerDescriptor}, API: c.ELB, Stack: o.Stack},
+		&LoadBalancerHandler{clients.NewBase[API](loadBalancerDescriptor, c.ELB, o)},
+		&TargetGroupHandler{clients.NewBase[API](targetGroupDescriptor, c.ELB, o)},
+		&ListenerHandler{clients.NewBase[API](listenerDescriptor, c.ELB, o)},
 	)
 	s.ObserveTagged(&Observer{API: c.ELB}, kinds...)
 }

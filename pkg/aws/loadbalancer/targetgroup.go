@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -18,14 +19,7 @@ import (
 // TargetGroupHandler manages target groups. Props: name, port, protocol,
 // target_type, vpc_id, health_check_path, health_check_port,
 // health_check_protocol, stickiness_enabled, stickiness_type.
-type TargetGroupHandler struct {
-	resource.Described
-	API   API
-	Stack string
-	// Wait bounds the wait of a delete for the group's release; nil is
-	// deleteWait.
-	Wait *poll.Options
-}
+type TargetGroupHandler struct{ clients.Base[API] }
 
 var (
 	_ resource.Handler = (*TargetGroupHandler)(nil)
