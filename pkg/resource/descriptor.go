@@ -151,3 +151,20 @@ func (d Descriptor) Reference(prop string) (Reference, bool) {
 	}
 	return Reference{}, false
 }
+
+// Described is embedded in a handler to give it Describe, which returns
+// Descriptor, and the default Diff. A handler whose comparison is not the
+// plain one of its props declares its own Diff; it may call
+// Described.Diff for the part that is.
+type Described struct {
+	Descriptor Descriptor
+}
+
+// Describe returns the descriptor of the handler's kind.
+func (k Described) Describe() Descriptor { return k.Descriptor }
+
+// Diff compares the desired props with the observed ones (DiffProps): the
+// descriptor's Fields force replacements, d.Sensitive hides values.
+func (k Described) Diff(d Desired, o Observation) []FieldDiff {
+	return DiffProps(d.Props, o.Props, k.Descriptor.Fields, d.Sensitive)
+}

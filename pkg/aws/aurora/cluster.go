@@ -23,6 +23,7 @@ var ErrDeletionProtected = errors.New("deletion protection is on")
 // ClusterHandler creates, updates and deletes Aurora PostgreSQL DB
 // clusters (rds:cluster).
 type ClusterHandler struct {
+	resource.Described
 	api  API
 	wait poll.Options
 }
@@ -36,7 +37,7 @@ var (
 // newClusterHandler returns the DB cluster handler over api; wait, when
 // set, replaces defaultWait.
 func newClusterHandler(api API, wait *poll.Options) *ClusterHandler {
-	return &ClusterHandler{api: api, wait: waitOr(wait)}
+	return &ClusterHandler{Described: resource.Described{Descriptor: clusterKind}, api: api, wait: waitOr(wait)}
 }
 
 // clusterKind describes rds:cluster. Its instances refer to it, so they
@@ -75,12 +76,9 @@ var clusterComparisons = comparisons{
 	propEngineVersion:   {compare: compareEngineVersion},
 }
 
-// Describe returns the descriptor of rds:cluster.
-func (h *ClusterHandler) Describe() resource.Descriptor { return clusterKind }
-
 // Diff compares the props d lists with o's, without I/O.
 func (h *ClusterHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diffProps(d, o, clusterKind.Fields, clusterComparisons, "DB cluster")
+	return diffProps(d, o, h.Descriptor.Fields, clusterComparisons, "DB cluster")
 }
 
 // clusterObservation converts a described cluster; address "" takes it
@@ -124,7 +122,7 @@ func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resour
 	id := deref(in.DBClusterIdentifier)
 	_, err = h.api.CreateDBCluster(ctx, in)
 	if awserr.Is(err, codeClusterExists) {
-		err = h.adopt(ctx, d, id)
+		err = clusterStatus.adopt(ctx, h.describe, id, d)
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create DB cluster %s: %w", id, err)
@@ -134,24 +132,6 @@ func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resour
 		return resource.Observation{}, err
 	}
 	return clusterObservation(*c, stackOf(d), d.Address), nil
-}
-
-// adopt checks that the existing cluster id is d's own.
-func (h *ClusterHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
-	c, err := h.describe(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c == nil {
-		return fmt.Errorf("DB cluster %s exists but cannot be read", id)
-	}
-	if err := checkAdoptable("DB cluster", id, tagMap(c.TagList), d); err != nil {
-		return err
-	}
-	if deref(c.Status) == "deleting" {
-		return fmt.Errorf("DB cluster %s is being deleted: run again once it is gone", id)
-	}
-	return nil
 }
 
 // createClusterInput builds CreateDBCluster's input from resolved props.

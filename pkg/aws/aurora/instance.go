@@ -15,6 +15,7 @@ import (
 // InstanceHandler creates, updates and deletes the DB instances of an
 // Aurora cluster (rds:db).
 type InstanceHandler struct {
+	resource.Described
 	api  API
 	wait poll.Options
 }
@@ -28,7 +29,7 @@ var (
 // newInstanceHandler returns the DB instance handler over api; wait,
 // when set, replaces defaultWait.
 func newInstanceHandler(api API, wait *poll.Options) *InstanceHandler {
-	return &InstanceHandler{api: api, wait: waitOr(wait)}
+	return &InstanceHandler{Described: resource.Described{Descriptor: instanceKind}, api: api, wait: waitOr(wait)}
 }
 
 // instanceKind describes rds:db. An Aurora instance holds no data of its
@@ -56,12 +57,9 @@ var instanceComparisons = comparisons{
 	propClusterIdentifier: {foldCase: true},
 }
 
-// Describe returns the descriptor of rds:db.
-func (h *InstanceHandler) Describe() resource.Descriptor { return instanceKind }
-
 // Diff compares the props d lists with o's, without I/O.
 func (h *InstanceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diffProps(d, o, instanceKind.Fields, instanceComparisons, "DB instance")
+	return diffProps(d, o, h.Descriptor.Fields, instanceComparisons, "DB instance")
 }
 
 // instanceObservation converts a described instance; address "" takes it
@@ -93,7 +91,7 @@ func (h *InstanceHandler) Create(ctx context.Context, d resource.Desired) (resou
 	id := deref(in.DBInstanceIdentifier)
 	_, err = h.api.CreateDBInstance(ctx, in)
 	if awserr.Is(err, codeInstanceExists) {
-		err = h.adopt(ctx, d, id)
+		err = instanceStatus.adopt(ctx, h.describe, id, d)
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create DB instance %s: %w", id, err)
@@ -103,23 +101,6 @@ func (h *InstanceHandler) Create(ctx context.Context, d resource.Desired) (resou
 		return resource.Observation{}, err
 	}
 	return instanceObservation(*i, stackOf(d), d.Address), nil
-}
-
-func (h *InstanceHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
-	i, err := h.describe(ctx, id)
-	if err != nil {
-		return err
-	}
-	if i == nil {
-		return fmt.Errorf("DB instance %s exists but cannot be read", id)
-	}
-	if err := checkAdoptable("DB instance", id, tagMap(i.TagList), d); err != nil {
-		return err
-	}
-	if deref(i.DBInstanceStatus) == "deleting" {
-		return fmt.Errorf("DB instance %s is being deleted: run again once it is gone", id)
-	}
-	return nil
 }
 
 // createInstanceInput builds CreateDBInstance's input from resolved props.

@@ -66,6 +66,25 @@ func (k statusKind[T]) waitGone(ctx context.Context, wait poll.Options, describe
 	})
 }
 
+// adopt checks that the existing item id, which a create found, is d's
+// own and not being deleted.
+func (k statusKind[T]) adopt(ctx context.Context, describe describeFunc[T], id string, d resource.Desired) error {
+	item, err := describe(ctx, id)
+	if err != nil {
+		return err
+	}
+	if item == nil {
+		return fmt.Errorf("%s %s exists but cannot be read", k.noun, id)
+	}
+	if err := checkAdoptable(k.noun, id, tagMap(k.tags(item)), d); err != nil {
+		return err
+	}
+	if k.status(item) == "deleting" {
+		return fmt.Errorf("%s %s is being deleted: run again once it is gone", k.noun, id)
+	}
+	return nil
+}
+
 // find returns the observation of the first of items that is stack's
 // and tagged with address; Exists is false when there is none.
 func (k statusKind[T]) find(items []T, stack, address string) resource.Observation {

@@ -15,6 +15,7 @@ import (
 // SubnetGroupHandler creates, updates and deletes DB subnet groups
 // (rds:subgrp). They have no transitional states, so nothing is waited for.
 type SubnetGroupHandler struct {
+	resource.Described
 	api  API
 	tags TaggingAPI
 }
@@ -28,7 +29,7 @@ var (
 // newSubnetGroupHandler returns the DB subnet group handler over api,
 // with tags to find groups by their address tag.
 func newSubnetGroupHandler(api API, tags TaggingAPI) *SubnetGroupHandler {
-	return &SubnetGroupHandler{api: api, tags: tags}
+	return &SubnetGroupHandler{Described: resource.Described{Descriptor: subnetGroupKind}, api: api, tags: tags}
 }
 
 // subnetGroupKind describes rds:subgrp. The cluster using a group refers
@@ -51,9 +52,6 @@ var subnetGroupComparisons = comparisons{
 	propDescription: {compare: compareDescription},
 }
 
-// Describe returns the descriptor of rds:subgrp.
-func (h *SubnetGroupHandler) Describe() resource.Descriptor { return subnetGroupKind }
-
 // compareDescription: an empty desired description matches any, as
 // Create gives the group its name as description (RDS requires one).
 func compareDescription(want, have any) (differs, replace bool, reason string) {
@@ -65,7 +63,7 @@ func compareDescription(want, have any) (differs, replace bool, reason string) {
 
 // Diff compares the props d lists with o's, without I/O.
 func (h *SubnetGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diffProps(d, o, subnetGroupKind.Fields, subnetGroupComparisons, "DB subnet group")
+	return diffProps(d, o, h.Descriptor.Fields, subnetGroupComparisons, "DB subnet group")
 }
 
 // subnetGroupObservation converts a described group and its tags (the

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -51,7 +52,7 @@ func TestRoleCreateAdoptsItsOwnRole(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			h := &RoleHandler{API: &fakeIAM{tags: tc.tags}, Stack: "s"}
+			h := &RoleHandler{clients.Base[IAMAPI]{API: &fakeIAM{tags: tc.tags}, Stack: "s"}}
 			ob, err := h.Create(context.Background(), d)
 			switch {
 			case tc.wantErr == "" && err != nil:

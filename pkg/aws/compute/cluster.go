@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -21,13 +22,7 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 
 // ClusterHandler manages ECS clusters. Props: name. Its tags are changed
 // in place (SetTags).
-type ClusterHandler struct {
-	API   ECSAPI
-	Stack string
-	// Wait bounds the wait of a delete for the services to go; nil is
-	// deleteWait.
-	Wait *poll.Options
-}
+type ClusterHandler struct{ clients.Base[ECSAPI] }
 
 var (
 	_ resource.Handler = (*ClusterHandler)(nil)
@@ -56,14 +51,6 @@ var clusterDescriptor = resource.Descriptor{
 	DataLoss: resource.NoDataLoss,
 	// CreateCluster of an existing name returns it.
 	Create: resource.Creation{Operations: []string{"CreateCluster"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of ecs:cluster.
-func (h *ClusterHandler) Describe() resource.Descriptor { return clusterDescriptor }
-
-// Diff compares the name, which forces replacement.
-func (h *ClusterHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, clusterDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the cluster, tagged at creation with Container Insights on.

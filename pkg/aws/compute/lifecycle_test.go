@@ -274,7 +274,7 @@ func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	found, err := (&compute.TaskDefinitionHandler{API: api, Stack: stack}).FindByAddress(ctx, stack, "t.task-definition")
+	found, err := (&compute.TaskDefinitionHandler{Base: clients.Base[compute.ECSAPI]{API: api, Stack: stack}}).FindByAddress(ctx, stack, "t.task-definition")
 	if err != nil || !found.Exists || found.ID != latest {
 		t.Fatalf("FindByAddress = %s (exists %v), %v; want %s", found.ID, found.Exists, err, latest)
 	}
@@ -325,7 +325,7 @@ func TestTaskDefinitionResume(t *testing.T) {
 	h.Apply(h.Plan(ds, false))
 	_, latest := registerDuplicate(t, api)
 
-	handler := &compute.TaskDefinitionHandler{API: api, Stack: stack}
+	handler := &compute.TaskDefinitionHandler{Base: clients.Base[compute.ECSAPI]{API: api, Stack: stack}}
 	found, err := handler.FindByAddress(t.Context(), stack, "t.task-definition")
 	if err != nil || found.ID != latest {
 		t.Fatalf("FindByAddress = %s, %v; want %s", found.ID, err, latest)

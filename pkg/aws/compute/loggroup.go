@@ -10,16 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // LogGroupHandler manages the CloudWatch Logs group of a target's tasks.
 // Props: name, retention_in_days. Its tags are changed in place (SetTags).
-type LogGroupHandler struct {
-	API   LogsAPI
-	Stack string
-}
+type LogGroupHandler struct{ clients.Base[LogsAPI] }
 
 var (
 	_ resource.Handler = (*LogGroupHandler)(nil)
@@ -46,14 +44,6 @@ var logGroupDescriptor = resource.Descriptor{
 	// The name is unique: a retry fails with ResourceAlreadyExistsException,
 	// which Create adopts.
 	Create: resource.Creation{Operations: []string{"CreateLogGroup"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of logs:log-group.
-func (h *LogGroupHandler) Describe() resource.Descriptor { return logGroupDescriptor }
-
-// Diff compares the name (replace) and the retention (in place).
-func (h *LogGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, logGroupDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the group, tagged at creation, and sets its retention.

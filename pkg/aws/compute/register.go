@@ -10,11 +10,11 @@ import (
 // clusters found. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	s.Add(
-		&LogGroupHandler{API: c.Logs, Stack: o.Stack},
-		&RoleHandler{API: c.IAM, Stack: o.Stack},
-		&ClusterHandler{API: c.ECS, Stack: o.Stack, Wait: o.Wait},
-		&TaskDefinitionHandler{API: c.ECS, Stack: o.Stack},
-		&ServiceHandler{API: c.ECS, Stack: o.Stack, Wait: o.Wait},
+		&LogGroupHandler{clients.NewBase[LogsAPI](logGroupDescriptor, c.Logs, o)},
+		&RoleHandler{clients.NewBase[IAMAPI](roleDescriptor, c.IAM, o)},
+		&ClusterHandler{clients.NewBase[ECSAPI](clusterDescriptor, c.ECS, o)},
+		&TaskDefinitionHandler{clients.NewBase[ECSAPI](taskDefinitionDescriptor, c.ECS, o)},
+		&ServiceHandler{clients.NewBase[ECSAPI](serviceDescriptor, c.ECS, o)},
 	)
 	s.ObserveTagged(&Observer{Logs: c.Logs, IAM: c.IAM, ECS: c.ECS, GlobalTagging: c.GlobalTagging}, taggedKinds...)
 	s.Observe(&ServiceObserver{ECS: c.ECS})

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -25,10 +26,7 @@ const InlinePolicyName = "kcstack"
 // managed_policy_arns, and allow_actions with allow_resources: the one
 // statement of the inline policy (none when allow_actions is empty). Its
 // tags are changed in place (SetTags).
-type RoleHandler struct {
-	API   IAMAPI
-	Stack string
-}
+type RoleHandler struct{ clients.Base[IAMAPI] }
 
 var (
 	_ resource.Handler = (*RoleHandler)(nil)
@@ -67,14 +65,6 @@ var roleDescriptor = resource.Descriptor{
 	// The name is unique: a retry fails with EntityAlreadyExists, and
 	// Create adopts the role when it carries the stack's and address's tags.
 	Create: resource.Creation{Operations: []string{"CreateRole"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of iam:role.
-func (h *RoleHandler) Describe() resource.Descriptor { return roleDescriptor }
-
-// Diff compares the name and path (replace) and the policies (in place).
-func (h *RoleHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, roleDescriptor.Fields, d.Sensitive)
 }
 
 // role is a role as desired.

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -21,13 +22,7 @@ import (
 // circuit_breaker_rollback, propagate_tags, health_check_grace_period.
 // Its tags are changed in place (SetTags); the aws:ecs:* tags ECS manages
 // are left to ECS.
-type ServiceHandler struct {
-	API   ECSAPI
-	Stack string
-	// Wait bounds the wait of a delete for the service to stop; nil is
-	// deleteWait.
-	Wait *poll.Options
-}
+type ServiceHandler struct{ clients.Base[ECSAPI] }
 
 var (
 	_ resource.Handler = (*ServiceHandler)(nil)
@@ -76,15 +71,6 @@ var serviceDescriptor = resource.Descriptor{
 	// CreateService carries a client token derived from the stack and
 	// address.
 	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of ecs:service.
-func (h *ServiceHandler) Describe() resource.Descriptor { return serviceDescriptor }
-
-// Diff compares the service; its name, cluster and launch type force
-// replacement, everything else is an UpdateService.
-func (h *ServiceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, serviceDescriptor.Fields, d.Sensitive)
 }
 
 // service is an ECS service as desired.

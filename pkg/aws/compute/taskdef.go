@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -51,10 +52,7 @@ const (
 // and the service is updated to the new revision in the same apply.
 // Tags are not part of the revision: SetTags changes them on the live
 // revision, and no new one is registered for them.
-type TaskDefinitionHandler struct {
-	API   ECSAPI
-	Stack string
-}
+type TaskDefinitionHandler struct{ clients.Base[ECSAPI] }
 
 var (
 	_ resource.Handler = (*TaskDefinitionHandler)(nil)
@@ -101,9 +99,6 @@ var taskDefinitionDescriptor = resource.Descriptor{
 	// makes a second one. FindByAddress and Resume adopt the first.
 	Create: resource.Creation{Operations: []string{"RegisterTaskDefinition"}, Idempotent: false},
 }
-
-// Describe returns the descriptor of ecs:task-definition.
-func (h *TaskDefinitionHandler) Describe() resource.Descriptor { return taskDefinitionDescriptor }
 
 // Diff compares the generated task definition with the live revision,
 // field by field; while a fact is known only after apply, that fact is the

@@ -9,16 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // BucketHandler manages the S3_PING bucket. Props: name, region,
 // encryption (the default server-side algorithm), block_public_access.
-type BucketHandler struct {
-	API   S3API
-	Stack string
-}
+type BucketHandler struct{ clients.Base[S3API] }
 
 var (
 	_ resource.Handler = (*BucketHandler)(nil)
@@ -51,15 +49,6 @@ var bucketDescriptor = resource.Descriptor{
 	// Bucket names are unique: a retry fails with BucketAlreadyOwnedByYou,
 	// which Create adopts.
 	Create: resource.Creation{Operations: []string{"CreateBucket"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of s3:bucket.
-func (h *BucketHandler) Describe() resource.Descriptor { return bucketDescriptor }
-
-// Diff compares the bucket; name and region force replacement, encryption
-// and the public access block are set in place.
-func (h *BucketHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, bucketDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the bucket in its region, then tags it, blocks public

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -25,13 +26,7 @@ var (
 
 // NamespaceHandler manages Cloud Map private DNS namespaces. Props: name,
 // vpc_id.
-type NamespaceHandler struct {
-	API   CloudMapAPI
-	Stack string
-	// Wait bounds the waits of operations and deletes; nil is
-	// operationWait and deleteWait.
-	Wait *poll.Options
-}
+type NamespaceHandler struct{ clients.Base[CloudMapAPI] }
 
 var (
 	_ resource.Handler = (*NamespaceHandler)(nil)
@@ -66,9 +61,6 @@ var namespaceDescriptor = resource.Descriptor{
 	Create: resource.Creation{Operations: []string{"CreatePrivateDnsNamespace"}, Idempotent: true},
 }
 
-// Describe returns the descriptor of servicediscovery:namespace.
-func (h *NamespaceHandler) Describe() resource.Descriptor { return namespaceDescriptor }
-
 // Diff compares name and VPC, which force replacement. Cloud Map does not
 // report a namespace's VPC: it is a difference only when the VPC itself
 // is new (known after apply).
@@ -77,7 +69,8 @@ func (h *NamespaceHandler) Diff(d resource.Desired, o resource.Observation) []re
 	if _, ok := o.Props[propNamespaceVPCID]; !ok && !resource.HasRef(want[propNamespaceVPCID]) {
 		delete(want, propNamespaceVPCID)
 	}
-	return resource.DiffProps(want, o.Props, namespaceDescriptor.Fields, d.Sensitive)
+	d.Props = want
+	return h.Described.Diff(d, o)
 }
 
 // Create makes the namespace, tagged at creation, with a request id

@@ -9,9 +9,9 @@ import (
 // and S3 clients. o.Wait, when set, bounds the Cloud Map waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	s.Add(
-		&NamespaceHandler{API: c.CloudMap, Stack: o.Stack, Wait: o.Wait},
-		&ServiceHandler{API: c.CloudMap, Stack: o.Stack, Wait: o.Wait},
-		&BucketHandler{API: c.S3, Stack: o.Stack},
+		&NamespaceHandler{clients.NewBase[CloudMapAPI](namespaceDescriptor, c.CloudMap, o)},
+		&ServiceHandler{clients.NewBase[CloudMapAPI](serviceDescriptor, c.CloudMap, o)},
+		&BucketHandler{clients.NewBase[S3API](bucketDescriptor, c.S3, o)},
 	)
 	s.ObserveTagged(&Observer{CloudMap: c.CloudMap, S3: c.S3}, kinds...)
 }

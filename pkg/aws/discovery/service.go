@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -16,13 +17,7 @@ import (
 
 // ServiceHandler manages Cloud Map services with DNS records. Props: name,
 // namespace_id, dns_ttl, record_type, routing_policy.
-type ServiceHandler struct {
-	API   CloudMapAPI
-	Stack string
-	// Wait bounds the waits of operations and deletes; nil is
-	// operationWait and deleteWait.
-	Wait *poll.Options
-}
+type ServiceHandler struct{ clients.Base[CloudMapAPI] }
 
 var (
 	_ resource.Handler = (*ServiceHandler)(nil)
@@ -55,15 +50,6 @@ var serviceDescriptor = resource.Descriptor{
 	// The creator request id, derived from the stack, address and
 	// namespace, makes a retry answer the service the first call made.
 	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of servicediscovery:service.
-func (h *ServiceHandler) Describe() resource.Descriptor { return serviceDescriptor }
-
-// Diff compares the service; the TTL changes in place, the rest forces
-// replacement.
-func (h *ServiceHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, serviceDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the service, tagged at creation, with a request id derived

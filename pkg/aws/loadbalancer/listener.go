@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -16,10 +17,7 @@ import (
 // ListenerHandler manages listeners. Props: load_balancer_arn, port,
 // protocol, certificate_arn and ssl_policy (HTTPS), and the default
 // action: target_group_arn (forward) or redirect_to_https.
-type ListenerHandler struct {
-	API   API
-	Stack string
-}
+type ListenerHandler struct{ clients.Base[API] }
 
 var (
 	_ resource.Handler = (*ListenerHandler)(nil)
@@ -53,14 +51,6 @@ var listenerDescriptor = resource.Descriptor{
 	// The port is a listener's natural key on its load balancer: a retry
 	// fails with DuplicateListener, which Create adopts.
 	Create: resource.Creation{Operations: []string{"CreateListener"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of elasticloadbalancing:listener.
-func (h *ListenerHandler) Describe() resource.Descriptor { return listenerDescriptor }
-
-// Diff compares the listener; only its load balancer forces replacement.
-func (h *ListenerHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, listenerDescriptor.Fields, d.Sensitive)
 }
 
 // listener is a listener as desired.

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -20,12 +21,7 @@ var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Secon
 
 // LoadBalancerHandler manages application load balancers. Props: name,
 // scheme, type, subnets, security_groups.
-type LoadBalancerHandler struct {
-	API   API
-	Stack string
-	// Wait bounds the wait of a delete; nil is deleteWait.
-	Wait *poll.Options
-}
+type LoadBalancerHandler struct{ clients.Base[API] }
 
 var (
 	_ resource.Handler = (*LoadBalancerHandler)(nil)
@@ -68,15 +64,6 @@ var loadBalancerDescriptor = resource.Descriptor{
 	// ELBv2 answers a repeated create of the same name and settings with
 	// the existing load balancer.
 	Create: resource.Creation{Operations: []string{"CreateLoadBalancer"}, Idempotent: true},
-}
-
-// Describe returns the descriptor of elasticloadbalancing:loadbalancer.
-func (h *LoadBalancerHandler) Describe() resource.Descriptor { return loadBalancerDescriptor }
-
-// Diff compares the load balancer; name, scheme and type force
-// replacement, subnets and security groups are set in place.
-func (h *LoadBalancerHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, loadBalancerDescriptor.Fields, d.Sensitive)
 }
 
 // Create makes the load balancer, tagged at creation. ELBv2 answers a

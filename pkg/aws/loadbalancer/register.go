@@ -9,9 +9,9 @@ import (
 // client. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	s.Add(
-		&LoadBalancerHandler{API: c.ELB, Stack: o.Stack, Wait: o.Wait},
-		&TargetGroupHandler{API: c.ELB, Stack: o.Stack, Wait: o.Wait},
-		&ListenerHandler{API: c.ELB, Stack: o.Stack},
+		&LoadBalancerHandler{clients.NewBase[API](loadBalancerDescriptor, c.ELB, o)},
+		&TargetGroupHandler{clients.NewBase[API](targetGroupDescriptor, c.ELB, o)},
+		&ListenerHandler{clients.NewBase[API](listenerDescriptor, c.ELB, o)},
 	)
 	s.ObserveTagged(&Observer{API: c.ELB}, kinds...)
 }

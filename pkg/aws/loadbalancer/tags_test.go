@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -52,7 +53,7 @@ func TestSetTags(t *testing.T) {
 	}
 	srv := sandboxtest.New(t)
 	api := elb.NewFromConfig(sandboxtest.AWSConfig(t, srv))
-	h := &loadbalancer.TargetGroupHandler{API: api, Stack: stack}
+	h := &loadbalancer.TargetGroupHandler{Base: clients.Base[loadbalancer.API]{API: api, Stack: stack}}
 	i := 0
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -18,13 +19,7 @@ import (
 // TargetGroupHandler manages target groups. Props: name, port, protocol,
 // target_type, vpc_id, health_check_path, health_check_port,
 // health_check_protocol, stickiness_enabled, stickiness_type.
-type TargetGroupHandler struct {
-	API   API
-	Stack string
-	// Wait bounds the wait of a delete for the group's release; nil is
-	// deleteWait.
-	Wait *poll.Options
-}
+type TargetGroupHandler struct{ clients.Base[API] }
 
 var (
 	_ resource.Handler = (*TargetGroupHandler)(nil)
@@ -66,15 +61,6 @@ func fixedAtCreation(props ...string) resource.Fields {
 		fields[k] = resource.Field{ForcesReplace: true, Reason: fmt.Sprintf("a target group's %s is fixed at creation", k)}
 	}
 	return fields
-}
-
-// Describe returns the descriptor of elasticloadbalancing:targetgroup.
-func (h *TargetGroupHandler) Describe() resource.Descriptor { return targetGroupDescriptor }
-
-// Diff compares the target group; what ELBv2 fixes at creation forces
-// replacement, the health check and stickiness change in place.
-func (h *TargetGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, targetGroupDescriptor.Fields, d.Sensitive)
 }
 
 // healthCheck is a target group's health check as desired.

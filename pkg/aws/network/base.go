@@ -13,8 +13,10 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// base is what every handler shares.
+// base is what every handler shares: its kind's descriptor, which gives
+// it Describe and the default Diff, and the EC2 client and waits.
 type base struct {
+	resource.Described
 	api   API
 	stack string
 	// available bounds the waits for a resource to become available (or,
@@ -27,6 +29,36 @@ var (
 	availableWait  = poll.Options{Timeout: 10 * time.Minute}
 	dependencyWait = poll.Options{First: 500 * time.Millisecond, Max: 10 * time.Second, Timeout: 10 * time.Minute}
 )
+
+// of returns b describing the kind d.
+func (b base) of(d resource.Descriptor) base {
+	b.Descriptor = d
+	return b
+}
+
+// tagged is the base of the kinds that carry EC2 tags.
+type tagged struct{ base }
+
+// tagged returns b describing the tagged kind d.
+func (b base) tagged(d resource.Descriptor) tagged { return tagged{b.of(d)} }
+
+// fixed returns b describing the tagged kind d that nothing changes in
+// place.
+func (b base) fixed(d resource.Descriptor) fixed { return fixed{b.tagged(d)} }
+
+// SetTags changes the resource's tags with CreateTags and DeleteTags.
+func (t tagged) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return t.setTags(ctx, o.ID, set, remove)
+}
+
+// fixed is the base of the tagged kinds nothing of which, tags aside,
+// changes in place: every field forces a replacement.
+type fixed struct{ tagged }
+
+// Update fails: nothing of the resource changes in place.
+func (f fixed) Update(_ context.Context, _ resource.Desired, _ resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
+	return resource.Observation{}, noUpdate(f.Descriptor.Kind, diffs)
+}
 
 // retryDependency runs del until it stops failing with DependencyViolation
 // (dependents such as ENIs of a deleted database disappear in the

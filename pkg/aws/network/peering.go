@@ -31,7 +31,7 @@ var peeringKind = resource.Descriptor{
 }
 
 // PeeringHandler manages VPC peering connections within one account.
-type PeeringHandler struct{ base }
+type PeeringHandler struct{ tagged }
 
 var (
 	_ resource.Handler = (*PeeringHandler)(nil)
@@ -40,13 +40,10 @@ var (
 	_ resource.Resumer = (*PeeringHandler)(nil)
 )
 
-// Describe returns the descriptor of ec2:vpc-peering-connection.
-func (h *PeeringHandler) Describe() resource.Descriptor { return peeringKind }
-
 // Diff compares both VPCs and the peer region (each forcing replacement)
 // and reports a connection not yet active as an in-place change.
 func (h *PeeringHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	diffs := resource.DiffProps(d.Props, o.Props, peeringKind.Fields, d.Sensitive)
+	diffs := h.Described.Diff(d, o)
 	if st := o.Attrs["status"]; st != "" && st != string(types.VpcPeeringConnectionStateReasonCodeActive) {
 		diffs = append(diffs, resource.FieldDiff{Path: "status", Before: st, After: "active"})
 	}
@@ -117,13 +114,6 @@ func (h *PeeringHandler) advance(ctx context.Context, id string, pc types.VpcPee
 	default:
 		return false, string(code), nil
 	}
-}
-
-// SetTags changes the tags of the peering connection itself (its pcx- id,
-// in this handler's region, where the observer reads them) with
-// CreateTags and DeleteTags; neither VPC's tags are touched.
-func (h *PeeringHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return h.setTags(ctx, o.ID, set, remove)
 }
 
 // Delete deletes the connection; routes through it go first (ordering).

@@ -12,9 +12,11 @@ import (
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	b := newBase(c.EC2, o.Stack, o.Wait)
 	s.Add(
-		&VPCHandler{b}, &SubnetHandler{b}, &RouteTableHandler{b}, &AssociationHandler{b},
-		&SecurityGroupHandler{b}, &RuleHandler{b}, &PeeringHandler{b}, &RouteHandler{b},
-		&InternetGatewayHandler{b}, &ElasticIPHandler{b}, &NATGatewayHandler{b},
+		&VPCHandler{b.fixed(vpcKind)}, &SubnetHandler{b.fixed(subnetKind)}, &RouteTableHandler{b.fixed(routeTableKind)},
+		&AssociationHandler{b.of(associationKind)}, &RouteHandler{b.of(routeKind)},
+		&SecurityGroupHandler{b.fixed(securityGroupKind)}, &RuleHandler{b.fixed(ruleKind)},
+		&InternetGatewayHandler{b.tagged(internetGatewayKind)}, &ElasticIPHandler{b.fixed(elasticIPKind)},
+		&NATGatewayHandler{b.fixed(natGatewayKind)}, &PeeringHandler{b.tagged(peeringKind)},
 	)
 	s.Observe(&Observer{API: c.EC2}, &RouteObserver{API: c.EC2}, &ZoneObserver{API: c.EC2})
 }

@@ -24,7 +24,7 @@ var vpcKind = resource.Descriptor{
 }
 
 // VPCHandler manages VPCs.
-type VPCHandler struct{ base }
+type VPCHandler struct{ fixed }
 
 var (
 	_ resource.Handler = (*VPCHandler)(nil)
@@ -32,14 +32,6 @@ var (
 	_ resource.Finder  = (*VPCHandler)(nil)
 	_ resource.Resumer = (*VPCHandler)(nil)
 )
-
-// Describe returns the descriptor of ec2:vpc.
-func (h *VPCHandler) Describe() resource.Descriptor { return vpcKind }
-
-// Diff compares the CIDR block, which forces replacement.
-func (h *VPCHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, vpcKind.Fields, d.Sensitive)
-}
 
 // Create makes the VPC with DNS support and host names, tagged at creation.
 func (h *VPCHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
@@ -87,16 +79,6 @@ func (h *VPCHandler) finish(ctx context.Context, d resource.Desired, id string) 
 	return vpcObservation(vpc, d.Address, h.stack), nil
 }
 
-// Update fails: nothing of a VPC changes in place.
-func (h *VPCHandler) Update(_ context.Context, _ resource.Desired, _ resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
-	return resource.Observation{}, noUpdate(vpcKind.Kind, diffs)
-}
-
-// SetTags changes the VPC's tags with CreateTags and DeleteTags.
-func (h *VPCHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return h.setTags(ctx, o.ID, set, remove)
-}
-
 // Delete removes the VPC once its subnets, groups and tables are gone.
 func (h *VPCHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	return h.retryDependency(ctx, "vpc "+o.ID, func(ctx context.Context) error {
@@ -120,4 +102,129 @@ func vpcObservation(v types.Vpc, address, stack string) resource.Observation {
 	cidr := aws.ToString(v.CidrBlock)
 	return observed(resource.KindVPC, address, aws.ToString(v.VpcId), tags, stack,
 		resource.Props{propCIDRBlock: cidr}, map[string]string{"cidr_block": cidr, "state": string(v.State)})
+}
+
+// subnetKind describes ec2:subnet. What sits in a subnet (NAT gateways,
+// DB subnet groups, load balancers, services) refers to it, so those go
+// first by their references; DeleteSubnet then waits out the network
+// interfaces AWS removes in the background.
+var subnetKind = resource.Descriptor{
+	Kind:         resource.KindSubnet,
+	TaggingTypes: []string{"ec2:subnet"},
+	References:   []resource.Reference{{Prop: propVPCID, Kind: resource.KindVPC, Attr: "id"}},
+	Fields: resource.Fields{
+		propVPCID:            {ForcesReplace: true, Reason: "a subnet cannot move to another VPC"},
+		propCIDRBlock:        {ForcesReplace: true, Reason: "a subnet's CIDR block cannot change"},
+		propAvailabilityZone: {ForcesReplace: true, Reason: "a subnet cannot move to another zone"},
+	},
+	DataLoss: resource.NoDataLoss,
+	Create:   resource.Creation{Operations: []string{"CreateSubnet"}},
+}
+
+// SubnetHandler manages subnets.
+type SubnetHandler struct{ fixed }
+
+var (
+	_ resource.Handler = (*SubnetHandler)(nil)
+	_ resource.Tagger  = (*SubnetHandler)(nil)
+	_ resource.Finder  = (*SubnetHandler)(nil)
+)
+
+// Create makes the subnet, tagged at creation.
+func (h *SubnetHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	r := resource.Read(d.Props)
+	vpc, cidr, zone := r.String(propVPCID), r.String(propCIDRBlock), r.String(propAvailabilityZone)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, propErr(d.Address, err)
+	}
+	out, err := h.api.CreateSubnet(ctx, &ec2.CreateSubnetInput{
+		VpcId: aws.String(vpc), CidrBlock: aws.String(cidr),
+		AvailabilityZone: aws.String(zone), TagSpecifications: tagSpec(types.ResourceTypeSubnet, d.Tags),
+	})
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create subnet %s: %w", cidr, err)
+	}
+	return subnetObservation(*out.Subnet, d.Address, h.stack), nil
+}
+
+// subnetObservation is the observation of s at address.
+func subnetObservation(s types.Subnet, address, stack string) resource.Observation {
+	return observed(resource.KindSubnet, address, aws.ToString(s.SubnetId), tagMap(s.Tags), stack, resource.Props{
+		propVPCID: aws.ToString(s.VpcId), propCIDRBlock: aws.ToString(s.CidrBlock), propAvailabilityZone: aws.ToString(s.AvailabilityZone),
+	}, map[string]string{"cidr_block": aws.ToString(s.CidrBlock)})
+}
+
+// Delete removes the subnet, waiting out network interfaces of deleted
+// databases.
+func (h *SubnetHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	return h.retryDependency(ctx, "subnet "+o.ID, func(ctx context.Context) error {
+		_, err := h.api.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(o.ID)})
+		return err
+	})
+}
+
+// FindByAddress finds the subnet tagged with the stack and address.
+func (h *SubnetHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	out, err := h.api.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: addressFilters(stack, address)})
+	if err != nil || len(out.Subnets) == 0 {
+		return resource.Observation{Address: address, Kind: subnetKind.Kind}, err
+	}
+	return subnetObservation(out.Subnets[0], address, stack), nil
+}
+
+// routeTableKind describes ec2:route-table. Its associations and routes
+// refer to it, so they go first.
+var routeTableKind = resource.Descriptor{
+	Kind:         resource.KindRouteTable,
+	TaggingTypes: []string{"ec2:route-table"},
+	References:   []resource.Reference{{Prop: propVPCID, Kind: resource.KindVPC, Attr: "id"}},
+	Fields:       resource.Fields{propVPCID: {ForcesReplace: true, Reason: "a route table cannot move to another VPC"}},
+	DataLoss:     resource.NoDataLoss,
+	Create:       resource.Creation{Operations: []string{"CreateRouteTable"}},
+}
+
+// RouteTableHandler manages route tables.
+type RouteTableHandler struct{ fixed }
+
+var (
+	_ resource.Handler = (*RouteTableHandler)(nil)
+	_ resource.Tagger  = (*RouteTableHandler)(nil)
+	_ resource.Finder  = (*RouteTableHandler)(nil)
+)
+
+// Create makes the route table, tagged at creation.
+func (h *RouteTableHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	r := resource.Read(d.Props)
+	vpc := r.String(propVPCID)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, propErr(d.Address, err)
+	}
+	out, err := h.api.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(vpc), TagSpecifications: tagSpec(types.ResourceTypeRouteTable, d.Tags)})
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create route table: %w", err)
+	}
+	return routeTableObservation(*out.RouteTable, d.Address, h.stack), nil
+}
+
+// routeTableObservation is the observation of t at address.
+func routeTableObservation(t types.RouteTable, address, stack string) resource.Observation {
+	return observed(resource.KindRouteTable, address, aws.ToString(t.RouteTableId), tagMap(t.Tags), stack,
+		resource.Props{propVPCID: aws.ToString(t.VpcId)}, nil)
+}
+
+// Delete removes the route table once its associations are gone.
+func (h *RouteTableHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	return h.retryDependency(ctx, "route table "+o.ID, func(ctx context.Context) error {
+		_, err := h.api.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: aws.String(o.ID)})
+		return err
+	})
+}
+
+// FindByAddress finds the route table tagged with the stack and address.
+func (h *RouteTableHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	out, err := h.api.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: addressFilters(stack, address)})
+	if err != nil || len(out.RouteTables) == 0 {
+		return resource.Observation{Address: address, Kind: routeTableKind.Kind}, err
+	}
+	return routeTableObservation(out.RouteTables[0], address, stack), nil
 }

@@ -12,6 +12,85 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
+// securityGroupKind describes ec2:security-group. Its rules, the rules
+// of other groups that name it as their source, and the clusters, load
+// balancers and services using it refer to it, so they go first. A
+// retried CreateSecurityGroup fails on the group's unique name, and
+// Create adopts the group tagged for the address.
+var securityGroupKind = resource.Descriptor{
+	Kind:         resource.KindSecurityGroup,
+	TaggingTypes: []string{"ec2:security-group"},
+	References:   []resource.Reference{{Prop: propVPCID, Kind: resource.KindVPC, Attr: "id"}},
+	Fields: resource.Fields{
+		propVPCID:       {ForcesReplace: true, Reason: "a security group cannot move to another VPC"},
+		propGroupName:   {ForcesReplace: true, Reason: "a security group's name cannot change"},
+		propDescription: {ForcesReplace: true, Reason: "a security group's description cannot change"},
+	},
+	DataLoss: resource.NoDataLoss,
+	Create:   resource.Creation{Operations: []string{"CreateSecurityGroup"}, Idempotent: true},
+}
+
+// SecurityGroupHandler manages security groups.
+type SecurityGroupHandler struct{ fixed }
+
+var (
+	_ resource.Handler = (*SecurityGroupHandler)(nil)
+	_ resource.Tagger  = (*SecurityGroupHandler)(nil)
+	_ resource.Finder  = (*SecurityGroupHandler)(nil)
+)
+
+// Create makes the group, tagged at creation; a group of that name already
+// tagged for this address (an earlier ambiguous create) is adopted.
+func (h *SecurityGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	r := resource.Read(d.Props)
+	vpc, name, desc := r.String(propVPCID), r.String(propGroupName), r.String(propDescription)
+	if err := r.Err(); err != nil {
+		return resource.Observation{}, propErr(d.Address, err)
+	}
+	out, err := h.api.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+		VpcId: aws.String(vpc), GroupName: aws.String(name),
+		Description: aws.String(desc), TagSpecifications: tagSpec(types.ResourceTypeSecurityGroup, d.Tags),
+	})
+	if awserr.Is(err, "InvalidGroup.Duplicate") {
+		if ob, ferr := h.FindByAddress(ctx, h.stack, d.Address); ferr == nil && ob.Exists {
+			return ob, nil
+		}
+		return resource.Observation{}, fmt.Errorf("security group %s already exists in %s and is not tagged for this stack; rename it or remove it: %w", name, vpc, err)
+	}
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create security group %s: %w", name, err)
+	}
+	return observed(resource.KindSecurityGroup, d.Address, aws.ToString(out.GroupId), d.Tags, h.stack, resource.Props{
+		propVPCID: vpc, propGroupName: name, propDescription: desc,
+	}, nil), nil
+}
+
+// Delete removes the group once nothing (a deleted database's interfaces)
+// uses it.
+func (h *SecurityGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	return h.retryDependency(ctx, "security group "+o.ID, func(ctx context.Context) error {
+		_, err := h.api.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(o.ID)})
+		return err
+	})
+}
+
+// FindByAddress finds the group tagged with the stack and address.
+func (h *SecurityGroupHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
+	out, err := h.api.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: addressFilters(stack, address)})
+	if err != nil || len(out.SecurityGroups) == 0 {
+		return resource.Observation{Address: address, Kind: securityGroupKind.Kind}, err
+	}
+	return sgObservation(out.SecurityGroups[0], stack), nil
+}
+
+// sgObservation is the observation of g at its address tag.
+func sgObservation(g types.SecurityGroup, stack string) resource.Observation {
+	tags := tagMap(g.Tags)
+	return observed(resource.KindSecurityGroup, tags[resource.TagAddress], aws.ToString(g.GroupId), tags, stack, resource.Props{
+		propVPCID: aws.ToString(g.VpcId), propGroupName: aws.ToString(g.GroupName), propDescription: aws.ToString(g.Description),
+	}, nil)
+}
+
 // replacedRule is the Field of every prop of a rule.
 var replacedRule = resource.Field{ForcesReplace: true, Reason: "kcstack replaces a rule instead of editing it"}
 
@@ -36,21 +115,13 @@ var ruleKind = resource.Descriptor{
 }
 
 // RuleHandler manages security group ingress rules.
-type RuleHandler struct{ base }
+type RuleHandler struct{ fixed }
 
 var (
 	_ resource.Handler = (*RuleHandler)(nil)
 	_ resource.Tagger  = (*RuleHandler)(nil)
 	_ resource.Finder  = (*RuleHandler)(nil)
 )
-
-// Describe returns the descriptor of ec2:security-group-rule.
-func (h *RuleHandler) Describe() resource.Descriptor { return ruleKind }
-
-// Diff compares every field; kcstack replaces a rule rather than editing it.
-func (h *RuleHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return resource.DiffProps(d.Props, o.Props, ruleKind.Fields, d.Sensitive)
-}
 
 // ruleSpec is a desired ingress rule: from a CIDR or from a group.
 type ruleSpec struct {
@@ -133,17 +204,6 @@ func sameRule(r types.SecurityGroupRule, s ruleSpec) bool {
 	}
 	return !aws.ToBool(r.IsEgress) && aws.ToString(r.CidrIpv4) == s.cidr && source == s.source &&
 		aws.ToInt32(r.FromPort) == s.from && aws.ToInt32(r.ToPort) == s.to
-}
-
-// Update fails: rules are replaced.
-func (h *RuleHandler) Update(_ context.Context, _ resource.Desired, _ resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
-	return resource.Observation{}, noUpdate(ruleKind.Kind, diffs)
-}
-
-// SetTags changes the security group rule's tags (by its sgr- id) with
-// CreateTags and DeleteTags.
-func (h *RuleHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return h.setTags(ctx, o.ID, set, remove)
 }
 
 // Delete revokes the rule by its id.

@@ -1,0 +1,26 @@
+package clients
+
+import (
+	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Base is embedded in a handler of a service package: its kind's
+// descriptor (which gives it Describe and the default Diff), the client A
+// it calls, the stack it works for and the bound of its waits.
+type Base[A any] struct {
+	resource.Described
+	// API is the SDK client, or a fake in tests.
+	API A
+	// Stack is the stack's name, the value of the kcstack:stack tag.
+	Stack string
+	// Wait, when set, bounds the handler's waits; nil is the package's
+	// defaults.
+	Wait *poll.Options
+}
+
+// NewBase returns the base of a handler of the kind d over api, for o's
+// stack and with o's waits.
+func NewBase[A any](d resource.Descriptor, api A, o Options) Base[A] {
+	return Base[A]{Described: resource.Described{Descriptor: d}, API: api, Stack: o.Stack, Wait: o.Wait}
+}
