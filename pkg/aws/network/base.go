@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -27,7 +28,7 @@ type base struct {
 // Default waits of the handlers; clients.Options.Wait replaces them.
 var (
 	availableWait  = poll.Options{Timeout: 10 * time.Minute}
-	dependencyWait = poll.Options{First: 500 * time.Millisecond, Max: 10 * time.Second, Timeout: 10 * time.Minute}
+	dependencyWait = poll.Options{First: 500 * time.Millisecond, Max: 10 * time.Second, Timeout: 90 * time.Second}
 )
 
 // of returns b describing the kind d.
@@ -62,9 +63,11 @@ func (f fixed) Update(_ context.Context, _ resource.Desired, _ resource.Observat
 
 // retryDependency runs del until it stops failing with DependencyViolation
 // (dependents such as ENIs of a deleted database disappear in the
-// background) or the wait times out. Not-found is success.
+// background) or the wait times out, then names what still depends on it
+// (explainDependents). what ends with the resource's id. Not-found is
+// success.
 func (b base) retryDependency(ctx context.Context, what string, del func(context.Context) error) error {
-	return poll.Until(ctx, what+" to lose its dependents", b.dependency, func(ctx context.Context) (bool, string, error) {
+	err := poll.Until(ctx, what+" to lose its dependents", b.dependency, func(ctx context.Context) (bool, string, error) {
 		err := del(ctx)
 		switch {
 		case err == nil || isNotFound(err):
@@ -74,6 +77,7 @@ func (b base) retryDependency(ctx context.Context, what string, del func(context
 		}
 		return false, "", err
 	})
+	return b.explainDependents(ctx, what[strings.LastIndex(what, " ")+1:], err)
 }
 
 // dependencyError marks an error that goes away when dependents are gone,

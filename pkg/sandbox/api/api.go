@@ -175,3 +175,33 @@ type Dependents interface {
 	// EC2 resource id (subnet-..., sg-...), empty when nothing does.
 	DependentsOf(id string) []string
 }
+
+// NetworkInterface is a network interface that a resource of another
+// service keeps in an EC2 subnet (a load balancer node, a DB instance, an
+// awsvpc task), as EC2's DescribeNetworkInterfaces shows it.
+type NetworkInterface struct {
+	// Key identifies the interface for as long as its resource holds it
+	// (the resource's ARN, the subnet, a task number); EC2 derives the
+	// stable eni- id from it.
+	Key string
+	// SubnetID is the subnet the interface is in.
+	SubnetID string
+	// SecurityGroups are the ids of the groups on the interface.
+	SecurityGroups []string
+	// Description is what AWS writes on it ("ELB app/kc/50dc6c495c0c9188",
+	// "RDSNetworkInterface", "arn:aws:ecs:...:attachment/...").
+	Description string
+	// InterfaceType is EC2's type: "interface", "network_load_balancer".
+	InterfaceType string
+	// RequesterID names the service that created it ("amazon-elb",
+	// "amazon-rds"); such an interface is requester-managed.
+	RequesterID string
+}
+
+// Interfaces is implemented by service states whose resources hold network
+// interfaces in EC2 subnets. EC2 lists them in DescribeNetworkInterfaces.
+type Interfaces interface {
+	// NetworkInterfaces returns the interfaces the service's resources in
+	// region hold, in any order.
+	NetworkInterfaces(region string) []NetworkInterface
+}

@@ -2,7 +2,8 @@
 // and their attributes, subnets, route tables, routes and associations,
 // internet gateways, NAT gateways, Elastic IP addresses, security groups
 // and their rules, VPC peering connections, tags, regions and availability
-// zones.
+// zones, and the network interfaces that NAT gateways and other services'
+// resources hold (read only: DescribeNetworkInterfaces).
 //
 // Service returns the api.Service the sandbox front end registers. Every
 // operation takes and returns the aws-sdk-go-v2 ec2 input and output types;
@@ -15,9 +16,10 @@
 // pending → available, peering connections provisioning → active,
 // deleting → deleted) using the sandbox's delays.
 //
-// Other services see EC2 through the api.Tagged and api.Dependents
-// contracts and through State's lookups (LookupSubnet, ...): EC2 asks every
-// other state for dependents before deleting a subnet or a security group.
+// Other services see EC2 through the api.Tagged, api.Dependents and
+// api.Interfaces contracts and through State's lookups (LookupSubnet, ...):
+// EC2 asks every other state for dependents before deleting a subnet or a
+// security group, and for the network interfaces its resources hold.
 //
 // The sandbox has one account and no default VPC; IPv6 blocks, IPAM pools
 // and instance or network-interface route targets are answered with

@@ -75,6 +75,8 @@ func ops() map[string]api.Op {
 		"ReleaseAddress":      op(releaseAddress),
 		"DescribeAddresses":   op(describeAddresses),
 
+		"DescribeNetworkInterfaces": op(describeNetworkInterfaces),
+
 		"CreateTags":   op(createTags),
 		"DeleteTags":   op(deleteTags),
 		"DescribeTags": op(describeTags),

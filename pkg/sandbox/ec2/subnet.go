@@ -214,14 +214,8 @@ func (e *env) dependents(id string) []string {
 	return out
 }
 
-// availableIPs is the subnet's usable addresses minus those NAT gateways
-// hold (the sandbox runs no other network interfaces).
+// availableIPs is the subnet's usable addresses minus those its network
+// interfaces hold (NAT gateways' and other services').
 func (e *env) availableIPs(s *subnet) int32 {
-	n := addressCount(netip.MustParsePrefix(s.CIDR))
-	for _, g := range e.r.NATGateways {
-		if g.SubnetID == s.ID && g.live() {
-			n--
-		}
-	}
-	return n
+	return addressCount(netip.MustParsePrefix(s.CIDR)) - e.interfacesIn(s.ID)
 }

@@ -118,6 +118,12 @@ read_service() {
     --include TAGS --query 'services[0].[status,runningCount,desiredCount,tags[0].value]' | tr '\t' ' ')" "ACTIVE 2 2 $STACK"
 }
 
+read_interfaces() {
+  expect_eq "interfaces in subnet a (requester, type)" "$(awsq ec2 describe-network-interfaces \
+    --filters "Name=subnet-id,Values=$(load subnet_a)" --query 'sort_by(NetworkInterfaces,&RequesterId)[].[RequesterId,InterfaceType]' | tr '\t\n' '  ')" \
+    "amazon-ecs interface amazon-elb interface "
+}
+
 refuse_role() {
   expect_error DeleteConflict "delete-role with an attached policy (query)" iam delete-role --role-name "$STACK-exec"
 }
@@ -170,7 +176,7 @@ all create_logs create_role create_bucket create_namespace create_load_balancer 
 create_service
 sleep 1.1 # past the 1 s --create-delay: the namespace operation succeeds, the service reaches its desired count
 step "read everything back"
-all read_logs read_role read_bucket read_namespace read_load_balancer read_service
+all read_logs read_role read_bucket read_namespace read_load_balancer read_service read_interfaces
 step "deletes in the wrong order: AWS's error codes"
 all refuse_role refuse_cluster refuse_bucket
 step "delete in the right order"
