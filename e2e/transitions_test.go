@@ -446,6 +446,9 @@ func boundedApply(cfg aws.Config, st *stack.Stack, bound time.Duration) (*plan.P
 		if rerr := lock.Release(); rerr != nil {
 			return p, fmt.Errorf("release the lock: %w", rerr)
 		}
+		if ctx.Err() != nil {
+			return p, fmt.Errorf("apply did not finish within %s, and stopped %s", bound, describeResult(res))
+		}
 		if !res.OK() {
 			return p, fmt.Errorf("apply failed after %s %s", time.Since(start).Round(time.Millisecond), describeResult(res))
 		}
@@ -547,7 +550,9 @@ func (id identity) key() string {
 	}
 	families := map[string]bool{}
 	for _, arn := range append(slices.Clone(id.tagged), id.observed) {
-		families[taskFamily(arn)] = true
+		if arn != "" {
+			families[taskFamily(arn)] = true
+		}
 	}
 	return strings.Join(slices.Sorted(mapKeys(families)), " ")
 }
@@ -625,9 +630,13 @@ func checkHonest(p *plan.Plan, before, after map[string]identity) []string {
 }
 
 // honest checks one address; action is "" when the plan did not name it.
+// An address exists when the plan after the apply observed it, or when the
+// tagging API lists an ARN for it that it did not list before: an ARN it
+// keeps listing after a deletion does not make the resource live.
 func honest(a string, action plan.Action, before, after map[string]identity) string {
-	was, existed := before[a]
-	is, exists := after[a]
+	was, is := before[a], after[a]
+	existed := was.observed != "" || len(was.tagged) > 0
+	exists := is.observed != "" || slices.ContainsFunc(is.tagged, func(arn string) bool { return !slices.Contains(was.tagged, arn) })
 	planned := string(action)
 	if planned == "" {
 		planned = "nothing"
