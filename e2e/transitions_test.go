@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -47,7 +48,7 @@ const transitionWorkers = 4
 //
 //	go test ./e2e -run TestTransitions -v
 func TestTransitions(t *testing.T) {
-	inParallel(t, slices.Sorted(mapKeys(transitions)), transitionWorkers, func(t *testing.T, name string) {
+	inParallel(t, slices.Sorted(maps.Keys(transitions)), transitionWorkers, func(t *testing.T, name string) {
 		e, _ := newSandbox(t)
 		runTransition(t, e, name, transitions[name], nil)
 	})
@@ -61,7 +62,7 @@ func TestTransitions(t *testing.T) {
 // tagging API does not list.
 func TestTransitionsMoto(t *testing.T) {
 	url := moto.Private(t)
-	for _, name := range slices.Sorted(mapKeys(transitions)) {
+	for _, name := range slices.Sorted(maps.Keys(transitions)) {
 		tr := transitions[name]
 		if !tr.moto {
 			continue
@@ -554,7 +555,7 @@ func (id identity) key() string {
 			families[taskFamily(arn)] = true
 		}
 	}
-	return strings.Join(slices.Sorted(mapKeys(families)), " ")
+	return strings.Join(slices.Sorted(maps.Keys(families)), " ")
 }
 
 // taskFamily is arn:...:task-definition/<family> without its revision.
@@ -621,7 +622,7 @@ func checkHonest(p *plan.Plan, before, after map[string]identity) []string {
 		addresses[a] = true
 	}
 	var lies []string
-	for _, a := range slices.Sorted(mapKeys(addresses)) {
+	for _, a := range slices.Sorted(maps.Keys(addresses)) {
 		if lie := honest(a, actions[a], before, after); lie != "" {
 			lies = append(lies, lie)
 		}
@@ -679,16 +680,6 @@ func inParallel(t *testing.T, names []string, workers int, fn func(t *testing.T,
 	}
 	close(queue)
 	wg.Wait()
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // edit changes a stack file's document (as yaml.v3 decodes it: maps,
