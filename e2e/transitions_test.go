@@ -439,7 +439,7 @@ func boundedApply(cfg aws.Config, st *stack.Stack, bound time.Duration) (*plan.P
 	done := make(chan *apply.Result, 1)
 	start := time.Now()
 	go func() {
-		done <- apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Transient: awserr.Transient,
+		done <- apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Retryable: awserr.IsAmbiguous,
 			Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}, OnEvent: running.record})
 	}()
 	select {
