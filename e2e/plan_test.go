@@ -227,6 +227,9 @@ func planFileChanges(t *testing.T, e *env, file string) {
 		edit     []string
 		actions  map[string]string
 		replaces map[string]string // address → the field its replace_reasons and text name
+		// protected: the plan replaces the cluster, whose deletion
+		// protection is on; it is shown, then refused (exit 1).
+		protected bool
 	}{
 		"engine major version": {
 			reason: "Aurora cannot upgrade a major version in place from kcstack: the cluster is replaced, and its instances with it",
@@ -234,7 +237,8 @@ func planFileChanges(t *testing.T, e *env, file string) {
 			actions: map[string]string{
 				"database.cluster": "replace", "database.instance[0]": "replace", "database.instance[1]": "replace",
 			},
-			replaces: map[string]string{"database.cluster": "engine_version", "database.instance[0]": "cluster_identifier", "database.instance[1]": "cluster_identifier"},
+			replaces:  map[string]string{"database.cluster": "engine_version", "database.instance[0]": "cluster_identifier", "database.instance[1]": "cluster_identifier"},
+			protected: true,
 		},
 		"cluster identifier": {
 			reason: "a cluster cannot be renamed by kcstack: a new identifier is a new cluster; the instance identifiers derive from it",
@@ -242,7 +246,8 @@ func planFileChanges(t *testing.T, e *env, file string) {
 			actions: map[string]string{
 				"database.cluster": "replace", "database.instance[0]": "replace", "database.instance[1]": "replace",
 			},
-			replaces: map[string]string{"database.cluster": "identifier", "database.instance[0]": "identifier", "database.instance[1]": "identifier"},
+			replaces:  map[string]string{"database.cluster": "identifier", "database.instance[0]": "identifier", "database.instance[1]": "identifier"},
+			protected: true,
 		},
 		"target removed": {
 			reason: "rosa-b's peering, its routes on both sides and its ingress rule are tagged for the stack (routes through the owned peering) but no longer described",
@@ -265,8 +270,8 @@ func planFileChanges(t *testing.T, e *env, file string) {
 			t.Parallel()
 			edited := e.stackFile(t, "aurora-rosa.yaml", tc.edit...)
 			p, code := e.planJSON(t, edited)
-			if code != 2 {
-				t.Errorf("plan --detailed-exitcode: exit %d, want 2", code)
+			if want := map[bool]int{false: 2, true: 1}[tc.protected]; code != want {
+				t.Errorf("plan --detailed-exitcode: exit %d, want %d", code, want)
 			}
 			if diff := cmp.Diff(tc.actions, p.actions()); diff != "" {
 				t.Errorf("%s\nchanges (-want +got):\n%s", tc.reason, diff)
