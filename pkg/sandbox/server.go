@@ -108,7 +108,7 @@ func newServer(cfg config) (*Server, error) {
 		bySigningName: map[string]*service{},
 		byTarget:      map[string]*service{},
 		states:        map[string]any{},
-		faults:        newFaultInjector(cfg.faults),
+		faults:        newFaultInjector(cfg.faults, cfg.lost),
 		calls:         newCallCounter(),
 	}
 	for _, svc := range cfg.services {
