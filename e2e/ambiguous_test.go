@@ -140,8 +140,8 @@ func loseFirstCreate(t *testing.T, d resource.Descriptor, op string, ex lostCrea
 	if took := time.Since(start); took > lostCreateBound {
 		t.Errorf("apply took %s, more than %s", took, lostCreateBound)
 	}
-	if srv.Calls()[sandboxService(service)][op] == 0 {
-		t.Errorf("apply of %s never called %s, so no answer was lost", example, op)
+	if left := srv.AnswersToLose(); len(left) > 0 {
+		t.Errorf("apply of %s left answers of %v to lose: the test lost nothing", example, left)
 	}
 	if len(d.TaggingTypes) > 0 {
 		want := map[string]int{}
@@ -178,21 +178,16 @@ func boundedApply(ctx context.Context, cfg aws.Config, st *stack.Stack) (*apply.
 	}), nil
 }
 
-// sandboxService is the sandbox's name of the service a kind names by its
-// tagging API prefix.
-func sandboxService(prefix string) string {
-	if prefix == "elasticloadbalancing" {
-		return "elbv2"
-	}
-	return prefix
-}
-
 // taggedCount counts, by address tag, every resource of types the tagging
 // API lists with the stack's tag.
 func (e *env) taggedCount(t *testing.T, stackName string, types []string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	pages := rgt.NewGetResourcesPaginator(rgt.NewFromConfig(e.robust()), &rgt.GetResourcesInput{
+	cfg := e.robust()
+	if strings.HasPrefix(types[0], "iam:") {
+		cfg.Region = "us-east-1" // where the tagging API lists IAM's global resources
+	}
+	pages := rgt.NewGetResourcesPaginator(rgt.NewFromConfig(cfg), &rgt.GetResourcesInput{
 		ResourceTypeFilters: types,
 		TagFilters:          []rgttypes.TagFilter{{Key: aws.String(resource.TagStack), Values: []string{stackName}}},
 	})

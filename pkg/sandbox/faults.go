@@ -27,7 +27,7 @@ func newFaultInjector(f Faults, lost map[string]int) *faultInjector {
 // (WithLostAnswers), and counts it: a name with the service (its sandbox
 // name or signing name) first, then the bare operation.
 func (fi *faultInjector) loses(service, signing, op string) bool {
-	if len(fi.lost) == 0 || !isMutating(op) {
+	if !isMutating(op) {
 		return false
 	}
 	fi.mu.Lock()
@@ -108,4 +108,17 @@ func (c *callCounter) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n = map[string]map[string]int{}
+}
+
+// left returns the answers still to lose, by name.
+func (fi *faultInjector) left() map[string]int {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	out := map[string]int{}
+	for op, n := range fi.lost {
+		if n > 0 {
+			out[op] = n
+		}
+	}
+	return out
 }

@@ -97,6 +97,9 @@ func TestLostAnswers(t *testing.T) {
 			if len(failed) != tc.lost || len(out.Vpcs) != 3 {
 				t.Errorf("%s: %d of 3 calls answered 500 (want %d), %d VPCs made (want 3, every call ran)", tc.reason, len(failed), tc.lost, len(out.Vpcs))
 			}
+			if left := srv.AnswersToLose(); len(left) != len(tc.lose)-min(tc.lost, 1) {
+				t.Errorf("%s: answers still to lose %v", tc.reason, left)
+			}
 			for i, call := range failed {
 				if call != i {
 					t.Errorf("%s: calls %v lost their answers, want the first %d", tc.reason, failed, tc.lost)
