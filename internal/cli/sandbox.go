@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -100,14 +101,21 @@ func (f serveFlags) options() []sandbox.Option {
 	if f.state != "" {
 		opts = append(opts, sandbox.WithStateFile(f.state))
 	}
-	if len(f.loseFirst) > 0 {
-		lose := map[string]int{}
-		for _, op := range f.loseFirst {
-			lose[op]++
-		}
+	if lose := f.lostAnswers(); len(lose) > 0 {
 		opts = append(opts, sandbox.WithLostAnswers(lose))
 	}
 	return opts
+}
+
+// lostAnswers counts the --lose-first names: each one loses one answer.
+func (f serveFlags) lostAnswers() map[string]int {
+	lose := map[string]int{}
+	for _, op := range f.loseFirst {
+		if op = strings.TrimSpace(op); op != "" {
+			lose[op]++
+		}
+	}
+	return lose
 }
 
 func newSandboxROSANetworkCmd(g *globals) *cobra.Command {
