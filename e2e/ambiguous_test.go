@@ -48,7 +48,10 @@ var lostCreateExamples = []lostCreateExample{
 // answers 500), one apply of an example holding the kind succeeds within
 // lostCreateBound, the tagging API lists exactly one resource of the kind
 // per address (every resource tagged with the stack is counted, so a
-// duplicate shows), and the next plan is empty. A kind no example holds
+// duplicate shows), and the next plan is empty. Kinds the tagging API
+// does not list (their descriptor's Untagged: routes, route table
+// associations) are checked by the plan alone: EC2 holds at most one
+// route per destination and one association per subnet. A kind no example holds
 // fails the test: the kinds come from the registry, not from a list here.
 func TestLostCreateAnswers(t *testing.T) {
 	probe, _ := newSandbox(t)
