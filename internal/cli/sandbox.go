@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -27,6 +28,7 @@ type serveFlags struct {
 	latency, create, del       time.Duration
 	throttle, errRate, ambRate float64
 	seed                       uint64
+	loseFirst                  []string
 }
 
 func newSandboxServeCmd() *cobra.Command {
@@ -74,6 +76,7 @@ func newSandboxServeCmd() *cobra.Command {
 	fl.Float64Var(&f.throttle, "throttle-rate", 0, "share of calls answered with the service's throttling error (0..1)")
 	fl.Float64Var(&f.errRate, "error-rate", 0, "share of calls answered with 500 or 503 before they run (0..1)")
 	fl.Float64Var(&f.ambRate, "ambiguous-rate", 0, "share of changing calls that run and then answer 500 (0..1)")
+	fl.StringSliceVar(&f.loseFirst, "lose-first", nil, "operations (CreateNatGateway, or ecs:CreateService for one service) whose first call runs and then answers 500; repeat a name to lose more")
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the fault sequence")
 	fl.DurationVar(&f.create, "create-delay", time.Second, "how long resources stay creating/pending")
 	fl.DurationVar(&f.del, "delete-delay", 500*time.Millisecond, "how long resources stay deleting")
@@ -98,7 +101,21 @@ func (f serveFlags) options() []sandbox.Option {
 	if f.state != "" {
 		opts = append(opts, sandbox.WithStateFile(f.state))
 	}
+	if lose := f.lostAnswers(); len(lose) > 0 {
+		opts = append(opts, sandbox.WithLostAnswers(lose))
+	}
 	return opts
+}
+
+// lostAnswers counts the --lose-first names: each one loses one answer.
+func (f serveFlags) lostAnswers() map[string]int {
+	lose := map[string]int{}
+	for _, op := range f.loseFirst {
+		if op = strings.TrimSpace(op); op != "" {
+			lose[op]++
+		}
+	}
+	return lose
 }
 
 func newSandboxROSANetworkCmd(g *globals) *cobra.Command {

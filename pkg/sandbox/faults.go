@@ -10,10 +10,35 @@ type faultInjector struct {
 	f   Faults
 	mu  sync.Mutex
 	rng *rand.Rand
+	// lost counts down the answers still to lose, by operation name
+	// (WithLostAnswers).
+	lost map[string]int
 }
 
-func newFaultInjector(f Faults) *faultInjector {
-	return &faultInjector{f: f, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))}
+func newFaultInjector(f Faults, lost map[string]int) *faultInjector {
+	left := make(map[string]int, len(lost))
+	for op, n := range lost {
+		left[op] = n
+	}
+	return &faultInjector{f: f, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15)), lost: left}
+}
+
+// loses reports whether the answer of a call of op that succeeded is lost
+// (WithLostAnswers), and counts it: a name with the service (its sandbox
+// name or signing name) first, then the bare operation.
+func (fi *faultInjector) loses(service, signing, op string) bool {
+	if !isMutating(op) {
+		return false
+	}
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	for _, key := range []string{service + ":" + op, signing + ":" + op, op} {
+		if fi.lost[key] > 0 {
+			fi.lost[key]--
+			return true
+		}
+	}
+	return false
 }
 
 // fault is what happens to one call.
@@ -83,4 +108,17 @@ func (c *callCounter) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n = map[string]map[string]int{}
+}
+
+// left returns the answers still to lose, by name.
+func (fi *faultInjector) left() map[string]int {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	out := map[string]int{}
+	for op, n := range fi.lost {
+		if n > 0 {
+			out[op] = n
+		}
+	}
+	return out
 }

@@ -2,13 +2,17 @@ package sandbox_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -54,4 +58,53 @@ func TestHappyPathThrottled(t *testing.T) {
 		}
 	}
 	t.Logf("%d calls received, the retries of throttled ones included", calls)
+}
+
+// TestLostAnswers checks WithLostAnswers: the first call of a named
+// operation changes the state and answers 500, the next one answers, and
+// an operation of another service with the same name keeps its answers.
+func TestLostAnswers(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		lose   map[string]int
+		lost   int
+	}{
+		"bare":          {reason: "a bare name loses the first answers in any service", lose: map[string]int{"CreateVpc": 1}, lost: 1},
+		"service":       {reason: "a name with the service loses them in that service", lose: map[string]int{"ec2:CreateVpc": 2}, lost: 2},
+		"other service": {reason: "a name with another service loses nothing here", lose: map[string]int{"ecs:CreateVpc": 1}, lost: 0},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv := sandboxtest.New(t, sandbox.WithLostAnswers(tc.lose))
+			cfg := sandboxtest.AWSConfig(t, srv)
+			cfg.Retryer = func() aws.Retryer { return aws.NopRetryer{} }
+			client := ec2.NewFromConfig(cfg)
+			var failed []int
+			for i := range 3 {
+				_, err := client.CreateVpc(context.Background(), &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+				var re *awshttp.ResponseError
+				switch {
+				case errors.As(err, &re) && re.HTTPStatusCode() == 500:
+					failed = append(failed, i)
+				case err != nil:
+					t.Fatalf("call %d: %v", i, err)
+				}
+			}
+			out, err := client.DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("cidr"), Values: []string{"10.0.0.0/16"}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(failed) != tc.lost || len(out.Vpcs) != 3 {
+				t.Errorf("%s: %d of 3 calls answered 500 (want %d), %d VPCs made (want 3, every call ran)", tc.reason, len(failed), tc.lost, len(out.Vpcs))
+			}
+			if left := srv.AnswersToLose(); len(left) != len(tc.lose)-min(tc.lost, 1) {
+				t.Errorf("%s: answers still to lose %v", tc.reason, left)
+			}
+			for i, call := range failed {
+				if call != i {
+					t.Errorf("%s: calls %v lost their answers, want the first %d", tc.reason, failed, tc.lost)
+				}
+			}
+		})
+	}
 }

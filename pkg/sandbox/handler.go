@@ -125,7 +125,7 @@ func (s *Server) call(r *http.Request, svc *service, region string, body []byte,
 	if apiErr != nil {
 		return fail(apiErr)
 	}
-	if f == faultAmbiguous {
+	if f == faultAmbiguous || s.faults.loses(svc.Name, svc.signing, opName) {
 		return fail(protocol.ServerError(proto, false))
 	}
 	if proto == "json" {
@@ -180,7 +180,7 @@ func (s *Server) callREST(r *http.Request, svc *service, region string, body []b
 	if apiErr != nil {
 		return fail(apiErr)
 	}
-	if f == faultAmbiguous {
+	if f == faultAmbiguous || s.faults.loses(svc.Name, svc.signing, req.Op.Name) {
 		return fail(protocol.ServerError("rest-xml", false))
 	}
 	resp := protocol.EncodeREST(svc.model, req.Op, out)

@@ -17,6 +17,7 @@ type config struct {
 	accountID   string
 	settings    api.Settings
 	faults      Faults
+	lost        map[string]int
 	services    []api.Service
 	servicesSet bool
 }
@@ -58,6 +59,27 @@ func WithStateLock(l *statelock.Lock) Option { return func(c *config) { c.stateL
 
 // WithFaults sets the injected faults.
 func WithFaults(f Faults) Option { return func(c *config) { c.faults = f } }
+
+// WithLostAnswers loses the answers of the first n calls of each named
+// operation: the call runs and changes the state, then the client gets a
+// 500, as with Faults.AmbiguousRate, so it cannot know whether the change
+// happened. A name is an operation ("CreateNatGateway"), counted over
+// every service, or a service and an operation ("ecs:CreateService",
+// "servicediscovery:CreateService"), the service named by its sandbox name
+// or its SigV4 signing name ("elasticloadbalancing:CreateLoadBalancer").
+// Calls refused before they run (throttled, invalid) do not count, and
+// only mutating operations lose answers. Options given later add to
+// earlier ones.
+func WithLostAnswers(n map[string]int) Option {
+	return func(c *config) {
+		if c.lost == nil {
+			c.lost = map[string]int{}
+		}
+		for op, k := range n {
+			c.lost[op] += k
+		}
+	}
+}
 
 // WithDelays sets how long resources stay creating and deleting.
 func WithDelays(create, del time.Duration) Option {

@@ -39,6 +39,8 @@ type service struct {
 	api.Service
 	model *model.Model
 	ops   map[string]reflect.Value
+	// signing is the SigV4 signing name requests name the service by.
+	signing string
 }
 
 // Start listens and serves a sandbox until Close.
@@ -108,7 +110,7 @@ func newServer(cfg config) (*Server, error) {
 		bySigningName: map[string]*service{},
 		byTarget:      map[string]*service{},
 		states:        map[string]any{},
-		faults:        newFaultInjector(cfg.faults),
+		faults:        newFaultInjector(cfg.faults, cfg.lost),
 		calls:         newCallCounter(),
 	}
 	for _, svc := range cfg.services {
@@ -143,6 +145,7 @@ func (s *Server) register(svc api.Service) error {
 	if signing == "" {
 		signing = m.Metadata.EndpointPrefix
 	}
+	b.signing = signing
 	s.bySigningName[signing] = b
 	if m.Metadata.TargetPrefix != "" {
 		s.byTarget[m.Metadata.TargetPrefix] = b
@@ -211,3 +214,8 @@ func (s *Server) Calls() map[string]map[string]int { return s.calls.snapshot() }
 
 // ResetCalls sets every call count back to zero.
 func (s *Server) ResetCalls() { s.calls.reset() }
+
+// AnswersToLose returns the answers WithLostAnswers named that are not lost
+// yet, by the names it was given; a name whose answers are all lost is
+// left out.
+func (s *Server) AnswersToLose() map[string]int { return s.faults.left() }

@@ -39,6 +39,9 @@ func createNATGateway(e *env, in *ec2.CreateNatGatewayInput) (*ec2.CreateNatGate
 	if connectivity == "" {
 		connectivity = string(types.ConnectivityTypePublic)
 	}
+	if n, err := e.natByToken(in, s.ID, connectivity); n != nil || err != nil {
+		return natRetry(e, n, in, err)
+	}
 	a, err := e.natAddress(connectivity, in.AllocationId)
 	if err != nil {
 		return nil, err
@@ -50,11 +53,43 @@ func createNATGateway(e *env, in *ec2.CreateNatGatewayInput) (*ec2.CreateNatGate
 	n := &natGateway{
 		ID: api.NewID("nat"), VPCID: s.VPCID, SubnetID: s.ID, Connectivity: connectivity,
 		PrivateIP: e.freePrivateIP(s), ENI: api.NewID("eni"), Created: e.call.Now, Tags: tags,
+		ClientToken: aws.ToString(in.ClientToken),
 	}
 	e.startNAT(n, a)
 	e.r.NATGateways[n.ID] = n
 	out := e.sdkNATGateway(n)
 	out.State, out.FailureCode, out.FailureMessage = types.NatGatewayStatePending, nil, nil
+	return &ec2.CreateNatGatewayOutput{NatGateway: &out, ClientToken: in.ClientToken}, nil
+}
+
+// natByToken finds the gateway an earlier call with the same client token
+// made, as EC2 does for a retry: the same gateway, in whatever state it is
+// now, or IdempotentParameterMismatch when the retry asks for another
+// subnet, address or connectivity.
+func (e *env) natByToken(in *ec2.CreateNatGatewayInput, subnet, connectivity string) (*natGateway, error) {
+	token := aws.ToString(in.ClientToken)
+	if token == "" {
+		return nil, nil
+	}
+	for _, n := range e.r.NATGateways {
+		if n.ClientToken != token {
+			continue
+		}
+		if n.SubnetID != subnet || n.Connectivity != connectivity || n.AllocationID != aws.ToString(in.AllocationId) {
+			return nil, api.Errorf("IdempotentParameterMismatch", "Client token %s was used for a NAT gateway with other parameters.", token)
+		}
+		return n, nil
+	}
+	return nil, nil
+}
+
+// natRetry answers a retried CreateNatGateway with the gateway the first
+// call made.
+func natRetry(e *env, n *natGateway, in *ec2.CreateNatGatewayInput, err error) (*ec2.CreateNatGatewayOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := e.sdkNATGateway(n)
 	return &ec2.CreateNatGatewayOutput{NatGateway: &out, ClientToken: in.ClientToken}, nil
 }
 

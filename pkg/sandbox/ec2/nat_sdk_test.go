@@ -168,3 +168,27 @@ func TestElasticIPs(t *testing.T) {
 	_, err = e.ec2.DescribeAddresses(e.ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{other}})
 	checkCode(t, "describe a released address", err, "InvalidAllocationID.NotFound")
 }
+
+// TestCreateNatGatewayClientToken checks EC2's idempotency: a retry with
+// the client token of a call that made a gateway answers that gateway
+// (its Elastic IP is taken by then, so a second create would fail), and
+// the same token with other parameters is refused.
+func TestCreateNatGatewayClientToken(t *testing.T) {
+	e := newEnv(t)
+	vpcID := e.vpc("10.0.0.0/16")
+	e.igw(vpcID)
+	sub := e.subnet(vpcID, "10.0.0.0/24")
+	alloc := e.eip()
+	in := &ec2.CreateNatGatewayInput{SubnetId: aws.String(sub), AllocationId: aws.String(alloc), ClientToken: aws.String("token-1")}
+	first := must(e.ec2.CreateNatGateway(e.ctx, in))(t).NatGateway
+	again := must(e.ec2.CreateNatGateway(e.ctx, in))(t).NatGateway
+	if got, want := aws.ToString(again.NatGatewayId), aws.ToString(first.NatGatewayId); got != want {
+		t.Errorf("a retry with the same client token: got gateway %s, want %s", got, want)
+	}
+	all := must(e.ec2.DescribeNatGateways(e.ctx, &ec2.DescribeNatGatewaysInput{Filter: []types.Filter{filter("vpc-id", vpcID)}}))(t).NatGateways
+	if len(all) != 1 {
+		t.Errorf("gateways after a retry: got %d, want 1", len(all))
+	}
+	_, err := e.ec2.CreateNatGateway(e.ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sub), AllocationId: aws.String(e.eip()), ClientToken: aws.String("token-1")})
+	checkCode(t, "the same client token with another Elastic IP", err, "IdempotentParameterMismatch")
+}

@@ -169,6 +169,8 @@ type natGateway struct {
 	Changed        time.Time         `json:"changed"`
 	Deleted        time.Time         `json:"deleted,omitempty"`
 	Tags           map[string]string `json:"tags,omitempty"`
+	// ClientToken is the idempotency token of the call that made it.
+	ClientToken string `json:"client_token,omitempty"`
 }
 
 // address is an Elastic IP address. Only NAT gateways associate them in

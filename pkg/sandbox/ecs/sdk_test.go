@@ -182,6 +182,7 @@ func TestServiceLifecycle(t *testing.T) {
 	if _, err := client.CreateService(ctx, create); code(err) != "InvalidParameterException" {
 		t.Errorf("second CreateService: want InvalidParameterException, got %v", err)
 	}
+	checkServiceClientToken(ctx, t, client, *create)
 	if _, err := client.DeleteCluster(ctx, &awsecs.DeleteClusterInput{Cluster: aws.String("kc")}); code(err) != "ClusterContainsServicesException" {
 		t.Errorf("DeleteCluster with a service: want ClusterContainsServicesException, got %v", err)
 	}
@@ -269,5 +270,28 @@ func TestServiceErrorsAndTags(t *testing.T) {
 	}
 	if _, err := client.ListTagsForResource(ctx, &awsecs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:ecs:eu-west-1:" + accountOf(*arn) + ":cluster/ghost")}); code(err) != "ResourceNotFoundException" {
 		t.Errorf("ListTagsForResource missing cluster: want ResourceNotFoundException, got %v", err)
+	}
+}
+
+// checkServiceClientToken checks ECS's idempotency: a CreateService
+// retried with the client token of the call that made the service answers
+// that service; another token, or none, is refused.
+func checkServiceClientToken(ctx context.Context, t *testing.T, client *awsecs.Client, in awsecs.CreateServiceInput) {
+	t.Helper()
+	in.ServiceName, in.ClientToken = aws.String("tokened"), aws.String("token-1")
+	first, err := client.CreateService(ctx, &in)
+	if err != nil {
+		t.Fatalf("CreateService with a client token: %v", err)
+	}
+	again, err := client.CreateService(ctx, &in)
+	if err != nil || aws.ToString(again.Service.ServiceArn) != aws.ToString(first.Service.ServiceArn) {
+		t.Errorf("CreateService retried with its client token: got %+v, %v; want the service made first", again, err)
+	}
+	in.ClientToken = aws.String("token-2")
+	if _, err := client.CreateService(ctx, &in); code(err) != "InvalidParameterException" {
+		t.Errorf("CreateService of an existing service with another token: want InvalidParameterException, got %v", err)
+	}
+	if _, err := client.DeleteService(ctx, &awsecs.DeleteServiceInput{Cluster: in.Cluster, Service: in.ServiceName, Force: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
 	}
 }

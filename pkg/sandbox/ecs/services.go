@@ -34,9 +34,12 @@ func createService(c *api.Call, in *ecs.CreateServiceInput) (*ecs.CreateServiceO
 	r := region(c)
 	clName := aws.ToString(cl.C.ClusterName)
 	if old, ok := r.Services[clName][name]; ok && aws.ToString(old.S.Status) != statusInactive {
+		if token := aws.ToString(in.ClientToken); token != "" && token == old.ClientToken {
+			return &ecs.CreateServiceOutput{Service: old.view(false)}, nil
+		}
 		return nil, api.Errorf(codeInvalidParam, "Creation of service was not idempotent.")
 	}
-	sv := &ServiceRecord{S: newService(c, in, cl, td)}
+	sv := &ServiceRecord{S: newService(c, in, cl, td), ClientToken: aws.ToString(in.ClientToken)}
 	sv.deploy(c, td)
 	if r.Services[clName] == nil {
 		r.Services[clName] = map[string]*ServiceRecord{}

@@ -37,6 +37,9 @@ type Cluster struct {
 type ServiceRecord struct {
 	S     types.Service `json:"s"`
 	Since time.Time     `json:"since"`
+	// ClientToken is the idempotency token of the CreateService that made
+	// it: a retry with the same token answers this service.
+	ClientToken string `json:"client_token,omitempty"`
 }
 
 // TaskDef is one revision of a family, with its tags. Revisions are

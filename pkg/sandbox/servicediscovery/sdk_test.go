@@ -176,9 +176,13 @@ func TestServicesAndECSRegistration(t *testing.T) {
 	if !regexp.MustCompile(`^srv-[a-z2-7]{16}$`).MatchString(aws.ToString(svc.Id)) || aws.ToString(svc.DnsConfig.NamespaceId) != nsID || aws.ToInt32(svc.HealthCheckCustomConfig.FailureThreshold) != 1 {
 		t.Errorf("service: %+v", svc)
 	}
-	if _, err := e.sd.CreateService(ctx, create); code(err) != "ServiceAlreadyExists" {
+	// The SDK filled create.CreatorRequestId: a call without one is a new request.
+	second := *create
+	second.CreatorRequestId = nil
+	if _, err := e.sd.CreateService(ctx, &second); code(err) != "ServiceAlreadyExists" {
 		t.Errorf("second CreateService: want ServiceAlreadyExists, got %v", err)
 	}
+	checkCreatorRequestID(ctx, t, e, *create)
 	if _, err := e.sd.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(nsID)}); code(err) != "ResourceInUse" {
 		t.Errorf("DeleteNamespace with a service: want ResourceInUse, got %v", err)
 	}
@@ -258,6 +262,29 @@ func (e *env) ecsService(t *testing.T, registry string) {
 		o.MinDelay, o.MaxDelay = 10*time.Millisecond, 20*time.Millisecond
 	})
 	if err := stable.Wait(ctx, &awsecs.DescribeServicesInput{Cluster: aws.String("kc"), Services: []string{"kc"}}, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkCreatorRequestID checks Cloud Map's idempotency: a CreateService
+// retried with the CreatorRequestId of the call that made the service
+// answers that service, where another id is refused as a duplicate.
+func checkCreatorRequestID(ctx context.Context, t *testing.T, e *env, in sd.CreateServiceInput) {
+	t.Helper()
+	in.Name, in.CreatorRequestId = aws.String("retried"), aws.String("request-1")
+	first, err := e.sd.CreateService(ctx, &in)
+	if err != nil {
+		t.Fatalf("CreateService with a CreatorRequestId: %v", err)
+	}
+	again, err := e.sd.CreateService(ctx, &in)
+	if err != nil || aws.ToString(again.Service.Id) != aws.ToString(first.Service.Id) {
+		t.Errorf("CreateService retried with its CreatorRequestId: got %+v, %v; want the service made first", again, err)
+	}
+	in.CreatorRequestId = aws.String("request-2")
+	if _, err := e.sd.CreateService(ctx, &in); code(err) != "ServiceAlreadyExists" {
+		t.Errorf("CreateService of an existing service with another CreatorRequestId: want ServiceAlreadyExists, got %v", err)
+	}
+	if _, err := e.sd.DeleteService(ctx, &sd.DeleteServiceInput{Id: first.Service.Id}); err != nil {
 		t.Fatal(err)
 	}
 }

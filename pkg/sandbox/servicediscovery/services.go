@@ -42,9 +42,14 @@ func createService(c *api.Call, in *sd.CreateServiceInput) (*sd.CreateServiceOut
 		return nil, api.Errorf(codeInvalidInput, "HealthCheckConfig and HealthCheckCustomConfig cannot both be specified.")
 	}
 	for _, sv := range r.Services {
-		if aws.ToString(sv.S.NamespaceId) == nsID && strings.EqualFold(aws.ToString(sv.S.Name), name) {
-			return nil, &api.Error{Code: codeServiceExists, Message: "Service " + name + " already exists in namespace " + nsID + " (" + aws.ToString(sv.S.Id) + ")."}
+		if aws.ToString(sv.S.NamespaceId) != nsID || !strings.EqualFold(aws.ToString(sv.S.Name), name) {
+			continue
 		}
+		if in.CreatorRequestId != nil && aws.ToString(sv.S.CreatorRequestId) == *in.CreatorRequestId {
+			out := sv.S
+			return &sd.CreateServiceOutput{Service: &out}, nil
+		}
+		return nil, &api.Error{Code: codeServiceExists, Message: "Service " + name + " already exists in namespace " + nsID + " (" + aws.ToString(sv.S.Id) + ")."}
 	}
 	sv := newService(c, in, ns)
 	r.Services[aws.ToString(sv.S.Id)] = sv

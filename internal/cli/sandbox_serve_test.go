@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestServeLoseFirst(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		args   []string
+		want   map[string]int
+	}{
+		"none":     {reason: "without the flag no answer is lost", want: map[string]int{}},
+		"list":     {reason: "a comma list names one lost answer each", args: []string{"--lose-first", "CreateNatGateway,ecs:CreateService"}, want: map[string]int{"CreateNatGateway": 1, "ecs:CreateService": 1}},
+		"repeated": {reason: "a name given twice loses two answers", args: []string{"--lose-first", "CreateVpc", "--lose-first", "CreateVpc"}, want: map[string]int{"CreateVpc": 2}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var f serveFlags
+			cmd := newSandboxServeCmd()
+			if err := cmd.ParseFlags(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			got, err := cmd.Flags().GetStringSlice("lose-first")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.loseFirst = got
+			if diff := cmp.Diff(tc.want, f.lostAnswers()); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
