@@ -136,7 +136,7 @@ func loseFirstCreate(t *testing.T, d resource.Descriptor, op string, ex lostCrea
 	ctx, cancel := context.WithTimeout(context.Background(), lostCreateBound)
 	defer cancel()
 	start := time.Now()
-	res, err := boundedApply(ctx, clientConfig(e), st)
+	res, err := applyUnlocked(ctx, clientConfig(e), st)
 	if err != nil || !res.OK() {
 		t.Fatalf("apply of %s after a lost answer of %s: %v %s", example, op, err, describeResult(res))
 	}
@@ -164,9 +164,9 @@ func loseFirstCreate(t *testing.T, d resource.Descriptor, op string, ex lostCrea
 	}
 }
 
-// boundedApply is planAndApply under ctx, with the lock left out: each
+// applyUnlocked is planAndApply under ctx, with the lock left out: each
 // case has a sandbox of its own.
-func boundedApply(ctx context.Context, cfg aws.Config, st *stack.Stack) (*apply.Result, error) {
+func applyUnlocked(ctx context.Context, cfg aws.Config, st *stack.Stack) (*apply.Result, error) {
 	p, err := planInProcess(cfg, st, false)
 	if err != nil {
 		return nil, err
