@@ -112,6 +112,12 @@ func applyClusterChanges(c *api.Call, r *Region, cl *Cluster, in *rds.ModifyDBCl
 		db.VpcSecurityGroups, busy = memberships(groups), statusModifying
 		r.syncInstances(cl)
 	}
+	if in.Port != nil && *in.Port != deref(db.Port) {
+		// RDS moves the cluster and its instances to the new port, which
+		// takes a while.
+		db.Port, busy = in.Port, statusModifying
+		r.syncInstances(cl)
+	}
 	if s := in.ServerlessV2ScalingConfiguration; s != nil {
 		db.ServerlessV2ScalingConfiguration = &types.ServerlessV2ScalingConfigurationInfo{MinCapacity: s.MinCapacity, MaxCapacity: s.MaxCapacity, SecondsUntilAutoPause: s.SecondsUntilAutoPause}
 		busy = statusModifying
@@ -164,6 +170,9 @@ func (r *Region) syncInstances(cl *Cluster) {
 			inst.DB.EngineVersion = cl.DB.EngineVersion
 			inst.DB.OptionGroupMemberships = optionGroups(deref(cl.DB.EngineVersion))
 			inst.DB.VpcSecurityGroups = clone(cl.DB.VpcSecurityGroups)
+			if inst.DB.Endpoint != nil {
+				inst.DB.Endpoint.Port = cl.DB.Port
+			}
 		}
 	}
 }
