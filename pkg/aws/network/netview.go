@@ -199,9 +199,37 @@ func (n *netView) routeSet(addr string, p resource.Props) (resource.Observation,
 	want := wantedTables(s, n.subnets, n.tables)
 	have := intersect(routesVia(s.vpc, s.dest, s.target, s.targetID, n.tables), want, s.table != "")
 	if len(have) == 0 {
+		// The destination changed (a new CIDR at the other end): the set
+		// is the routes through the same target to the old destination,
+		// which the plan replaces.
+		s.dest = otherDestination(s, n.tables)
+		have = intersect(routesVia(s.vpc, s.dest, s.target, s.targetID, n.tables), want, s.table != "")
+	}
+	if len(have) == 0 {
 		return resource.Observation{}, false
 	}
 	return routeObservation(addr, s, have, want), true
+}
+
+// otherDestination returns the first destination, in order, of the routes
+// of s's VPC through s's target; "" when there is none.
+func otherDestination(s routeSpec, tables []types.RouteTable) string {
+	var dests []string
+	for _, t := range tables {
+		if aws.ToString(t.VpcId) != s.vpc {
+			continue
+		}
+		for _, r := range t.Routes {
+			if d := aws.ToString(r.DestinationCidrBlock); d != "" && s.targetID != "" && routeGoesTo(r, s.target, s.targetID) {
+				dests = append(dests, d)
+			}
+		}
+	}
+	sort.Strings(dests)
+	if len(dests) == 0 {
+		return ""
+	}
+	return dests[0]
 }
 
 // intersect keeps only the wanted tables when the route set names one.
