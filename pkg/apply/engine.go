@@ -111,12 +111,16 @@ func buildGraph(p *plan.Plan) graph.Graph {
 	return g
 }
 
+// createDeps maps a create's dependencies to graph nodes: the creates and
+// updates it needs, and the deletes of what holds a name it needs.
 func createDeps(c plan.Change, acts map[string]plan.Action) []string {
 	var deps []string
 	for _, d := range c.DependsOn {
 		switch acts[d] {
 		case plan.ActionCreate, plan.ActionUpdate, plan.ActionReplace:
 			deps = append(deps, createNode(d))
+		case plan.ActionDelete:
+			deps = append(deps, deleteNode(d))
 		}
 	}
 	return deps

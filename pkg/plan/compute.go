@@ -66,6 +66,7 @@ func Compute(in Input) (*Plan, error) {
 	if err != nil {
 		problems = append(problems, err)
 	}
+	waitForClashes(in.Registry, p.Changes, deletes)
 	p.Changes = append(p.Changes, deletes...)
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)

@@ -195,3 +195,34 @@ func appendOnce(l []string, s string) []string {
 	}
 	return append(l, s)
 }
+
+// waitForClashes makes a create wait for the delete of a resource of its
+// kind with the same unique values (resource.Descriptor.UniqueBy): AWS
+// refuses the second while the first exists (a renamed target's peering
+// of the same two VPCs).
+func waitForClashes(r resource.Registry, changes, deletes []Change) {
+	for i := range changes {
+		c := &changes[i]
+		d, _ := r.Descriptor(c.Kind)
+		if c.Action != ActionCreate || len(d.UniqueBy) == 0 || c.Desired == nil {
+			continue
+		}
+		for _, x := range deletes {
+			if x.Kind == c.Kind && x.Observed != nil && sameValues(d.UniqueBy, c.Desired.Props, x.Observed.Props) {
+				c.DependsOn = appendOnce(c.DependsOn, x.Address)
+			}
+		}
+	}
+}
+
+// sameValues reports whether a and b hold equal values of props (absent
+// in both counts as equal), all of them known.
+func sameValues(props []string, a, b resource.Props) bool {
+	for _, p := range props {
+		av, bv := resource.Normalize(a[p]), resource.Normalize(b[p])
+		if resource.HasRef(av) || fmt.Sprint(av) != fmt.Sprint(bv) {
+			return false
+		}
+	}
+	return true
+}

@@ -108,3 +108,27 @@ func TestDeleteWaitsForUpdatesMovingOff(t *testing.T) {
 	}
 	t.Fatal("no change for the removed subnet")
 }
+
+func TestCreateWaitsForDeleteOfItsUniqueValues(t *testing.T) {
+	r := followRegistry()
+	pcx := kind(resource.KindPeering, nil)
+	pcx.UniqueBy = []string{"vpc_id", "peer_vpc_id"}
+	r[resource.KindPeering] = fakeDiffer{pcx}
+	ds := []resource.Desired{
+		{Address: "targets.new.peering", Kind: resource.KindPeering, Props: resource.Props{"vpc_id": "vpc-db", "peer_vpc_id": "vpc-rosa"}},
+		{Address: "targets.other.peering", Kind: resource.KindPeering, Props: resource.Props{"vpc_id": "vpc-db", "peer_vpc_id": "vpc-other"}},
+	}
+	snap := snapshot(owned("targets.old.peering", resource.KindPeering, "pcx-1", resource.Props{"vpc_id": "vpc-db", "peer_vpc_id": "vpc-rosa"}))
+	p, err := Compute(Input{Stack: "s", Desired: ds, Snapshot: snap, Registry: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := map[string][]string{}
+	for _, c := range p.Changes {
+		deps[c.Address] = c.DependsOn
+	}
+	want := map[string][]string{"targets.new.peering": {"targets.old.peering"}, "targets.other.peering": nil, "targets.old.peering": nil}
+	if diff := cmp.Diff(want, deps); diff != "" {
+		t.Errorf("a create of the same two VPCs waits for the old peering's delete; another does not (-want +got):\n%s", diff)
+	}
+}

@@ -35,6 +35,11 @@ type Descriptor struct {
 	Protection *Protection
 	// Create says how a create may be retried.
 	Create Creation
+	// UniqueBy are the properties whose values AWS keeps unique among the
+	// kind's live resources (the two VPCs of a peering, a group's name in
+	// its VPC): a create with the values of a resource being deleted waits
+	// for that delete.
+	UniqueBy []string
 	// UpdatedAttrs are the attributes an update in place gives new values
 	// (a task definition's update registers a revision with a new ARN):
 	// what refers to them is known only after apply.

@@ -26,6 +26,7 @@ var peeringKind = resource.Descriptor{
 		{Prop: propPeerVPCID, Kind: resource.KindVPC, Attr: "id"},
 	},
 	Fields:   resource.Fields{propVPCID: replacedPeering, propPeerVPCID: replacedPeering, propPeerRegion: replacedPeering},
+	UniqueBy: []string{propVPCID, propPeerVPCID},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"CreateVpcPeeringConnection"}},
 }

@@ -26,6 +26,7 @@ var securityGroupKind = resource.Descriptor{
 		propGroupName:   {ForcesReplace: true, Reason: "a security group's name cannot change"},
 		propDescription: {ForcesReplace: true, Reason: "a security group's description cannot change"},
 	},
+	UniqueBy: []string{propVPCID, propGroupName},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"CreateSecurityGroup"}, Idempotent: true},
 }
@@ -110,6 +111,8 @@ var ruleKind = resource.Descriptor{
 		propGroupID: replacedRule, propType: replacedRule, propProtocol: replacedRule, propFromPort: replacedRule,
 		propToPort: replacedRule, propCIDRIPv4: replacedRule, propSourceGroupID: replacedRule, propDescription: replacedRule,
 	},
+	// EC2 keeps one rule per group, direction, protocol, ports and source.
+	UniqueBy: []string{propGroupID, propType, propProtocol, propFromPort, propToPort, propCIDRIPv4, propSourceGroupID},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"AuthorizeSecurityGroupIngress"}, Idempotent: true},
 }
