@@ -186,6 +186,43 @@ func (n *netView) routeSets(q resource.Query, known map[string]resource.Observat
 		obs = append(obs, n.strayRoutes(prefix+".routes-to-database", pc.Attrs["accepter_vpc_id"], pc.ID, desired)...)
 		obs = append(obs, n.strayRoutes(prefix+".routes-from-database", pc.Attrs["requester_vpc_id"], pc.ID, desired)...)
 	}
+	return append(obs, n.strayDefaultRoutes(desired)...)
+}
+
+// defaultDestination is where a default route goes.
+const defaultDestination = "0.0.0.0/0"
+
+// strayDefaultRoutes returns the default routes of owned route tables
+// whose route set is no longer desired (a target removed from the file):
+// they go with their tables, and the plan says so.
+func (n *netView) strayDefaultRoutes(desired map[string]bool) []resource.Observation {
+	var obs []resource.Observation
+	for _, t := range n.tables {
+		tags := tagMap(t.Tags)
+		table := tags[resource.TagAddress]
+		addr := strings.Replace(table, ".route-table[", ".default-route[", 1)
+		if tags[resource.TagStack] != n.stack || addr == table || desired[addr] {
+			continue
+		}
+		for _, r := range t.Routes {
+			if aws.ToString(r.DestinationCidrBlock) != defaultDestination {
+				continue
+			}
+			props := resource.Props{propVPCID: aws.ToString(t.VpcId), propRouteTableID: aws.ToString(t.RouteTableId), propDestination: defaultDestination,
+				propRouteTableIDs: resource.List([]string{aws.ToString(t.RouteTableId)})}
+			switch {
+			case aws.ToString(r.NatGatewayId) != "":
+				props[propNATGatewayID] = aws.ToString(r.NatGatewayId)
+			case strings.HasPrefix(aws.ToString(r.GatewayId), "igw-"):
+				props[propGatewayID] = aws.ToString(r.GatewayId)
+			default:
+				continue
+			}
+			id := aws.ToString(t.VpcId) + ":" + aws.ToString(t.RouteTableId) + ":" + defaultDestination
+			obs = append(obs, resource.Observation{Address: addr, Kind: resource.KindRoute, Exists: true, ID: id, Owned: true, Props: props,
+				Attrs: map[string]string{"id": id}})
+		}
+	}
 	return obs
 }
 
