@@ -112,16 +112,17 @@ func buildGraph(p *plan.Plan) graph.Graph {
 }
 
 // createDeps maps a create's dependencies to graph nodes: the creates and
-// updates it needs, and the deletes of what holds a name it needs.
+// updates it needs, and the deletes of what holds unique values it takes.
 func createDeps(c plan.Change, acts map[string]plan.Action) []string {
 	var deps []string
 	for _, d := range c.DependsOn {
 		switch acts[d] {
 		case plan.ActionCreate, plan.ActionUpdate, plan.ActionReplace:
 			deps = append(deps, createNode(d))
-		case plan.ActionDelete:
-			deps = append(deps, deleteNode(d))
 		}
+	}
+	for _, d := range c.DestroyFirst {
+		deps = append(deps, deleteNode(d))
 	}
 	return deps
 }

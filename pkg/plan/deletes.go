@@ -197,19 +197,22 @@ func appendOnce(l []string, s string) []string {
 }
 
 // waitForClashes makes a create wait for the delete of a resource of its
-// kind with the same unique values (resource.Descriptor.UniqueBy): AWS
-// refuses the second while the first exists (a renamed target's peering
-// of the same two VPCs).
+// kind with the same unique values (resource.Descriptor.UniqueBy), deleted
+// or replaced: AWS refuses the second while the first exists (a renamed
+// target's peering of the same two VPCs, a subnet taking the CIDR block of
+// one replaced).
 func waitForClashes(r resource.Registry, changes, deletes []Change) {
+	going := append(append([]Change(nil), deletes...), changes...)
 	for i := range changes {
 		c := &changes[i]
 		d, _ := r.Descriptor(c.Kind)
-		if c.Action != ActionCreate || len(d.UniqueBy) == 0 || c.Desired == nil {
+		if (c.Action != ActionCreate && c.Action != ActionReplace) || len(d.UniqueBy) == 0 || c.Desired == nil {
 			continue
 		}
-		for _, x := range deletes {
-			if x.Kind == c.Kind && x.Observed != nil && sameValues(d.UniqueBy, c.Desired.Props, x.Observed.Props) {
-				c.DependsOn = appendOnce(c.DependsOn, x.Address)
+		for _, x := range going {
+			gone := x.Action == ActionDelete || x.Action == ActionReplace
+			if gone && x.Address != c.Address && x.Kind == c.Kind && x.Observed != nil && sameValues(d.UniqueBy, c.Desired.Props, x.Observed.Props) {
+				c.DestroyFirst = appendOnce(c.DestroyFirst, x.Address)
 			}
 		}
 	}

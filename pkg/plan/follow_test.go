@@ -125,7 +125,7 @@ func TestCreateWaitsForDeleteOfItsUniqueValues(t *testing.T) {
 	}
 	deps := map[string][]string{}
 	for _, c := range p.Changes {
-		deps[c.Address] = c.DependsOn
+		deps[c.Address] = c.DestroyFirst
 	}
 	want := map[string][]string{"targets.new.peering": {"targets.old.peering"}, "targets.other.peering": nil, "targets.old.peering": nil}
 	if diff := cmp.Diff(want, deps); diff != "" {

@@ -68,6 +68,11 @@ type Change struct {
 	// delete, the deletes (and the updates that move off the resource)
 	// that must finish before it.
 	DependsOn []string `json:"depends_on,omitempty"`
+	// DestroyFirst lists what must be deleted before this resource is
+	// created: resources (deleted, or the old ones of replacements) holding
+	// values AWS keeps unique that the new one takes (a peering of the same
+	// VPCs, a subnet's CIDR block).
+	DestroyFirst []string `json:"destroy_first,omitempty"`
 	// DestroyAfter lists, for a replacement, what must finish before the
 	// old resource is deleted: the deletes of what refers to it and the
 	// updates that move off it.

@@ -117,6 +117,7 @@ var subnetKind = resource.Descriptor{
 		propCIDRBlock:        {ForcesReplace: true, Reason: "a subnet's CIDR block cannot change"},
 		propAvailabilityZone: {ForcesReplace: true, Reason: "a subnet cannot move to another zone"},
 	},
+	UniqueBy: []string{propVPCID, propCIDRBlock},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"CreateSubnet"}},
 }
