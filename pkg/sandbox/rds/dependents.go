@@ -39,7 +39,17 @@ func instanceUses(in *Instance, id string) bool {
 	if usesGroup(in.DB.VpcSecurityGroups, id) {
 		return true
 	}
-	return in.DB.DBSubnetGroup != nil && hasSubnet(in.DB.DBSubnetGroup.Subnets, id)
+	if in.DB.DBSubnetGroup == nil {
+		return false
+	}
+	// An instance holds an interface in its own zone's subnet only.
+	for _, sn := range in.DB.DBSubnetGroup.Subnets {
+		if deref(sn.SubnetIdentifier) == id && (in.DB.AvailabilityZone == nil || sn.SubnetAvailabilityZone == nil ||
+			deref(sn.SubnetAvailabilityZone.Name) == deref(in.DB.AvailabilityZone)) {
+			return true
+		}
+	}
+	return false
 }
 
 func usesGroup(groups []types.VpcSecurityGroupMembership, id string) bool {

@@ -133,6 +133,11 @@ func modifyDBSubnetGroup(c *api.Call, in *rds.ModifyDBSubnetGroupInput) (*rds.Mo
 		g.Group.DBSubnetGroupDescription = in.DBSubnetGroupDescription
 	}
 	setSubnets(&g.Group, subnets)
+	for _, inst := range r.Instances {
+		if inst.DB.DBSubnetGroup != nil && lower(deref(inst.DB.DBSubnetGroup.DBSubnetGroupName)) == name {
+			inst.DB.DBSubnetGroup = ptr(clone(g.Group))
+		}
+	}
 	return &rds.ModifyDBSubnetGroupOutput{DBSubnetGroup: ptr(clone(g.Group))}, nil
 }
 
