@@ -305,12 +305,16 @@ func TestDependentsOf(t *testing.T) {
 	mustSubnetGroup(t, w, "unused", "subnet-a", "subnet-c")
 	mustCluster(t, w, "aurora")
 	mustInstance(t, w, "aurora", "aurora-1")
+	zone := deref(region(w.call("")).Instances["aurora-1"].DB.AvailabilityZone)
+	own := map[string]string{"eu-west-1a": "subnet-a", "eu-west-1b": "subnet-b", "eu-west-1c": "subnet-c"}[zone]
+	other := map[string]string{"eu-west-1a": "subnet-b", "eu-west-1b": "subnet-c", "eu-west-1c": "subnet-a"}[zone]
 	cases := map[string]struct {
 		reason string
 		id     string
 		want   []string
 	}{
-		"Subnet":        {reason: "subnets of the cluster's group are in use", id: "subnet-b", want: []string{"RDS DB cluster aurora", "RDS DB instance aurora-1"}},
+		"Subnet":        {reason: "the instance's zone's subnet of the cluster's group is in use by both", id: own, want: []string{"RDS DB cluster aurora", "RDS DB instance aurora-1"}},
+		"OtherZone":     {reason: "another zone's subnet of the group is the cluster's, not the instance's", id: other, want: []string{"RDS DB cluster aurora"}},
 		"SecurityGroup": {reason: "the cluster's security groups are in use", id: "sg-default", want: []string{"RDS DB cluster aurora", "RDS DB instance aurora-1"}},
 		"Unrelated":     {reason: "other subnets are free", id: "subnet-x"},
 	}
