@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -113,9 +114,7 @@ func (e *env) interrupt(t *testing.T, delay time.Duration, args ...string) resul
 	case <-p.stdout.seen:
 		select {
 		case <-time.After(delay):
-			if err := p.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
-				t.Fatalf("interrupt kcstack: %v", err)
-			}
+			p.interrupt(t)
 		case <-p.done:
 		}
 	case <-p.done:
@@ -130,6 +129,8 @@ type running struct {
 	stderr bytes.Buffer
 	done   chan struct{}
 	err    error
+	// exited is when the process was seen to exit; read it after done.
+	exited time.Time
 	cancel context.CancelFunc
 }
 
@@ -137,8 +138,15 @@ type running struct {
 // closes when its first change starts.
 func (e *env) start(t *testing.T, args ...string) *running {
 	t.Helper()
+	return e.startUntil(t, "Creating...", args...)
+}
+
+// startUntil runs kcstack with args in the background; its stdout's seen
+// closes once it has printed want.
+func (e *env) startUntil(t *testing.T, want string, args ...string) *running {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	p := &running{stdout: &watched{want: "Creating...", seen: make(chan struct{})}, done: make(chan struct{}), cancel: cancel}
+	p := &running{stdout: &watched{want: want, seen: make(chan struct{})}, done: make(chan struct{}), cancel: cancel}
 	p.cmd = exec.CommandContext(ctx, kcstackBin, args...)
 	p.cmd.Dir, p.cmd.Env = e.Dir, e.environ()
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, &p.stderr
@@ -146,7 +154,7 @@ func (e *env) start(t *testing.T, args ...string) *running {
 		cancel()
 		t.Fatal(err)
 	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	go func() { p.err = p.cmd.Wait(); p.exited = time.Now(); close(p.done) }()
 	t.Cleanup(func() { cancel(); <-p.done })
 	return p
 }
@@ -190,4 +198,178 @@ func (w *watched) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.String()
+}
+
+// The Ctrl-C tests of a long RDS wait keep every DB cluster, instance and
+// peering creating for longWait, as kcstack sandbox serve --create-delay
+// 30s does. An apply must exit within stopBound of the first interrupt
+// and within abortBound of a second one (issue 11).
+const (
+	longWait   = 30 * time.Second
+	stopBound  = 5 * time.Second
+	abortBound = 2 * time.Second
+)
+
+// clusterCreating is the plain output's line when the DB cluster's
+// create, and its long wait, starts.
+const clusterCreating = "database.cluster: Creating..."
+
+// TestApplyInterruptedInLongWait is the acceptance item "Ctrl-C during a
+// long RDS wait": SIGINT at seeded moments of the DB cluster's 30 s wait
+// stops the wait at once, says what was stopped and what was not applied,
+// exits 130 within 5 s and releases the lock; a re-run converges with no
+// duplicates.
+func TestApplyInterruptedInLongWait(t *testing.T) {
+	seeded(t, 3, 3, func(t *testing.T, seed uint64) {
+		e, _ := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
+		e.rosaNetworks(t)
+		file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+		delay := time.Duration(rand.New(rand.NewPCG(seed, 30)).Int64N(int64(2 * time.Second)))
+
+		p := e.startUntil(t, clusterCreating, "apply", "-f", file, "--auto-approve")
+		p.waitSeen(t, clusterCreating)
+		time.Sleep(delay)
+		sent := p.interrupt(t)
+		r := p.wait(t)
+		took := p.exited.Sub(sent)
+		t.Logf("interrupted %s into the DB cluster's wait: exit %d %s after the signal", delay, r.Code, took.Round(time.Millisecond))
+		if took > stopBound {
+			t.Errorf("apply exited %s after the interrupt, want within %s", took.Round(time.Millisecond), stopBound)
+		}
+		mustRun(t, "apply interrupted in the DB cluster's wait", r, 130,
+			"Interrupt received: no new changes start; calls in flight finish, waits stop.",
+			"database.cluster: Creation stopped after", "Stopped: database.cluster: ",
+			"Apply interrupted. Done so far: Resources:", "Run it again to converge.")
+		checkInterruptReport(t, r.Stdout)
+		checkNotApplied(t, r.Stdout, "database.instance")
+		if e.lockHeld(t, stackName) {
+			t.Fatalf("the interrupted apply left its lock behind")
+		}
+		e.converges(t, file)
+	})
+}
+
+// TestApplySecondInterrupt is the acceptance item "a second Ctrl-C exits
+// at once": the first SIGINT lands while a DB cluster describe of the
+// long wait is in flight (held by the proxy), so the stop waits for it;
+// the second, half a second later, exits 130 within 2 s. The lock it
+// leaves is released with the hint kcstack prints, and a re-run converges.
+func TestApplySecondInterrupt(t *testing.T) {
+	t.Parallel()
+	e, srv := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
+	e.rosaNetworks(t)
+	proxy := newHoldingProxy(t, srv)
+	e.URL = proxy.URL
+	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+
+	p := e.startUntil(t, clusterCreating, "apply", "-f", file, "--auto-approve")
+	p.waitSeen(t, clusterCreating)
+	call := proxy.holdNext("Action=DescribeDBClusters")
+	p.waitHeld(t, call)
+	p.interrupt(t)
+	time.Sleep(500 * time.Millisecond)
+	select {
+	case <-p.done:
+		r := p.wait(t)
+		t.Fatalf("the first interrupt ended apply while a call was in flight: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	default:
+	}
+	sent := p.interrupt(t)
+	r := p.wait(t)
+	took := p.exited.Sub(sent)
+	t.Logf("second interrupt: exit %d %s after it", r.Code, took.Round(time.Millisecond))
+	if took > abortBound {
+		t.Errorf("apply exited %s after the second interrupt, want within %s", took.Round(time.Millisecond), abortBound)
+	}
+	mustRun(t, "apply interrupted twice", r, 130, "Second interrupt: exiting now.", "kcstack unlock releases a stale lock")
+	call.letGo()
+	e.unlockStale(t, file)
+	e.converges(t, file)
+}
+
+// waitSeen waits until the process has printed what startUntil watches
+// for; it fails the test if the process exits first.
+func (p *running) waitSeen(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case <-p.stdout.seen:
+	case <-p.done:
+		r := p.wait(t)
+		t.Fatalf("kcstack exited %d before it printed %q\n%s%s", r.Code, what, r.Stdout, r.Stderr)
+	}
+}
+
+// waitHeld waits until the proxy holds call; it fails the test if the
+// process exits first or the call does not come within a minute.
+func (p *running) waitHeld(t *testing.T, call *heldCall) {
+	t.Helper()
+	select {
+	case <-call.held:
+	case <-p.done:
+		r := p.wait(t)
+		t.Fatalf("kcstack exited %d before it made the call to hold (%s)\n%s%s", r.Code, call.match, r.Stdout, r.Stderr)
+	case <-time.After(time.Minute):
+		t.Fatalf("kcstack made no call %s within a minute", call.match)
+	}
+}
+
+// interrupt sends the process SIGINT and returns when it was sent.
+func (p *running) interrupt(t *testing.T) time.Time {
+	t.Helper()
+	sent := time.Now()
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatalf("interrupt kcstack: %v", err)
+	}
+	return sent
+}
+
+// checkNotApplied checks that the summary's "Not applied" line lists an
+// address starting with prefix.
+func checkNotApplied(t *testing.T, out, prefix string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "Not applied (") && strings.Contains(line, prefix) {
+			return
+		}
+	}
+	t.Errorf("the summary does not list %s… as not applied\n%s", prefix, out)
+}
+
+// unlockHint finds kcstack's hint to release a stale lock, as in
+// "kcstack unlock -f stack.yaml 0123456789abcdef".
+var unlockHint = regexp.MustCompile(`kcstack unlock -f \S+ ([0-9a-f]+)`)
+
+// unlockStale releases the lock an apply that exited at once left: an
+// apply is refused, naming the holder as gone, with the unlock hint, and
+// unlock with that id releases it.
+func (e *env) unlockStale(t *testing.T, file string) {
+	t.Helper()
+	if !e.lockHeld(t, stackName) {
+		return
+	}
+	r := e.kcstack(t, "apply", "-f", file, "--auto-approve")
+	mustRun(t, "apply while the stale lock is held", r, 1, "the lock of stack sso-rosa is held by a process that no longer exists")
+	m := unlockHint.FindStringSubmatch(r.Stdout + r.Stderr)
+	if m == nil {
+		t.Fatalf("the refused apply has no unlock hint\n%s%s", r.Stdout, r.Stderr)
+	}
+	mustRun(t, "unlock the stale lock", e.kcstack(t, "unlock", "-f", file, m[1]), 0, "Released the lock of stack sso-rosa.")
+}
+
+// converges re-runs apply on file after an interrupted one: it completes
+// (waiting out what the interrupted one left creating), the plan then
+// has no changes, the stack owns each of its resources once and the lock
+// is released.
+func (e *env) converges(t *testing.T, file string) {
+	t.Helper()
+	start := time.Now()
+	mustRun(t, "apply after the interrupt", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	t.Logf("the re-run converged in %s", time.Since(start).Round(time.Second))
+	mustRun(t, "plan after the re-run", e.kcstack(t, "plan", "-f", file, "--detailed-exitcode"), 0, "No changes.")
+	if diff := cmp.Diff(wantInventory, e.owned(t, stackName)); diff != "" {
+		t.Errorf("owned resources after the re-run (-want +got):\n%s", diff)
+	}
+	if e.lockHeld(t, stackName) {
+		t.Errorf("the re-run left its lock behind")
+	}
 }

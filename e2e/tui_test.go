@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kcstack/kcstack/pkg/sandbox"
 )
 
 // pane is a tmux session, on a tmux server of its own, running one
@@ -66,24 +68,48 @@ func (p *pane) screen() string {
 // the screen; it fails the test after tmuxWait.
 func (p *pane) waitFor(texts ...string) string {
 	p.t.Helper()
+	return p.waitUntil(fmt.Sprintf("%q", texts), func(s string) bool { return containsAll(s, texts) })
+}
+
+// waitForLine polls the pane until one of its lines shows every one of
+// texts, and returns the screen; it fails the test after tmuxWait.
+func (p *pane) waitForLine(texts ...string) string {
+	p.t.Helper()
+	return p.waitUntil(fmt.Sprintf("a line with %q", texts), func(s string) bool {
+		for _, line := range strings.Split(s, "\n") {
+			if containsAll(line, texts) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// waitUntil polls the pane until ok accepts its screen, and returns the
+// screen; it fails the test, saying it waited for what, after tmuxWait.
+func (p *pane) waitUntil(what string, ok func(screen string) bool) string {
+	p.t.Helper()
 	deadline := time.Now().Add(tmuxWait)
 	for {
 		s := p.screen()
-		missing := ""
-		for _, text := range texts {
-			if !strings.Contains(s, text) {
-				missing = text
-				break
-			}
-		}
-		if missing == "" {
+		if ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("after %s the pane does not show %q:\n%s", tmuxWait, missing, s)
+			p.t.Fatalf("after %s the pane does not show %s:\n%s", tmuxWait, what, s)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// containsAll reports whether s contains every one of texts.
+func containsAll(s string, texts []string) bool {
+	for _, text := range texts {
+		if !strings.Contains(s, text) {
+			return false
+		}
+	}
+	return true
 }
 
 // keys sends tmux key names ("a", "Enter", "Escape").
@@ -181,4 +207,104 @@ func TestTUI(t *testing.T) {
 	p.keys("q")
 	p.waitFor("kcstack exited 0")
 	mustRun(t, "plan after the delete", e.kcstack(t, "plan", "-f", dropped, "--detailed-exitcode"), 0, "No changes.")
+}
+
+// TestTUIInterrupted is the acceptance item "Ctrl-C in the terminal UI
+// during a long RDS wait": ctrl+c while the DB cluster is creating asks
+// whether to stop; the answer shows the stopping state, and the apply
+// ends within 5 s of it, releasing the lock before its summary closes;
+// closing the summary exits 130. A further ctrl+c while stopping exits at
+// once. A re-run converges with no duplicates. The proxy holds a describe
+// of the cluster's wait, as a slow answer would, so that the stopping
+// state lasts until the test has seen it.
+func TestTUIInterrupted(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed (apt-get install tmux)")
+	}
+	cases := map[string]struct {
+		reason string
+		answer string // the tmux key that answers "Stop the apply?"
+		abort  bool   // press ctrl+c once more while stopping
+	}{
+		"answer y": {
+			reason: "y stops the apply: the wait ends, the summary says interrupted, q exits 130",
+			answer: "y",
+		},
+		"answer ctrl+c": {
+			reason: "a second ctrl+c answers the question as y does",
+			answer: "C-c",
+		},
+		"ctrl+c while stopping": {
+			reason: "a third ctrl+c while the stop waits for a call in flight exits 130 at once",
+			answer: "C-c",
+			abort:  true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e, srv := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
+			e.rosaNetworks(t)
+			proxy := newHoldingProxy(t, srv)
+			e.URL = proxy.URL
+			file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+
+			p := e.newPane(t, shellQuote(kcstackBin)+" apply -f "+shellQuote(file))
+			p.waitFor("Plan: 21 to add, 0 to change, 0 to destroy.", "a approve")
+			p.keys("a")
+			p.waitForLine("database.cluster", "creating…")
+			call := proxy.holdNext("Action=DescribeDBClusters")
+			select {
+			case <-call.held:
+			case <-time.After(time.Minute):
+				t.Fatalf("no describe of the DB cluster within a minute of its create (%s):\n%s", tc.reason, p.screen())
+			}
+			p.keys("C-c")
+			p.waitFor("Stop the apply? Nothing new starts; calls in flight finish, waits stop.")
+			answered := time.Now()
+			p.keys(tc.answer)
+			p.waitFor("Stopping: nothing new starts; waiting for the calls in flight to finish…", "ctrl+c exit now")
+			if tc.abort {
+				p.exitsAtOnce(t, tc.reason)
+				call.letGo()
+				e.unlockStale(t, file)
+				e.converges(t, file)
+				return
+			}
+			call.letGo()
+			summary := p.waitFor("Apply interrupted. Done so far: Resources:", "Run it again to converge.", "q exit")
+			ended := time.Since(answered)
+			if e.lockHeld(t, stackName) {
+				t.Errorf("the lock is held while the summary of the stopped apply is open (%s)", tc.reason)
+			}
+			if !strings.Contains(summary, "not applied") {
+				t.Errorf("the summary lists nothing as not applied (%s):\n%s", tc.reason, summary)
+			}
+			p.keys("q")
+			p.waitFor("kcstack exited 130")
+			took := time.Since(answered)
+			t.Logf("the apply ended %s after the answer, the process exited 130 %s after it (summary closed with q)", ended.Round(time.Millisecond), took.Round(time.Millisecond))
+			if took > stopBound {
+				t.Errorf("kcstack exited %s after the answer, want within %s (%s)", took.Round(time.Millisecond), stopBound, tc.reason)
+			}
+			e.converges(t, file)
+		})
+	}
+}
+
+// exitsAtOnce presses ctrl+c while the pane's apply is stopping and
+// checks that kcstack exits 130 within abortBound, saying so.
+func (p *pane) exitsAtOnce(t *testing.T, reason string) {
+	t.Helper()
+	pressed := time.Now()
+	p.keys("C-c")
+	s := p.waitFor("kcstack exited 130")
+	took := time.Since(pressed)
+	t.Logf("ctrl+c while stopping: kcstack exited 130 %s after it", took.Round(time.Millisecond))
+	if took > abortBound {
+		t.Errorf("kcstack exited %s after ctrl+c while stopping, want within %s (%s)", took.Round(time.Millisecond), abortBound, reason)
+	}
+	if !strings.Contains(s, "Second interrupt: exited at once.") {
+		t.Errorf("kcstack did not say it exited at once (%s):\n%s", reason, s)
+	}
 }
