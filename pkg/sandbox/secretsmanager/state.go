@@ -71,9 +71,7 @@ var (
 
 // region returns the region's secrets, creating the region when needed.
 func (s *State) region(name string) *Region {
-	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
-	lazy.Map(&r.Secrets)
-	return r
+	return lazy.Region(&s.Regions, name)
 }
 
 // Tick deletes for good the secrets whose recovery window has ended.
@@ -89,15 +87,10 @@ func (s *State) Tick(now time.Time, _ api.Settings) {
 
 // TaggedResources lists every secret that has tags, for the tagging API.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for region, r := range s.Regions {
 		for _, sec := range r.Secrets {
-			if len(sec.Tags) == 0 {
-				continue
-			}
-			out = append(out, api.TaggedResource{
-				ARN: sec.ARN, Type: "secretsmanager:secret", Region: region, Tags: tagMap(sec.Tags),
-			})
+			out.Add(region, sec.ARN, "secretsmanager:secret", tagMap(sec.Tags))
 		}
 	}
 	return out

@@ -57,15 +57,10 @@ var _ api.Tagged = (*State)(nil)
 
 // TaggedResources lists every tagged parameter, for the tagging API.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for region, r := range s.Regions {
 		for _, p := range r.Parameters {
-			if len(p.Tags) == 0 {
-				continue
-			}
-			out = append(out, api.TaggedResource{
-				ARN: p.ARN, Type: "ssm:parameter", Region: region, Tags: tagMap(p.Tags),
-			})
+			out.Add(region, p.ARN, "ssm:parameter", tagMap(p.Tags))
 		}
 	}
 	return out
@@ -73,9 +68,7 @@ func (s *State) TaggedResources() []api.TaggedResource {
 
 // region returns the region's parameters, creating the region when needed.
 func (s *State) region(name string) *Region {
-	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
-	lazy.Map(&r.Parameters)
-	return r
+	return lazy.Region(&s.Regions, name)
 }
 
 // state returns the Parameter Store state of the call's world.
