@@ -14,9 +14,13 @@ import (
 )
 
 // State is the ECS state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
 
 // Region holds one region's clusters (by name), services (by cluster
 // name, then service name) and task definition families (by name).
@@ -59,18 +63,12 @@ const (
 
 // NewState returns an empty ECS state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker     = (*State)(nil)
-	_ api.Tagged     = (*State)(nil)
-	_ api.Dependents = (*State)(nil)
-)
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	return lazy.Region(&c.World.State(ServiceName).(*State).Regions, c.Region)
+	return c.World.State(ServiceName).(*State).Region(c.Region)
 }
 
 // Tick finishes deployments after the create delay (running count reaches

@@ -13,9 +13,13 @@ import (
 )
 
 // State is the ELBv2 state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
 
 // Region holds one region's load balancers, target groups and listeners,
 // each keyed by ARN.
@@ -52,18 +56,12 @@ type Listener struct {
 
 // NewState returns an empty ELBv2 state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker     = (*State)(nil)
-	_ api.Tagged     = (*State)(nil)
-	_ api.Dependents = (*State)(nil)
-)
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	return lazy.Region(&c.World.State(ServiceName).(*State).Regions, c.Region)
+	return c.World.State(ServiceName).(*State).Region(c.Region)
 }
 
 // Tick makes provisioning load balancers active after the create delay.

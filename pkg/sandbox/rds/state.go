@@ -11,9 +11,13 @@ import (
 )
 
 // State is the RDS state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
 
 // Region holds one region's RDS resources, keyed by lower-case identifier
 // (RDS identifiers are case-insensitive and stored in lower case).
@@ -69,14 +73,8 @@ const (
 
 // NewState returns an empty RDS state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker     = (*State)(nil)
-	_ api.Tagged     = (*State)(nil)
-	_ api.Dependents = (*State)(nil)
-)
 
 // state returns the RDS state of the call's world.
 func state(c *api.Call) *State {

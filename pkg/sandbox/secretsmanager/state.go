@@ -11,9 +11,12 @@ import (
 )
 
 // State is the Secrets Manager state: secrets by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker = (*State)(nil)
+	_ api.Tagged = (*State)(nil)
+)
 
 // Region holds one region's secrets, keyed by name.
 type Region struct {
@@ -61,17 +64,7 @@ const (
 
 // NewState returns an empty Secrets Manager state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
-}
-
-var (
-	_ api.Ticker = (*State)(nil)
-	_ api.Tagged = (*State)(nil)
-)
-
-// region returns the region's secrets, creating the region when needed.
-func (s *State) region(name string) *Region {
-	return lazy.Region(&s.Regions, name)
+	return &State{lazy.NewRegional[Region]()}
 }
 
 // Tick deletes for good the secrets whose recovery window has ended.
@@ -122,7 +115,7 @@ func lookup(c *api.Call, id *string) (*Secret, error) {
 	if id == nil || *id == "" {
 		return nil, api.Errorf(codeInvalidParam, "You must provide a SecretId.")
 	}
-	sec := state(c).region(c.Region).find(*id)
+	sec := state(c).Region(c.Region).find(*id)
 	if sec == nil {
 		return nil, errNotFound()
 	}

@@ -12,9 +12,12 @@ import (
 )
 
 // State is the Cloud Map state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker = (*State)(nil)
+	_ api.Tagged = (*State)(nil)
+)
 
 // Region holds one region's namespaces, services and operations by id.
 type Region struct {
@@ -40,17 +43,12 @@ type ServiceRecord struct {
 
 // NewState returns an empty Cloud Map state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker = (*State)(nil)
-	_ api.Tagged = (*State)(nil)
-)
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	return lazy.Region(&c.World.State(ServiceName).(*State).Regions, c.Region)
+	return c.World.State(ServiceName).(*State).Region(c.Region)
 }
 
 // Tick completes submitted operations: namespace creations and updates

@@ -11,9 +11,7 @@ import (
 )
 
 // State is the Parameter Store state: parameters by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
 
 // Region holds one region's parameters, keyed by name.
 type Region struct {
@@ -50,7 +48,7 @@ const maxVersions = 100
 
 // NewState returns an empty Parameter Store state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
 
 var _ api.Tagged = (*State)(nil)
@@ -66,18 +64,13 @@ func (s *State) TaggedResources() []api.TaggedResource {
 	return out
 }
 
-// region returns the region's parameters, creating the region when needed.
-func (s *State) region(name string) *Region {
-	return lazy.Region(&s.Regions, name)
-}
-
 // state returns the Parameter Store state of the call's world.
 func state(c *api.Call) *State {
 	return c.World.State(ServiceName).(*State)
 }
 
 func params(c *api.Call) map[string]*Parameter {
-	return state(c).region(c.Region).Parameters
+	return state(c).Region(c.Region).Parameters
 }
 
 func (p *Parameter) current() *Version { return &p.Versions[len(p.Versions)-1] }

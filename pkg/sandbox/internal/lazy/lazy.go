@@ -41,3 +41,20 @@ func Region[R any](regions *map[string]*R, name string) *R {
 	Maps(r)
 	return r
 }
+
+// Regional is the state of a service whose resources live in regions:
+// the resources of each region R, by region name. A service's State
+// embeds it; it stands in the JSON form as "regions".
+type Regional[R any] struct {
+	Regions map[string]*R `json:"regions"`
+}
+
+// NewRegional returns a Regional without regions.
+func NewRegional[R any]() Regional[R] {
+	return Regional[R]{Regions: map[string]*R{}}
+}
+
+// Region returns the named region as Region does.
+func (s *Regional[R]) Region(name string) *R {
+	return Region(&s.Regions, name)
+}

@@ -1,6 +1,7 @@
 package lazy
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -85,5 +86,19 @@ func TestRegion(t *testing.T) {
 	}
 	if again := Region(&m, "eu-west-1"); again != r {
 		t.Errorf("Region twice: %p then %p, want the same region", r, again)
+	}
+}
+
+func TestRegionalJSON(t *testing.T) {
+	type state struct{ Regional[maps] }
+	s := state{NewRegional[maps]()}
+	s.Region("eu-west-1").N = 3
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	want := `{"regions":{"eu-west-1":{"A":{},"B":{},"N":3}}}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("a state embedding Regional keeps its regions under \"regions\": -want +got:\n%s", diff)
 	}
 }
