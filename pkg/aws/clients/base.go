@@ -24,3 +24,9 @@ type Base[A any] struct {
 func NewBase[A any](d resource.Descriptor, api A, o Options) Base[A] {
 	return Base[A]{Described: resource.Described{Descriptor: d}, API: api, Stack: o.Stack, Wait: o.Wait}
 }
+
+// Over returns NewBase over api for o, for a package whose handlers share
+// one client: base(d) is the base of the handler of the kind d.
+func Over[A any](api A, o Options) func(d resource.Descriptor) Base[A] {
+	return func(d resource.Descriptor) Base[A] { return NewBase(d, api, o) }
+}

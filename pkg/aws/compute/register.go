@@ -9,13 +9,9 @@ import (
 // clusters and task definitions); and the observer of the services of the
 // clusters found. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
-	s.Add(
-		&LogGroupHandler{clients.NewBase[LogsAPI](logGroupDescriptor, c.Logs, o)},
-		&RoleHandler{clients.NewBase[IAMAPI](roleDescriptor, c.IAM, o)},
-		&ClusterHandler{clients.NewBase[ECSAPI](clusterDescriptor, c.ECS, o)},
-		&TaskDefinitionHandler{clients.NewBase[ECSAPI](taskDefinitionDescriptor, c.ECS, o)},
-		&ServiceHandler{clients.NewBase[ECSAPI](serviceDescriptor, c.ECS, o)},
-	)
+	ecs := clients.Over[ECSAPI](c.ECS, o)
+	s.Add(&LogGroupHandler{clients.NewBase[LogsAPI](logGroupDescriptor, c.Logs, o)}, &RoleHandler{clients.NewBase[IAMAPI](roleDescriptor, c.IAM, o)},
+		&ClusterHandler{ecs(clusterDescriptor)}, &TaskDefinitionHandler{ecs(taskDefinitionDescriptor)}, &ServiceHandler{ecs(serviceDescriptor)})
 	s.ObserveTagged(&Observer{Logs: c.Logs, IAM: c.IAM, ECS: c.ECS, GlobalTagging: c.GlobalTagging}, taggedKinds...)
 	s.Observe(&ServiceObserver{ECS: c.ECS})
 }

@@ -8,10 +8,7 @@ import (
 // observer as a part of the shared tagging observer, over c's ELBv2
 // client. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
-	s.Add(
-		&LoadBalancerHandler{clients.NewBase[API](loadBalancerDescriptor, c.ELB, o)},
-		&TargetGroupHandler{clients.NewBase[API](targetGroupDescriptor, c.ELB, o)},
-		&ListenerHandler{clients.NewBase[API](listenerDescriptor, c.ELB, o)},
-	)
+	elb := clients.Over[API](c.ELB, o)
+	s.Add(&LoadBalancerHandler{elb(loadBalancerDescriptor)}, &TargetGroupHandler{elb(targetGroupDescriptor)}, &ListenerHandler{elb(listenerDescriptor)})
 	s.ObserveTagged(&Observer{API: c.ELB}, kinds...)
 }

@@ -160,6 +160,18 @@ type TaggedResource struct {
 	Tags   map[string]string
 }
 
+// TaggedList gathers a service state's tagged resources for its
+// TaggedResources.
+type TaggedList []TaggedResource
+
+// Add appends the resource arn of type typ ("ecs:cluster") in region when
+// it has tags; a resource without tags is left out.
+func (l *TaggedList) Add(region, arn, typ string, tags map[string]string) {
+	if len(tags) > 0 {
+		*l = append(*l, TaggedResource{ARN: arn, Type: typ, Region: region, Tags: tags})
+	}
+}
+
 // Tagged is implemented by service states that hold taggable resources.
 type Tagged interface {
 	TaggedResources() []TaggedResource

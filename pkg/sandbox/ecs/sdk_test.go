@@ -2,7 +2,6 @@ package ecs_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	awsecs "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
@@ -19,14 +17,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
-
-func code(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return fmt.Sprint(err)
-}
 
 func newClient(t *testing.T) (*awsecs.Client, *rgt.Client) {
 	t.Helper()
@@ -82,7 +72,7 @@ func TestClusterLifecycle(t *testing.T) {
 	if len(got.Clusters) != 1 || aws.ToString(got.Clusters[0].Status) != "INACTIVE" {
 		t.Errorf("deleted cluster: %+v", got)
 	}
-	if _, err := client.DeleteCluster(ctx, &awsecs.DeleteClusterInput{Cluster: aws.String("kc")}); code(err) != "ClusterNotFoundException" {
+	if _, err := client.DeleteCluster(ctx, &awsecs.DeleteClusterInput{Cluster: aws.String("kc")}); sandboxtest.Code(err) != "ClusterNotFoundException" {
 		t.Errorf("second DeleteCluster: want ClusterNotFoundException, got %v", err)
 	}
 }
@@ -133,17 +123,17 @@ func TestTaskDefinitions(t *testing.T) {
 	if len(arns) != 2 {
 		t.Errorf("active revisions listed: %v", arns)
 	}
-	if _, err := client.DescribeTaskDefinition(ctx, &awsecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("nope")}); code(err) != "ClientException" {
+	if _, err := client.DescribeTaskDefinition(ctx, &awsecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("nope")}); sandboxtest.Code(err) != "ClientException" {
 		t.Errorf("DescribeTaskDefinition missing: want ClientException, got %v", err)
 	}
 	bad := keycloakTaskDef("bad")
 	bad.NetworkMode = types.NetworkModeBridge
-	if _, err := client.RegisterTaskDefinition(ctx, bad); code(err) != "ClientException" {
+	if _, err := client.RegisterTaskDefinition(ctx, bad); sandboxtest.Code(err) != "ClientException" {
 		t.Errorf("Fargate with bridge: want ClientException, got %v", err)
 	}
 	bad = keycloakTaskDef("bad")
 	bad.Memory = aws.String("700")
-	if _, err := client.RegisterTaskDefinition(ctx, bad); code(err) != "ClientException" {
+	if _, err := client.RegisterTaskDefinition(ctx, bad); sandboxtest.Code(err) != "ClientException" {
 		t.Errorf("Fargate 1024 CPU / 700 MiB: want ClientException, got %v", err)
 	}
 }
@@ -179,11 +169,11 @@ func TestServiceLifecycle(t *testing.T) {
 	if cb := s.DeploymentConfiguration.DeploymentCircuitBreaker; !cb.Enable || !cb.Rollback || s.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp != types.AssignPublicIpDisabled {
 		t.Errorf("circuit breaker %+v, public ip %s", cb, s.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp)
 	}
-	if _, err := client.CreateService(ctx, create); code(err) != "InvalidParameterException" {
+	if _, err := client.CreateService(ctx, create); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("second CreateService: want InvalidParameterException, got %v", err)
 	}
 	checkServiceClientToken(ctx, t, client, *create)
-	if _, err := client.DeleteCluster(ctx, &awsecs.DeleteClusterInput{Cluster: aws.String("kc")}); code(err) != "ClusterContainsServicesException" {
+	if _, err := client.DeleteCluster(ctx, &awsecs.DeleteClusterInput{Cluster: aws.String("kc")}); sandboxtest.Code(err) != "ClusterContainsServicesException" {
 		t.Errorf("DeleteCluster with a service: want ClusterContainsServicesException, got %v", err)
 	}
 	waiter := awsecs.NewServicesStableWaiter(client, func(o *awsecs.ServicesStableWaiterOptions) {
@@ -216,7 +206,7 @@ func TestServiceLifecycle(t *testing.T) {
 	if err != nil || len(list.ServiceArns) != 1 || list.ServiceArns[0] != aws.ToString(got.Services[0].ServiceArn) {
 		t.Errorf("ListServices: %+v, %v", list, err)
 	}
-	if _, err := client.DeleteService(ctx, &awsecs.DeleteServiceInput{Cluster: aws.String("kc"), Service: aws.String("keycloak")}); code(err) != "InvalidParameterException" {
+	if _, err := client.DeleteService(ctx, &awsecs.DeleteServiceInput{Cluster: aws.String("kc"), Service: aws.String("keycloak")}); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("DeleteService scaled above 0 without force: want InvalidParameterException, got %v", err)
 	}
 	del, err := client.DeleteService(ctx, &awsecs.DeleteServiceInput{Cluster: aws.String("kc"), Service: aws.String("keycloak"), Force: aws.Bool(true)})
@@ -229,7 +219,7 @@ func TestServiceLifecycle(t *testing.T) {
 	if err := inactive.Wait(ctx, &awsecs.DescribeServicesInput{Cluster: aws.String("kc"), Services: []string{"keycloak"}}, 5*time.Second); err != nil {
 		t.Fatalf("services-inactive waiter: %v", err)
 	}
-	if _, err := client.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String("kc"), Service: aws.String("keycloak"), DesiredCount: aws.Int32(1)}); code(err) != "ServiceNotActiveException" {
+	if _, err := client.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String("kc"), Service: aws.String("keycloak"), DesiredCount: aws.Int32(1)}); sandboxtest.Code(err) != "ServiceNotActiveException" {
 		t.Errorf("UpdateService inactive: want ServiceNotActiveException, got %v", err)
 	}
 	if _, err := client.DeleteCluster(ctx, &awsecs.DeleteClusterInput{Cluster: aws.String("kc")}); err != nil {
@@ -240,7 +230,7 @@ func TestServiceLifecycle(t *testing.T) {
 func TestServiceErrorsAndTags(t *testing.T) {
 	ctx := context.Background()
 	client, _ := newClient(t)
-	if _, err := client.CreateService(ctx, &awsecs.CreateServiceInput{Cluster: aws.String("nope"), ServiceName: aws.String("s"), TaskDefinition: aws.String("kc")}); code(err) != "ClusterNotFoundException" {
+	if _, err := client.CreateService(ctx, &awsecs.CreateServiceInput{Cluster: aws.String("nope"), ServiceName: aws.String("s"), TaskDefinition: aws.String("kc")}); sandboxtest.Code(err) != "ClusterNotFoundException" {
 		t.Errorf("CreateService in a missing cluster: want ClusterNotFoundException, got %v", err)
 	}
 	if _, err := client.CreateCluster(ctx, &awsecs.CreateClusterInput{ClusterName: aws.String("kc")}); err != nil {
@@ -251,10 +241,10 @@ func TestServiceErrorsAndTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := awsecs.CreateServiceInput{Cluster: aws.String("kc"), ServiceName: aws.String("s"), TaskDefinition: aws.String("kc:1"), LaunchType: types.LaunchTypeFargate}
-	if _, err := client.CreateService(ctx, &base); code(err) != "InvalidParameterException" {
+	if _, err := client.CreateService(ctx, &base); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("awsvpc service without network configuration: want InvalidParameterException, got %v", err)
 	}
-	if _, err := client.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String("kc"), Service: aws.String("ghost")}); code(err) != "ServiceNotFoundException" {
+	if _, err := client.UpdateService(ctx, &awsecs.UpdateServiceInput{Cluster: aws.String("kc"), Service: aws.String("ghost")}); sandboxtest.Code(err) != "ServiceNotFoundException" {
 		t.Errorf("UpdateService missing: want ServiceNotFoundException, got %v", err)
 	}
 	arn := td.TaskDefinition.TaskDefinitionArn
@@ -268,7 +258,7 @@ func TestServiceErrorsAndTags(t *testing.T) {
 	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "a" {
 		t.Errorf("ListTagsForResource: %+v, %v", tags, err)
 	}
-	if _, err := client.ListTagsForResource(ctx, &awsecs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:ecs:eu-west-1:" + accountOf(*arn) + ":cluster/ghost")}); code(err) != "ResourceNotFoundException" {
+	if _, err := client.ListTagsForResource(ctx, &awsecs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:ecs:eu-west-1:" + accountOf(*arn) + ":cluster/ghost")}); sandboxtest.Code(err) != "ResourceNotFoundException" {
 		t.Errorf("ListTagsForResource missing cluster: want ResourceNotFoundException, got %v", err)
 	}
 }
@@ -288,7 +278,7 @@ func checkServiceClientToken(ctx context.Context, t *testing.T, client *awsecs.C
 		t.Errorf("CreateService retried with its client token: got %+v, %v; want the service made first", again, err)
 	}
 	in.ClientToken = aws.String("token-2")
-	if _, err := client.CreateService(ctx, &in); code(err) != "InvalidParameterException" {
+	if _, err := client.CreateService(ctx, &in); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("CreateService of an existing service with another token: want InvalidParameterException, got %v", err)
 	}
 	if _, err := client.DeleteService(ctx, &awsecs.DeleteServiceInput{Cluster: in.Cluster, Service: in.ServiceName, Force: aws.Bool(true)}); err != nil {

@@ -14,9 +14,13 @@ import (
 )
 
 // State is the ECS state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
 
 // Region holds one region's clusters (by name), services (by cluster
 // name, then service name) and task definition families (by name).
@@ -59,28 +63,12 @@ const (
 
 // NewState returns an empty ECS state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker     = (*State)(nil)
-	_ api.Tagged     = (*State)(nil)
-	_ api.Dependents = (*State)(nil)
-)
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	s := c.World.State(ServiceName).(*State)
-	r := lazy.Entry(&s.Regions, c.Region, func() *Region { return &Region{} })
-	r.init()
-	return r
-}
-
-// init makes every map of r non-nil (a state loaded from JSON may lack some).
-func (r *Region) init() {
-	lazy.Map(&r.Clusters)
-	lazy.Map(&r.Services)
-	lazy.Map(&r.Families)
+	return c.World.State(ServiceName).(*State).Region(c.Region)
 }
 
 // Tick finishes deployments after the create delay (running count reaches
@@ -129,28 +117,23 @@ func (sv *ServiceRecord) event(now time.Time, msg string) {
 
 // TaggedResources lists tagged clusters, services and task definitions.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
-	add := func(region, arn, kind string, tags []types.Tag) {
-		if len(tags) > 0 {
-			out = append(out, api.TaggedResource{ARN: arn, Type: "ecs:" + kind, Region: region, Tags: tagMap(tags)})
-		}
-	}
+	var out api.TaggedList
 	for name, r := range s.Regions {
 		for _, cl := range r.Clusters {
 			if aws.ToString(cl.C.Status) == statusActive {
-				add(name, aws.ToString(cl.C.ClusterArn), "cluster", cl.C.Tags)
+				out.Add(name, aws.ToString(cl.C.ClusterArn), "ecs:cluster", tagMap(cl.C.Tags))
 			}
 		}
 		for _, svcs := range r.Services {
 			for _, sv := range svcs {
 				if aws.ToString(sv.S.Status) != statusInactive {
-					add(name, aws.ToString(sv.S.ServiceArn), "service", sv.S.Tags)
+					out.Add(name, aws.ToString(sv.S.ServiceArn), "ecs:service", tagMap(sv.S.Tags))
 				}
 			}
 		}
 		for _, revs := range r.Families {
 			for _, td := range revs {
-				add(name, aws.ToString(td.D.TaskDefinitionArn), "task-definition", td.Tags)
+				out.Add(name, aws.ToString(td.D.TaskDefinitionArn), "ecs:task-definition", tagMap(td.Tags))
 			}
 		}
 	}
@@ -191,14 +174,6 @@ const (
 	codeHasServices      = "ClusterContainsServicesException"
 	codeNotFound         = "ResourceNotFoundException"
 )
-
-func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
-}
 
 // RegisteredTasks counts the running tasks of the services that register
 // into the Cloud Map service ARN in region (tasks of draining services

@@ -2,7 +2,6 @@ package elbv2_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
@@ -25,14 +23,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
-
-func code(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return fmt.Sprint(err)
-}
 
 type env struct {
 	elb     *elb.Client
@@ -117,20 +107,20 @@ func TestLoadBalancerLifecycle(t *testing.T) {
 	if err := waiter.Wait(ctx, &elb.DescribeLoadBalancersInput{Names: []string{"kc-prod"}}, 5*time.Second); err != nil {
 		t.Fatalf("load-balancer-available waiter: %v", err)
 	}
-	if _, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("kc-prod"), Subnets: e.subnets[:2], Scheme: types.LoadBalancerSchemeEnumInternal}); code(err) != "DuplicateLoadBalancerName" {
+	if _, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("kc-prod"), Subnets: e.subnets[:2], Scheme: types.LoadBalancerSchemeEnumInternal}); sandboxtest.Code(err) != "DuplicateLoadBalancerName" {
 		t.Errorf("same name other settings: want DuplicateLoadBalancerName, got %v", err)
 	}
-	if _, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("one"), Subnets: e.subnets[:1]}); code(err) != "ValidationError" {
+	if _, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("one"), Subnets: e.subnets[:1]}); sandboxtest.Code(err) != "ValidationError" {
 		t.Errorf("one subnet: want ValidationError, got %v", err)
 	}
-	if _, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("ghost"), Subnets: []string{e.subnets[0], "subnet-0000000000000000a"}}); code(err) != "SubnetNotFound" {
+	if _, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("ghost"), Subnets: []string{e.subnets[0], "subnet-0000000000000000a"}}); sandboxtest.Code(err) != "SubnetNotFound" {
 		t.Errorf("missing subnet: want SubnetNotFound, got %v", err)
 	}
 	internal, err := e.elb.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("kc-internal"), Subnets: e.subnets, Scheme: types.LoadBalancerSchemeEnumInternal})
 	if err != nil || !regexp.MustCompile(`^internal-kc-internal-\d{10}\.`).MatchString(aws.ToString(internal.LoadBalancers[0].DNSName)) || len(internal.LoadBalancers[0].SecurityGroups) != 1 {
 		t.Errorf("internal load balancer: %+v, %v", internal, err)
 	}
-	if _, err := e.ec2.DeleteSecurityGroup(ctx, &awsec2.DeleteSecurityGroupInput{GroupId: aws.String(e.sg)}); code(err) != "DependencyViolation" {
+	if _, err := e.ec2.DeleteSecurityGroup(ctx, &awsec2.DeleteSecurityGroupInput{GroupId: aws.String(e.sg)}); sandboxtest.Code(err) != "DependencyViolation" {
 		t.Errorf("DeleteSecurityGroup used by a load balancer: want DependencyViolation, got %v", err)
 	}
 	if _, err := e.elb.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancerArn}); err != nil {
@@ -139,7 +129,7 @@ func TestLoadBalancerLifecycle(t *testing.T) {
 	if _, err := e.elb.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancerArn}); err != nil {
 		t.Errorf("DeleteLoadBalancer again (AWS succeeds): %v", err)
 	}
-	if _, err := e.elb.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{aws.ToString(lb.LoadBalancerArn)}}); code(err) != "LoadBalancerNotFound" {
+	if _, err := e.elb.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{LoadBalancerArns: []string{aws.ToString(lb.LoadBalancerArn)}}); sandboxtest.Code(err) != "LoadBalancerNotFound" {
 		t.Errorf("describe deleted: want LoadBalancerNotFound, got %v", err)
 	}
 	if _, err := e.ec2.DeleteSecurityGroup(ctx, &awsec2.DeleteSecurityGroupInput{GroupId: aws.String(e.sg)}); err != nil {
@@ -193,7 +183,7 @@ func TestTargetGroupsAndListeners(t *testing.T) {
 	if err != nil || !cmp.Equal(attrMap(got.Attributes), attrMap(attrs.Attributes)) || attrMap(got.Attributes)["stickiness.lb_cookie.duration_seconds"] != "3600" {
 		t.Errorf("DescribeTargetGroupAttributes: %v, %v", attrMap(got.Attributes), err)
 	}
-	if _, err := e.elb.ModifyTargetGroupAttributes(ctx, &elb.ModifyTargetGroupAttributesInput{TargetGroupArn: tg.TargetGroupArn, Attributes: []types.TargetGroupAttribute{{Key: aws.String("stickiness.type"), Value: aws.String("cookie")}}}); code(err) != "ValidationError" {
+	if _, err := e.elb.ModifyTargetGroupAttributes(ctx, &elb.ModifyTargetGroupAttributesInput{TargetGroupArn: tg.TargetGroupArn, Attributes: []types.TargetGroupAttribute{{Key: aws.String("stickiness.type"), Value: aws.String("cookie")}}}); sandboxtest.Code(err) != "ValidationError" {
 		t.Errorf("bad stickiness type: want ValidationError, got %v", err)
 	}
 	mod, err := e.elb.ModifyTargetGroup(ctx, &elb.ModifyTargetGroupInput{TargetGroupArn: tg.TargetGroupArn, HealthCheckPath: aws.String("/health"), HealthCheckPort: aws.String("8080")})
@@ -220,11 +210,11 @@ func TestTargetGroupsAndListeners(t *testing.T) {
 		t.Fatalf("CreateListener HTTP redirect: %+v, %v", http, err)
 	}
 	if _, err := e.elb.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(8443),
-		DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}}); code(err) != "ValidationError" {
+		DefaultActions: []types.Action{{Type: types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroupArn}}}); sandboxtest.Code(err) != "ValidationError" {
 		t.Errorf("HTTPS without a certificate: want ValidationError, got %v", err)
 	}
 	if _, err := e.elb.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80),
-		DefaultActions: []types.Action{{Type: types.ActionTypeEnumRedirect, RedirectConfig: redirect}}}); code(err) != "DuplicateListener" {
+		DefaultActions: []types.Action{{Type: types.ActionTypeEnumRedirect, RedirectConfig: redirect}}}); sandboxtest.Code(err) != "DuplicateListener" {
 		t.Errorf("second listener on 80: want DuplicateListener, got %v", err)
 	}
 	listed, err := e.elb.DescribeListeners(ctx, &elb.DescribeListenersInput{LoadBalancerArn: lb.LoadBalancerArn})
@@ -235,7 +225,7 @@ func TestTargetGroupsAndListeners(t *testing.T) {
 	if err != nil || len(byLB.TargetGroups) != 1 || !cmp.Equal(byLB.TargetGroups[0].LoadBalancerArns, []string{aws.ToString(lb.LoadBalancerArn)}) {
 		t.Errorf("DescribeTargetGroups by load balancer: %+v, %v", byLB, err)
 	}
-	if _, err := e.elb.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: tg.TargetGroupArn}); code(err) != "ResourceInUse" {
+	if _, err := e.elb.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: tg.TargetGroupArn}); sandboxtest.Code(err) != "ResourceInUse" {
 		t.Errorf("DeleteTargetGroup in use: want ResourceInUse, got %v", err)
 	}
 	mod2, err := e.elb.ModifyListener(ctx, &elb.ModifyListenerInput{ListenerArn: l.ListenerArn, SslPolicy: aws.String("ELBSecurityPolicy-TLS13-1-2-2021-06")})
@@ -245,13 +235,13 @@ func TestTargetGroupsAndListeners(t *testing.T) {
 	if _, err := e.elb.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: l.ListenerArn}); err != nil {
 		t.Fatalf("DeleteListener: %v", err)
 	}
-	if _, err := e.elb.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: l.ListenerArn}); code(err) != "ListenerNotFound" {
+	if _, err := e.elb.DeleteListener(ctx, &elb.DeleteListenerInput{ListenerArn: l.ListenerArn}); sandboxtest.Code(err) != "ListenerNotFound" {
 		t.Errorf("DeleteListener again: want ListenerNotFound, got %v", err)
 	}
 	if _, err := e.elb.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: tg.TargetGroupArn}); err != nil {
 		t.Errorf("DeleteTargetGroup after its listener: %v", err)
 	}
-	if _, err := e.elb.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{TargetGroupArns: []string{aws.ToString(tg.TargetGroupArn)}}); code(err) != "TargetGroupNotFound" {
+	if _, err := e.elb.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{TargetGroupArns: []string{aws.ToString(tg.TargetGroupArn)}}); sandboxtest.Code(err) != "TargetGroupNotFound" {
 		t.Errorf("describe deleted target group: want TargetGroupNotFound, got %v", err)
 	}
 }
@@ -284,7 +274,7 @@ func TestTagsAndECSTargetGroupCheck(t *testing.T) {
 	if err != nil || len(res.ResourceTagMappingList) != 1 {
 		t.Errorf("tagging API targetgroup: %+v, %v", res, err)
 	}
-	if _, err := e.elb.AddTags(ctx, &elb.AddTagsInput{ResourceArns: []string{aws.ToString(tg.TargetGroupArn) + "0"}, Tags: stackTags()}); code(err) != "TargetGroupNotFound" {
+	if _, err := e.elb.AddTags(ctx, &elb.AddTagsInput{ResourceArns: []string{aws.ToString(tg.TargetGroupArn) + "0"}, Tags: stackTags()}); sandboxtest.Code(err) != "TargetGroupNotFound" {
 		t.Errorf("AddTags missing target group: want TargetGroupNotFound, got %v", err)
 	}
 	// ECS refuses a target group no load balancer uses, as AWS does.
@@ -299,7 +289,7 @@ func TestTagsAndECSTargetGroupCheck(t *testing.T) {
 	svc := &awsecs.CreateServiceInput{Cluster: aws.String("kc"), ServiceName: aws.String("kc"), TaskDefinition: aws.String("kc"), DesiredCount: aws.Int32(1),
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: e.subnets, SecurityGroups: []string{e.sg}}},
 		LoadBalancers:        []ecstypes.LoadBalancer{{TargetGroupArn: tg.TargetGroupArn, ContainerName: aws.String("keycloak"), ContainerPort: aws.Int32(8080)}}}
-	if _, err := e.ecs.CreateService(ctx, svc); code(err) != "InvalidParameterException" {
+	if _, err := e.ecs.CreateService(ctx, svc); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("ECS service on a target group without a load balancer: want InvalidParameterException, got %v", err)
 	}
 	if _, err := e.elb.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttp, Port: aws.Int32(80),
@@ -309,7 +299,7 @@ func TestTagsAndECSTargetGroupCheck(t *testing.T) {
 	if _, err := e.ecs.CreateService(ctx, svc); err != nil {
 		t.Errorf("ECS service once a listener forwards to the target group: %v", err)
 	}
-	if _, err := e.ec2.DeleteSubnet(ctx, &awsec2.DeleteSubnetInput{SubnetId: aws.String(e.subnets[0])}); code(err) != "DependencyViolation" {
+	if _, err := e.ec2.DeleteSubnet(ctx, &awsec2.DeleteSubnetInput{SubnetId: aws.String(e.subnets[0])}); sandboxtest.Code(err) != "DependencyViolation" {
 		t.Errorf("DeleteSubnet used by a service and a load balancer: want DependencyViolation, got %v", err)
 	}
 }
@@ -326,7 +316,7 @@ func TestSetSecurityGroupsAndSubnets(t *testing.T) {
 	if err != nil || !cmp.Equal(out.SecurityGroupIds, []string{aws.ToString(sg.GroupId)}) {
 		t.Fatalf("SetSecurityGroups: %+v, %v", out, err)
 	}
-	if _, err := e.elb.SetSecurityGroups(ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: []string{"sg-00000000000000000"}}); code(err) != "InvalidSecurityGroup" {
+	if _, err := e.elb.SetSecurityGroups(ctx, &elb.SetSecurityGroupsInput{LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: []string{"sg-00000000000000000"}}); sandboxtest.Code(err) != "InvalidSecurityGroup" {
 		t.Errorf("unknown group: want InvalidSecurityGroup, got %v", err)
 	}
 	sn, err := e.ec2.CreateSubnet(ctx, &awsec2.CreateSubnetInput{VpcId: aws.String(e.vpc), CidrBlock: aws.String("10.30.9.0/24"), AvailabilityZone: aws.String("eu-west-1c")})
@@ -355,11 +345,11 @@ func TestLoadBalancerAttributes(t *testing.T) {
 	if _, err := e.elb.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lb.LoadBalancerArn, Attributes: protect}); err != nil {
 		t.Fatalf("ModifyLoadBalancerAttributes: %v", err)
 	}
-	if _, err := e.elb.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancerArn}); code(err) != "OperationNotPermitted" {
+	if _, err := e.elb.DeleteLoadBalancer(ctx, &elb.DeleteLoadBalancerInput{LoadBalancerArn: lb.LoadBalancerArn}); sandboxtest.Code(err) != "OperationNotPermitted" {
 		t.Errorf("delete a protected load balancer: want OperationNotPermitted, got %v", err)
 	}
 	bad := []types.LoadBalancerAttribute{{Key: aws.String("idle_timeout.timeout_seconds"), Value: aws.String("0")}}
-	if _, err := e.elb.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lb.LoadBalancerArn, Attributes: bad}); code(err) != "ValidationError" {
+	if _, err := e.elb.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: lb.LoadBalancerArn, Attributes: bad}); sandboxtest.Code(err) != "ValidationError" {
 		t.Errorf("idle timeout 0: want ValidationError, got %v", err)
 	}
 	protect[0].Value = aws.String("false")

@@ -13,9 +13,13 @@ import (
 )
 
 // State is the ELBv2 state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
 
 // Region holds one region's load balancers, target groups and listeners,
 // each keyed by ARN.
@@ -52,28 +56,12 @@ type Listener struct {
 
 // NewState returns an empty ELBv2 state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker     = (*State)(nil)
-	_ api.Tagged     = (*State)(nil)
-	_ api.Dependents = (*State)(nil)
-)
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	s := c.World.State(ServiceName).(*State)
-	r := lazy.Entry(&s.Regions, c.Region, func() *Region { return &Region{} })
-	r.init()
-	return r
-}
-
-// init makes every map of r non-nil (a state loaded from JSON may lack some).
-func (r *Region) init() {
-	lazy.Map(&r.LoadBalancers)
-	lazy.Map(&r.TargetGroups)
-	lazy.Map(&r.Listeners)
+	return c.World.State(ServiceName).(*State).Region(c.Region)
 }
 
 // Tick makes provisioning load balancers active after the create delay.
@@ -89,26 +77,16 @@ func (s *State) Tick(now time.Time, set api.Settings) {
 
 // TaggedResources lists tagged load balancers, target groups and listeners.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
-	add := func(region, arn, kind string, tags []types.Tag) {
-		if len(tags) == 0 {
-			return
-		}
-		m := make(map[string]string, len(tags))
-		for _, t := range tags {
-			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		out = append(out, api.TaggedResource{ARN: arn, Type: "elasticloadbalancing:" + kind, Region: region, Tags: m})
-	}
+	var out api.TaggedList
 	for name, r := range s.Regions {
 		for arn, lb := range r.LoadBalancers {
-			add(name, arn, "loadbalancer", lb.Tags)
+			out.Add(name, arn, "elasticloadbalancing:loadbalancer", tagMap(lb.Tags))
 		}
 		for arn, tg := range r.TargetGroups {
-			add(name, arn, "targetgroup", tg.Tags)
+			out.Add(name, arn, "elasticloadbalancing:targetgroup", tagMap(tg.Tags))
 		}
 		for arn, l := range r.Listeners {
-			add(name, arn, "listener", l.Tags)
+			out.Add(name, arn, "elasticloadbalancing:listener", tagMap(l.Tags))
 		}
 	}
 	return out

@@ -107,3 +107,8 @@ func describeTags(c *api.Call, in *elb.DescribeTagsInput) (*elb.DescribeTagsOutp
 
 // tagKey is the key of t, for tagset.
 func tagKey(t types.Tag) string { return aws.ToString(t.Key) }
+
+// tagMap returns tags as a map.
+func tagMap(tags []types.Tag) map[string]string {
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
+}

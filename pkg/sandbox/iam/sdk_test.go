@@ -2,7 +2,6 @@ package iam_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,11 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/iam"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
@@ -25,22 +21,7 @@ const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal
 const execPolicy = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
 func newClient(t *testing.T) *awsiam.Client {
-	t.Helper()
-	srv := sandboxtest.New(t, sandbox.WithServices(iam.Service()))
-	return awsiam.NewFromConfig(sandboxtest.AWSConfig(t, srv))
-}
-
-// failure returns the error code and HTTP status of an SDK error.
-func failure(err error) string {
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		return fmt.Sprint(err)
-	}
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return fmt.Sprintf("%s %d", apiErr.ErrorCode(), re.HTTPStatusCode())
-	}
-	return apiErr.ErrorCode()
+	return sandboxtest.Client(t, awsiam.NewFromConfig, iam.Service())
 }
 
 func TestRoleLifecycle(t *testing.T) {
@@ -62,12 +43,12 @@ func TestRoleLifecycle(t *testing.T) {
 		t.Errorf("trust policy is not URL-encoded JSON: %s", aws.ToString(r.AssumeRolePolicyDocument))
 	}
 	create.RoleName = aws.String("KC-TASK-EXEC")
-	if _, err := client.CreateRole(ctx, create); failure(err) != "EntityAlreadyExists 409" {
-		t.Errorf("CreateRole same name other case: want EntityAlreadyExists 409, got %v", failure(err))
+	if _, err := client.CreateRole(ctx, create); sandboxtest.Failure(err) != "EntityAlreadyExists 409" {
+		t.Errorf("CreateRole same name other case: want EntityAlreadyExists 409, got %v", sandboxtest.Failure(err))
 	}
 	bad := &awsiam.CreateRoleInput{RoleName: aws.String("bad"), AssumeRolePolicyDocument: aws.String("{nope")}
-	if _, err := client.CreateRole(ctx, bad); failure(err) != "MalformedPolicyDocument 400" {
-		t.Errorf("CreateRole with bad JSON: want MalformedPolicyDocument 400, got %v", failure(err))
+	if _, err := client.CreateRole(ctx, bad); sandboxtest.Failure(err) != "MalformedPolicyDocument 400" {
+		t.Errorf("CreateRole with bad JSON: want MalformedPolicyDocument 400, got %v", sandboxtest.Failure(err))
 	}
 	name := aws.String("kc-task-exec")
 	got, err := client.GetRole(ctx, &awsiam.GetRoleInput{RoleName: name})
@@ -82,14 +63,14 @@ func TestRoleLifecycle(t *testing.T) {
 	if doc, _ := url.QueryUnescape(aws.ToString(got.Role.AssumeRolePolicyDocument)); doc != newTrust {
 		t.Errorf("trust policy after update: %s", doc)
 	}
-	if _, err := client.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("nope")}); failure(err) != "NoSuchEntity 404" {
-		t.Errorf("GetRole missing: want NoSuchEntity 404, got %v", failure(err))
+	if _, err := client.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("nope")}); sandboxtest.Failure(err) != "NoSuchEntity 404" {
+		t.Errorf("GetRole missing: want NoSuchEntity 404, got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); err != nil {
 		t.Fatalf("DeleteRole: %v", err)
 	}
-	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); failure(err) != "NoSuchEntity 404" {
-		t.Errorf("second DeleteRole: want NoSuchEntity 404, got %v", failure(err))
+	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); sandboxtest.Failure(err) != "NoSuchEntity 404" {
+		t.Errorf("second DeleteRole: want NoSuchEntity 404, got %v", sandboxtest.Failure(err))
 	}
 }
 
@@ -115,8 +96,8 @@ func TestRolePolicies(t *testing.T) {
 		t.Fatalf("AttachRolePolicy: %v", err)
 	}
 	missing := aws.String("arn:aws:iam::123456789012:policy/nope")
-	if _, err := client.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: name, PolicyArn: missing}); failure(err) != "NoSuchEntity 404" {
-		t.Errorf("AttachRolePolicy unknown policy: want NoSuchEntity 404, got %v", failure(err))
+	if _, err := client.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: name, PolicyArn: missing}); sandboxtest.Failure(err) != "NoSuchEntity 404" {
+		t.Errorf("AttachRolePolicy unknown policy: want NoSuchEntity 404, got %v", sandboxtest.Failure(err))
 	}
 	listed, err := client.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: name})
 	if err != nil || !cmp.Equal(listed.PolicyNames, []string{"s3-ping"}) {
@@ -126,20 +107,20 @@ func TestRolePolicies(t *testing.T) {
 	if err != nil || len(attached.AttachedPolicies) != 1 || aws.ToString(attached.AttachedPolicies[0].PolicyName) != "AmazonECSTaskExecutionRolePolicy" {
 		t.Errorf("ListAttachedRolePolicies: %+v, %v", attached, err)
 	}
-	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); failure(err) != "DeleteConflict 409" {
-		t.Errorf("DeleteRole with policies: want DeleteConflict 409, got %v", failure(err))
+	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); sandboxtest.Failure(err) != "DeleteConflict 409" {
+		t.Errorf("DeleteRole with policies: want DeleteConflict 409, got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: name, PolicyArn: aws.String(execPolicy)}); err != nil {
 		t.Fatalf("DetachRolePolicy: %v", err)
 	}
-	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); failure(err) != "DeleteConflict 409" {
-		t.Errorf("DeleteRole with an inline policy: want DeleteConflict 409, got %v", failure(err))
+	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); sandboxtest.Failure(err) != "DeleteConflict 409" {
+		t.Errorf("DeleteRole with an inline policy: want DeleteConflict 409, got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: name, PolicyName: aws.String("s3-ping")}); err != nil {
 		t.Fatalf("DeleteRolePolicy: %v", err)
 	}
-	if _, err := client.GetRolePolicy(ctx, &awsiam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String("s3-ping")}); failure(err) != "NoSuchEntity 404" {
-		t.Errorf("GetRolePolicy after delete: want NoSuchEntity 404, got %v", failure(err))
+	if _, err := client.GetRolePolicy(ctx, &awsiam.GetRolePolicyInput{RoleName: name, PolicyName: aws.String("s3-ping")}); sandboxtest.Failure(err) != "NoSuchEntity 404" {
+		t.Errorf("GetRolePolicy after delete: want NoSuchEntity 404, got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: name}); err != nil {
 		t.Errorf("DeleteRole without policies: %v", err)
@@ -187,7 +168,7 @@ func TestRoleTagsAndListing(t *testing.T) {
 	if err != nil || len(got.Tags) != 1 || aws.ToString(got.Tags[0].Key) != "b" || got.IsTruncated {
 		t.Errorf("ListRoleTags: %+v, %v", got, err)
 	}
-	if _, err := client.ListRoles(ctx, &awsiam.ListRolesInput{Marker: aws.String("junk")}); failure(err) != "InvalidInput 400" {
-		t.Errorf("ListRoles bad marker: want InvalidInput 400, got %v", failure(err))
+	if _, err := client.ListRoles(ctx, &awsiam.ListRolesInput{Marker: aws.String("junk")}); sandboxtest.Failure(err) != "InvalidInput 400" {
+		t.Errorf("ListRoles bad marker: want InvalidInput 400, got %v", sandboxtest.Failure(err))
 	}
 }

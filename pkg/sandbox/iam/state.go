@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // State is the IAM state: roles keyed by lower-case name (IAM role names
@@ -51,16 +52,9 @@ var _ api.Tagged = (*State)(nil)
 
 // TaggedResources lists every tagged role (type iam:role) in us-east-1.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for _, r := range s.Roles {
-		if len(r.Tags) == 0 {
-			continue
-		}
-		m := make(map[string]string, len(r.Tags))
-		for _, t := range r.Tags {
-			m[t.Key] = t.Value
-		}
-		out = append(out, api.TaggedResource{ARN: r.ARN, Type: "iam:role", Region: tagRegion, Tags: m})
+		out.Add(tagRegion, r.ARN, "iam:role", tagset.Map(r.Tags, func(t Tag) (*string, *string) { return &t.Key, &t.Value }))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package logs_test
 //lint:file-ignore SA1019 the aws CLI v1 still calls the log-group-name tagging operations, so the sandbox serves and tests them.
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
@@ -19,17 +17,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
-
-func code(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
-}
 
 func newClients(t *testing.T) (*cwl.Client, *rgt.Client) {
 	t.Helper()
@@ -46,10 +33,10 @@ func TestLogGroupLifecycle(t *testing.T) {
 	if _, err := client.CreateLogGroup(ctx, create); err != nil {
 		t.Fatalf("CreateLogGroup: %v", err)
 	}
-	if _, err := client.CreateLogGroup(ctx, create); code(err) != "ResourceAlreadyExistsException" {
+	if _, err := client.CreateLogGroup(ctx, create); sandboxtest.Code(err) != "ResourceAlreadyExistsException" {
 		t.Errorf("second CreateLogGroup: want ResourceAlreadyExistsException, got %v", err)
 	}
-	if _, err := client.PutRetentionPolicy(ctx, &cwl.PutRetentionPolicyInput{LogGroupName: aws.String(name), RetentionInDays: aws.Int32(2)}); code(err) != "InvalidParameterException" {
+	if _, err := client.PutRetentionPolicy(ctx, &cwl.PutRetentionPolicyInput{LogGroupName: aws.String(name), RetentionInDays: aws.Int32(2)}); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("PutRetentionPolicy 2 days: want InvalidParameterException, got %v", err)
 	}
 	if _, err := client.PutRetentionPolicy(ctx, &cwl.PutRetentionPolicyInput{LogGroupName: aws.String(name), RetentionInDays: aws.Int32(30)}); err != nil {
@@ -78,10 +65,10 @@ func TestLogGroupLifecycle(t *testing.T) {
 	if _, err := client.DeleteLogGroup(ctx, &cwl.DeleteLogGroupInput{LogGroupName: aws.String(name)}); err != nil {
 		t.Fatalf("DeleteLogGroup: %v", err)
 	}
-	if _, err := client.DeleteLogGroup(ctx, &cwl.DeleteLogGroupInput{LogGroupName: aws.String(name)}); code(err) != "ResourceNotFoundException" {
+	if _, err := client.DeleteLogGroup(ctx, &cwl.DeleteLogGroupInput{LogGroupName: aws.String(name)}); sandboxtest.Code(err) != "ResourceNotFoundException" {
 		t.Errorf("second DeleteLogGroup: want ResourceNotFoundException, got %v", err)
 	}
-	if _, err := client.PutRetentionPolicy(ctx, &cwl.PutRetentionPolicyInput{LogGroupName: aws.String(name), RetentionInDays: aws.Int32(7)}); code(err) != "ResourceNotFoundException" {
+	if _, err := client.PutRetentionPolicy(ctx, &cwl.PutRetentionPolicyInput{LogGroupName: aws.String(name), RetentionInDays: aws.Int32(7)}); sandboxtest.Code(err) != "ResourceNotFoundException" {
 		t.Errorf("PutRetentionPolicy on a deleted group: want ResourceNotFoundException, got %v", err)
 	}
 }
@@ -124,7 +111,7 @@ func TestDescribeLogGroupsPaginates(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" || pages != 3 {
 		t.Errorf("paginated names in %d pages, want 3 (-want +got):\n%s", pages, diff)
 	}
-	if _, err := client.DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{NextToken: aws.String("bogus")}); code(err) != "InvalidParameterException" {
+	if _, err := client.DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{NextToken: aws.String("bogus")}); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("bogus token: want InvalidParameterException, got %v", err)
 	}
 }
@@ -180,7 +167,7 @@ func TestLogGroupTags(t *testing.T) {
 		t.Errorf("ListTagsLogGroup (-want +got):\n%s", diff)
 	}
 	missing := aws.String(aws.ToString(arn) + "-gone")
-	if _, err := client.ListTagsForResource(ctx, &cwl.ListTagsForResourceInput{ResourceArn: missing}); code(err) != "ResourceNotFoundException" {
+	if _, err := client.ListTagsForResource(ctx, &cwl.ListTagsForResourceInput{ResourceArn: missing}); sandboxtest.Code(err) != "ResourceNotFoundException" {
 		t.Errorf("ListTagsForResource on a missing group: want ResourceNotFoundException, got %v", err)
 	}
 }

@@ -33,12 +33,10 @@ var _ api.Tagged = (*State)(nil)
 
 // TaggedResources lists every tagged log group (type logs:log-group).
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for region, groups := range s.Regions {
 		for _, g := range groups {
-			if len(g.Tags) > 0 {
-				out = append(out, api.TaggedResource{ARN: g.ARN, Type: "logs:log-group", Region: region, Tags: maps.Clone(g.Tags)})
-			}
+			out.Add(region, g.ARN, "logs:log-group", maps.Clone(g.Tags))
 		}
 	}
 	return out

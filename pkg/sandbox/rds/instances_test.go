@@ -10,8 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/api/apitest"
 )
 
 func TestCreateDBInstance(t *testing.T) {
@@ -376,11 +375,7 @@ func TestStateRoundTrip(t *testing.T) {
 }
 
 func TestServiceOps(t *testing.T) {
-	for name, op := range Service().Ops {
-		if err := api.ValidateFn(op.Fn); err != nil {
-			t.Errorf("op %s: %v", name, err)
-		}
-	}
+	apitest.CheckOps(t, Service())
 }
 
 func TestServerlessInstance(t *testing.T) {

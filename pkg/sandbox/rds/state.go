@@ -11,9 +11,13 @@ import (
 )
 
 // State is the RDS state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker     = (*State)(nil)
+	_ api.Tagged     = (*State)(nil)
+	_ api.Dependents = (*State)(nil)
+)
 
 // Region holds one region's RDS resources, keyed by lower-case identifier
 // (RDS identifiers are case-insensitive and stored in lower case).
@@ -69,14 +73,8 @@ const (
 
 // NewState returns an empty RDS state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker     = (*State)(nil)
-	_ api.Tagged     = (*State)(nil)
-	_ api.Dependents = (*State)(nil)
-)
 
 // state returns the RDS state of the call's world.
 func state(c *api.Call) *State {
@@ -92,16 +90,8 @@ func region(c *api.Call) *Region {
 			SecretsKeyARN: c.ARN("kms", "key/"+newUUID()),
 		}
 	})
-	r.init()
+	lazy.Maps(r)
 	return r
-}
-
-// init makes every map of r non-nil (a state loaded from JSON may lack some).
-func (r *Region) init() {
-	lazy.Map(&r.SubnetGroups)
-	lazy.Map(&r.Clusters)
-	lazy.Map(&r.Instances)
-	lazy.Map(&r.Snapshots)
 }
 
 // Tick moves resources whose transition has lasted long enough:
@@ -109,7 +99,7 @@ func (r *Region) init() {
 // deleting ones disappear after the delete delay.
 func (s *State) Tick(now time.Time, set api.Settings) {
 	for _, r := range s.Regions {
-		r.init()
+		lazy.Maps(r)
 		r.tickInstances(now, set)
 		r.tickClusters(now, set)
 		r.tickSnapshots(now, set)
@@ -178,24 +168,19 @@ func transitional(status string) bool {
 
 // TaggedResources lists every tagged RDS resource, for the tagging API.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
-	add := func(arn *string, kind, region string, tags []types.Tag) {
-		if len(tags) > 0 {
-			out = append(out, api.TaggedResource{ARN: *arn, Type: "rds:" + kind, Region: region, Tags: tagMap(tags)})
-		}
-	}
+	var out api.TaggedList
 	for name, r := range s.Regions {
 		for _, g := range r.SubnetGroups {
-			add(g.Group.DBSubnetGroupArn, "subgrp", name, g.Tags)
+			out.Add(name, deref(g.Group.DBSubnetGroupArn), "rds:subgrp", tagMap(g.Tags))
 		}
 		for _, cl := range r.Clusters {
-			add(cl.DB.DBClusterArn, "cluster", name, cl.DB.TagList)
+			out.Add(name, deref(cl.DB.DBClusterArn), "rds:cluster", tagMap(cl.DB.TagList))
 		}
 		for _, in := range r.Instances {
-			add(in.DB.DBInstanceArn, "db", name, in.DB.TagList)
+			out.Add(name, deref(in.DB.DBInstanceArn), "rds:db", tagMap(in.DB.TagList))
 		}
 		for _, sn := range r.Snapshots {
-			add(sn.DB.DBClusterSnapshotArn, "cluster-snapshot", name, sn.DB.TagList)
+			out.Add(name, deref(sn.DB.DBClusterSnapshotArn), "rds:cluster-snapshot", tagMap(sn.DB.TagList))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })

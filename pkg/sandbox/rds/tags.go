@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // tagsOf returns the tag list of the resource an ARN names.
@@ -106,10 +107,7 @@ func cleanTags(in []types.Tag) []types.Tag {
 	return out
 }
 
+// tagMap returns tags as a map.
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[deref(t.Key)] = deref(t.Value)
-	}
-	return m
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }

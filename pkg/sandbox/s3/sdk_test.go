@@ -3,7 +3,6 @@ package s3_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,8 +13,6 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
@@ -23,19 +20,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
-
-// failure is "<code> <status>" of an SDK error.
-func failure(err error) string {
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		return fmt.Sprint(err)
-	}
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return fmt.Sprintf("%s %d", apiErr.ErrorCode(), re.HTTPStatusCode())
-	}
-	return apiErr.ErrorCode()
-}
 
 func newClients(t *testing.T) (*awss3.Client, *rgt.Client, *sandbox.Server) {
 	t.Helper()
@@ -58,30 +42,30 @@ func createBucket(t *testing.T, client *awss3.Client, name string) {
 func TestBucketLifecycle(t *testing.T) {
 	ctx := context.Background()
 	client, tagAPI, _ := newClients(t)
-	if _, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("kc-ping")}); failure(err) != "IllegalLocationConstraintException 400" {
-		t.Errorf("CreateBucket without a constraint outside us-east-1: got %v", failure(err))
+	if _, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("kc-ping")}); sandboxtest.Failure(err) != "IllegalLocationConstraintException 400" {
+		t.Errorf("CreateBucket without a constraint outside us-east-1: got %v", sandboxtest.Failure(err))
 	}
 	createBucket(t, client, "kc-ping")
-	if _, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("kc-ping"), CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); failure(err) != "BucketAlreadyOwnedByYou 409" {
-		t.Errorf("second CreateBucket: got %v", failure(err))
+	if _, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("kc-ping"), CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); sandboxtest.Failure(err) != "BucketAlreadyOwnedByYou 409" {
+		t.Errorf("second CreateBucket: got %v", sandboxtest.Failure(err))
 	}
-	if _, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("Bad_Name"), CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); failure(err) != "InvalidBucketName 400" {
-		t.Errorf("CreateBucket bad name: got %v", failure(err))
+	if _, err := client.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("Bad_Name"), CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); sandboxtest.Failure(err) != "InvalidBucketName 400" {
+		t.Errorf("CreateBucket bad name: got %v", sandboxtest.Failure(err))
 	}
 	head, err := client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("kc-ping")})
 	if err != nil || aws.ToString(head.BucketRegion) != "eu-west-1" {
 		t.Fatalf("HeadBucket: %+v, %v", head, err)
 	}
-	if _, err := client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("nope")}); failure(err) != "NotFound 404" {
-		t.Errorf("HeadBucket missing: got %v", failure(err))
+	if _, err := client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("nope")}); sandboxtest.Failure(err) != "NotFound 404" {
+		t.Errorf("HeadBucket missing: got %v", sandboxtest.Failure(err))
 	}
 	list, err := client.ListBuckets(ctx, &awss3.ListBucketsInput{})
 	if err != nil || len(list.Buckets) != 1 || aws.ToString(list.Buckets[0].Name) != "kc-ping" || list.Buckets[0].CreationDate == nil {
 		t.Fatalf("ListBuckets: %+v, %v", list, err)
 	}
 	tags := []types.Tag{{Key: aws.String("kcstack:stack"), Value: aws.String("prod")}, {Key: aws.String("team"), Value: aws.String("iam")}}
-	if _, err := client.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("kc-ping")}); failure(err) != "NoSuchTagSet 404" {
-		t.Errorf("GetBucketTagging before tags: got %v", failure(err))
+	if _, err := client.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("kc-ping")}); sandboxtest.Failure(err) != "NoSuchTagSet 404" {
+		t.Errorf("GetBucketTagging before tags: got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("kc-ping"), Tagging: &types.Tagging{TagSet: tags}}); err != nil {
 		t.Fatalf("PutBucketTagging: %v", err)
@@ -97,8 +81,8 @@ func TestBucketLifecycle(t *testing.T) {
 	if _, err := client.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("kc-ping")}); err != nil {
 		t.Fatalf("DeleteBucket: %v", err)
 	}
-	if _, err := client.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("kc-ping")}); failure(err) != "NoSuchBucket 404" {
-		t.Errorf("second DeleteBucket: got %v", failure(err))
+	if _, err := client.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("kc-ping")}); sandboxtest.Failure(err) != "NoSuchBucket 404" {
+		t.Errorf("second DeleteBucket: got %v", sandboxtest.Failure(err))
 	}
 }
 
@@ -127,8 +111,8 @@ func TestBucketSecuritySettings(t *testing.T) {
 		t.Fatalf("default public access block: %+v, %v", pab, err)
 	}
 	public := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::kc-secure/*"}]}`
-	if _, err := client.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(public)}); failure(err) != "AccessDenied 403" {
-		t.Errorf("public policy with BlockPublicPolicy: got %v", failure(err))
+	if _, err := client.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(public)}); sandboxtest.Failure(err) != "AccessDenied 403" {
+		t.Errorf("public policy with BlockPublicPolicy: got %v", sandboxtest.Failure(err))
 	}
 	off := &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(false), RestrictPublicBuckets: aws.Bool(true)}
 	if _, err := client.PutPublicAccessBlock(ctx, &awss3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: off}); err != nil {
@@ -141,14 +125,14 @@ func TestBucketSecuritySettings(t *testing.T) {
 	if err != nil || aws.ToString(pol.Policy) != public {
 		t.Errorf("GetBucketPolicy: %+v, %v", pol, err)
 	}
-	if _, err := client.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: b, Policy: aws.String("{nope")}); failure(err) != "MalformedPolicy 400" {
-		t.Errorf("bad policy: got %v", failure(err))
+	if _, err := client.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: b, Policy: aws.String("{nope")}); sandboxtest.Failure(err) != "MalformedPolicy 400" {
+		t.Errorf("bad policy: got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.DeleteBucketPolicy(ctx, &awss3.DeleteBucketPolicyInput{Bucket: b}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: b}); failure(err) != "NoSuchBucketPolicy 404" {
-		t.Errorf("GetBucketPolicy after delete: got %v", failure(err))
+	if _, err := client.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: b}); sandboxtest.Failure(err) != "NoSuchBucketPolicy 404" {
+		t.Errorf("GetBucketPolicy after delete: got %v", sandboxtest.Failure(err))
 	}
 }
 
@@ -177,14 +161,14 @@ func TestObjects(t *testing.T) {
 	if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) || head.LastModified == nil {
 		t.Errorf("HeadObject: %+v, %v", head, err)
 	}
-	if _, err := client.GetObject(ctx, &awss3.GetObjectInput{Bucket: b, Key: aws.String("nope")}); failure(err) != "NoSuchKey 404" {
-		t.Errorf("GetObject missing: got %v", failure(err))
+	if _, err := client.GetObject(ctx, &awss3.GetObjectInput{Bucket: b, Key: aws.String("nope")}); sandboxtest.Failure(err) != "NoSuchKey 404" {
+		t.Errorf("GetObject missing: got %v", sandboxtest.Failure(err))
 	}
-	if _, err := client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b, Key: aws.String("nope")}); failure(err) != "NotFound 404" {
-		t.Errorf("HeadObject missing: got %v", failure(err))
+	if _, err := client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: b, Key: aws.String("nope")}); sandboxtest.Failure(err) != "NotFound 404" {
+		t.Errorf("HeadObject missing: got %v", sandboxtest.Failure(err))
 	}
-	if _, err := client.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: b}); failure(err) != "BucketNotEmpty 409" {
-		t.Errorf("DeleteBucket with objects: got %v", failure(err))
+	if _, err := client.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: b}); sandboxtest.Failure(err) != "BucketNotEmpty 409" {
+		t.Errorf("DeleteBucket with objects: got %v", sandboxtest.Failure(err))
 	}
 	if _, err := client.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: b, Key: aws.String("jgroups/node-1.list")}); err != nil {
 		t.Fatalf("DeleteObject: %v", err)
@@ -245,8 +229,8 @@ func TestListObjectsV2AndDeleteObjects(t *testing.T) {
 	if _, err := client.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: b}); err != nil {
 		t.Errorf("DeleteBucket once empty: %v", err)
 	}
-	if _, err := client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: b}); failure(err) != "NoSuchBucket 404" {
-		t.Errorf("list a deleted bucket: got %v", failure(err))
+	if _, err := client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: b}); sandboxtest.Failure(err) != "NoSuchBucket 404" {
+		t.Errorf("list a deleted bucket: got %v", sandboxtest.Failure(err))
 	}
 }
 

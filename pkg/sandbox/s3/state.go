@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // State is the S3 state: buckets by name, for every region.
@@ -50,16 +51,9 @@ var _ api.Tagged = (*State)(nil)
 
 // TaggedResources lists tagged buckets (type s3:bucket) in their regions.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for _, b := range s.Buckets {
-		if len(b.Tags) == 0 {
-			continue
-		}
-		m := make(map[string]string, len(b.Tags))
-		for _, t := range b.Tags {
-			m[t.Key] = t.Value
-		}
-		out = append(out, api.TaggedResource{ARN: "arn:aws:s3:::" + b.Name, Type: "s3:bucket", Region: b.Region, Tags: m})
+		out.Add(b.Region, "arn:aws:s3:::"+b.Name, "s3:bucket", tagset.Map(b.Tags, func(t Tag) (*string, *string) { return &t.Key, &t.Value }))
 	}
 	return out
 }

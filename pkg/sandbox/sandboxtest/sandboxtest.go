@@ -4,6 +4,8 @@ package sandboxtest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
 )
 
 // Region is the region test configurations use.
@@ -62,4 +67,39 @@ func Config(t testing.TB, endpoint string) aws.Config {
 		t.Fatalf("load aws config: %v", err)
 	}
 	return cfg
+}
+
+// Client returns the client that newClient (an SDK's NewFromConfig) makes
+// over a sandbox serving services, closed when the test ends.
+func Client[C, O any](t testing.TB, newClient func(aws.Config, ...func(*O)) C, services ...api.Service) C {
+	t.Helper()
+	return newClient(AWSConfig(t, New(t, sandbox.WithServices(services...))))
+}
+
+// Code returns the AWS error code of err: "" for nil, and the message of
+// an error that is not an AWS API error.
+func Code(err error) string {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorCode()
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// Failure returns "<code> <HTTP status>" of an SDK error, the code alone
+// when the error carries no HTTP response, and the message of an error
+// that is not an AWS API error.
+func Failure(err error) string {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		return fmt.Sprint(err)
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return fmt.Sprintf("%s %d", apiErr.ErrorCode(), re.HTTPStatusCode())
+	}
+	return apiErr.ErrorCode()
 }

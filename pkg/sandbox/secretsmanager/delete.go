@@ -57,7 +57,7 @@ func recoveryDays(force bool, window *int64) (int64, error) {
 func scheduleDeletion(c *api.Call, sec *Secret, days int64) time.Time {
 	when := c.Now.Add(time.Duration(days) * 24 * time.Hour)
 	if days == 0 {
-		delete(state(c).region(c.Region).Secrets, sec.Name)
+		delete(state(c).Region(c.Region).Secrets, sec.Name)
 		return when
 	}
 	sec.DeletedDate = aws.Time(c.Now)

@@ -26,7 +26,7 @@ func listSecrets(c *api.Call, in *secretsmanager.ListSecretsInput) (*secretsmana
 	if err != nil {
 		return nil, err
 	}
-	matched, err := matching(state(c).region(c.Region), in)
+	matched, err := matching(state(c).Region(c.Region), in)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func CreateManaged(c *api.Call, m Managed) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("sandbox has no %s state", ServiceName)
 	}
-	r := st.region(c.Region)
+	r := st.Region(c.Region)
 	if _, exists := r.Secrets[m.Name]; exists {
 		return "", api.Errorf(codeExists, "The operation failed because the secret %s already exists.", m.Name)
 	}
@@ -59,7 +59,7 @@ func DeleteManaged(c *api.Call, arn string) {
 	if !ok {
 		return
 	}
-	r := st.region(c.Region)
+	r := st.Region(c.Region)
 	if sec := r.find(arn); sec != nil {
 		delete(r.Secrets, sec.Name)
 	}

@@ -2,38 +2,20 @@ package secretsmanager_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/sandbox/secretsmanager"
 )
 
 func newClient(t *testing.T) *sm.Client {
-	t.Helper()
-	srv := sandboxtest.New(t, sandbox.WithServices(secretsmanager.Service()))
-	return sm.NewFromConfig(sandboxtest.AWSConfig(t, srv))
-}
-
-// code returns the AWS error code of err, "" for nil.
-func code(t *testing.T, err error) string {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("error %v is not an API error", err)
-	}
-	return apiErr.ErrorCode()
+	return sandboxtest.Client(t, sm.NewFromConfig, secretsmanager.Service())
 }
 
 func TestSecretLifecycleOverHTTP(t *testing.T) {
@@ -76,10 +58,10 @@ func TestSecretLifecycleOverHTTP(t *testing.T) {
 	if err != nil || del.DeletionDate == nil {
 		t.Fatalf("DeleteSecret: %v", err)
 	}
-	if _, err := client.DeleteSecret(ctx, &sm.DeleteSecretInput{SecretId: created.ARN}); code(t, err) != "InvalidRequestException" {
+	if _, err := client.DeleteSecret(ctx, &sm.DeleteSecretInput{SecretId: created.ARN}); sandboxtest.Code(err) != "InvalidRequestException" {
 		t.Errorf("second DeleteSecret: want InvalidRequestException, got %v", err)
 	}
-	if _, err := client.GetSecretValue(ctx, &sm.GetSecretValueInput{SecretId: created.ARN}); code(t, err) != "InvalidRequestException" {
+	if _, err := client.GetSecretValue(ctx, &sm.GetSecretValueInput{SecretId: created.ARN}); sandboxtest.Code(err) != "InvalidRequestException" {
 		t.Errorf("GetSecretValue of a deleted secret: want InvalidRequestException, got %v", err)
 	}
 	if _, err := client.RestoreSecret(ctx, &sm.RestoreSecretInput{SecretId: created.ARN}); err != nil {
@@ -88,7 +70,7 @@ func TestSecretLifecycleOverHTTP(t *testing.T) {
 	if _, err := client.DeleteSecret(ctx, &sm.DeleteSecretInput{SecretId: created.ARN, ForceDeleteWithoutRecovery: aws.Bool(true)}); err != nil {
 		t.Fatalf("forced DeleteSecret: %v", err)
 	}
-	if _, err := client.DescribeSecret(ctx, &sm.DescribeSecretInput{SecretId: created.ARN}); code(t, err) != "ResourceNotFoundException" {
+	if _, err := client.DescribeSecret(ctx, &sm.DescribeSecretInput{SecretId: created.ARN}); sandboxtest.Code(err) != "ResourceNotFoundException" {
 		t.Errorf("DescribeSecret after a forced delete: want ResourceNotFoundException, got %v", err)
 	}
 }
@@ -123,7 +105,7 @@ func TestSecretErrorsOverHTTP(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if got := code(t, tc.call()); got != tc.code {
+			if got := sandboxtest.Code(tc.call()); got != tc.code {
 				t.Errorf("%s: want %q, got %q", tc.reason, tc.code, got)
 			}
 		})

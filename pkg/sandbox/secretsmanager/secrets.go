@@ -23,7 +23,7 @@ func createSecret(c *api.Call, in *secretsmanager.CreateSecretInput) (*secretsma
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	r := state(c).region(c.Region)
+	r := state(c).Region(c.Region)
 	if old, ok := r.Secrets[name]; ok {
 		if old.deleted() {
 			return nil, api.Errorf(codeInvalidReq, "You can't create this secret because a secret with this name is already scheduled for deletion.")

@@ -1,7 +1,6 @@
 package secretsmanager
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -155,7 +154,7 @@ func TestPutSecretValueIdempotency(t *testing.T) {
 			if got := apitest.ErrCode(t, err); got != tc.code {
 				t.Errorf("%s: error code: want %q, got %q", tc.reason, tc.code, got)
 			}
-			if n := len(state(w.Call("")).region("eu-west-1").Secrets["s"].Versions); n != 2 {
+			if n := len(state(w.Call("")).Region("eu-west-1").Secrets["s"].Versions); n != 2 {
 				t.Errorf("%s: %d versions, want 2", tc.reason, n)
 			}
 		})
@@ -236,7 +235,7 @@ func TestDeleteSecret(t *testing.T) {
 			if got := aws.ToTime(out.DeletionDate); !got.Equal(tc.deletion) {
 				t.Errorf("%s: DeletionDate: want %v, got %v", tc.reason, tc.deletion, got)
 			}
-			_, stillThere := state(w.Call("")).region("eu-west-1").Secrets["s"]
+			_, stillThere := state(w.Call("")).Region("eu-west-1").Secrets["s"]
 			if stillThere == tc.gone {
 				t.Errorf("%s: secret still there = %v", tc.reason, stillThere)
 			}
@@ -268,11 +267,11 @@ func TestDeletedSecretLifecycle(t *testing.T) {
 	}
 	st := state(w.Call(""))
 	st.Tick(apitest.Now.Add(6*24*time.Hour), api.Settings{})
-	if _, ok := st.region("eu-west-1").Secrets["s"]; !ok {
+	if _, ok := st.Region("eu-west-1").Secrets["s"]; !ok {
 		t.Errorf("secret purged before its recovery window ended")
 	}
 	st.Tick(apitest.Now.Add(7*24*time.Hour), api.Settings{})
-	if _, ok := st.region("eu-west-1").Secrets["s"]; ok {
+	if _, ok := st.Region("eu-west-1").Secrets["s"]; ok {
 		t.Errorf("secret still there after its recovery window ended")
 	}
 }
@@ -399,24 +398,9 @@ func TestManaged(t *testing.T) {
 func TestStateRoundTrip(t *testing.T) {
 	w := newWorld()
 	mustCreate(t, w, "s", "v", types.Tag{Key: aws.String("k"), Value: aws.String("v")})
-	st := state(w.Call(""))
-	raw, err := json.Marshal(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back := NewState()
-	if err := json.Unmarshal(raw, back); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(st, back, apitest.SDKOpts); diff != "" {
-		t.Errorf("JSON round trip: -want +got:\n%s", diff)
-	}
+	apitest.CheckRoundTrip(t, state(w.Call("")), NewState())
 }
 
 func TestServiceOps(t *testing.T) {
-	for name, op := range Service().Ops {
-		if err := api.ValidateFn(op.Fn); err != nil {
-			t.Errorf("op %s: %v", name, err)
-		}
-	}
+	apitest.CheckOps(t, Service())
 }

@@ -11,9 +11,12 @@ import (
 )
 
 // State is the Secrets Manager state: secrets by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker = (*State)(nil)
+	_ api.Tagged = (*State)(nil)
+)
 
 // Region holds one region's secrets, keyed by name.
 type Region struct {
@@ -61,19 +64,7 @@ const (
 
 // NewState returns an empty Secrets Manager state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
-}
-
-var (
-	_ api.Ticker = (*State)(nil)
-	_ api.Tagged = (*State)(nil)
-)
-
-// region returns the region's secrets, creating the region when needed.
-func (s *State) region(name string) *Region {
-	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
-	lazy.Map(&r.Secrets)
-	return r
+	return &State{lazy.NewRegional[Region]()}
 }
 
 // Tick deletes for good the secrets whose recovery window has ended.
@@ -89,15 +80,10 @@ func (s *State) Tick(now time.Time, _ api.Settings) {
 
 // TaggedResources lists every secret that has tags, for the tagging API.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for region, r := range s.Regions {
 		for _, sec := range r.Secrets {
-			if len(sec.Tags) == 0 {
-				continue
-			}
-			out = append(out, api.TaggedResource{
-				ARN: sec.ARN, Type: "secretsmanager:secret", Region: region, Tags: tagMap(sec.Tags),
-			})
+			out.Add(region, sec.ARN, "secretsmanager:secret", tagMap(sec.Tags))
 		}
 	}
 	return out
@@ -129,7 +115,7 @@ func lookup(c *api.Call, id *string) (*Secret, error) {
 	if id == nil || *id == "" {
 		return nil, api.Errorf(codeInvalidParam, "You must provide a SecretId.")
 	}
-	sec := state(c).region(c.Region).find(*id)
+	sec := state(c).Region(c.Region).find(*id)
 	if sec == nil {
 		return nil, errNotFound()
 	}

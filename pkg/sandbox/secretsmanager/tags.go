@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 func tagResource(c *api.Call, in *secretsmanager.TagResourceInput) (*secretsmanager.TagResourceOutput, error) {
@@ -70,12 +71,9 @@ func mergeTags(tags, add []types.Tag) []types.Tag {
 	return tags
 }
 
+// tagMap returns tags as a map.
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func copyTags(tags []types.Tag) []types.Tag {

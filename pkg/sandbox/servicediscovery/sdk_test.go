@@ -3,8 +3,6 @@ package servicediscovery_test
 //lint:file-ignore SA1019 the sandbox reports the deprecated fields AWS still returns.
 import (
 	"context"
-	"errors"
-	"fmt"
 	"regexp"
 	"testing"
 	"time"
@@ -16,7 +14,6 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/ec2"
@@ -25,14 +22,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/servicediscovery"
 	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
-
-func code(err error) string {
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.ErrorCode()
-	}
-	return fmt.Sprint(err)
-}
 
 type env struct {
 	sd      *sd.Client
@@ -108,7 +97,7 @@ func TestNamespaceLifecycle(t *testing.T) {
 		t.Errorf("operation at once: %+v, %v", first, err)
 	}
 	id := first.Operation.Targets["NAMESPACE"]
-	if _, err := e.sd.GetNamespace(ctx, &sd.GetNamespaceInput{Id: aws.String(id)}); code(err) != "NamespaceNotFound" {
+	if _, err := e.sd.GetNamespace(ctx, &sd.GetNamespaceInput{Id: aws.String(id)}); sandboxtest.Code(err) != "NamespaceNotFound" {
 		t.Errorf("namespace before its operation succeeds: want NamespaceNotFound, got %v", err)
 	}
 	op := e.wait(t, out.OperationId)
@@ -119,7 +108,7 @@ func TestNamespaceLifecycle(t *testing.T) {
 	if err != nil || ns.Namespace.Type != types.NamespaceTypeDnsPrivate || aws.ToString(ns.Namespace.Properties.DnsProperties.HostedZoneId) == "" {
 		t.Fatalf("GetNamespace: %+v, %v", ns, err)
 	}
-	if _, err := e.sd.CreatePrivateDnsNamespace(ctx, &sd.CreatePrivateDnsNamespaceInput{Name: aws.String("kc.internal"), Vpc: aws.String(e.vpc)}); code(err) != "NamespaceAlreadyExists" {
+	if _, err := e.sd.CreatePrivateDnsNamespace(ctx, &sd.CreatePrivateDnsNamespaceInput{Name: aws.String("kc.internal"), Vpc: aws.String(e.vpc)}); sandboxtest.Code(err) != "NamespaceAlreadyExists" {
 		t.Errorf("same name in the same VPC: want NamespaceAlreadyExists, got %v", err)
 	}
 	e.namespace(t, "other.internal")
@@ -151,10 +140,10 @@ func TestNamespaceLifecycle(t *testing.T) {
 	if op := e.wait(t, del.OperationId); op.Type != types.OperationTypeDeleteNamespace || op.Status != types.OperationStatusSuccess {
 		t.Errorf("delete operation: %+v", op)
 	}
-	if _, err := e.sd.GetNamespace(ctx, &sd.GetNamespaceInput{Id: aws.String(id)}); code(err) != "NamespaceNotFound" {
+	if _, err := e.sd.GetNamespace(ctx, &sd.GetNamespaceInput{Id: aws.String(id)}); sandboxtest.Code(err) != "NamespaceNotFound" {
 		t.Errorf("deleted namespace: want NamespaceNotFound, got %v", err)
 	}
-	if _, err := e.sd.GetOperation(ctx, &sd.GetOperationInput{OperationId: aws.String("nope")}); code(err) != "OperationNotFound" {
+	if _, err := e.sd.GetOperation(ctx, &sd.GetOperationInput{OperationId: aws.String("nope")}); sandboxtest.Code(err) != "OperationNotFound" {
 		t.Errorf("GetOperation unknown: want OperationNotFound, got %v", err)
 	}
 }
@@ -179,11 +168,11 @@ func TestServicesAndECSRegistration(t *testing.T) {
 	// The SDK filled create.CreatorRequestId: a call without one is a new request.
 	second := *create
 	second.CreatorRequestId = nil
-	if _, err := e.sd.CreateService(ctx, &second); code(err) != "ServiceAlreadyExists" {
+	if _, err := e.sd.CreateService(ctx, &second); sandboxtest.Code(err) != "ServiceAlreadyExists" {
 		t.Errorf("second CreateService: want ServiceAlreadyExists, got %v", err)
 	}
 	checkCreatorRequestID(ctx, t, e, *create)
-	if _, err := e.sd.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(nsID)}); code(err) != "ResourceInUse" {
+	if _, err := e.sd.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(nsID)}); sandboxtest.Code(err) != "ResourceInUse" {
 		t.Errorf("DeleteNamespace with a service: want ResourceInUse, got %v", err)
 	}
 	up, err := e.sd.UpdateService(ctx, &sd.UpdateServiceInput{Id: svc.Id, Service: &types.ServiceChange{DnsConfig: &types.DnsConfigChange{DnsRecords: []types.DnsRecord{{Type: types.RecordTypeA, TTL: aws.Int64(5)}}}}})
@@ -216,7 +205,7 @@ func TestServicesAndECSRegistration(t *testing.T) {
 
 	// An ECS service registered into it keeps it in use until it is gone.
 	e.ecsService(t, aws.ToString(svc.Arn))
-	if _, err := e.sd.DeleteService(ctx, &sd.DeleteServiceInput{Id: svc.Id}); code(err) != "ResourceInUse" {
+	if _, err := e.sd.DeleteService(ctx, &sd.DeleteServiceInput{Id: svc.Id}); sandboxtest.Code(err) != "ResourceInUse" {
 		t.Errorf("DeleteService with ECS tasks registered: want ResourceInUse, got %v", err)
 	}
 	if _, err := e.ecs.DeleteService(ctx, &awsecs.DeleteServiceInput{Cluster: aws.String("kc"), Service: aws.String("kc"), Force: aws.Bool(true)}); err != nil {
@@ -231,7 +220,7 @@ func TestServicesAndECSRegistration(t *testing.T) {
 	if _, err := e.sd.DeleteService(ctx, &sd.DeleteServiceInput{Id: svc.Id}); err != nil {
 		t.Fatalf("DeleteService: %v", err)
 	}
-	if _, err := e.sd.GetService(ctx, &sd.GetServiceInput{Id: svc.Id}); code(err) != "ServiceNotFound" {
+	if _, err := e.sd.GetService(ctx, &sd.GetServiceInput{Id: svc.Id}); sandboxtest.Code(err) != "ServiceNotFound" {
 		t.Errorf("deleted service: want ServiceNotFound, got %v", err)
 	}
 }
@@ -251,7 +240,7 @@ func (e *env) ecsService(t *testing.T, registry string) {
 	bad := &awsecs.CreateServiceInput{Cluster: aws.String("kc"), ServiceName: aws.String("kc"), TaskDefinition: aws.String("kc"), DesiredCount: aws.Int32(1),
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{e.subnet}}},
 		ServiceRegistries:    []ecstypes.ServiceRegistry{{RegistryArn: aws.String(registry + "x")}}}
-	if _, err := e.ecs.CreateService(ctx, bad); code(err) != "InvalidParameterException" {
+	if _, err := e.ecs.CreateService(ctx, bad); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("ECS service with an unknown registry: want InvalidParameterException, got %v", err)
 	}
 	bad.ServiceRegistries[0].RegistryArn = aws.String(registry)
@@ -281,7 +270,7 @@ func checkCreatorRequestID(ctx context.Context, t *testing.T, e *env, in sd.Crea
 		t.Errorf("CreateService retried with its CreatorRequestId: got %+v, %v; want the service made first", again, err)
 	}
 	in.CreatorRequestId = aws.String("request-2")
-	if _, err := e.sd.CreateService(ctx, &in); code(err) != "ServiceAlreadyExists" {
+	if _, err := e.sd.CreateService(ctx, &in); sandboxtest.Code(err) != "ServiceAlreadyExists" {
 		t.Errorf("CreateService of an existing service with another CreatorRequestId: want ServiceAlreadyExists, got %v", err)
 	}
 	if _, err := e.sd.DeleteService(ctx, &sd.DeleteServiceInput{Id: first.Service.Id}); err != nil {

@@ -12,9 +12,12 @@ import (
 )
 
 // State is the Cloud Map state: resources by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
+
+var (
+	_ api.Ticker = (*State)(nil)
+	_ api.Tagged = (*State)(nil)
+)
 
 // Region holds one region's namespaces, services and operations by id.
 type Region struct {
@@ -40,34 +43,19 @@ type ServiceRecord struct {
 
 // NewState returns an empty Cloud Map state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
-
-var (
-	_ api.Ticker = (*State)(nil)
-	_ api.Tagged = (*State)(nil)
-)
 
 // region returns the call's region, creating it on first use.
 func region(c *api.Call) *Region {
-	s := c.World.State(ServiceName).(*State)
-	r := lazy.Entry(&s.Regions, c.Region, func() *Region { return &Region{} })
-	r.init()
-	return r
-}
-
-// init makes every map of r non-nil (a state loaded from JSON may lack some).
-func (r *Region) init() {
-	lazy.Map(&r.Namespaces)
-	lazy.Map(&r.Services)
-	lazy.Map(&r.Operations)
+	return c.World.State(ServiceName).(*State).Region(c.Region)
 }
 
 // Tick completes submitted operations: namespace creations and updates
 // after the create delay, deletions after the delete delay.
 func (s *State) Tick(now time.Time, set api.Settings) {
 	for _, r := range s.Regions {
-		r.init()
+		lazy.Maps(r)
 		for _, op := range r.Operations {
 			if op.Status != types.OperationStatusSubmitted {
 				continue
@@ -98,25 +86,15 @@ func (r *Region) complete(op *types.Operation, now time.Time) {
 
 // TaggedResources lists tagged namespaces and services.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
-	add := func(region, arn, kind string, tags []types.Tag) {
-		if len(tags) == 0 {
-			return
-		}
-		m := make(map[string]string, len(tags))
-		for _, t := range tags {
-			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		out = append(out, api.TaggedResource{ARN: arn, Type: "servicediscovery:" + kind, Region: region, Tags: m})
-	}
+	var out api.TaggedList
 	for name, r := range s.Regions {
 		for _, ns := range r.Namespaces {
 			if ns.Ready {
-				add(name, aws.ToString(ns.N.Arn), "namespace", ns.Tags)
+				out.Add(name, aws.ToString(ns.N.Arn), "servicediscovery:namespace", tagMap(ns.Tags))
 			}
 		}
 		for _, sv := range r.Services {
-			add(name, aws.ToString(sv.S.Arn), "service", sv.Tags)
+			out.Add(name, aws.ToString(sv.S.Arn), "servicediscovery:service", tagMap(sv.Tags))
 		}
 	}
 	return out

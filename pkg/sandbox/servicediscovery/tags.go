@@ -62,3 +62,8 @@ func listTagsForResource(c *api.Call, in *sd.ListTagsForResourceInput) (*sd.List
 
 // tagKey is the key of t, for tagset.
 func tagKey(t types.Tag) string { return aws.ToString(t.Key) }
+
+// tagMap returns tags as a map.
+func tagMap(tags []types.Tag) map[string]string {
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
+}

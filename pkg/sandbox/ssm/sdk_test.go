@@ -2,37 +2,20 @@ package ssm_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsssm "github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/sandbox/ssm"
 )
 
 func newClient(t *testing.T) *awsssm.Client {
-	t.Helper()
-	srv := sandboxtest.New(t, sandbox.WithServices(ssm.Service()))
-	return awsssm.NewFromConfig(sandboxtest.AWSConfig(t, srv))
-}
-
-func code(t *testing.T, err error) string {
-	t.Helper()
-	if err == nil {
-		return ""
-	}
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("error %v is not an API error", err)
-	}
-	return apiErr.ErrorCode()
+	return sandboxtest.Client(t, awsssm.NewFromConfig, ssm.Service())
 }
 
 // TestLockOverHTTP is the apply lock's protocol: create if absent, fail
@@ -49,7 +32,7 @@ func TestLockOverHTTP(t *testing.T) {
 		t.Fatalf("first PutParameter: %+v, %v", out, err)
 	}
 	lock.Value = aws.String(`{"who":"b"}`)
-	if _, err := client.PutParameter(ctx, lock); code(t, err) != "ParameterAlreadyExists" {
+	if _, err := client.PutParameter(ctx, lock); sandboxtest.Code(err) != "ParameterAlreadyExists" {
 		t.Fatalf("second PutParameter: want ParameterAlreadyExists, got %v", err)
 	}
 	got, err := client.GetParameter(ctx, &awsssm.GetParameterInput{Name: aws.String("/kcstack/prod/lock")})
@@ -59,7 +42,7 @@ func TestLockOverHTTP(t *testing.T) {
 	if _, err := client.DeleteParameter(ctx, &awsssm.DeleteParameterInput{Name: aws.String("/kcstack/prod/lock")}); err != nil {
 		t.Fatalf("DeleteParameter: %v", err)
 	}
-	if _, err := client.DeleteParameter(ctx, &awsssm.DeleteParameterInput{Name: aws.String("/kcstack/prod/lock")}); code(t, err) != "ParameterNotFound" {
+	if _, err := client.DeleteParameter(ctx, &awsssm.DeleteParameterInput{Name: aws.String("/kcstack/prod/lock")}); sandboxtest.Code(err) != "ParameterNotFound" {
 		t.Errorf("second DeleteParameter: want ParameterNotFound, got %v", err)
 	}
 	if _, err := client.PutParameter(ctx, lock); err != nil {
@@ -103,14 +86,14 @@ func TestParametersOverHTTP(t *testing.T) {
 	if err != nil || len(tags.TagList) != 1 || aws.ToString(tags.TagList[0].Key) != "b" {
 		t.Errorf("ListTagsForResource: %+v, %v", tags, err)
 	}
-	if _, err := client.ListTagsForResource(ctx, &awsssm.ListTagsForResourceInput{ResourceType: kind, ResourceId: aws.String("/nope")}); code(t, err) != "InvalidResourceId" {
+	if _, err := client.ListTagsForResource(ctx, &awsssm.ListTagsForResourceInput{ResourceType: kind, ResourceId: aws.String("/nope")}); sandboxtest.Code(err) != "InvalidResourceId" {
 		t.Errorf("tags of a missing parameter: want InvalidResourceId, got %v", err)
 	}
 	del, err := client.DeleteParameters(ctx, &awsssm.DeleteParametersInput{Names: []string{"/app/hosts", "/app/nope"}})
 	if err != nil || !cmp.Equal(del.DeletedParameters, []string{"/app/hosts"}) || !cmp.Equal(del.InvalidParameters, []string{"/app/nope"}) {
 		t.Errorf("DeleteParameters: %+v, %v", del, err)
 	}
-	if _, err := client.GetParameter(ctx, &awsssm.GetParameterInput{Name: aws.String("/app/hosts")}); code(t, err) != "ParameterNotFound" {
+	if _, err := client.GetParameter(ctx, &awsssm.GetParameterInput{Name: aws.String("/app/hosts")}); sandboxtest.Code(err) != "ParameterNotFound" {
 		t.Errorf("deleted parameter: want ParameterNotFound, got %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package ssm
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -337,24 +336,9 @@ func TestTags(t *testing.T) {
 func TestStateRoundTrip(t *testing.T) {
 	w := newWorld()
 	put(t, w, "/p", "v", types.ParameterTypeSecureString, types.Tag{Key: aws.String("k"), Value: aws.String("v")})
-	st := state(w.Call(""))
-	raw, err := json.Marshal(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back := NewState()
-	if err := json.Unmarshal(raw, back); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(st, back, apitest.SDKOpts); diff != "" {
-		t.Errorf("JSON round trip: -want +got:\n%s", diff)
-	}
+	apitest.CheckRoundTrip(t, state(w.Call("")), NewState())
 }
 
 func TestServiceOps(t *testing.T) {
-	for name, op := range Service().Ops {
-		if err := api.ValidateFn(op.Fn); err != nil {
-			t.Errorf("op %s: %v", name, err)
-		}
-	}
+	apitest.CheckOps(t, Service())
 }

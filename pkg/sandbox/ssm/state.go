@@ -11,9 +11,7 @@ import (
 )
 
 // State is the Parameter Store state: parameters by region.
-type State struct {
-	Regions map[string]*Region `json:"regions"`
-}
+type State struct{ lazy.Regional[Region] }
 
 // Region holds one region's parameters, keyed by name.
 type Region struct {
@@ -50,32 +48,20 @@ const maxVersions = 100
 
 // NewState returns an empty Parameter Store state.
 func NewState() *State {
-	return &State{Regions: map[string]*Region{}}
+	return &State{lazy.NewRegional[Region]()}
 }
 
 var _ api.Tagged = (*State)(nil)
 
 // TaggedResources lists every tagged parameter, for the tagging API.
 func (s *State) TaggedResources() []api.TaggedResource {
-	var out []api.TaggedResource
+	var out api.TaggedList
 	for region, r := range s.Regions {
 		for _, p := range r.Parameters {
-			if len(p.Tags) == 0 {
-				continue
-			}
-			out = append(out, api.TaggedResource{
-				ARN: p.ARN, Type: "ssm:parameter", Region: region, Tags: tagMap(p.Tags),
-			})
+			out.Add(region, p.ARN, "ssm:parameter", tagMap(p.Tags))
 		}
 	}
 	return out
-}
-
-// region returns the region's parameters, creating the region when needed.
-func (s *State) region(name string) *Region {
-	r := lazy.Entry(&s.Regions, name, func() *Region { return &Region{} })
-	lazy.Map(&r.Parameters)
-	return r
 }
 
 // state returns the Parameter Store state of the call's world.
@@ -84,7 +70,7 @@ func state(c *api.Call) *State {
 }
 
 func params(c *api.Call) map[string]*Parameter {
-	return state(c).region(c.Region).Parameters
+	return state(c).Region(c.Region).Parameters
 }
 
 func (p *Parameter) current() *Version { return &p.Versions[len(p.Versions)-1] }

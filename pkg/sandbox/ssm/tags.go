@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // taggable finds the parameter a tagging request names; the sandbox
@@ -88,12 +89,9 @@ func copyTags(tags []types.Tag) []types.Tag {
 	return out
 }
 
+// tagMap returns tags as a map.
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/api/apitest"
 )
 
 func TestGetCallerIdentity(t *testing.T) {
@@ -30,9 +31,5 @@ func TestGetCallerIdentity(t *testing.T) {
 }
 
 func TestServiceOps(t *testing.T) {
-	for name, op := range Service().Ops {
-		if err := api.ValidateFn(op.Fn); err != nil {
-			t.Errorf("op %s: %v", name, err)
-		}
-	}
+	apitest.CheckOps(t, Service())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/api/apitest"
 )
 
 // fakeTagged is a service state with fixed tagged resources.
@@ -142,9 +143,5 @@ func TestTagKeysAndValues(t *testing.T) {
 }
 
 func TestServiceOps(t *testing.T) {
-	for name, op := range Service().Ops {
-		if err := api.ValidateFn(op.Fn); err != nil {
-			t.Errorf("op %s: %v", name, err)
-		}
-	}
+	apitest.CheckOps(t, Service())
 }

@@ -4,6 +4,7 @@
 package apitest
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -63,4 +64,31 @@ func ErrCode(t *testing.T, err error) string {
 		t.Fatalf("error %v is not an *api.Error", err)
 	}
 	return apiErr.Code
+}
+
+// CheckOps fails t for every op of svc whose function does not have the
+// shape api.ValidateFn requires.
+func CheckOps(t *testing.T, svc api.Service) {
+	t.Helper()
+	for name, op := range svc.Ops {
+		if err := api.ValidateFn(op.Fn); err != nil {
+			t.Errorf("op %s: %v", name, err)
+		}
+	}
+}
+
+// CheckRoundTrip fails t unless the state st, written as JSON and read
+// into back (an empty state), comes back equal under SDKOpts.
+func CheckRoundTrip(t *testing.T, st, back any) {
+	t.Helper()
+	raw, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(st, back, SDKOpts); diff != "" {
+		t.Errorf("JSON round trip: -want +got:\n%s", diff)
+	}
 }

@@ -1,5 +1,7 @@
 package lazy
 
+import "reflect"
+
 // Map makes *m an empty map when it is nil.
 func Map[K comparable, V any](m *map[K]V) {
 	if *m == nil {
@@ -17,4 +19,42 @@ func Entry[K comparable, V any](m *map[K]*V, key K, fresh func() *V) *V {
 		(*m)[key] = v
 	}
 	return v
+}
+
+// Maps makes every nil map among the exported fields of the struct *v an
+// empty map (a region loaded from JSON may lack any of them). Maps of
+// maps get only their outer map.
+func Maps[T any](v *T) {
+	s := reflect.ValueOf(v).Elem()
+	for i := range s.NumField() {
+		f := s.Field(i)
+		if f.Kind() == reflect.Map && f.IsNil() && f.CanSet() {
+			f.Set(reflect.MakeMap(f.Type()))
+		}
+	}
+}
+
+// Region returns the region name of *regions: made empty on first use,
+// and with every map of it made by Maps.
+func Region[R any](regions *map[string]*R, name string) *R {
+	r := Entry(regions, name, func() *R { return new(R) })
+	Maps(r)
+	return r
+}
+
+// Regional is the state of a service whose resources live in regions:
+// the resources of each region R, by region name. A service's State
+// embeds it; it stands in the JSON form as "regions".
+type Regional[R any] struct {
+	Regions map[string]*R `json:"regions"`
+}
+
+// NewRegional returns a Regional without regions.
+func NewRegional[R any]() Regional[R] {
+	return Regional[R]{Regions: map[string]*R{}}
+}
+
+// Region returns the named region as Region does.
+func (s *Regional[R]) Region(name string) *R {
+	return Region(&s.Regions, name)
 }

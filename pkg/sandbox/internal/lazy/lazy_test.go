@@ -1,6 +1,7 @@
 package lazy
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -58,5 +59,46 @@ func TestMap(t *testing.T) {
 	Map(&m)
 	if diff := cmp.Diff(map[string]int{"a": 1}, m); diff != "" {
 		t.Errorf("Map(&m) on a filled map: -want +got:\n%s", diff)
+	}
+}
+
+type maps struct {
+	A      map[string]int
+	B      map[string]map[string]int
+	N      int
+	hidden map[string]int
+}
+
+func TestMaps(t *testing.T) {
+	v := maps{B: map[string]map[string]int{"k": nil}}
+	Maps(&v)
+	want := maps{A: map[string]int{}, B: map[string]map[string]int{"k": nil}}
+	if diff := cmp.Diff(want, v, cmp.AllowUnexported(maps{})); diff != "" {
+		t.Errorf("Maps(&v): -want +got:\n%s", diff)
+	}
+}
+
+func TestRegion(t *testing.T) {
+	var m map[string]*maps
+	r := Region(&m, "eu-west-1")
+	if r != m["eu-west-1"] || r.A == nil || r.B == nil {
+		t.Errorf("Region(&nil, eu-west-1) = %+v, want a stored region with its maps made", r)
+	}
+	if again := Region(&m, "eu-west-1"); again != r {
+		t.Errorf("Region twice: %p then %p, want the same region", r, again)
+	}
+}
+
+func TestRegionalJSON(t *testing.T) {
+	type state struct{ Regional[maps] }
+	s := state{NewRegional[maps]()}
+	s.Region("eu-west-1").N = 3
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	want := `{"regions":{"eu-west-1":{"A":{},"B":{},"N":3}}}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("a state embedding Regional keeps its regions under \"regions\": -want +got:\n%s", diff)
 	}
 }

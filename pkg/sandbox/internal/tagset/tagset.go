@@ -31,3 +31,21 @@ func List[T any](tags []T) []T {
 	copy(out, tags)
 	return out
 }
+
+// Map returns tags as a map from key to value; kv gives a tag's key and
+// value, each of which may be nil (read as "").
+func Map[T any](tags []T, kv func(T) (key, value *string)) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		k, v := kv(t)
+		m[deref(k)] = deref(v)
+	}
+	return m
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -83,3 +83,13 @@ func TestList(t *testing.T) {
 		t.Errorf("List(...) shares its input: -want +got:\n%s", diff)
 	}
 }
+
+func TestMap(t *testing.T) {
+	type ptrTag struct{ K, V *string }
+	k, v := "kcstack:stack", "dev"
+	tags := []ptrTag{{K: &k, V: &v}, {K: &v}}
+	got := Map(tags, func(t ptrTag) (*string, *string) { return t.K, t.V })
+	if diff := cmp.Diff(map[string]string{"kcstack:stack": "dev", "dev": ""}, got); diff != "" {
+		t.Errorf("Map(...): -want +got:\n%s", diff)
+	}
+}
