@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -315,22 +312,7 @@ func devNull(t *testing.T) *os.File {
 // kcstackIn runs the kcstack binary with stdin as its standard input.
 func (e *env) kcstackIn(t *testing.T, stdin io.Reader, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, kcstackBin, args...)
-	cmd.Dir, cmd.Env, cmd.Stdin = e.Dir, e.environ(), stdin
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := result{Stdout: stdout.String(), Stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		res.Code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run kcstack %s: %v", strings.Join(args, " "), err)
-	}
-	return res
+	return execute(t, invocation{bin: kcstackBin, args: args, dir: e.Dir, environ: e.environ(), stdin: stdin, timeout: 3 * time.Minute})
 }
 
 // ended filters out of arns the peering connections that AWS still shows,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,12 +108,31 @@ func (e *env) aws(t *testing.T, args ...string) result {
 	return e.run(t, path, append([]string{"--endpoint-url", e.URL, "--output", "json"}, args...)...)
 }
 
+// run runs bin with args in e.Dir with the sandbox's environment.
 func (e *env) run(t *testing.T, bin string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	return execute(t, invocation{bin: bin, args: args, dir: e.Dir, environ: e.environ(), timeout: 3 * time.Minute})
+}
+
+// invocation is one run of a program: what runs, where, with which
+// environment and standard input (nil for none), and for how long at most.
+type invocation struct {
+	bin     string
+	args    []string
+	dir     string
+	environ []string
+	stdin   io.Reader
+	timeout time.Duration
+}
+
+// execute runs inv and returns its output and exit code (a run killed at
+// the timeout exits -1); it fails t when the program cannot be run.
+func execute(t *testing.T, inv invocation) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), inv.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir, cmd.Env = e.Dir, e.environ()
+	cmd := exec.CommandContext(ctx, inv.bin, inv.args...)
+	cmd.Dir, cmd.Env, cmd.Stdin = inv.dir, inv.environ, inv.stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -122,7 +142,7 @@ func (e *env) run(t *testing.T, bin string, args ...string) result {
 	case errors.As(err, &exit):
 		res.Code = exit.ExitCode()
 	case err != nil:
-		t.Fatalf("run %s %s: %v", filepath.Base(bin), strings.Join(args, " "), err)
+		t.Fatalf("run %s %s: %v", filepath.Base(inv.bin), strings.Join(inv.args, " "), err)
 	}
 	return res
 }

@@ -1,11 +1,7 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"os/exec"
 	"regexp"
 	"sort"
 	"strconv"
@@ -181,20 +177,5 @@ func (e *env) awsOK(t *testing.T, args ...string) result {
 // sandbox's), for the credential and endpoint tests.
 func runWithEnv(t *testing.T, dir string, environ []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, kcstackBin, args...)
-	cmd.Dir, cmd.Env = dir, environ
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	res := result{Stdout: stdout.String(), Stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		res.Code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run kcstack %s: %v", strings.Join(args, " "), err)
-	}
-	return res
+	return execute(t, invocation{bin: kcstackBin, args: args, dir: dir, environ: environ, timeout: time.Minute})
 }
