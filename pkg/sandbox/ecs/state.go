@@ -67,9 +67,7 @@ func NewState() *State {
 }
 
 // region returns the call's region, creating it on first use.
-func region(c *api.Call) *Region {
-	return c.World.State(ServiceName).(*State).Region(c.Region)
-}
+var region = lazy.CallRegion[Region](ServiceName)
 
 // Tick finishes deployments after the create delay (running count reaches
 // the desired count, the older deployments go) and turns draining

@@ -60,9 +60,7 @@ func NewState() *State {
 }
 
 // region returns the call's region, creating it on first use.
-func region(c *api.Call) *Region {
-	return c.World.State(ServiceName).(*State).Region(c.Region)
-}
+var region = lazy.CallRegion[Region](ServiceName)
 
 // Tick makes provisioning load balancers active after the create delay.
 func (s *State) Tick(now time.Time, set api.Settings) {

@@ -47,9 +47,7 @@ func NewState() *State {
 }
 
 // region returns the call's region, creating it on first use.
-func region(c *api.Call) *Region {
-	return c.World.State(ServiceName).(*State).Region(c.Region)
-}
+var region = lazy.CallRegion[Region](ServiceName)
 
 // Tick completes submitted operations: namespace creations and updates
 // after the create delay, deletions after the delete delay.

@@ -1,6 +1,10 @@
 package lazy
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
+)
 
 // Map makes *m an empty map when it is nil.
 func Map[K comparable, V any](m *map[K]V) {
@@ -57,4 +61,13 @@ func NewRegional[R any]() Regional[R] {
 // Region returns the named region as Region does.
 func (s *Regional[R]) Region(name string) *R {
 	return Region(&s.Regions, name)
+}
+
+// CallRegion returns the function that gives the region a call names in
+// the state of service, made as Region does. That state must embed
+// Regional[R].
+func CallRegion[R any](service string) func(*api.Call) *R {
+	return func(c *api.Call) *R {
+		return c.World.State(service).(interface{ Region(string) *R }).Region(c.Region)
+	}
 }
