@@ -8,7 +8,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -379,20 +378,11 @@ func peeringEndedIn(pcs []ec2types.VpcPeeringConnection, id string) bool {
 // number of CPUs.
 func seeded(t *testing.T, n, workers int, fn func(t *testing.T, seed uint64)) {
 	t.Helper()
-	seeds := make(chan uint64)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seed := range seeds {
-				t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { fn(t, seed) })
-			}
-		}()
+	names := make([]string, n)
+	seeds := make(map[string]uint64, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("seed=%d", i+1)
+		seeds[names[i]] = uint64(i + 1)
 	}
-	for seed := uint64(1); seed <= uint64(n); seed++ {
-		seeds <- seed
-	}
-	close(seeds)
-	wg.Wait()
+	inParallel(t, names, workers, func(t *testing.T, name string) { fn(t, seeds[name]) })
 }
