@@ -1,6 +1,9 @@
 package clients
 
 import (
+	"context"
+	"time"
+
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -29,4 +32,24 @@ func NewBase[A any](d resource.Descriptor, api A, o Options) Base[A] {
 // one client: base(d) is the base of the handler of the kind d.
 func Over[A any](api A, o Options) func(d resource.Descriptor) Base[A] {
 	return func(d resource.Descriptor) Base[A] { return NewBase(d, api, o) }
+}
+
+// DeleteWait bounds a handler's wait for a delete to take effect (a
+// service draining, a cluster losing its services) when its Wait is nil.
+var DeleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
+
+// WaitOr returns the bound of the handler's waits: Wait, or def when Wait
+// is nil.
+func (b Base[A]) WaitOr(def poll.Options) poll.Options {
+	if b.Wait == nil {
+		return def
+	}
+	return *b.Wait
+}
+
+// UntilDeleted is poll.Until within WaitOr(DeleteWait): it calls check
+// until it reports done, returns an error or the wait ends. what
+// describes the wait ("ECS service x to stop").
+func (b Base[A]) UntilDeleted(ctx context.Context, what string, check func(context.Context) (done bool, status string, err error)) error {
+	return poll.Until(ctx, what, b.WaitOr(DeleteWait), check)
 }

@@ -3,7 +3,6 @@ package compute
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -12,13 +11,8 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
-
-// deleteWait bounds the waits of deletes (services draining, clusters
-// losing their services); tests shorten it.
-var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
 
 // ClusterHandler manages ECS clusters. Props: name. Its tags are changed
 // in place (SetTags).
@@ -87,7 +81,7 @@ func (h *ClusterHandler) SetTags(ctx context.Context, o resource.Observation, se
 // Delete deletes the cluster once its services are gone; not found is
 // success.
 func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "ECS cluster "+o.ID+" to lose its services", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	return h.UntilDeleted(ctx, "ECS cluster "+o.ID+" to lose its services", func(ctx context.Context) (bool, string, error) {
 		_, err := h.API.DeleteCluster(ctx, &ecs.DeleteClusterInput{Cluster: aws.String(o.ID)})
 		switch {
 		case err == nil, awserr.Is(err, "ClusterNotFoundException"):
@@ -113,14 +107,6 @@ func (h *ClusterHandler) FindByAddress(ctx context.Context, stack, address strin
 		}
 	}
 	return resource.Observation{Address: address, Kind: resource.KindECSCluster}, nil
-}
-
-// waitOr is o, or def when o is nil.
-func waitOr(o *poll.Options, def poll.Options) poll.Options {
-	if o == nil {
-		return def
-	}
-	return *o
 }
 
 // describeAllClusters lists the active clusters and describes them with

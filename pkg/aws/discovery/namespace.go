@@ -18,11 +18,9 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// Waits of Cloud Map operations and of deletes; tests shorten them.
-var (
-	operationWait = poll.Options{Timeout: 10 * time.Minute}
-	deleteWait    = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
-)
+// operationWait bounds the waits of Cloud Map operations when a
+// handler's Wait is nil.
+var operationWait = poll.Options{Timeout: 10 * time.Minute}
 
 // NamespaceHandler manages Cloud Map private DNS namespaces. Props: name,
 // vpc_id.
@@ -128,7 +126,7 @@ func (h *NamespaceHandler) SetTags(ctx context.Context, o resource.Observation, 
 // the operation; not found is success.
 func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	var op string
-	err := poll.Until(ctx, "Cloud Map namespace "+o.ID+" to lose its services", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	err := h.UntilDeleted(ctx, "Cloud Map namespace "+o.ID+" to lose its services", func(ctx context.Context) (bool, string, error) {
 		out, err := h.API.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(o.ID)})
 		switch {
 		case err == nil:
@@ -148,15 +146,7 @@ func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _
 	return err
 }
 
-func (h *NamespaceHandler) operationWait() poll.Options { return waitOr(h.Wait, operationWait) }
-
-// waitOr is o, or def when o is nil.
-func waitOr(o *poll.Options, def poll.Options) poll.Options {
-	if o == nil {
-		return def
-	}
-	return *o
-}
+func (h *NamespaceHandler) operationWait() poll.Options { return h.WaitOr(operationWait) }
 
 // waitOperation waits, within w, for a Cloud Map operation to succeed and
 // returns the id of its target of type t.

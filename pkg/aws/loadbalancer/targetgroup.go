@@ -12,7 +12,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -151,7 +150,7 @@ func (h *TargetGroupHandler) SetTags(ctx context.Context, o resource.Observation
 // Delete deletes the target group once no listener or service uses it;
 // not found is success.
 func (h *TargetGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "target group "+o.ID+" to be released", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	return h.UntilDeleted(ctx, "target group "+o.ID+" to be released", func(ctx context.Context) (bool, string, error) {
 		_, err := h.API.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(o.ID)})
 		switch {
 		case err == nil, awserr.Is(err, "TargetGroupNotFound"):
