@@ -2,7 +2,10 @@ package clients
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -52,4 +55,27 @@ func (b Base[A]) WaitOr(def poll.Options) poll.Options {
 // describes the wait ("ECS service x to stop").
 func (b Base[A]) UntilDeleted(ctx context.Context, what string, check func(context.Context) (done bool, status string, err error)) error {
 	return poll.Until(ctx, what, b.WaitOr(DeleteWait), check)
+}
+
+// Refusals are the error codes of a delete that DeleteWhenFree reads:
+// Gone says the resource is already gone (success), Busy that something
+// still uses it (the delete is tried again).
+type Refusals struct{ Gone, Busy []string }
+
+// DeleteWhenFree calls del until it succeeds or answers one of r.Gone,
+// trying again while it answers one of r.Busy, within UntilDeleted's
+// bound. noun and id name the resource in errors ("delete ECS cluster
+// x: ..."); until ends what the timeout message says it waited for
+// ("to lose its services").
+func (b Base[A]) DeleteWhenFree(ctx context.Context, noun, id, until string, r Refusals, del func(context.Context) error) error {
+	return b.UntilDeleted(ctx, noun+" "+id+" "+until, func(ctx context.Context) (bool, string, error) {
+		err := del(ctx)
+		switch {
+		case err == nil, awserr.Is(err, r.Gone...):
+			return true, "", nil
+		case awserr.Is(err, r.Busy...):
+			return false, err.Error(), nil
+		}
+		return false, "", fmt.Errorf("delete %s %s: %w", noun, id, err)
+	})
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -81,15 +80,13 @@ func (h *ClusterHandler) SetTags(ctx context.Context, o resource.Observation, se
 // Delete deletes the cluster once its services are gone; not found is
 // success.
 func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return h.UntilDeleted(ctx, "ECS cluster "+o.ID+" to lose its services", func(ctx context.Context) (bool, string, error) {
+	r := clients.Refusals{
+		Gone: []string{"ClusterNotFoundException"},
+		Busy: []string{"ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException"},
+	}
+	return h.DeleteWhenFree(ctx, "ECS cluster", o.ID, "to lose its services", r, func(ctx context.Context) error {
 		_, err := h.API.DeleteCluster(ctx, &ecs.DeleteClusterInput{Cluster: aws.String(o.ID)})
-		switch {
-		case err == nil, awserr.Is(err, "ClusterNotFoundException"):
-			return true, "", nil
-		case awserr.Is(err, "ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException"):
-			return false, err.Error(), nil
-		}
-		return false, "", fmt.Errorf("delete ECS cluster %s: %w", o.ID, err)
+		return err
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
@@ -126,18 +125,13 @@ func (h *NamespaceHandler) SetTags(ctx context.Context, o resource.Observation, 
 // the operation; not found is success.
 func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	var op string
-	err := h.UntilDeleted(ctx, "Cloud Map namespace "+o.ID+" to lose its services", func(ctx context.Context) (bool, string, error) {
+	r := clients.Refusals{Gone: []string{"NamespaceNotFound"}, Busy: []string{"ResourceInUse"}}
+	err := h.DeleteWhenFree(ctx, "Cloud Map namespace", o.ID, "to lose its services", r, func(ctx context.Context) error {
 		out, err := h.API.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(o.ID)})
-		switch {
-		case err == nil:
+		if err == nil {
 			op = aws.ToString(out.OperationId)
-			return true, "", nil
-		case awserr.Is(err, "NamespaceNotFound"):
-			return true, "", nil
-		case awserr.Is(err, "ResourceInUse"):
-			return false, err.Error(), nil
 		}
-		return false, "", fmt.Errorf("delete Cloud Map namespace %s: %w", o.ID, err)
+		return err
 	})
 	if err != nil || op == "" {
 		return err
