@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -22,11 +21,7 @@ var ErrDeletionProtected = errors.New("deletion protection is on")
 
 // ClusterHandler creates, updates and deletes Aurora PostgreSQL DB
 // clusters (rds:cluster).
-type ClusterHandler struct {
-	resource.Described
-	api  API
-	wait poll.Options
-}
+type ClusterHandler struct{ rdsHandler }
 
 var (
 	_ resource.Handler = (*ClusterHandler)(nil)
@@ -37,7 +32,7 @@ var (
 // newClusterHandler returns the DB cluster handler over api; wait, when
 // set, replaces defaultWait.
 func newClusterHandler(api API, wait *poll.Options) *ClusterHandler {
-	return &ClusterHandler{Described: resource.Described{Descriptor: clusterKind}, api: api, wait: waitOr(wait)}
+	return &ClusterHandler{newRDSHandler(clusterKind, api, wait)}
 }
 
 // clusterKind describes rds:cluster. Its instances refer to it, so they
@@ -121,11 +116,8 @@ func (h *ClusterHandler) Create(ctx context.Context, d resource.Desired) (resour
 	}
 	id := deref(in.DBClusterIdentifier)
 	_, err = h.api.CreateDBCluster(ctx, in)
-	if awserr.Is(err, codeClusterExists) {
-		err = clusterStatus.adopt(ctx, h.describe, id, d)
-	}
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create DB cluster %s: %w", id, err)
+	if err := clusterStatus.created(ctx, h.describe, id, d, err, codeClusterExists); err != nil {
+		return resource.Observation{}, err
 	}
 	c, err := h.waitAvailable(ctx, id, nil)
 	if err != nil {

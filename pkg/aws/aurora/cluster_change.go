@@ -95,7 +95,7 @@ func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, opt
 	case awserr.Is(err, codeInvalidCombination) && isProtectionError(err):
 		return errProtected(o.ID)
 	case awserr.Is(err, codeClusterState):
-		err = h.checkDeleting(ctx, o.ID, err)
+		err = clusterStatus.checkDeleting(ctx, h.describe, o.ID, err)
 	case awserr.Is(err, codeSnapshotExists):
 		err = fmt.Errorf("%w; the final snapshot %s already exists: set spec.database.aurora.finalSnapshotIdentifier to a new name in the stack file, or delete the old snapshot",
 			err, deref(in.FinalDBSnapshotIdentifier))
@@ -114,16 +114,6 @@ func deleteClusterInput(id string, opts map[string]string) *rds.DeleteDBClusterI
 	}
 	in.FinalDBSnapshotIdentifier = ptr(orString(opts["final_snapshot_identifier"], id+"-final"))
 	return in
-}
-
-// checkDeleting turns "invalid state" into success when the cluster is
-// already being deleted (a retried delete); otherwise it returns err.
-func (h *ClusterHandler) checkDeleting(ctx context.Context, id string, err error) error {
-	c, derr := h.describe(ctx, id)
-	if derr == nil && (c == nil || deref(c.Status) == "deleting") {
-		return nil
-	}
-	return err
 }
 
 // errProtected says how to turn deletion protection off: in the stack

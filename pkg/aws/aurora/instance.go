@@ -14,11 +14,7 @@ import (
 
 // InstanceHandler creates, updates and deletes the DB instances of an
 // Aurora cluster (rds:db).
-type InstanceHandler struct {
-	resource.Described
-	api  API
-	wait poll.Options
-}
+type InstanceHandler struct{ rdsHandler }
 
 var (
 	_ resource.Handler = (*InstanceHandler)(nil)
@@ -29,7 +25,7 @@ var (
 // newInstanceHandler returns the DB instance handler over api; wait,
 // when set, replaces defaultWait.
 func newInstanceHandler(api API, wait *poll.Options) *InstanceHandler {
-	return &InstanceHandler{Described: resource.Described{Descriptor: instanceKind}, api: api, wait: waitOr(wait)}
+	return &InstanceHandler{newRDSHandler(instanceKind, api, wait)}
 }
 
 // instanceKind describes rds:db. An Aurora instance holds no data of its
@@ -90,11 +86,8 @@ func (h *InstanceHandler) Create(ctx context.Context, d resource.Desired) (resou
 	}
 	id := deref(in.DBInstanceIdentifier)
 	_, err = h.api.CreateDBInstance(ctx, in)
-	if awserr.Is(err, codeInstanceExists) {
-		err = instanceStatus.adopt(ctx, h.describe, id, d)
-	}
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create DB instance %s: %w", id, err)
+	if err := instanceStatus.created(ctx, h.describe, id, d, err, codeInstanceExists); err != nil {
+		return resource.Observation{}, err
 	}
 	i, err := h.waitAvailable(ctx, id, "")
 	if err != nil {
@@ -176,22 +169,12 @@ func (h *InstanceHandler) Delete(ctx context.Context, o resource.Observation, _ 
 		return nil
 	}
 	if awserr.Is(err, codeInstanceState) {
-		err = h.checkDeleting(ctx, o.ID, err)
+		err = instanceStatus.checkDeleting(ctx, h.describe, o.ID, err)
 	}
 	if err != nil {
 		return fmt.Errorf("delete DB instance %s: %w", o.ID, err)
 	}
 	return h.waitGone(ctx, o.ID)
-}
-
-// checkDeleting turns "invalid state" into success when the instance is
-// already being deleted; otherwise it returns err.
-func (h *InstanceHandler) checkDeleting(ctx context.Context, id string, err error) error {
-	i, derr := h.describe(ctx, id)
-	if derr == nil && (i == nil || deref(i.DBInstanceStatus) == "deleting") {
-		return nil
-	}
-	return err
 }
 
 // instanceStatus is how the instance's waits and finds read a described

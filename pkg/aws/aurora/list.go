@@ -9,6 +9,7 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	rgttypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -79,11 +80,7 @@ func taggedSubnetGroups(ctx context.Context, api TaggingAPI, match map[string]st
 			return nil, fmt.Errorf("get tagged DB subnet groups: %w", err)
 		}
 		for _, r := range page.ResourceTagMappingList {
-			tags := map[string]string{}
-			for _, t := range r.Tags {
-				tags[deref(t.Key)] = deref(t.Value)
-			}
-			out[deref(r.ResourceARN)] = tags
+			out[deref(r.ResourceARN)] = tagged.Map(r.Tags, func(t rgttypes.Tag) (*string, *string) { return t.Key, t.Value })
 		}
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -118,11 +119,7 @@ func rdsTags(tags map[string]string) []types.Tag {
 
 // tagMap converts RDS tags to a map.
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[deref(t.Key)] = deref(t.Value)
-	}
-	return m
+	return tagged.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func ptr[T any](v T) *T { return &v }

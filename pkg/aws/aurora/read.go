@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -64,6 +65,30 @@ func (k statusKind[T]) waitGone(ctx context.Context, wait poll.Options, describe
 		}
 		return false, k.status(item), nil
 	})
+}
+
+// created wraps the error of a create of item id: a create that failed
+// as a duplicate (code: a retry of an ambiguous create) adopts the
+// existing item when it is d's own, as adopt decides.
+func (k statusKind[T]) created(ctx context.Context, describe describeFunc[T], id string, d resource.Desired, err error, code string) error {
+	if awserr.Is(err, code) {
+		err = k.adopt(ctx, describe, id, d)
+	}
+	if err != nil {
+		return fmt.Errorf("create %s %s: %w", k.noun, id, err)
+	}
+	return nil
+}
+
+// checkDeleting turns a delete's "invalid state" err into success when
+// the item id is gone or already being deleted (a retried delete);
+// otherwise it returns err.
+func (k statusKind[T]) checkDeleting(ctx context.Context, describe describeFunc[T], id string, err error) error {
+	item, derr := describe(ctx, id)
+	if derr == nil && (item == nil || k.status(item) == "deleting") {
+		return nil
+	}
+	return err
 }
 
 // adopt checks that the existing item id, which a create found, is d's

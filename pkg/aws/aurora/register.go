@@ -47,10 +47,20 @@ func (k kinds) handlers() []resource.Handler {
 	return []resource.Handler{k.subnetGroup, k.cluster, k.instance}
 }
 
-// waitOr returns *wait, or defaultWait when wait is nil.
-func waitOr(wait *poll.Options) poll.Options {
-	if wait == nil {
-		return defaultWait
+// rdsHandler is what the cluster and instance handlers share: their
+// kind's descriptor, the RDS client and the bound of their waits.
+type rdsHandler struct {
+	resource.Described
+	api  API
+	wait poll.Options
+}
+
+// newRDSHandler returns the shared part of the handler of the kind d over
+// api; wait, when set, replaces defaultWait.
+func newRDSHandler(d resource.Descriptor, api API, wait *poll.Options) rdsHandler {
+	h := rdsHandler{Described: resource.Described{Descriptor: d}, api: api, wait: defaultWait}
+	if wait != nil {
+		h.wait = *wait
 	}
-	return *wait
+	return h
 }

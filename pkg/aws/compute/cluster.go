@@ -3,22 +3,15 @@ package compute
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
-
-// deleteWait bounds the waits of deletes (services draining, clusters
-// losing their services); tests shorten it.
-var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
 
 // ClusterHandler manages ECS clusters. Props: name. Its tags are changed
 // in place (SetTags).
@@ -87,15 +80,13 @@ func (h *ClusterHandler) SetTags(ctx context.Context, o resource.Observation, se
 // Delete deletes the cluster once its services are gone; not found is
 // success.
 func (h *ClusterHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "ECS cluster "+o.ID+" to lose its services", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	r := clients.Refusals{
+		Gone: []string{"ClusterNotFoundException"},
+		Busy: []string{"ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException"},
+	}
+	return h.DeleteWhenFree(ctx, "ECS cluster", o.ID, "to lose its services", r, func(ctx context.Context) error {
 		_, err := h.API.DeleteCluster(ctx, &ecs.DeleteClusterInput{Cluster: aws.String(o.ID)})
-		switch {
-		case err == nil, awserr.Is(err, "ClusterNotFoundException"):
-			return true, "", nil
-		case awserr.Is(err, "ClusterContainsServicesException", "ClusterContainsTasksException", "UpdateInProgressException"):
-			return false, err.Error(), nil
-		}
-		return false, "", fmt.Errorf("delete ECS cluster %s: %w", o.ID, err)
+		return err
 	})
 }
 
@@ -113,14 +104,6 @@ func (h *ClusterHandler) FindByAddress(ctx context.Context, stack, address strin
 		}
 	}
 	return resource.Observation{Address: address, Kind: resource.KindECSCluster}, nil
-}
-
-// waitOr is o, or def when o is nil.
-func waitOr(o *poll.Options, def poll.Options) poll.Options {
-	if o == nil {
-		return def
-	}
-	return *o
 }
 
 // describeAllClusters lists the active clusters and describes them with

@@ -11,7 +11,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -172,7 +171,7 @@ func (h *ServiceHandler) Delete(ctx context.Context, o resource.Observation, _ m
 	default:
 		return fmt.Errorf("delete ECS service %s: %w", o.ID, err)
 	}
-	return poll.Until(ctx, "ECS service "+o.ID+" to stop", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	return h.UntilDeleted(ctx, "ECS service "+o.ID+" to stop", func(ctx context.Context) (bool, string, error) {
 		out, err := h.API.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{o.ID}})
 		if awserr.Is(err, "ClusterNotFoundException") {
 			return true, "", nil

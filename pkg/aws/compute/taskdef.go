@@ -15,6 +15,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -376,9 +377,5 @@ func ecsTags(m map[string]string) []types.Tag {
 }
 
 func ecsTagMap(tags []types.Tag) map[string]string {
-	m := map[string]string{}
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagged.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }

@@ -11,18 +11,15 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// Waits of Cloud Map operations and of deletes; tests shorten them.
-var (
-	operationWait = poll.Options{Timeout: 10 * time.Minute}
-	deleteWait    = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
-)
+// operationWait bounds the waits of Cloud Map operations when a
+// handler's Wait is nil.
+var operationWait = poll.Options{Timeout: 10 * time.Minute}
 
 // NamespaceHandler manages Cloud Map private DNS namespaces. Props: name,
 // vpc_id.
@@ -128,18 +125,13 @@ func (h *NamespaceHandler) SetTags(ctx context.Context, o resource.Observation, 
 // the operation; not found is success.
 func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	var op string
-	err := poll.Until(ctx, "Cloud Map namespace "+o.ID+" to lose its services", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	r := clients.Refusals{Gone: []string{"NamespaceNotFound"}, Busy: []string{"ResourceInUse"}}
+	err := h.DeleteWhenFree(ctx, "Cloud Map namespace", o.ID, "to lose its services", r, func(ctx context.Context) error {
 		out, err := h.API.DeleteNamespace(ctx, &sd.DeleteNamespaceInput{Id: aws.String(o.ID)})
-		switch {
-		case err == nil:
+		if err == nil {
 			op = aws.ToString(out.OperationId)
-			return true, "", nil
-		case awserr.Is(err, "NamespaceNotFound"):
-			return true, "", nil
-		case awserr.Is(err, "ResourceInUse"):
-			return false, err.Error(), nil
 		}
-		return false, "", fmt.Errorf("delete Cloud Map namespace %s: %w", o.ID, err)
+		return err
 	})
 	if err != nil || op == "" {
 		return err
@@ -148,15 +140,7 @@ func (h *NamespaceHandler) Delete(ctx context.Context, o resource.Observation, _
 	return err
 }
 
-func (h *NamespaceHandler) operationWait() poll.Options { return waitOr(h.Wait, operationWait) }
-
-// waitOr is o, or def when o is nil.
-func waitOr(o *poll.Options, def poll.Options) poll.Options {
-	if o == nil {
-		return def
-	}
-	return *o
-}
+func (h *NamespaceHandler) operationWait() poll.Options { return h.WaitOr(operationWait) }
 
 // waitOperation waits, within w, for a Cloud Map operation to succeed and
 // returns the id of its target of type t.

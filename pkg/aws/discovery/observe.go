@@ -8,11 +8,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -142,11 +144,7 @@ func (o *Observer) cloudMapTags(ctx context.Context, arn string, listed map[stri
 	if err != nil {
 		return nil, fmt.Errorf("list tags of %s: %w", arn, err)
 	}
-	tags := map[string]string{}
-	for _, t := range out.Tags {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return tags, nil
+	return tagged.Map(out.Tags, func(t sdtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 }
 
 // bucketTags reads the tags of a bucket the tagging API did not list.
@@ -158,11 +156,7 @@ func (o *Observer) bucketTags(ctx context.Context, name string) (map[string]stri
 	case err != nil:
 		return nil, fmt.Errorf("get tags of bucket %s: %w", name, err)
 	}
-	tags := map[string]string{}
-	for _, t := range out.TagSet {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return tags, nil
+	return tagged.Map(out.TagSet, func(t s3types.Tag) (*string, *string) { return t.Key, t.Value }), nil
 }
 
 // bucketRegion is the region ListBuckets reported, or GetBucketLocation's

@@ -8,10 +8,8 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -91,7 +89,7 @@ func (h *ServiceHandler) Update(ctx context.Context, d resource.Desired, o resou
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("update Cloud Map service %s: %w", o.ID, err)
 	}
-	if _, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeService, waitOr(h.Wait, operationWait)); err != nil {
+	if _, err := waitOperation(ctx, h.API, aws.ToString(out.OperationId), types.OperationTargetTypeService, h.WaitOr(operationWait)); err != nil {
 		return resource.Observation{}, fmt.Errorf("update Cloud Map service %s: %w", o.ID, err)
 	}
 	o.Address = d.Address
@@ -108,15 +106,10 @@ func (h *ServiceHandler) SetTags(ctx context.Context, o resource.Observation, se
 // Delete deletes the service once ECS has deregistered its tasks; not
 // found is success.
 func (h *ServiceHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "Cloud Map service "+o.ID+" to lose its instances", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	r := clients.Refusals{Gone: []string{"ServiceNotFound"}, Busy: []string{"ResourceInUse"}}
+	return h.DeleteWhenFree(ctx, "Cloud Map service", o.ID, "to lose its instances", r, func(ctx context.Context) error {
 		_, err := h.API.DeleteService(ctx, &sd.DeleteServiceInput{Id: aws.String(o.ID)})
-		switch {
-		case err == nil, awserr.Is(err, "ServiceNotFound"):
-			return true, "", nil
-		case awserr.Is(err, "ResourceInUse"):
-			return false, err.Error(), nil
-		}
-		return false, "", fmt.Errorf("delete Cloud Map service %s: %w", o.ID, err)
+		return err
 	})
 }
 

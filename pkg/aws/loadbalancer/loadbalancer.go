@@ -3,7 +3,6 @@ package loadbalancer
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -15,9 +14,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
-
-// deleteWait bounds the waits of deletes; tests shorten it.
-var deleteWait = poll.Options{First: 200 * time.Millisecond, Max: 5 * time.Second, Timeout: 10 * time.Minute}
 
 // LoadBalancerHandler manages application load balancers. Props: name,
 // scheme, type, subnets, security_groups.
@@ -155,15 +151,7 @@ func (h *LoadBalancerHandler) FindByAddress(ctx context.Context, stack, address 
 	return resource.Observation{Address: address, Kind: resource.KindLoadBalancer}, nil
 }
 
-func (h *LoadBalancerHandler) wait() poll.Options { return waitOr(h.Wait, deleteWait) }
-
-// waitOr is o, or def when o is nil.
-func waitOr(o *poll.Options, def poll.Options) poll.Options {
-	if o == nil {
-		return def
-	}
-	return *o
-}
+func (h *LoadBalancerHandler) wait() poll.Options { return h.WaitOr(clients.DeleteWait) }
 
 func describeLoadBalancers(ctx context.Context, api API) ([]types.LoadBalancer, error) {
 	var out []types.LoadBalancer

@@ -8,6 +8,7 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -38,11 +39,7 @@ func describeTags(ctx context.Context, api API, arns []string) (map[string]map[s
 			return nil, fmt.Errorf("describe tags of load balancing resources: %w", err)
 		}
 		for _, td := range res.TagDescriptions {
-			m := map[string]string{}
-			for _, t := range td.Tags {
-				m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			out[aws.ToString(td.ResourceArn)] = m
+			out[aws.ToString(td.ResourceArn)] = tagged.Map(td.Tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 		}
 	}
 	return out, nil

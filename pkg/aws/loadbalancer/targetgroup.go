@@ -9,10 +9,8 @@ import (
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
-	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -151,15 +149,10 @@ func (h *TargetGroupHandler) SetTags(ctx context.Context, o resource.Observation
 // Delete deletes the target group once no listener or service uses it;
 // not found is success.
 func (h *TargetGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	return poll.Until(ctx, "target group "+o.ID+" to be released", waitOr(h.Wait, deleteWait), func(ctx context.Context) (bool, string, error) {
+	r := clients.Refusals{Gone: []string{"TargetGroupNotFound"}, Busy: []string{"ResourceInUse"}}
+	return h.DeleteWhenFree(ctx, "target group", o.ID, "to be released", r, func(ctx context.Context) error {
 		_, err := h.API.DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(o.ID)})
-		switch {
-		case err == nil, awserr.Is(err, "TargetGroupNotFound"):
-			return true, "", nil
-		case awserr.Is(err, "ResourceInUse"):
-			return false, err.Error(), nil
-		}
-		return false, "", fmt.Errorf("delete target group %s: %w", o.ID, err)
+		return err
 	})
 }
 

@@ -97,6 +97,20 @@ func addressFilters(stack, address string) []types.Filter {
 	return []types.Filter{ownedBy(stack), filter("tag:"+resource.TagAddress, address)}
 }
 
+// foundByAddress is the answer of a FindByAddress whose describe, filtered
+// by addressFilters, returned err and items: the observation of the first
+// item, or one of kind k at address that does not exist. items is called
+// only when err is nil.
+func foundByAddress[T any](k resource.Kind, address string, err error, items func() []T, observe func(T) resource.Observation) (resource.Observation, error) {
+	if err != nil {
+		return resource.Observation{Address: address, Kind: k}, err
+	}
+	if all := items(); len(all) > 0 {
+		return observe(all[0]), nil
+	}
+	return resource.Observation{Address: address, Kind: k}, nil
+}
+
 // propErr wraps a missing or mistyped property of the resource at address.
 func propErr(address string, err error) error {
 	return fmt.Errorf("%s: %w", address, err)

@@ -116,10 +116,9 @@ func (h *InternetGatewayHandler) detach(ctx context.Context, id, vpc string) err
 // FindByAddress finds the gateway tagged with the stack and address.
 func (h *InternetGatewayHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.InternetGateways) == 0 {
-		return resource.Observation{Address: address, Kind: internetGatewayKind.Kind}, err
-	}
-	return igwObservation(out.InternetGateways[0], address, stack), nil
+	return foundByAddress(internetGatewayKind.Kind, address, err, func() []types.InternetGateway { return out.InternetGateways }, func(x types.InternetGateway) resource.Observation {
+		return igwObservation(x, address, stack)
+	})
 }
 
 // igwObservation is the observation of g at address; its vpc_id is ""
@@ -178,10 +177,9 @@ func (h *ElasticIPHandler) Delete(ctx context.Context, o resource.Observation, _
 // FindByAddress finds the address tagged with the stack and address.
 func (h *ElasticIPHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.Addresses) == 0 {
-		return resource.Observation{Address: address, Kind: elasticIPKind.Kind}, err
-	}
-	return eipObservation(out.Addresses[0], address, stack), nil
+	return foundByAddress(elasticIPKind.Kind, address, err, func() []types.Address { return out.Addresses }, func(x types.Address) resource.Observation {
+		return eipObservation(x, address, stack)
+	})
 }
 
 // eipObservation is the observation of a at address; its id is its

@@ -78,10 +78,9 @@ func (h *SecurityGroupHandler) Delete(ctx context.Context, o resource.Observatio
 // FindByAddress finds the group tagged with the stack and address.
 func (h *SecurityGroupHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.SecurityGroups) == 0 {
-		return resource.Observation{Address: address, Kind: securityGroupKind.Kind}, err
-	}
-	return sgObservation(out.SecurityGroups[0], stack), nil
+	return foundByAddress(securityGroupKind.Kind, address, err, func() []types.SecurityGroup { return out.SecurityGroups }, func(x types.SecurityGroup) resource.Observation {
+		return sgObservation(x, stack)
+	})
 }
 
 // sgObservation is the observation of g at its address tag.
@@ -226,10 +225,9 @@ func (h *RuleHandler) Delete(ctx context.Context, o resource.Observation, _ map[
 // FindByAddress finds the rule tagged with the stack and address.
 func (h *RuleHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.SecurityGroupRules) == 0 {
-		return resource.Observation{Address: address, Kind: ruleKind.Kind}, err
-	}
-	return ruleObservation(out.SecurityGroupRules[0], address, stack), nil
+	return foundByAddress(ruleKind.Kind, address, err, func() []types.SecurityGroupRule { return out.SecurityGroupRules }, func(x types.SecurityGroupRule) resource.Observation {
+		return ruleObservation(x, address, stack)
+	})
 }
 
 // ruleObservation is the observation of r at address.

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	tagmap "github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -29,11 +30,7 @@ func toTags(m map[string]string) []types.Tag {
 }
 
 func tagMap(tags []types.Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagmap.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 // setTags changes the tags of the EC2 resource id: CreateTags adds or

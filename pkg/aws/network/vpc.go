@@ -90,10 +90,9 @@ func (h *VPCHandler) Delete(ctx context.Context, o resource.Observation, _ map[s
 // FindByAddress finds the VPC tagged with the stack and address.
 func (h *VPCHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.Vpcs) == 0 {
-		return resource.Observation{Address: address, Kind: vpcKind.Kind}, err
-	}
-	return vpcObservation(out.Vpcs[0], address, stack), nil
+	return foundByAddress(vpcKind.Kind, address, err, func() []types.Vpc { return out.Vpcs }, func(x types.Vpc) resource.Observation {
+		return vpcObservation(x, address, stack)
+	})
 }
 
 // vpcObservation is the observation of v at address.
@@ -167,10 +166,9 @@ func (h *SubnetHandler) Delete(ctx context.Context, o resource.Observation, _ ma
 // FindByAddress finds the subnet tagged with the stack and address.
 func (h *SubnetHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.Subnets) == 0 {
-		return resource.Observation{Address: address, Kind: subnetKind.Kind}, err
-	}
-	return subnetObservation(out.Subnets[0], address, stack), nil
+	return foundByAddress(subnetKind.Kind, address, err, func() []types.Subnet { return out.Subnets }, func(x types.Subnet) resource.Observation {
+		return subnetObservation(x, address, stack)
+	})
 }
 
 // routeTableKind describes ec2:route-table. Its associations and routes
@@ -224,8 +222,7 @@ func (h *RouteTableHandler) Delete(ctx context.Context, o resource.Observation, 
 // FindByAddress finds the route table tagged with the stack and address.
 func (h *RouteTableHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
 	out, err := h.api.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: addressFilters(stack, address)})
-	if err != nil || len(out.RouteTables) == 0 {
-		return resource.Observation{Address: address, Kind: routeTableKind.Kind}, err
-	}
-	return routeTableObservation(out.RouteTables[0], address, stack), nil
+	return foundByAddress(routeTableKind.Kind, address, err, func() []types.RouteTable { return out.RouteTables }, func(x types.RouteTable) resource.Observation {
+		return routeTableObservation(x, address, stack)
+	})
 }

@@ -18,6 +18,18 @@ type TaggingAPI interface {
 
 var _ TaggingAPI = (*tagging.Client)(nil)
 
+// Map returns tags as a map of key to value; kv gives the key and value
+// of one tag (the SDK's tag types differ only in their package). A nil
+// key or value reads as "".
+func Map[T any](tags []T, kv func(T) (key, value *string)) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		k, v := kv(t)
+		m[aws.ToString(k)] = aws.ToString(v)
+	}
+	return m
+}
+
 // Tagged returns the tags of every resource of the given resource type
 // filters ("logs:log-group", "iam:role") that carries the stack's tag, by
 // ARN, in one paginated call. It only says which resources claim to be the
@@ -34,11 +46,7 @@ func Tagged(ctx context.Context, api TaggingAPI, stack string, types ...string) 
 			return nil, fmt.Errorf("get resources tagged %s=%s (%v): %w", resource.TagStack, stack, types, err)
 		}
 		for _, m := range page.ResourceTagMappingList {
-			tags := map[string]string{}
-			for _, t := range m.Tags {
-				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-			out[aws.ToString(m.ResourceARN)] = tags
+			out[aws.ToString(m.ResourceARN)] = Map(m.Tags, func(t taggingtypes.Tag) (*string, *string) { return t.Key, t.Value })
 		}
 	}
 	return out, nil
