@@ -47,8 +47,9 @@ independent changes in parallel. One apply per stack runs at a time (a lock in S
 
 Approval: on a terminal kcstack asks; otherwise pass --auto-approve. --auto-approve never implies deletes:
 a plan that deletes or replaces anything also needs --allow-delete.
-With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since.
-Ctrl-C stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
+With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since, if
+the file was edited, or if it would change anything not tagged for the stack; -f cannot be given with it.
+The lock is taken after approval. Ctrl-C (or SIGTERM, or SIGHUP) stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
 Ctrl-C exits at once. Running it again converges.`,
 		Example: `  kcstack apply -f stack.yaml
   kcstack apply -f stack.yaml --auto-approve
@@ -160,7 +161,11 @@ func (o *applyOptions) lock(ctx context.Context, run *runContext, p *plan.Plan, 
 			fmt.Fprintf(stderr, "Warning: could not release the stack lock %s: %v\nRelease it with: kcstack unlock -f %s %s\n", lock.Info.ID, err, file, lock.Info.ID)
 		}
 	})
-	snap, err := state.Observe(ctx, p.Stack, savedDesired(p), run.prov.Observers)
+	ds := run.desired
+	if ds == nil {
+		ds = savedDesired(p)
+	}
+	snap, err := state.Observe(ctx, p.Stack, ds, run.prov.Observers)
 	if err != nil {
 		return explainAWS(err, run.sess)
 	}

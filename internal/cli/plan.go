@@ -19,6 +19,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/plan/render"
+	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
 	"github.com/kcstack/kcstack/pkg/stack"
 	"github.com/kcstack/kcstack/pkg/state"
@@ -131,6 +132,8 @@ type runContext struct {
 	prov *provider.Provider
 	// release gives up the stack lock of an apply, once; nil otherwise.
 	release func()
+	// desired are the resources plan observed for; nil for a saved plan.
+	desired []resource.Desired
 }
 
 func (r *runContext) close() { _ = r.sess.Close() }
@@ -195,6 +198,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	if err != nil {
 		return nil, nil, explainAWS(err, r.sess)
 	}
+	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
 		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
