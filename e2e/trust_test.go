@@ -15,7 +15,8 @@ import (
 
 // TestApplyTamperedPlan is the acceptance item "tamper tests": a saved
 // plan file edited to delete a VPC that belongs to no stack, to point an
-// update at one, to open PostgreSQL to the world, or edited without a
+// update at one, to open PostgreSQL to the world, to apply in another
+// region, or edited without a
 // matching digest, is refused naming the address; nothing changes in AWS
 // (checked through the aws CLI) and no lock is left. The plan file is
 // written 0600, and apply PLANFILE -f FILE is refused as ambiguous.
@@ -78,6 +79,12 @@ func TestApplyTamperedPlan(t *testing.T) {
 			},
 			redo:  true,
 			wants: []string{"does not give", "targets.rosa-a.database-ingress", "Nothing was applied"},
+		},
+		"OtherRegion": {
+			reason: "the plan pointed at another region (here refused as not the environment's region; without AWS_REGION it is stale: nothing it observed is there)",
+			edit:   func(p *plan.Plan) { p.Region = "us-east-1" },
+			redo:   true,
+			wants:  []string{"us-east-1"},
 		},
 		"EditedDigest": {
 			reason: "a digest that does not match the content",
