@@ -15,7 +15,9 @@ import (
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (the terminal closed) stops like Ctrl-C, so that the stack
+	// lock is released as the run unwinds.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-sigs
 		fmt.Fprintln(os.Stderr, "\nInterrupt received: no new changes start; calls in flight finish, waits stop. Press Ctrl-C again to exit at once.")
@@ -27,7 +29,7 @@ func main() {
 	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	// Done: an interrupt from now on must not kill the process before it
 	// exits with code (signal.Stop would restore exactly that default).
-	signal.Ignore(os.Interrupt, syscall.SIGTERM)
+	signal.Ignore(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	cancel()
 	os.Exit(code)
 }

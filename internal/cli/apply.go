@@ -26,6 +26,7 @@ import (
 
 type applyOptions struct {
 	file        string
+	fileSet     bool // -f was given
 	autoApprove bool
 	allowDelete bool
 	parallelism int
@@ -46,14 +47,16 @@ independent changes in parallel. One apply per stack runs at a time (a lock in S
 
 Approval: on a terminal kcstack asks; otherwise pass --auto-approve. --auto-approve never implies deletes:
 a plan that deletes or replaces anything also needs --allow-delete.
-With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since.
-Ctrl-C stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
+With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since, if
+the file was edited, or if it would change anything not tagged for the stack; -f cannot be given with it.
+The lock is taken after approval. Ctrl-C (or SIGTERM, or SIGHUP) stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
 Ctrl-C exits at once. Running it again converges.`,
 		Example: `  kcstack apply -f stack.yaml
   kcstack apply -f stack.yaml --auto-approve
   kcstack plan -f stack.yaml --out reviewed.kcplan && kcstack apply reviewed.kcplan --auto-approve`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.fileSet = cmd.Flags().Changed("file")
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -113,6 +116,9 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	if o.parallelism < 1 {
 		return fmt.Errorf("--parallelism %d: must be at least 1", o.parallelism)
 	}
+	if len(args) == 1 && o.fileSet {
+		return fmt.Errorf("kcstack apply %s -f %s is ambiguous: a saved plan is applied exactly as it was reviewed, without a stack file; drop -f to apply the plan, or drop %s to plan and apply the stack file", args[0], o.file, args[0])
+	}
 	var saved *plan.Plan
 	var st *stack.Stack
 	var err error
@@ -129,22 +135,47 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 		return err
 	}
 	defer run.close()
-	lock, err := apply.Acquire(ctx, ssm.NewFromConfig(run.sess.cfg), st.Metadata.Name, o.command(), o.lockTimeout,
-		apply.WithStackFile(stackFile(args, o.file)), apply.WithWaitNotice(5*time.Second, lockNotice(stderr)))
-	if err != nil {
-		return explainAWS(err, run.sess)
-	}
-	run.release = sync.OnceFunc(func() {
-		if err := lock.Release(); err != nil {
-			fmt.Fprintf(stderr, "Warning: could not release the stack lock %s: %v\nRelease it with: kcstack unlock -f %s %s\n", lock.Info.ID, err, o.file, lock.Info.ID)
-		}
-	})
-	defer run.release()
+	defer run.unlock()
 	p, err := o.planFor(ctx, run, saved)
 	if err != nil {
 		return err
 	}
-	return o.execute(ctx, run, p, stdout, stderr)
+	return o.execute(ctx, run, p, saved != nil, stackFile(args, o.file), stdout, stderr)
+}
+
+// lock takes the stack lock once the plan is approved, then re-reads what
+// the plan touches and refuses when it changed meanwhile, or (trusted
+// false: a saved plan) when the plan does not hold up against AWS. The
+// lock is released by run.unlock.
+func (o *applyOptions) lock(ctx context.Context, run *runContext, p *plan.Plan, trusted bool, file string, stderr io.Writer) error {
+	lock, err := apply.Acquire(ctx, ssm.NewFromConfig(run.sess.cfg), p.Stack, o.command(), o.lockTimeout,
+		apply.WithStackFile(file), apply.WithWaitNotice(5*time.Second, lockNotice(stderr)))
+	if err != nil {
+		return explainAWS(err, run.sess)
+	}
+	if file == "" {
+		file = "<stack file>"
+	}
+	run.release = sync.OnceFunc(func() {
+		if err := lock.Release(); err != nil {
+			fmt.Fprintf(stderr, "Warning: could not release the stack lock %s: %v\nRelease it with: kcstack unlock -f %s %s\n", lock.Info.ID, err, file, lock.Info.ID)
+		}
+	})
+	ds := run.desired
+	if ds == nil {
+		ds = savedDesired(p)
+	}
+	snap, err := state.Observe(ctx, p.Stack, ds, run.prov.Observers)
+	if err != nil {
+		return explainAWS(err, run.sess)
+	}
+	if changed := plan.Stale(p, snap); len(changed) > 0 {
+		return fmt.Errorf("AWS changed since the plan was made, at:\n  %s\nNothing was applied. Run the same command again to plan from what AWS holds now", strings.Join(changed, "\n  "))
+	}
+	if trusted {
+		return nil
+	}
+	return o.verify(p, snap, run)
 }
 
 // stackFile is the stack file an apply of args uses, for the unlock
@@ -176,10 +207,38 @@ func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan
 	if changed := plan.Stale(saved, snap); len(changed) > 0 {
 		return nil, fmt.Errorf("the saved plan is stale: AWS changed since it was made, at:\n  %s\nNothing was applied. Make a new plan with kcstack plan --out and review it", strings.Join(changed, "\n  "))
 	}
+	if err := o.verify(saved, snap, run); err != nil {
+		return nil, err
+	}
 	return saved, nil
 }
 
-func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Plan, stdout, stderr io.Writer) error {
+// verify checks a saved plan against a fresh snapshot: every change must
+// be the one its own desired resources give (plan.Underived), and every
+// update, replacement or delete must act on a resource the stack owns at
+// that address (plan.Unowned). A plan file is data anyone who can write it
+// may have edited; AWS is the authority.
+func (o *applyOptions) verify(saved *plan.Plan, snap *state.Snapshot, run *runContext) error {
+	fresh, err := plan.Compute(plan.Input{
+		Stack: saved.Stack, Region: saved.Region, StackDigest: saved.StackDigest, Desired: savedDesired(saved),
+		Snapshot: snap, Registry: run.prov.Registry, Destroy: saved.Destroy, Now: saved.CreatedAt,
+	})
+	if err != nil {
+		return fmt.Errorf("the saved plan does not hold against AWS; nothing was applied:\n%w", err)
+	}
+	if bad := plan.Underived(saved, fresh); len(bad) > 0 {
+		return fmt.Errorf("the saved plan has changes its own desired state does not give (the plan file was edited), at:\n  %s\nNothing was applied. Make a new plan with kcstack plan --out and review it", strings.Join(bad, "\n  "))
+	}
+	if bad := plan.Unowned(saved, snap, run.prov.Registry); len(bad) > 0 {
+		return fmt.Errorf("the saved plan changes resources that are not tagged %s=%s with their address, at:\n  %s\nNothing was applied. kcstack changes only what the stack owns; make a new plan with kcstack plan --out", resource.TagStack, saved.Stack, strings.Join(bad, "\n  "))
+	}
+	return nil
+}
+
+// execute shows p, asks for approval, takes the lock and applies. A saved
+// plan is checked against AWS again under the lock; file is the stack
+// file for the unlock hint.
+func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Plan, saved bool, file string, stdout, stderr io.Writer) error {
 	if err := writePlan(stdout, p, "text", useColor(o.noColor, stdout)); err != nil {
 		return err
 	}
@@ -191,9 +250,12 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	}
 	// --trace writes to stderr, where the UI draws: it keeps the plain path.
 	if tty, ok := stderr.(*os.File); ok && !o.autoApprove && !o.trace && isTerminal(os.Stdin) && isTerminal(tty) {
-		return o.interactive(ctx, run, p, stdout, tty)
+		return o.interactive(ctx, run, p, func(ctx context.Context) error { return o.lock(ctx, run, p, !saved, file, tty) }, stdout, tty)
 	}
 	if err := o.approve(p, run.st.Metadata.Name, stdout, stderr); err != nil {
+		return err
+	}
+	if err := o.lock(ctx, run, p, !saved, file, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)
@@ -202,14 +264,22 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 }
 
 // interactive reviews, confirms and applies p in the terminal UI drawn on
-// tty (standard error); the outcome is then reported on stdout.
-func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, stdout io.Writer, tty *os.File) error {
+// tty (standard error); the outcome is then reported on stdout. lock runs
+// once the plan is approved, before anything is applied.
+func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, lock func(context.Context) error, stdout io.Writer, tty *os.File) error {
+	var locked error
 	out, err := tui.Run(ctx, p, tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
 		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
 			// The lock goes when the apply ends, not when its summary closes.
-			defer run.release()
+			defer run.unlock()
+			if locked = lock(ctx); locked != nil {
+				return &apply.Result{Failed: []apply.Failure{{Address: "before apply", Err: locked}}}
+			}
 			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: onEvent})
 		}})
+	if locked != nil {
+		return locked
+	}
 	if out.Aborted {
 		return &ExitError{Code: 130, Message: "Second interrupt: exited at once. Calls in flight may be incomplete; run the same command again to converge."}
 	}
@@ -305,6 +375,13 @@ func readPlan(path string) (*plan.Plan, error) {
 	}
 	if p.FormatVersion != plan.FormatVersion {
 		return nil, fmt.Errorf("%s has plan format %q; this kcstack reads %q: make the plan again with this version", path, p.FormatVersion, plan.FormatVersion)
+	}
+	sum, err := p.ContentDigest()
+	if err != nil {
+		return nil, err
+	}
+	if p.Digest != sum {
+		return nil, &ExitError{Code: 1, Err: fmt.Errorf("%s was modified after kcstack plan wrote it (its content digest does not match); nothing was applied: make a new plan with kcstack plan --out and review it", path)}
 	}
 	return &p, nil
 }

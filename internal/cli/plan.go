@@ -19,6 +19,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/plan/render"
+	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
 	"github.com/kcstack/kcstack/pkg/stack"
 	"github.com/kcstack/kcstack/pkg/state"
@@ -131,9 +132,18 @@ type runContext struct {
 	prov *provider.Provider
 	// release gives up the stack lock of an apply, once; nil otherwise.
 	release func()
+	// desired are the resources plan observed for; nil for a saved plan.
+	desired []resource.Desired
 }
 
 func (r *runContext) close() { _ = r.sess.Close() }
+
+// unlock gives up the stack lock if this run took it.
+func (r *runContext) unlock() {
+	if r.release != nil {
+		r.release()
+	}
+}
 
 // prepare connects to AWS (or the embedded sandbox) for st.
 func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, traced bool, stderr io.Writer) (*runContext, error) {
@@ -188,6 +198,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	if err != nil {
 		return nil, nil, explainAWS(err, r.sess)
 	}
+	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
 		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
@@ -208,13 +219,29 @@ func writePlan(w io.Writer, p *plan.Plan, format string, color bool) error {
 	return render.Text(w, p, render.TextOptions{Color: color})
 }
 
-// savePlan writes the full plan (with what apply needs) as JSON.
+// savePlan writes the full plan (with what apply needs) as JSON, readable
+// by its owner only, with the digest of its content. The digest is taken
+// over the plan as it will be read back, so that readPlan finds the same.
 func savePlan(path string, p *plan.Plan) error {
-	b, err := json.MarshalIndent(p, "", "  ")
+	b, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	var back plan.Plan
+	if err := json.Unmarshal(b, &back); err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	if back.Digest, err = back.ContentDigest(); err != nil {
+		return err
+	}
+	if b, err = json.MarshalIndent(&back, "", "  "); err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	// WriteFile keeps the mode of a file that exists: remove it first.
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save plan: %w", err)
 	}
 	return nil

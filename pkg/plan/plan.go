@@ -1,6 +1,10 @@
 package plan
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -38,6 +42,9 @@ type Plan struct {
 	// Observed is the fingerprint of every observation the plan depends on,
 	// by address; apply re-observes and refuses when one differs.
 	Observed map[string]string `json:"observed"`
+	// Digest is ContentDigest of the saved plan, set when it is written to
+	// a file; apply refuses a plan file whose content no longer matches it.
+	Digest string `json:"digest,omitempty"`
 }
 
 // Summary counts changes the way Terraform does: a replacement counts as
@@ -100,4 +107,18 @@ func (p *Plan) Destructive() []Change {
 		}
 	}
 	return out
+}
+
+// ContentDigest is the SHA-256 of the plan's JSON form without its Digest:
+// it covers every field apply uses (changes, their desired and observed
+// values, fingerprints, stack and region).
+func (p *Plan) ContentDigest() (string, error) {
+	c := *p
+	c.Digest = ""
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("encode plan: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
