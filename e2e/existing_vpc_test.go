@@ -80,7 +80,11 @@ func TestExistingDatabaseVPC(t *testing.T) {
 
 	mustRun(t, "apply", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 	mustRun(t, "plan after apply", e.kcstack(t, "plan", "-f", file, "--detailed-exitcode"), 0, "No changes.")
-	var routes struct{ RouteTables []struct{ Routes []struct{ DestinationCidrBlock string } } }
+	var routes struct {
+		RouteTables []struct {
+			Routes []struct{ DestinationCidrBlock string }
+		}
+	}
 	e.awsJSON(t, &routes, "ec2", "describe-route-tables", "--filters", "Name=vpc-id,Values="+vpc.ID)
 	if !strings.Contains(fmt.Sprint(routes), "10.0.0.0/16") {
 		t.Errorf("the database VPC's route tables have no route to the ROSA cluster: %+v", routes)
