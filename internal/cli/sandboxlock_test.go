@@ -1,36 +1,17 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/kcstack/kcstack/internal/testutil/syncbuf"
 	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestServeWaitsForTheStateLock: sandbox serve on a state file another
 // sandbox holds waits, saying so on stderr, and gives up, naming the
@@ -44,7 +25,7 @@ func TestServeWaitsForTheStateLock(t *testing.T) {
 	defer held.Release()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	code := Run(ctx, []string{"sandbox", "serve", "--listen", "127.0.0.1:0", "--state", state}, strings.NewReader(""), &stdout, &stderr)
 	wantWait := fmt.Sprintf("Waiting for the sandbox state %s, held by pid %d (", state, os.Getpid())
 	wantErr := fmt.Sprintf("the sandbox state %s is in use by pid %d (", state, os.Getpid())
@@ -64,7 +45,7 @@ func TestEmbeddedSandboxWaitsForTheStateLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr syncBuffer
+	var stderr syncbuf.Buffer
 	time.AfterFunc(500*time.Millisecond, func() { _ = held.Release() })
 	l, err := lockSandboxState(context.Background(), state, "the embedded sandbox's", &stderr)
 	if err != nil {

@@ -1,43 +1,23 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/kcstack/kcstack/internal/testutil/syncbuf"
 	"github.com/kcstack/kcstack/pkg/apply"
 )
-
-// syncBuffer is a bytes.Buffer safe for the program's writer and the
-// test's reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestRun runs the real program on a pipe: approve, the apply's events
 // reach the screen from its goroutine, q closes the summary, and Run
 // returns the apply's result.
 func TestRun(t *testing.T) {
 	in, keys := io.Pipe()
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	p := createsPlan()
 	want := &apply.Result{Added: len(p.Changes)}
 	type ran struct {
@@ -76,7 +56,7 @@ func TestRunContextCancelled(t *testing.T) {
 	in, keys := io.Pipe()
 	defer keys.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	done := make(chan Outcome, 1)
 	go func() {
 		o, _ := Run(ctx, createsPlan(), Options{Stack: "prod", Input: in, Output: out, Apply: func(context.Context, func(apply.Event)) *apply.Result {
@@ -98,7 +78,7 @@ func TestRunContextCancelled(t *testing.T) {
 }
 
 // waitOutput waits until the program has drawn text.
-func waitOutput(t *testing.T, out *syncBuffer, text string) {
+func waitOutput(t *testing.T, out *syncbuf.Buffer, text string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), text) {

@@ -1,8 +1,6 @@
 package compute
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,26 +11,6 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/resource"
 )
-
-// TestTaskDefinitionHandlerKnowsNoKeycloak keeps the handler free of the
-// stack file and of Keycloak: the task definition arrives generated, in
-// the Desired's props and options.
-func TestTaskDefinitionHandlerKnowsNoKeycloak(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go tool not found")
-	}
-	out, err := exec.Command(goTool, "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		switch dep {
-		case "github.com/kcstack/kcstack/pkg/stack", "github.com/kcstack/kcstack/pkg/keycloak", "github.com/kcstack/kcstack/pkg/desired":
-			t.Errorf("package compute depends on %s", dep)
-		}
-	}
-}
 
 // generated is a task definition Desired as pkg/desired makes it, with
 // its facts resolved.
