@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/kcstack/kcstack/pkg/graph"
@@ -122,13 +123,35 @@ func deleteDependencies(r resource.Registry, obs, updates []resource.Observation
 			holders[ob.Kind][ob.ID] = ob.Address
 		}
 	}
-	for _, ob := range append(append([]resource.Observation(nil), obs...), updates...) {
+	if err := waitForReferrers(g, holders, r, obs, true); err != nil {
+		return nil, err
+	}
+	if err := waitForReferrers(g, holders, r, updates, false); err != nil {
+		return nil, err
+	}
+	for _, ob := range obs {
+		d, _ := r.Descriptor(ob.Kind)
+		for _, other := range obs {
+			if other.Address != ob.Address && component(other.Address) == component(ob.Address) && slices.Contains(d.Deletion.After, other.Kind) {
+				g[ob.Address] = appendOnce(g[ob.Address], other.Address)
+			}
+		}
+	}
+	return g, nil
+}
+
+// waitForReferrers makes each resource that referrers refer to (found in
+// holders by the observed values of the references) wait for them;
+// references that follow in place count only when inPlace is set (the
+// referrer goes away too).
+func waitForReferrers(g graph.Graph, holders map[resource.Kind]map[string]string, r resource.Registry, referrers []resource.Observation, inPlace bool) error {
+	for _, ob := range referrers {
 		d, ok := r.Descriptor(ob.Kind)
 		if !ok {
-			return nil, fmt.Errorf("%s: no handler for kind %s", ob.Address, ob.Kind)
+			return fmt.Errorf("%s: no handler for kind %s", ob.Address, ob.Kind)
 		}
 		for _, ref := range d.References {
-			if ref.InPlace && !isIn(obs, ob.Address) {
+			if ref.InPlace && !inPlace {
 				continue
 			}
 			for _, v := range referenced(ob.Props[ref.Prop]) {
@@ -138,24 +161,7 @@ func deleteDependencies(r resource.Registry, obs, updates []resource.Observation
 			}
 		}
 	}
-	for _, ob := range obs {
-		d, _ := r.Descriptor(ob.Kind)
-		for _, other := range obs {
-			if other.Address != ob.Address && component(other.Address) == component(ob.Address) && containsKind(d.Deletion.After, other.Kind) {
-				g[ob.Address] = appendOnce(g[ob.Address], other.Address)
-			}
-		}
-	}
-	return g, nil
-}
-
-func isIn(obs []resource.Observation, addr string) bool {
-	for _, ob := range obs {
-		if ob.Address == addr {
-			return true
-		}
-	}
-	return false
+	return nil
 }
 
 // referenced returns the values a reference property holds: one id, or a
@@ -178,20 +184,9 @@ func referenced(v any) []string {
 	return nil
 }
 
-func containsKind(ks []resource.Kind, k resource.Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
 func appendOnce(l []string, s string) []string {
-	for _, x := range l {
-		if x == s {
-			return l
-		}
+	if slices.Contains(l, s) {
+		return l
 	}
 	return append(l, s)
 }
