@@ -76,7 +76,8 @@ stack file says skipFinalSnapshot, and deletion protection is honoured.
 
 Approval: on a terminal kcstack asks for the stack's name; otherwise pass --auto-approve, which is all
 destroy needs. One apply or destroy per stack runs at a time (a lock in SSM Parameter Store).
-Ctrl-C stops scheduling and lets changes in flight finish (exit 130); a second Ctrl-C exits at once.`,
+Ctrl-C stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
+Ctrl-C exits at once. Running it again converges.`,
 		Example: `  kcstack destroy -f stack.yaml
   kcstack --sandbox destroy -f examples/aurora-rosa.yaml --auto-approve`,
 		Args: cobra.NoArgs,
