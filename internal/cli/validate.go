@@ -80,11 +80,7 @@ func (o *validateOptions) run(in io.Reader, out io.Writer) error {
 // readStackFile loads the stack file at path, or standard input for "-".
 func readStackFile(path string, in io.Reader) (*stack.Stack, stack.Diagnostics, error) {
 	if path == "-" {
-		data, err := io.ReadAll(in)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read standard input: %w", err)
-		}
-		return stack.Load(stdinName, data)
+		return stack.LoadReader(stdinName, in)
 	}
 	st, ds, err := stack.LoadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -36,24 +36,44 @@ spec:
   targets:
 `)
 	for i := 0; strings.Count(b.String(), "\n") < lines; i++ {
-		fmt.Fprintf(&b, `    # target %d
+		third := (i % 16) * 16
+		fmt.Fprintf(&b, `    # target %d, with every setting written out
     - name: ecs-%d
       ecs:
-        vpc: {cidr: 10.%d.%d.0/20}
+        vpc:
+          cidr: 10.%d.%d.0/20
+        zones:
+          - eu-west-1a
+          - eu-west-1b
+        subnets:
+          private:
+            - zone: eu-west-1a
+              cidr: 10.%[3]d.%[5]d.0/23
+            - zone: eu-west-1b
+              cidr: 10.%[3]d.%[6]d.0/23
+          public:
+            - zone: eu-west-1a
+              cidr: 10.%[3]d.%[7]d.0/23
+            - zone: eu-west-1b
+              cidr: 10.%[3]d.%[8]d.0/23
         tasks: 3
         cpu: 2048
         memory: 4096
+        logRetentionDays: 30
         loadBalancer:
-          certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc-%d
+          certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc-%[1]d
           stickySessions: false
-    - name: rosa-%d
+          internal: false
+    - name: rosa-%[1]d
       rosa:
-        cluster: cluster-%d
-        vpc: {tags: {Name: cluster-%d-vpc}}
-        machineCidr: 172.%d.%d.0/20
+        cluster: cluster-%[1]d
+        vpc:
+          tags:
+            Name: cluster-%[1]d-vpc
+        machineCidr: 172.%[9]d.%[10]d.0/20
         namespace: keycloak
         instances: 3
-`, i, i, i/16, (i%16)*16, i, i, i, i, 16+i/16, (i%16)*16)
+`, i, i, i/16, third, third, third+2, third+8, third+10, 16+i/16, third)
 	}
 	return []byte(b.String())
 }

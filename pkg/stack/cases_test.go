@@ -56,7 +56,7 @@ func TestInvalidStacks(t *testing.T) {
 		"cluster-identifier-too-long": {
 			reason: `AWS cluster identifiers are at most 63 characters`,
 			want: []string{
-				`cluster-identifier-too-long.yaml:12:26: error: spec.database.aurora.clusterIdentifier: "kaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" is not a valid DB cluster identifier; use 1 to 63 letters, digits and hyphens, starting with a letter, without a trailing or double hyphen`,
+				`cluster-identifier-too-long.yaml:12:26: error: spec.database.aurora.clusterIdentifier: must be at most 63 characters long, not 64: RDS DB cluster identifiers are at most 63 characters`,
 			},
 		},
 		"cluster-identifier-trailing-hyphen": {
@@ -345,7 +345,7 @@ func TestInvalidStacks(t *testing.T) {
 		"aurora-too-many-instances": {
 			reason: `Aurora holds a writer and at most 15 readers`,
 			want: []string{
-				`aurora-too-many-instances.yaml:15:18: error: spec.database.aurora.instances: an Aurora cluster holds at most 16 instances, not 17; use at most 16: one writer and 15 readers`,
+				`aurora-too-many-instances.yaml:15:18: error: spec.database.aurora.instances: must be at most 16, not 17: an Aurora cluster holds one writer and at most 15 readers`,
 			},
 		},
 		"target-ecs-and-rosa": {

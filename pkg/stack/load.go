@@ -16,11 +16,27 @@ import (
 // LoadFile reads and checks the stack file at path; see Load. The error is
 // only for failing to read the file.
 func LoadFile(path string) (*Stack, Diagnostics, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read stack file: %w", err)
 	}
-	return Load(path, data)
+	defer f.Close()
+	return LoadReader(path, f)
+}
+
+// LoadReader reads a stack file named name from r, at most MaxFileSize
+// bytes, and checks it; see Load. The error is only for failing to read.
+func LoadReader(name string, r io.Reader) (*Stack, Diagnostics, error) {
+	data, over, err := readLimited(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read stack file: %w", err)
+	}
+	if over {
+		d := tooLarge()
+		d.File = name
+		return nil, Diagnostics{d}, nil
+	}
+	return Load(name, data)
 }
 
 // Load parses and checks a stack file named name (used in diagnostics).
@@ -45,6 +61,12 @@ func Load(name string, data []byte) (*Stack, Diagnostics, error) {
 // typed decode, defaults and semantic rules (they read the same nodes and
 // do not depend on each other until their diagnostics are merged).
 func load(data []byte) (*Stack, Diagnostics, error) {
+	if len(data) > MaxFileSize {
+		return nil, Diagnostics{tooLarge()}, nil
+	}
+	if d, bad := checkInput(data); bad {
+		return nil, Diagnostics{d}, nil
+	}
 	root, ds := parse(data)
 	if root == nil {
 		return nil, ds, nil

@@ -32,6 +32,9 @@ var patternText = map[string]string{
 	`^[a-z0-9]+(-[a-z0-9]+)*(:v[0-9]+)?$`:                            "must be a Keycloak feature name such as token-exchange or persistent-user-sessions:v1",
 	`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`:                             "must be an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens",
 	`^[a-z0-9]+(-{1,2}[a-z0-9]+)*$`:                                  "must be a Keycloak option name without leading dashes, such as log-level",
+	`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`:                                  "may hold only letters, digits, spaces and _ . : / = + - @, the characters every AWS service accepts in tags",
+	`^[A-Za-z0-9][A-Za-z0-9._/:@#-]*$`:                               "must be a container image reference such as quay.io/keycloak/keycloak:26.4.2",
+	`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`:                  "must be a Kubernetes label value: letters, digits, -, _ and ., starting and ending with a letter or digit",
 }
 
 // schemaDiagnostics checks doc against the schema and turns every failure
@@ -108,16 +111,45 @@ func describeFailure(e *jsonschema.ValidationError, doc any, t *tree) Diagnostic
 	case *kind.Pattern:
 		return Diagnostics{patternMismatch(path, k)}
 	}
-	return Diagnostics{boundFailure(path, e.ErrorKind)}
+	d := boundFailure(path, e.ErrorKind, t.source(path))
+	if rule := ruleOf(e.InstanceLocation); rule != "" && upperBound(e.ErrorKind) {
+		d.Message += ": " + rule
+	}
+	return Diagnostics{d}
 }
 
-// boundFailure explains size and range failures.
-func boundFailure(path string, k jsonschema.ErrorKind) Diagnostic {
+// upperBound reports whether k is a value over its schema's bound, which
+// the schema's x-rule explains.
+func upperBound(k jsonschema.ErrorKind) bool {
+	switch k.(type) {
+	case *kind.Maximum, *kind.MaxLength, *kind.MaxItems, *kind.MaxProperties:
+		return true
+	}
+	return false
+}
+
+// ruleOf returns the rule the schema names (x-rule) for the bounds of the
+// value at the instance location loc: where its limits come from.
+func ruleOf(loc []string) string {
+	rule, _ := schema.Lookup(loc)["x-rule"].(string)
+	return rule
+}
+
+// boundFailure explains size and range failures. A number is quoted as
+// written (source) so that 0x7fffffffffffffff or 1e400 reads as the user
+// wrote it, not as its hundreds of digits.
+func boundFailure(path string, k jsonschema.ErrorKind, source string) Diagnostic {
+	number := func(r interface{ RatString() string }) string {
+		if source != "" {
+			return source
+		}
+		return r.RatString()
+	}
 	switch k := k.(type) {
 	case *kind.Minimum:
-		return errorf(path, "", "must be at least %s, not %s", k.Want.RatString(), k.Got.RatString())
+		return errorf(path, "", "must be at least %s, not %s", k.Want.RatString(), number(k.Got))
 	case *kind.Maximum:
-		return errorf(path, "", "must be at most %s, not %s", k.Want.RatString(), k.Got.RatString())
+		return errorf(path, "", "must be at most %s, not %s", k.Want.RatString(), number(k.Got))
 	case *kind.MinItems:
 		return errorf(path, "", "must list at least %d item(s)", k.Want)
 	case *kind.MaxItems:
@@ -239,6 +271,13 @@ func (t *tree) badKey(doc any, key string, used map[string]bool) Diagnostics {
 		d.Hint = "write the option name as in keycloak.conf, without -- or KC_: " + optionName(key)
 	case strings.HasSuffix(up, ".tags"):
 		d.Message = fmt.Sprintf("tag key %q must be 1 to 128 characters long", key)
+		if up == "spec.tags" {
+			d.Message = fmt.Sprintf("tag key %q must be 1 to 128 letters, digits, spaces and _ . : / = + - @", key)
+			d.Hint = "these are the characters every AWS service accepts in tags"
+		}
+	case strings.HasSuffix(up, ".labels"):
+		d.Message = fmt.Sprintf("label key %q is not a Kubernetes label key", key)
+		d.Hint = "write an optional DNS prefix and a name of at most 63 letters, digits, -, _ and ., such as app.kubernetes.io/name"
 	}
 	return t.atKeys(Diagnostics{d})
 }

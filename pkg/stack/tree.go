@@ -1,7 +1,9 @@
 package stack
 
 import (
+	"encoding/json"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -91,6 +93,10 @@ func (t *tree) convert(n *yaml.Node, depth int) any {
 		}
 		return out
 	case yaml.ScalarNode:
+		if strings.ContainsRune(n.Value, 0) {
+			t.diags = append(t.diags, placed(errorf(t.path(), `remove the \0 escape`,
+				"the value holds a NUL character (U+0000), which no AWS or Keycloak setting accepts"), pos(n)))
+		}
 		return scalar(n)
 	}
 	return nil
@@ -179,8 +185,10 @@ func placed(d Diagnostic, p position) Diagnostic {
 }
 
 // scalar returns the JSON value of a scalar node, parsed the way yaml.v3
-// resolves it. Non-finite floats, integers beyond int64 and explicitly
-// tagged values that do not parse stay strings: JSON has no such values.
+// resolves it. Numbers too large for int64 or float64 stay numbers (exact,
+// as json.Number) so that the schema reports them as too large rather than
+// as strings; .inf, .nan and explicitly tagged values that do not parse
+// stay strings: JSON has no such values.
 func scalar(n *yaml.Node) any {
 	v := n.Value
 	switch n.ShortTag() {
@@ -191,13 +199,21 @@ func scalar(n *yaml.Node) any {
 			return b
 		}
 	case "!!int":
-		if i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64); err == nil {
+		digits := strings.ReplaceAll(v, "_", "")
+		if i, err := strconv.ParseInt(digits, 0, 64); err == nil {
 			return i
 		}
+		if i, ok := new(big.Int).SetString(digits, 0); ok {
+			return json.Number(i.String())
+		}
 	case "!!float":
-		f, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64)
+		digits := strings.ReplaceAll(v, "_", "")
+		f, err := strconv.ParseFloat(digits, 64)
 		if err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
 			return f
+		}
+		if _, ok := new(big.Rat).SetString(digits); ok && json.Valid([]byte(digits)) {
+			return json.Number(digits)
 		}
 	}
 	return v
