@@ -146,3 +146,25 @@ func TestRenderErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderSecretOptions pins how extra options that are secrets reach
+// the container: a secret-like option (spi-email-smtp-auth-key) and a value
+// that would hold credentials (proxy-url), both given as Secrets Manager
+// ARNs, are ECS secrets (valueFrom), never plain environment variables.
+func TestRenderSecretOptions(t *testing.T) {
+	const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso-prod/"
+	s := renderStack{"ecs-jdbc-ping.yaml", "      log-level: INFO\n",
+		"      log-level: INFO\n      spi-email-smtp-auth-key: " + arn + "smtp-AbCdEf\n      proxy-url: " + arn + "proxy-AbCdEf\n"}
+	code, stdout, stderr := runWithInput(t, s.text(t), "render", "-f", "-", "--kind", "task-definition")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	got := "# kcstack render -f - --kind task-definition < examples/ecs-jdbc-ping.yaml with spi-email-smtp-auth-key and proxy-url as secret ARNs" +
+		"\n-- stdout --\n" + stdout + "-- stderr --\n" + stderr
+	compareGolden(t, filepath.Join("testdata", "render", "secret-options.task-definition.golden"), got)
+	for _, plain := range []string{`"name": "KC_SPI_EMAIL_SMTP_AUTH_KEY",` + "\n          \"value\"", `"name": "KC_PROXY_URL",` + "\n          \"value\""} {
+		if strings.Contains(stdout, plain) {
+			t.Errorf("a secret option is a plain variable: %s", plain)
+		}
+	}
+}

@@ -216,7 +216,7 @@ func (b *builder) extraSecrets() []any {
 		out = append(out, secretResource(k.BootstrapAdmin.PasswordSecretARN))
 	}
 	for _, opt := range resource.SortedKeys(k.ExtraOptions) {
-		if v := k.ExtraOptions[opt]; strings.HasPrefix(v, "arn:aws:secretsmanager:") {
+		if v := k.ExtraOptions[opt]; stack.IsSecretARN(v) {
 			out = append(out, secretResource(v))
 		}
 	}

@@ -3,7 +3,6 @@ package keycloak
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,9 +20,6 @@ type Environment struct {
 	// :<json-key>:: to pick one key of a JSON secret.
 	Secrets map[string]string
 }
-
-// secretARN matches a Secrets Manager secret reference.
-var secretARN = regexp.MustCompile(`^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$`)
 
 // EnvName returns the environment variable of a Keycloak option: KC_ and
 // the option in upper case with - turned into _ (cache-stack → KC_CACHE_STACK,
@@ -106,7 +102,7 @@ func (e Environment) addExtraOptions(opts map[string]string) {
 	for name, value := range opts {
 		switch {
 		case name == "proxy":
-		case secretARN.MatchString(value):
+		case stack.IsSecretARN(value):
 			e.setSecret(EnvName(name), value)
 		default:
 			e.option(name, value)

@@ -264,10 +264,34 @@ func TestIsSecretKey(t *testing.T) {
 		"API_TOKEN": true, "apiKey": true, "privateKey": true, "https-key-store-password": true,
 		"passwordSecretArn": false, "actionTokens": false, "hostname": false, "tokens": false,
 		"credentials": true, "tokenTtl": true,
+		"spi-email-smtp-auth-key": true, "spi-x-signing-key": true, "cache-remote-secret-key": true,
+		"https-certificate-key-file": false, "https-key-store-file": false, "https-key-store-type": false,
+		"https-management-certificate-key-file": false, "key": false, "keycloak": false,
 	}
 	for key, want := range cases {
 		if got := isSecretKey(key); got != want {
 			t.Errorf("isSecretKey(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
+// TestCredentialsInValues checks which option values count as holding a
+// password: user:password@ in a URL, or a password-like parameter.
+func TestCredentialsInValues(t *testing.T) {
+	cases := map[string]bool{
+		"http://bob:hunter2@proxy:3128":                          true,
+		".*\\.example\\.com;https://u:p@proxy.internal:8080":     true,
+		"jdbc:postgresql://db/kc?user=kc&password=hunter2":       true,
+		"socks5://:pw@proxy":                                     true,
+		"http://proxy.internal:3128":                             false,
+		"https://bob@proxy.internal":                             false,
+		"http://host:8080/path@v1":                               false,
+		"jdbc:postgresql://db:5432/keycloak?sslmode=require":     false,
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:x": false,
+	}
+	for value, want := range cases {
+		if got := credentials.MatchString(value); got != want {
+			t.Errorf("credentials.MatchString(%q) = %v, want %v", value, got, want)
 		}
 	}
 }

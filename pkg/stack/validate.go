@@ -37,10 +37,20 @@ var rules = []func(*Stack) Diagnostics{
 	checkDiscovery,
 	checkOwners,
 	checkOverrides,
+	checkDerivedNames,
+	checkPeerings,
+	checkOptionsSize,
+	checkTaskAddresses,
+	checkBucket,
 }
 
 func checkTags(s *Stack) Diagnostics {
 	var ds Diagnostics
+	if _, ok := s.Spec.Tags["Name"]; ok {
+		ds = append(ds, errorf(`spec.tags.Name`, "remove it, and use another key (such as project) for what it meant",
+			"the Name tag is kcstack's: it names most resources itself (<stack>-<target>, <stack>-aurora, ...) and would keep "+
+				"this value only on the few it does not name, so one tag would mean two things"))
+	}
 	for _, k := range sortedKeys(s.Spec.Tags) {
 		for _, prefix := range []string{"aws:", "kcstack:"} {
 			if strings.HasPrefix(strings.ToLower(k), prefix) {
