@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -215,9 +216,17 @@ func scalar(n *yaml.Node) any {
 		if _, ok := new(big.Rat).SetString(digits); ok && json.Valid([]byte(digits)) {
 			return json.Number(digits)
 		}
+	case "!!str":
+		// yaml.v3 leaves a plain number beyond float64 (1e400) a string.
+		if n.Style == 0 && decimal.MatchString(v) && json.Valid([]byte(v)) {
+			return json.Number(v)
+		}
 	}
 	return v
 }
+
+// decimal matches a number in exponent notation, as JSON writes it.
+var decimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?[eE][-+]?[0-9]+$`)
 
 // parseBool accepts the YAML 1.2 core booleans yaml.v3 resolves.
 func parseBool(v string) (bool, bool) {

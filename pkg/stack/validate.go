@@ -152,6 +152,10 @@ func checkPool(s *Stack) Diagnostics {
 	db := s.Spec.Keycloak.DB
 	const path = "spec.keycloak.db"
 	hint := "set poolSize alone, or poolInitialSize, poolMinSize and poolMaxSize to one value: Keycloak's HA guide wants initial = min = max"
+	if db.PoolSize < 0 {
+		// The three sizes are copies of it: one mistake, reported once.
+		return Diagnostics{errorf(field(path, "poolSize"), "", "must be at least 1, not %d", db.PoolSize)}
+	}
 	sizes := map[string]int{"poolInitialSize": db.PoolInitialSize, "poolMinSize": db.PoolMinSize, "poolMaxSize": db.PoolMaxSize}
 	var ds Diagnostics
 	for _, name := range []string{"poolInitialSize", "poolMinSize", "poolMaxSize"} {

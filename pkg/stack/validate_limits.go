@@ -22,6 +22,8 @@ const (
 	// definition holds at most 64 KiB, and kcstack's own settings, the
 	// health check and the JSON around every variable need the rest.
 	maxOptionsSize = 32 << 10
+	// maxOptionValue is the schema's maxLength of one option value.
+	maxOptionValue = 8192
 	// deploymentPercent is the service's maximumPercent: during a
 	// deployment twice the tasks run, each with an address of its own.
 	deploymentPercent = 200
@@ -35,7 +37,7 @@ func checkDerivedNames(s *Stack) Diagnostics {
 	var ds Diagnostics
 	for i, t := range s.Spec.Targets {
 		name := s.Metadata.Name + "-" + t.Name
-		if t.ECS == nil || len(name) <= maxLBName {
+		if t.ECS == nil || len(name) <= maxLBName || len(s.Metadata.Name) > maxLBName || len(t.Name) > maxLBName {
 			continue
 		}
 		ds = append(ds, errorf(index("spec.targets", i)+".name",
@@ -67,6 +69,9 @@ func checkPeerings(s *Stack) Diagnostics {
 func checkOptionsSize(s *Stack) Diagnostics {
 	total := 0
 	for name, value := range s.Spec.Keycloak.ExtraOptions {
+		if len(value) > maxOptionValue {
+			return nil // the schema names that option; one mistake, one error
+		}
 		total += len(name) + len(value) + len(`{"name":"KC_","value":""},`)
 	}
 	if total <= maxOptionsSize {
