@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -14,64 +13,18 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kcstack/kcstack/internal/testutil/hostile"
 )
 
-// hostileWant is one error a hostile file must produce: its position and
-// field, and a piece of its message.
-type hostileWant struct {
-	at, field, text string
-}
-
-// hostileFiles returns the corpus under testdata/hostile (written by its
-// generate.py) with the expectations of each file's header: `# want: valid`,
-// or one `# want: LINE:COLUMN FIELD [~ TEXT]` per error (FIELD - for none).
-func hostileFiles(t testing.TB) map[string][]hostileWant {
+// hostileFiles returns the corpus under testdata/hostile.
+func hostileFiles(t testing.TB) []hostile.File {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.yaml"))
-	if err != nil || len(files) < 100 {
-		t.Fatalf("the hostile corpus holds %d files, want at least 100 (%v)", len(files), err)
+	files, err := hostile.Load(filepath.Join("testdata", "hostile"), 100)
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := map[string][]hostileWant{}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wants, ok := parseWants(data)
-		if !ok {
-			t.Fatalf("%s: no `# want:` header", file)
-		}
-		out[file] = wants
-	}
-	return out
-}
-
-// parseWants reads the `# want:` lines of a corpus file; nil wants (and
-// ok) mean the file is valid.
-func parseWants(data []byte) ([]hostileWant, bool) {
-	var wants []hostileWant
-	found := false
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line, ok := strings.CutPrefix(sc.Text(), "# want: ")
-		if !ok {
-			if !strings.HasPrefix(sc.Text(), "# hostile:") {
-				break
-			}
-			continue
-		}
-		found = true
-		if line == "valid" {
-			return nil, true
-		}
-		spec, text, _ := strings.Cut(line, " ~ ")
-		at, field, _ := strings.Cut(spec, " ")
-		if field == "-" {
-			field = ""
-		}
-		wants = append(wants, hostileWant{at: at, field: field, text: text})
-	}
-	return wants, found
+	return files
 }
 
 // TestHostileCorpus loads every hostile file: no panic, no internal error,
@@ -79,13 +32,9 @@ func parseWants(data []byte) ([]hostileWant, bool) {
 // field, each message saying what its header quotes. Valid files (edge
 // cases at the limits) load without errors; e2e applies them.
 func TestHostileCorpus(t *testing.T) {
-	for file, wants := range hostileFiles(t) {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, ds, err := Load("h.yaml", data)
+	for _, f := range hostileFiles(t) {
+		t.Run(filepath.Base(f.Path), func(t *testing.T) {
+			_, ds, err := Load("h.yaml", f.Data)
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
@@ -94,19 +43,19 @@ func TestHostileCorpus(t *testing.T) {
 			for _, d := range errs {
 				got = append(got, fmt.Sprintf("%d:%d %s", d.Line, d.Column, d.Path))
 			}
-			for _, w := range wants {
-				want = append(want, w.at+" "+w.field)
+			for _, w := range f.Wants {
+				want = append(want, w.String())
 			}
 			slices.Sort(got)
 			slices.Sort(want)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Fatalf("errors at (-want +got):\n%s\n%s", diff, errs)
 			}
-			for _, w := range wants {
+			for _, w := range f.Wants {
 				if !slices.ContainsFunc(errs, func(d Diagnostic) bool {
-					return fmt.Sprintf("%d:%d %s", d.Line, d.Column, d.Path) == w.at+" "+w.field && strings.Contains(d.String(), w.text)
+					return fmt.Sprintf("%d:%d %s", d.Line, d.Column, d.Path) == w.String() && strings.Contains(d.String(), w.Text)
 				}) {
-					t.Errorf("no error at %s %s says %q:\n%s", w.at, w.field, w.text, errs)
+					t.Errorf("no error at %s says %q:\n%s", w, w.Text, errs)
 				}
 			}
 		})
@@ -117,14 +66,9 @@ func TestHostileCorpus(t *testing.T) {
 // file's time and allocated bytes: the bound on what a stack file can make
 // validate spend.
 func BenchmarkHostileCorpus(b *testing.B) {
-	files := hostileFiles(b)
 	inputs := map[string][]byte{}
-	for file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		inputs[filepath.Base(file)] = data
+	for _, f := range hostileFiles(b) {
+		inputs[filepath.Base(f.Path)] = f.Data
 	}
 	var worstTime time.Duration
 	var worstBytes uint64

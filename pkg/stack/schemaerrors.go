@@ -270,9 +270,9 @@ func (t *tree) badKey(doc any, key string, used map[string]bool) Diagnostics {
 		d.Message = fmt.Sprintf("%q is not a Keycloak option name", key)
 		d.Hint = "write the option name as in keycloak.conf, without -- or KC_: " + optionName(key)
 	case strings.HasSuffix(up, ".tags"):
-		d.Message = fmt.Sprintf("tag key %q must be 1 to 128 characters long", key)
+		d.Message = fmt.Sprintf("tag key %q must be 1 to 127 characters long", key)
 		if up == "spec.tags" {
-			d.Message = fmt.Sprintf("tag key %q must be 1 to 128 letters, digits, spaces and _ . : / = + - @", key)
+			d.Message = fmt.Sprintf("tag key %q must be 1 to 127 letters, digits, spaces and _ . : / = + - @", key)
 			d.Hint = "these are the characters every AWS service accepts in tags"
 		}
 	case strings.HasSuffix(up, ".labels"):

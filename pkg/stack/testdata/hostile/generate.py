@@ -280,10 +280,10 @@ tag_case('name', 'spec.tags.Name, which kcstack sets itself on most resources', 
 tag_case('aws-prefix', 'a tag key starting with aws:', '    aws:cloudformation:stack-name: x', 'spec.tags["aws:cloudformation:stack-name"]', 'reserved')
 tag_case('aws-prefix-upper', 'a tag key starting with AWS:', '    AWS:x: y', 'spec.tags["AWS:x"]', 'reserved')
 tag_case('kcstack-prefix', 'a tag key starting with kcstack:', '    kcstack:address: spoofed', 'spec.tags["kcstack:address"]', 'reserved')
-tag_case('bad-key-chars', 'a tag key with characters IAM refuses', '    "owner!": x', 'spec.tags["owner!"]', 'must be 1 to 128 letters')
-tag_case('key-129', 'a tag key of 129 characters', '    ' + 'k' * 129 + ': x', 'spec.tags.' + 'k' * 129, 'must be 1 to 128 letters')
+tag_case('bad-key-chars', 'a tag key with characters IAM refuses', '    "owner!": x', 'spec.tags["owner!"]', 'must be 1 to 127 letters')
+tag_case('key-128', 'a tag key of 128 characters (EC2 allows 127)', '    ' + 'k' * 128 + ': x', 'spec.tags.' + 'k' * 128, 'must be 1 to 127 letters')
 # An error about an entry of a free-form map (tags, extraOptions) is at its key.
-tag_case('value-257', 'a tag value of 257 characters', '    owner: ' + 'v' * 257, 'spec.tags.owner', 'at most 256 characters long, not 257')
+tag_case('value-256', 'a tag value of 256 characters (EC2 allows 255)', '    owner: ' + 'v' * 256, 'spec.tags.owner', 'at most 255 characters long, not 256')
 tag_case('bad-value-chars', 'a tag value with characters IAM refuses', '    owner: "a<b>"', 'spec.tags.owner', 'may hold only letters')
 body = BASE.replace('    team: identity\n', ''.join('    t%02d: v\n' % i for i in range(48)))
 write('tags-48', '48 user tags: with Name, kcstack:stack and kcstack:address, 51 on a resource', body,
@@ -346,8 +346,8 @@ write('valid-baseline', 'the ECS stack every edge case starts from', EDGE, None)
 names = EDGE.replace('name: hostile', 'name: ' + 'n' * 23, 1) \
             .replace('clusterIdentifier: hostile-db', 'clusterIdentifier: ' + 'c' * 60)
 write('valid-longest-names', 'the longest names: <stack>-<target> of 32, a cluster identifier of 60 (instances <id>-2)', names, None)
-tags = EDGE.replace('    team: identity\n', ''.join('    %s: %s\n' % ('k%02d' % i + 'x' * (125 if i == 0 else 0), ('v' * 256) if i == 1 else 'é ü_.:/=+-@%d' % i) for i in range(47)))
-write('valid-most-tags', '47 user tags, one key of 128 and one value of 256 characters', tags, None)
+tags = EDGE.replace('    team: identity\n', ''.join('    %s: %s\n' % ('k%02d' % i + 'x' * (124 if i == 0 else 0), ('v' * 255) if i == 1 else 'é ü_.:/=+-@%d' % i) for i in range(47)))
+write('valid-most-tags', '47 user tags, one key of 127 and one value of 255 characters (EC2\'s limits)', tags, None)
 tasks = EDGE.replace('tasks: 3', 'tasks: 5000').replace('instances: 2\n', 'instances: 16\n', 1).replace('    owners: 2\n', '    owners: 5000\n')
 write('valid-most-tasks', '5,000 tasks (the ECS per-service limit), 5,000 owners and 16 Aurora instances', tasks, None)
 opts = EDGE.replace('      log-level: INFO\n', '      log-level: INFO\n' + ''.join('      spi-edge-%d: %s\n' % (i, 'z' * 8192) for i in range(3)) +
