@@ -123,6 +123,8 @@ func TestHostileTooBigForTheRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The option goes on the line after log-level's.
+	line := bytes.Count(base[:bytes.Index(base, []byte("      log-level: INFO\n"))], []byte("\n")) + 2
 	huge := bytes.Replace(base, []byte("      log-level: INFO\n"), []byte("      log-level: INFO\n      spi-huge: "+strings.Repeat("x", 20<<20)+"\n"), 1)
 	cases := map[string]struct {
 		reason string
@@ -132,7 +134,8 @@ func TestHostileTooBigForTheRepository(t *testing.T) {
 		"20 MB option value": {
 			reason: "the field and the task definition limit are named",
 			load:   func() (Diagnostics, error) { _, ds, err := Load("h.yaml", huge); return ds, err },
-			want:   "h.yaml:18:7: error: spec.keycloak.extraOptions.spi-huge: must be at most 8192 characters long, not 20971520: an ECS task definition holds at most 64 KiB, so one option value is at most 8,192 characters\n",
+			want: fmt.Sprintf("h.yaml:%d:7: error: spec.keycloak.extraOptions.spi-huge: must be at most 8192 characters long, not 20971520: "+
+				"an ECS task definition holds at most 64 KiB, so one option value is at most 8,192 characters\n", line),
 		},
 		"file over the size limit": {
 			reason: "an endless file is read only up to the limit",

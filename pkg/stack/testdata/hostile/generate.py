@@ -12,21 +12,21 @@ import json, os
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso/'
 
-BASE = '''apiVersion: kcstack.io/v1alpha1
-kind: Stack
+BASE = '''kind: Stack
+apiVersion: kcstack.io/v1alpha1
 metadata:
   name: hostile
 spec:
   region: eu-west-1
-  tags:
-    team: identity
   keycloak:
-    version: "26.4.2"
     hostname: auth.example.com
+    version: "26.4.2"
     db:
       poolSize: 30
     extraOptions:
       log-level: INFO
+  tags:
+    team: identity
   database:
     aurora:
       clusterIdentifier: hostile-db
@@ -271,10 +271,14 @@ write('bytes-nul-escape', 'a NUL written as the \\0 escape', nul_escape,
       [(l, c, 'spec.keycloak.hostname', 'NUL character'), (l, c, 'spec.keycloak.hostname', 'is not a host name')])
 
 # --- tags -------------------------------------------------------------------------
-def tag_case(stem, what, line, path, text, col=5):
-    body = BASE.replace('    team: identity\n', '    team: identity\n' + line + '\n')
+def entry_case(prefix, anchor, stem, what, line, path, text, col):
+    """A file with line added after anchor; the error at col of that line."""
+    body = BASE.replace(anchor, anchor + line + '\n')
     l = lines_of(body).index(line) + 1
-    write('tags-' + stem, what, body, [(l, col, path, text)])
+    write(prefix + stem, what, body, [(l, col(line), path, text)])
+
+def tag_case(stem, what, line, path, text):
+    entry_case('tags-', '    team: identity\n', stem, what, line, path, text, lambda _: 5)
 
 tag_case('name', 'spec.tags.Name, which kcstack sets itself on most resources', '    Name: my-stack', 'spec.tags.Name', 'the Name tag is kcstack\'s')
 tag_case('aws-prefix', 'a tag key starting with aws:', '    aws:cloudformation:stack-name: x', 'spec.tags["aws:cloudformation:stack-name"]', 'reserved')
@@ -287,16 +291,11 @@ tag_case('value-256', 'a tag value of 256 characters (EC2 allows 255)', '    own
 tag_case('bad-value-chars', 'a tag value with characters IAM refuses', '    owner: "a<b>"', 'spec.tags.owner', 'may hold only letters')
 body = BASE.replace('    team: identity\n', ''.join('    t%02d: v\n' % i for i in range(48)))
 write('tags-48', '48 user tags: with Name, kcstack:stack and kcstack:address, 51 on a resource', body,
-      [(7, 3, 'spec.tags', 'at most 47 entries, not 48')])
+      [locate(body, 'tags:') + ('spec.tags', 'at most 47 entries, not 48')])
 
 # --- secrets ------------------------------------------------------------------------
 def secret_case(stem, what, line, path, text):
-    body = BASE.replace('      log-level: INFO\n', '      log-level: INFO\n' + line + '\n')
-    l = lines_of(body).index(line) + 1
-    c = line.index(': ') + 3
-    if line.rstrip().endswith(':'):
-        c = 7
-    write('secret-' + stem, what, body, [(l, c, path, text)])
+    entry_case('secret-', '      log-level: INFO\n', stem, what, line, path, text, lambda l: l.index(': ') + 3)
 
 secret_case('smtp-auth-key', 'spi-email-smtp-auth-key as a literal', '      spi-email-smtp-auth-key: hunter2', 'spec.keycloak.extraOptions.spi-email-smtp-auth-key', 'holds a literal secret')
 secret_case('signing-key', 'a signing key as a literal', '      spi-x-signing-key: c2VjcmV0', 'spec.keycloak.extraOptions.spi-x-signing-key', 'holds a literal secret')
@@ -317,7 +316,7 @@ l, c = locate(dup, 'cpu', 1)
 write('dup-key', 'a key written twice', dup, [(l, c, 'spec.targets[0].ecs.cpu', 'duplicate key "cpu" (first at line %d)' % (l - 1 + len(header_lines([1]))))])
 dupspec = BASE + 'spec:\n  region: us-east-1\n'
 l = len(lines_of(BASE))
-write('dup-key-top', 'spec written twice', dupspec, [(l, 1, 'spec', 'duplicate key "spec" (first at line %d)' % (5 + 2))])
+write('dup-key-top', 'spec written twice', dupspec, [(l, 1, 'spec', 'duplicate key "spec" (first at line %d)' % (locate(BASE, 'spec:')[0] + 2))])
 spec_list = BASE[:BASE.index('spec:')] + 'spec: [region, tags]\n'
 l, c = locate(spec_list, 'spec:')
 write('shape-spec-list', 'spec as a list', spec_list, [(l, c, 'spec', 'must be an object, not array')])
