@@ -51,9 +51,13 @@ func TestStateFileUnknownKeysRefused(t *testing.T) {
 		"top-level key": {reason: "a key beside format_version and services",
 			edit: func(s string) string { return strings.Replace(s, `"services"`, `"colour": "red", "services"`, 1) }, want: "unknown key colour"},
 		"unknown service": {reason: "a service this sandbox does not emulate",
-			edit: func(s string) string { return strings.Replace(s, `"services": {`, `"services": {"dynamodb": {"tables": {}},`, 1) }, want: "unknown key services.dynamodb"},
+			edit: func(s string) string {
+				return strings.Replace(s, `"services": {`, `"services": {"dynamodb": {"tables": {}},`, 1)
+			}, want: "unknown key services.dynamodb"},
 		"nested field": {reason: "a field a log group does not have",
-			edit: func(s string) string { return strings.Replace(s, `"name": "/kcstack/g"`, `"name": "/kcstack/g", "archived": true`, 1) }, want: "unknown key services.logs.regions.eu-west-1./kcstack/g.archived"},
+			edit: func(s string) string {
+				return strings.Replace(s, `"name": "/kcstack/g"`, `"name": "/kcstack/g", "archived": true`, 1)
+			}, want: "unknown key services.logs.regions.eu-west-1./kcstack/g.archived"},
 		"format version": {reason: "another format_version",
 			edit: func(s string) string { return strings.Replace(s, `"format_version": 1`, `"format_version": 2`, 1) }, want: "format_version 2, want 1"},
 	}
