@@ -12,6 +12,7 @@ type Option func(*config)
 
 type config struct {
 	listen      string
+	allowRemote bool
 	stateFile   string
 	stateLock   *statelock.Lock
 	accountID   string
@@ -41,8 +42,14 @@ type Faults struct {
 	Seed uint64
 }
 
-// WithListen sets the address to listen on (default 127.0.0.1:0).
+// WithListen sets the address to listen on (default 127.0.0.1:0). Start
+// refuses an address outside 127.0.0.0/8, ::1 and localhost (":4566"
+// included) unless WithAllowRemote is given.
 func WithListen(addr string) Option { return func(c *config) { c.listen = addr } }
+
+// WithAllowRemote lets Start listen on an address that is not a loopback
+// one, which it refuses otherwise.
+func WithAllowRemote() Option { return func(c *config) { c.allowRemote = true } }
 
 // WithStateFile persists the state to path after every change and loads
 // it from there at start. The server holds the file's lock (package
