@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/sigv4"
 	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
 
@@ -13,6 +14,7 @@ type Option func(*config)
 type config struct {
 	listen      string
 	allowRemote bool
+	credentials *sigv4.Credentials
 	stateFile   string
 	stateLock   *statelock.Lock
 	accountID   string
@@ -50,6 +52,15 @@ func WithListen(addr string) Option { return func(c *config) { c.listen = addr }
 // WithAllowRemote lets Start listen on an address that is not a loopback
 // one, which it refuses otherwise.
 func WithAllowRemote() Option { return func(c *config) { c.allowRemote = true } }
+
+// WithCredentials makes the sandbox check the SigV4 signature of every
+// request against this one key pair, refusing the others as AWS would
+// (SignatureDoesNotMatch for a wrong secret, InvalidClientTokenId and its
+// kin for another access key, a time more than 15 minutes off). Without
+// it any signature, or none, is accepted.
+func WithCredentials(accessKeyID, secret string) Option {
+	return func(c *config) { c.credentials = &sigv4.Credentials{AccessKeyID: accessKeyID, Secret: secret} }
+}
 
 // WithStateFile persists the state to path after every change and loads
 // it from there at start. The server holds the file's lock (package
