@@ -152,7 +152,8 @@ func startEmbeddedSandbox(ctx context.Context, region string, stderr io.Writer) 
 	// Credentials of this run only: the embedded sandbox checks every
 	// signature, so nothing but this process's clients is answered.
 	key, secret := "AKIDKCSTACK"+strings.ToUpper(api.RandomHex(9)), api.RandomHex(40)
-	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile), sandbox.WithStateLock(lock), sandbox.WithCredentials(key, secret))
+	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile), sandbox.WithStateLock(lock), sandbox.WithCredentials(key, secret),
+		sandbox.WithCertificate(sandbox.ExampleCertificateARN, "auth.example.com"))
 	if err != nil {
 		return nil, fmt.Errorf("start the embedded sandbox: %w", err)
 	}

@@ -30,6 +30,7 @@ type serveFlags struct {
 	throttle, errRate, ambRate float64
 	seed                       uint64
 	loseFirst                  []string
+	certificates               []string
 }
 
 func newSandboxServeCmd() *cobra.Command {
@@ -84,6 +85,7 @@ func newSandboxServeCmd() *cobra.Command {
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:4566", "address to listen on")
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow a --listen address that is not a loopback one (127.0.0.0/8, ::1, localhost)")
 	fl.StringVar(&f.credentials, "credentials", "", "KEY:SECRET: check every request's SigV4 signature against this key pair (default: accept any)")
+	fl.StringSliceVar(&f.certificates, "certificate", nil, "put an issued ACM certificate (for example.com) under this ARN of account 123456789012 unless the state has it, as "+sandbox.ExampleCertificateARN+" for the ECS examples; repeat for more")
 	fl.StringVar(&f.state, "state", "", "persist state to this JSON file and reload it on restart (in memory when empty); one sandbox at a time uses a file")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every call")
 	fl.Float64Var(&f.throttle, "throttle-rate", 0, "share of calls answered with the service's throttling error (0..1)")
@@ -116,6 +118,9 @@ func (f serveFlags) options() ([]sandbox.Option, error) {
 	}
 	if lose := f.lostAnswers(); len(lose) > 0 {
 		opts = append(opts, sandbox.WithLostAnswers(lose))
+	}
+	for _, arn := range f.certificates {
+		opts = append(opts, sandbox.WithCertificate(arn, "example.com"))
 	}
 	if f.allowRemote {
 		opts = append(opts, sandbox.WithAllowRemote())

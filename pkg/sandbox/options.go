@@ -12,17 +12,18 @@ import (
 type Option func(*config)
 
 type config struct {
-	listen      string
-	allowRemote bool
-	credentials *sigv4.Credentials
-	stateFile   string
-	stateLock   *statelock.Lock
-	accountID   string
-	settings    api.Settings
-	faults      Faults
-	lost        map[string]int
-	services    []api.Service
-	servicesSet bool
+	listen       string
+	allowRemote  bool
+	credentials  *sigv4.Credentials
+	certificates []certificate
+	stateFile    string
+	stateLock    *statelock.Lock
+	accountID    string
+	settings     api.Settings
+	faults       Faults
+	lost         map[string]int
+	services     []api.Service
+	servicesSet  bool
 }
 
 // Faults are the injected misbehaviours. Rates are probabilities in [0,1]

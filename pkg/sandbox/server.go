@@ -127,6 +127,9 @@ func newServer(cfg config) (*Server, error) {
 			return nil, err
 		}
 	}
+	if err := s.seedCertificates(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
