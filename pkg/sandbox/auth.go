@@ -2,6 +2,9 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
@@ -9,31 +12,28 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/sigv4"
 )
 
-// authErrors are AWS's answers to a refused signature in each protocol
-// (ec2, query, json, rest-xml), by why it was refused. The JSON services
-// call a bad signature InvalidSignatureException; the others
-// SignatureDoesNotMatch.
-var authErrors = map[string]map[sigv4.Kind]api.Error{
-	"ec2": {
-		sigv4.Missing: {Code: "MissingAuthenticationToken", Status: 401}, sigv4.Malformed: {Code: "IncompleteSignature", Status: 400},
-		sigv4.UnknownKey: {Code: "AuthFailure", Status: 401}, sigv4.BadSignature: {Code: "SignatureDoesNotMatch", Status: 403},
-		sigv4.Skewed: {Code: "RequestExpired", Status: 400}, sigv4.PayloadMismatch: {Code: "SignatureDoesNotMatch", Status: 403},
-	},
-	"query": {
-		sigv4.Missing: {Code: "MissingAuthenticationToken", Status: 403}, sigv4.Malformed: {Code: "IncompleteSignature", Status: 400},
-		sigv4.UnknownKey: {Code: "InvalidClientTokenId", Status: 403}, sigv4.BadSignature: {Code: "SignatureDoesNotMatch", Status: 403},
-		sigv4.Skewed: {Code: "SignatureDoesNotMatch", Status: 403}, sigv4.PayloadMismatch: {Code: "SignatureDoesNotMatch", Status: 403},
-	},
-	"json": {
-		sigv4.Missing: {Code: "MissingAuthenticationTokenException", Status: 403}, sigv4.Malformed: {Code: "IncompleteSignatureException", Status: 400},
-		sigv4.UnknownKey: {Code: "UnrecognizedClientException", Status: 400}, sigv4.BadSignature: {Code: "InvalidSignatureException", Status: 400},
-		sigv4.Skewed: {Code: "InvalidSignatureException", Status: 400}, sigv4.PayloadMismatch: {Code: "InvalidSignatureException", Status: 400},
-	},
-	"rest-xml": {
-		sigv4.Missing: {Code: "AccessDenied", Status: 403}, sigv4.Malformed: {Code: "AuthorizationHeaderMalformed", Status: 400},
-		sigv4.UnknownKey: {Code: "InvalidAccessKeyId", Status: 403}, sigv4.BadSignature: {Code: "SignatureDoesNotMatch", Status: 403},
-		sigv4.Skewed: {Code: "RequestTimeTooSkewed", Status: 403}, sigv4.PayloadMismatch: {Code: "XAmzContentSHA256Mismatch", Status: 400},
-	},
+// authErrors are AWS's answers to a refused signature, by why it was
+// refused, in each protocol: ec2, query, json and rest-xml, in that order,
+// as "<code> <HTTP status>". The JSON services call a bad signature
+// InvalidSignatureException; the others SignatureDoesNotMatch.
+var authErrors = map[sigv4.Kind][4]string{
+	sigv4.Missing:         {"MissingAuthenticationToken 401", "MissingAuthenticationToken 403", "MissingAuthenticationTokenException 403", "AccessDenied 403"},
+	sigv4.Malformed:       {"IncompleteSignature 400", "IncompleteSignature 400", "IncompleteSignatureException 400", "AuthorizationHeaderMalformed 400"},
+	sigv4.UnknownKey:      {"AuthFailure 401", "InvalidClientTokenId 403", "UnrecognizedClientException 400", "InvalidAccessKeyId 403"},
+	sigv4.BadSignature:    {"SignatureDoesNotMatch 403", "SignatureDoesNotMatch 403", "InvalidSignatureException 400", "SignatureDoesNotMatch 403"},
+	sigv4.Skewed:          {"RequestExpired 400", "SignatureDoesNotMatch 403", "InvalidSignatureException 400", "RequestTimeTooSkewed 403"},
+	sigv4.PayloadMismatch: {"SignatureDoesNotMatch 403", "SignatureDoesNotMatch 403", "InvalidSignatureException 400", "XAmzContentSHA256Mismatch 400"},
+}
+
+// authProtocols are the protocols in the order of authErrors' columns.
+var authProtocols = []string{"ec2", "query", "json", "rest-xml"}
+
+// authError is AWS's answer, in protocol, to a refusal of kind.
+func authError(protocol string, failed *sigv4.Error) *api.Error {
+	column := max(slices.Index(authProtocols, protocol), 0)
+	code, status, _ := strings.Cut(authErrors[failed.Kind][column], " ")
+	n, _ := strconv.Atoi(status)
+	return &api.Error{Code: code, Message: failed.Message, Status: n}
 }
 
 // authenticate checks the request's signature when the sandbox was given
@@ -47,12 +47,11 @@ func (s *Server) authenticate(r *http.Request, svc *service, body []byte, reques
 		return protocol.Response{}, true
 	}
 	proto := svc.model.Metadata.Protocol
-	e := authErrors[proto][failed.Kind]
-	e.Message = failed.Message
+	e := authError(proto, failed)
 	if proto == "rest-xml" {
-		return protocol.RESTErrorResponse(&e, requestID, nil, r.Method == http.MethodHead), false
+		return protocol.RESTErrorResponse(e, requestID, nil, r.Method == http.MethodHead), false
 	}
-	return svc.errorResponse(&e, requestID), false
+	return svc.errorResponse(e, requestID), false
 }
 
 // errorResponse encodes e in the service's protocol (ec2, query, json).

@@ -38,52 +38,25 @@ func calls(t *testing.T, cfg aws.Config) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	s3c := awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
+	// Each protocol: EC2 query, AWS query (STS, ELBv2), JSON 1.1 (Secrets
+	// Manager, ECS, Logs, SSM) and REST-XML (S3).
 	run := map[string]func() error{
-		"ec2 DescribeVpcs": func() error {
-			_, err := awsec2.NewFromConfig(cfg).DescribeVpcs(ctx, &awsec2.DescribeVpcsInput{})
-			return err
-		},
+		"ec2 DescribeVpcs": func() error { return errOf(awsec2.NewFromConfig(cfg).DescribeVpcs(ctx, &awsec2.DescribeVpcsInput{})) },
 		"sts GetCallerIdentity": func() error {
-			_, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
-			return err
+			return errOf(awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{}))
 		},
 		"elbv2 DescribeLoadBalancers": func() error {
-			_, err := elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
-			return err
+			return errOf(elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{}))
+		},
+		"secretsmanager ListSecrets": func() error { return errOf(awssm.NewFromConfig(cfg).ListSecrets(ctx, &awssm.ListSecretsInput{})) },
+		"ecs ListClusters":           func() error { return errOf(awsecs.NewFromConfig(cfg).ListClusters(ctx, &awsecs.ListClustersInput{})) },
+		"logs DescribeLogGroups": func() error {
+			return errOf(cwl.NewFromConfig(cfg).DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{}))
 		},
 		"ssm PutParameter": func() error {
-			_, err := awsssm.NewFromConfig(cfg).PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String("/a/b-c"), Value: aws.String("v"), Overwrite: aws.Bool(true), Type: ssmtypes.ParameterTypeString})
-			return err
+			return errOf(awsssm.NewFromConfig(cfg).PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String("/a/b-c"), Value: aws.String("v"), Overwrite: aws.Bool(true), Type: ssmtypes.ParameterTypeString}))
 		},
-		"secretsmanager ListSecrets": func() error {
-			_, err := awssm.NewFromConfig(cfg).ListSecrets(ctx, &awssm.ListSecretsInput{})
-			return err
-		},
-		"ecs ListClusters": func() error {
-			_, err := awsecs.NewFromConfig(cfg).ListClusters(ctx, &awsecs.ListClustersInput{})
-			return err
-		},
-		"logs DescribeLogGroups": func() error {
-			_, err := cwl.NewFromConfig(cfg).DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{})
-			return err
-		},
-		"s3 PutObject and GetObject": func() error {
-			if _, err := s3c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("signed-bucket"),
-				CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(sandboxtest.Region)}}); err != nil && sandboxtest.Code(err) != "BucketAlreadyOwnedByYou" {
-				return err
-			}
-			key := aws.String("dir/a key+1.txt")
-			if _, err := s3c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("signed-bucket"), Key: key, Body: bytes.NewReader([]byte("hello"))}); err != nil {
-				return err
-			}
-			out, err := s3c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("signed-bucket"), Key: key})
-			if err != nil {
-				return err
-			}
-			defer out.Body.Close()
-			_, err = io.ReadAll(out.Body)
-			return err
-		},
+		"s3 PutObject and GetObject": func() error { return putAndGet(ctx, s3c) },
 	}
 	got := map[string]string{}
 	for name, fn := range run {
@@ -93,6 +66,31 @@ func calls(t *testing.T, cfg aws.Config) map[string]string {
 		}
 	}
 	return got
+}
+
+// errOf is the error of an SDK call's answer.
+func errOf(_ any, err error) error { return err }
+
+// putAndGet creates a bucket (or finds it), puts an object with a body and
+// a key to encode, and reads it back.
+func putAndGet(ctx context.Context, s3c *awss3.Client) error {
+	bucket := aws.String("signed-bucket")
+	_, err := s3c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: bucket,
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(sandboxtest.Region)}})
+	if err != nil && sandboxtest.Code(err) != "BucketAlreadyOwnedByYou" {
+		return err
+	}
+	key := aws.String("dir/a key+1.txt")
+	if _, err := s3c.PutObject(ctx, &awss3.PutObjectInput{Bucket: bucket, Key: key, Body: bytes.NewReader([]byte("hello"))}); err != nil {
+		return err
+	}
+	out, err := s3c.GetObject(ctx, &awss3.GetObjectInput{Bucket: bucket, Key: key})
+	if err != nil {
+		return err
+	}
+	defer out.Body.Close()
+	_, err = io.ReadAll(out.Body)
+	return err
 }
 
 // every maps each call of calls to want.

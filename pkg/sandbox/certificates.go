@@ -39,7 +39,7 @@ func (s *Server) seedCertificates() error {
 		if len(parts) != 6 || parts[2] != "acm" || parts[4] != s.cfg.accountID || !strings.HasPrefix(parts[5], "certificate/") {
 			return fmt.Errorf("sandbox: certificate %s is not an ACM certificate ARN of account %s (arn:aws:acm:<region>:%s:certificate/<id>)", c.arn, s.cfg.accountID, s.cfg.accountID)
 		}
-		st.Seed(parts[3], c.arn, c.domain, time.Now().UTC())
+		st.Seed(c.arn, c.domain, time.Now().UTC())
 	}
 	return nil
 }

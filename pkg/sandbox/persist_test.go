@@ -7,31 +7,25 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
 
-// savedState runs a sandbox on a new state file, makes a VPC and a log
-// group, and returns the file once the sandbox has stopped.
+// savedState runs a sandbox on a new state file, makes a log group, and
+// returns the file once the sandbox has stopped.
 func savedState(t *testing.T) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "state.json")
-	srv, err := sandbox.Start(sandbox.WithStateFile(file), sandbox.WithDelays(time.Millisecond, time.Millisecond))
+	srv, err := sandbox.Start(sandbox.WithStateFile(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := sandboxtest.AWSConfig(t, srv)
-	ctx := context.Background()
-	if _, err := awsec2.NewFromConfig(cfg).CreateVpc(ctx, &awsec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")}); err != nil {
-		t.Fatalf("CreateVpc: %v", err)
-	}
-	if _, err := cwl.NewFromConfig(cfg).CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String("/kcstack/g")}); err != nil {
+	logs := cwl.NewFromConfig(sandboxtest.AWSConfig(t, srv))
+	if _, err := logs.CreateLogGroup(context.Background(), &cwl.CreateLogGroupInput{LogGroupName: aws.String("/kcstack/g")}); err != nil {
 		t.Fatalf("CreateLogGroup: %v", err)
 	}
 	if err := srv.Close(); err != nil {

@@ -38,10 +38,10 @@ func requestCertificate(c *api.Call, in *acm.RequestCertificateInput) (*acm.Requ
 	if len(domain) > 253 || !domainName.MatchString(domain) {
 		return nil, api.Errorf(codeValidation, "1 validation error detected: Value '%s' at 'domainName' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\*\\.)?(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])", domain)
 	}
-	certs := region(c).Certificates
+	certs := certificates(c)
 	if token := aws.ToString(in.IdempotencyToken); token != "" {
 		for _, cert := range certs {
-			if cert.Token == token && cert.DomainName == domain {
+			if cert.Token == token && cert.DomainName == domain && regionOf(cert.ARN) == c.Region {
 				return &acm.RequestCertificateOutput{CertificateArn: aws.String(cert.ARN)}, nil
 			}
 		}
@@ -76,7 +76,7 @@ func importCertificate(c *api.Call, in *acm.ImportCertificateInput) (*acm.Import
 	}
 	cert.Type, cert.Status, cert.IssuedAt = typeImported, StatusIssued, c.Now
 	cert.NotBefore, cert.NotAfter = x.NotBefore.UTC(), x.NotAfter.UTC()
-	region(c).Certificates[cert.ARN] = cert
+	certificates(c)[cert.ARN] = cert
 	return &acm.ImportCertificateOutput{CertificateArn: aws.String(cert.ARN)}, nil
 }
 
@@ -111,9 +111,9 @@ func listCertificates(c *api.Call, in *acm.ListCertificatesInput) (*acm.ListCert
 		size = int(*in.MaxItems)
 	}
 	var found []*Certificate
-	for _, arn := range slices.Sorted(maps.Keys(region(c).Certificates)) {
-		cert := region(c).Certificates[arn]
-		if len(in.CertificateStatuses) == 0 || slices.Contains(in.CertificateStatuses, types.CertificateStatus(cert.Status)) {
+	for _, arn := range slices.Sorted(maps.Keys(certificates(c))) {
+		cert := certificates(c)[arn]
+		if regionOf(arn) == c.Region && (len(in.CertificateStatuses) == 0 || slices.Contains(in.CertificateStatuses, types.CertificateStatus(cert.Status))) {
 			found = append(found, cert)
 		}
 	}
@@ -139,7 +139,7 @@ func deleteCertificate(c *api.Call, in *acm.DeleteCertificateInput) (*acm.Delete
 	if users := usersOf(c, cert.ARN); len(users) > 0 {
 		return nil, api.Errorf(codeInUse, "Certificate %s in account %s is in use.", cert.ARN, c.AccountID)
 	}
-	delete(region(c).Certificates, cert.ARN)
+	delete(certificates(c), cert.ARN)
 	return &acm.DeleteCertificateOutput{}, nil
 }
 
@@ -148,8 +148,8 @@ func find(c *api.Call, arn string) (*Certificate, error) {
 	if !certificateARN.MatchString(arn) {
 		return nil, api.Errorf(codeInvalidARN, "String '%s' is not a valid ARN.", arn)
 	}
-	cert, ok := region(c).Certificates[arn]
-	if !ok {
+	cert, ok := certificates(c)[arn]
+	if !ok || regionOf(arn) != c.Region {
 		return nil, api.Errorf(codeNotFound, "Could not find certificate with arn %s in account %s", arn, c.AccountID)
 	}
 	return cert, nil

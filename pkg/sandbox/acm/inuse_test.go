@@ -39,7 +39,7 @@ func TestDeleteRefusedWhileInUse(t *testing.T) {
 		}
 		return nil
 	}}
-	w.acm.Seed("eu-west-1", arn, "auth.example.com", time.Now())
+	w.acm.Seed(arn, "auth.example.com", time.Now())
 	c := &api.Call{Region: "eu-west-1", AccountID: "123456789012", World: w}
 	d, err := describeCertificate(c, &awsacm.DescribeCertificateInput{CertificateArn: aws.String(arn)})
 	if err != nil || len(d.Certificate.InUseBy) != 1 || d.Certificate.InUseBy[0] != lb {

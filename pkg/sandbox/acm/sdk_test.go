@@ -127,7 +127,7 @@ func TestSeed(t *testing.T) {
 	arn := "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
 	added := make([]bool, 2)
 	for i := range added {
-		srv.Inspect(acm.ServiceName, func(st any) { added[i] = st.(*acm.State).Seed("eu-west-1", arn, "auth.example.com", time.Now()) })
+		srv.Inspect(acm.ServiceName, func(st any) { added[i] = st.(*acm.State).Seed(arn, "auth.example.com", time.Now()) })
 	}
 	if diff := cmp.Diff([]bool{true, false}, added); diff != "" {
 		t.Errorf("Seed twice (-want +got):\n%s", diff)

@@ -2,23 +2,16 @@ package acm
 
 import (
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
-	"github.com/kcstack/kcstack/pkg/sandbox/internal/lazy"
 )
 
-// State is the ACM state: certificates by region, then by ARN.
-type State struct{ lazy.Regional[Region] }
-
-var (
-	_ api.Ticker = (*State)(nil)
-	_ api.Tagged = (*State)(nil)
-)
-
-// Region holds one region's certificates, keyed by ARN.
-type Region struct {
-	Certificates map[string]*Certificate `json:"certificates,omitempty"`
+// State is the ACM state: every certificate, keyed by ARN (which names
+// its region).
+type State struct {
+	Certificates map[string]*Certificate `json:"certificates"`
 }
 
 // Certificate is one certificate.
@@ -47,21 +40,38 @@ const (
 	typeImported  = "IMPORTED"
 )
 
+var _ api.Ticker = (*State)(nil)
+var _ api.Tagged = (*State)(nil)
+
 // NewState returns an empty ACM state.
 func NewState() *State {
-	return &State{lazy.NewRegional[Region]()}
+	return &State{Certificates: map[string]*Certificate{}}
 }
 
-var region = lazy.CallRegion[Region](ServiceName)
+// regionOf is the region an ACM ARN names.
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[3]
+}
+
+// certificates returns the state of the call, ready for use.
+func certificates(c *api.Call) map[string]*Certificate {
+	s := c.World.State(ServiceName).(*State)
+	if s.Certificates == nil {
+		s.Certificates = map[string]*Certificate{}
+	}
+	return s.Certificates
+}
 
 // Tick issues requested certificates once the create delay has passed,
 // as if their DNS validation records had been found.
 func (s *State) Tick(now time.Time, set api.Settings) {
-	for _, r := range s.Regions {
-		for _, c := range r.Certificates {
-			if c.Status == StatusPending && now.Sub(c.CreatedAt) >= set.CreateDelay {
-				c.Status, c.IssuedAt = StatusIssued, now
-			}
+	for _, cert := range s.Certificates {
+		if cert.Status == StatusPending && now.Sub(cert.CreatedAt) >= set.CreateDelay {
+			cert.Status, cert.IssuedAt = StatusIssued, now
 		}
 	}
 }
@@ -69,10 +79,8 @@ func (s *State) Tick(now time.Time, set api.Settings) {
 // TaggedResources lists tagged certificates (type acm:certificate).
 func (s *State) TaggedResources() []api.TaggedResource {
 	var out api.TaggedList
-	for name, r := range s.Regions {
-		for arn, c := range r.Certificates {
-			out.Add(name, arn, "acm:certificate", maps.Clone(c.Tags))
-		}
+	for arn, cert := range s.Certificates {
+		out.Add(regionOf(arn), arn, "acm:certificate", maps.Clone(cert.Tags))
 	}
 	return out
 }
@@ -81,12 +89,14 @@ func (s *State) TaggedResources() []api.TaggedResource {
 // (arn:aws:acm:<region>:<account>:certificate/<id>), valid for a year
 // from now, unless one with that ARN exists; it reports whether it added
 // one. It is for fixtures: ACM itself never lets a caller choose an ARN.
-func (s *State) Seed(regionName, arn, domain string, now time.Time) bool {
-	r := s.Region(regionName)
-	if _, ok := r.Certificates[arn]; ok {
+func (s *State) Seed(arn, domain string, now time.Time) bool {
+	if _, ok := s.Certificates[arn]; ok {
 		return false
 	}
-	r.Certificates[arn] = &Certificate{
+	if s.Certificates == nil {
+		s.Certificates = map[string]*Certificate{}
+	}
+	s.Certificates[arn] = &Certificate{
 		ARN: arn, DomainName: domain, SANs: []string{domain}, Type: typeAmazon, Status: StatusIssued,
 		CreatedAt: now, IssuedAt: now, NotBefore: now, NotAfter: now.AddDate(1, 0, 0),
 	}

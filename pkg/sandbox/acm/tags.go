@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // maxTags is how many tags a certificate can have.
@@ -19,16 +20,27 @@ func addTags(c *api.Call, in *acm.AddTagsToCertificateInput) (*acm.AddTagsToCert
 	if err != nil {
 		return nil, err
 	}
-	merged := maps.Clone(cert.Tags)
-	if merged == nil {
-		merged = map[string]string{}
+	add := tagMap(in.Tags)
+	count := len(cert.Tags)
+	for k := range add {
+		if _, has := cert.Tags[k]; !has {
+			count++
+		}
 	}
-	maps.Copy(merged, tagMap(in.Tags))
-	if len(merged) > maxTags {
-		return nil, api.Errorf(codeTooManyTag, "the TagSet: %d tags would exceed the %d allowed", len(merged), maxTags)
+	if count > maxTags {
+		return nil, api.Errorf(codeTooManyTag, "the TagSet: %d tags would exceed the %d allowed", count, maxTags)
 	}
-	cert.Tags = merged
+	cert.Tags = merge(cert.Tags, add)
 	return &acm.AddTagsToCertificateOutput{}, nil
+}
+
+// merge returns tags with add applied, made when tags is nil.
+func merge(tags, add map[string]string) map[string]string {
+	if tags == nil {
+		tags = make(map[string]string, len(add))
+	}
+	maps.Copy(tags, add)
+	return tags
 }
 
 func removeTags(c *api.Call, in *acm.RemoveTagsFromCertificateInput) (*acm.RemoveTagsFromCertificateOutput, error) {
@@ -57,13 +69,10 @@ func listTags(c *api.Call, in *acm.ListTagsForCertificateInput) (*acm.ListTagsFo
 	return out, nil
 }
 
+// tagMap is ACM's tag list as a map, nil when empty.
 func tagMap(tags []types.Tag) map[string]string {
 	if len(tags) == 0 {
 		return nil
 	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
