@@ -14,6 +14,7 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
 	"github.com/kcstack/kcstack/pkg/sandbox/internal/page"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // Error codes ACM answers with (all HTTP 400).
@@ -177,4 +178,24 @@ func usersOf(c *api.Call, arn string) []string {
 func uuid() string {
 	h := api.RandomHex(32)
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func listTags(c *api.Call, in *acm.ListTagsForCertificateInput) (*acm.ListTagsForCertificateOutput, error) {
+	cert, err := find(c, aws.ToString(in.CertificateArn))
+	if err != nil {
+		return nil, err
+	}
+	out := &acm.ListTagsForCertificateOutput{Tags: []types.Tag{}}
+	for _, k := range slices.Sorted(maps.Keys(cert.Tags)) {
+		out.Tags = append(out.Tags, types.Tag{Key: aws.String(k), Value: aws.String(cert.Tags[k])})
+	}
+	return out, nil
+}
+
+// tagMap is ACM's tag list as a map, nil when empty.
+func tagMap(tags []types.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }

@@ -2,14 +2,11 @@ package acm
 
 import (
 	"maps"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
-	"github.com/aws/aws-sdk-go-v2/service/acm/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
-	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // maxTags is how many tags a certificate can have.
@@ -55,24 +52,4 @@ func removeTags(c *api.Call, in *acm.RemoveTagsFromCertificateInput) (*acm.Remov
 		}
 	}
 	return &acm.RemoveTagsFromCertificateOutput{}, nil
-}
-
-func listTags(c *api.Call, in *acm.ListTagsForCertificateInput) (*acm.ListTagsForCertificateOutput, error) {
-	cert, err := find(c, aws.ToString(in.CertificateArn))
-	if err != nil {
-		return nil, err
-	}
-	out := &acm.ListTagsForCertificateOutput{Tags: []types.Tag{}}
-	for _, k := range slices.Sorted(maps.Keys(cert.Tags)) {
-		out.Tags = append(out.Tags, types.Tag{Key: aws.String(k), Value: aws.String(cert.Tags[k])})
-	}
-	return out, nil
-}
-
-// tagMap is ACM's tag list as a map, nil when empty.
-func tagMap(tags []types.Tag) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
