@@ -27,6 +27,9 @@ const (
 	codeTooManyTag = "TooManyTagsException"
 )
 
+// maxTags is how many tags a certificate can have.
+const maxTags = 50
+
 // certificateARN is the form of an ACM certificate ARN.
 var certificateARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-zA-Z-]+$`)
 

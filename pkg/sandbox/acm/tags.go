@@ -9,9 +9,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
 )
 
-// maxTags is how many tags a certificate can have.
-const maxTags = 50
-
 func addTags(c *api.Call, in *acm.AddTagsToCertificateInput) (*acm.AddTagsToCertificateOutput, error) {
 	cert, err := find(c, aws.ToString(in.CertificateArn))
 	if err != nil {
