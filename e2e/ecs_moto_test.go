@@ -25,11 +25,12 @@ import (
 
 	"github.com/kcstack/kcstack/internal/testutil/moto"
 	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
 
 // exampleCertificate is the certificate ARN every ECS example names.
-const exampleCertificate = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666"
+const exampleCertificate = sandbox.ExampleCertificateARN
 
 // TestECSExamplesMoto is issue 6's "the apply / no-changes / destroy cycle
 // of each ECS example also passes against moto's server": apply from
@@ -44,8 +45,9 @@ const exampleCertificate = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2
 //     fails. internal/testutil/moto and .ci/run start moto so.
 //   - ACM: the examples' certificate ARN exists in no account; the test
 //     requests a certificate from moto and puts its ARN in the stack file.
-//     moto's CreateListener checks only that the certificate exists (AWS
-//     also wants it issued, which moto does a minute after the request).
+//     moto issues a requested certificate MOTO_ACM_VALIDATION_WAIT seconds
+//     after the request (60 by default); plan checks that it is issued, so
+//     internal/testutil/moto and .ci/run start moto with 0.
 //   - ECS: moto does not store a service's deploymentConfiguration (so no
 //     deploymentCircuitBreaker) nor its healthCheckGracePeriodSeconds;
 //     DescribeServices answers neither. AWS keeps both, and kcstack must

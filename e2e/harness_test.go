@@ -56,10 +56,13 @@ type env struct {
 	cfg aws.Config
 }
 
-// newSandbox starts a sandbox with opts and returns its environment.
+// newSandbox starts a sandbox with opts and returns its environment. Its
+// ACM holds the two certificates the tests name, issued (the examples'
+// and the one of the listener edit).
 func newSandbox(t testing.TB, opts ...sandbox.Option) (*env, *sandbox.Server) {
 	t.Helper()
-	srv := sandboxtest.New(t, opts...)
+	certs := []sandbox.Option{sandbox.WithCertificate(exampleCertificate, "auth.example.com"), sandbox.WithCertificate(otherCertificate, "auth.example.com")}
+	srv := sandboxtest.New(t, append(certs, opts...)...)
 	return &env{URL: srv.URL(), Dir: t.TempDir(), cfg: sandboxtest.AWSConfig(t, srv)}, srv
 }
 

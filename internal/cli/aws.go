@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
+	"github.com/kcstack/kcstack/pkg/sandbox/api"
 	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
 
@@ -147,7 +149,11 @@ func startEmbeddedSandbox(ctx context.Context, region string, stderr io.Writer) 
 	if err != nil {
 		return nil, fmt.Errorf("start the embedded sandbox: %w", err)
 	}
-	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile), sandbox.WithStateLock(lock))
+	// Credentials of this run only: the embedded sandbox checks every
+	// signature, so nothing but this process's clients is answered.
+	key, secret := "AKIDKCSTACK"+strings.ToUpper(api.RandomHex(9)), api.RandomHex(40)
+	srv, err := sandbox.Start(sandbox.WithStateFile(sandboxStateFile), sandbox.WithStateLock(lock), sandbox.WithCredentials(key, secret),
+		sandbox.WithCertificate(sandbox.ExampleCertificateARN, "auth.example.com"))
 	if err != nil {
 		return nil, fmt.Errorf("start the embedded sandbox: %w", err)
 	}
@@ -156,7 +162,7 @@ func startEmbeddedSandbox(ctx context.Context, region string, stderr io.Writer) 
 	}
 	cfg, err := config.LoadDefaultConfig(ctx,
 		config.WithRegion(region),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("sandbox", "sandbox", "")),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(key, secret, "")),
 		config.WithBaseEndpoint(srv.URL()),
 		config.WithRetryer(retryer(0)),
 	)

@@ -29,7 +29,7 @@ func explainAWS(err error, s *session) error {
 		return fmt.Errorf("no AWS credentials: kcstack tried the SDK's default chain (AWS_ACCESS_KEY_ID, AWS_PROFILE or --profile, SSO, web identity, instance role). Configure one (aws configure, aws sso login), or try kcstack with --sandbox\n(%v)", rootCause(err))
 	case errors.As(err, &apiErr) && isDenied(apiErr.ErrorCode()):
 		return fmt.Errorf("AWS denied %s (%s): %s\nCheck which identity kcstack runs as (aws sts get-caller-identity): plan needs read access "+
-			"(ec2:Describe*, rds:Describe*, tag:GetResources) and apply write access too", operation(err, target), apiErr.ErrorCode(), apiErr.ErrorMessage())
+			"(ec2:Describe*, rds:Describe*, tag:GetResources, acm:DescribeCertificate) and apply write access too", operation(err, target), apiErr.ErrorCode(), apiErr.ErrorMessage())
 	case errors.As(err, &dnsErr):
 		return fmt.Errorf("cannot resolve %s (%s): check the region %q (spec.region, --region, AWS_REGION) and your network, or AWS_ENDPOINT_URL", dnsErr.Name, target, region)
 	case errors.As(err, &opErr):

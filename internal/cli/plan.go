@@ -194,6 +194,11 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan: %w", err)
 	}
+	if !destroy {
+		if err := r.checkCertificates(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
 	snap, err := state.Observe(ctx, r.st.Metadata.Name, ds, r.prov.Observers)
 	if err != nil {
 		return nil, nil, explainAWS(err, r.sess)

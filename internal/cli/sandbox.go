@@ -24,11 +24,13 @@ func newSandboxCmd(g *globals) *cobra.Command {
 }
 
 type serveFlags struct {
-	listen, state              string
+	listen, state, credentials string
+	allowRemote                bool
 	latency, create, del       time.Duration
 	throttle, errRate, ambRate float64
 	seed                       uint64
 	loseFirst                  []string
+	certificates               []string
 }
 
 func newSandboxServeCmd() *cobra.Command {
@@ -36,14 +38,24 @@ func newSandboxServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sandbox until interrupted",
+		Long: "Serve a local AWS endpoint until interrupted. Without --credentials it accepts any signature, or none:\n" +
+			"whoever reaches the port can read and change everything it holds, secrets included. It is meant for\n" +
+			"the loopback interface, and refuses any other --listen address unless --allow-remote is given.\n" +
+			"With --credentials KEY:SECRET it checks the SigV4 signature of every request as AWS does\n" +
+			"(SignatureDoesNotMatch for a wrong secret, InvalidClientTokenId and its kin for another key,\n" +
+			"a clock more than 15 minutes off).",
 		Example: "  kcstack sandbox serve --state sandbox.json\n" +
-			"  AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws ec2 describe-vpcs",
+			"  AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws ec2 describe-vpcs\n" +
+			"  kcstack sandbox serve --credentials AKIDLOCAL:$(openssl rand -hex 20)",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
 				return err
 			}
-			opts := f.options()
+			opts, err := f.options()
+			if err != nil {
+				return err
+			}
 			if f.state != "" {
 				// The same lock as --sandbox's: a served and an embedded
 				// sandbox on one state file would overwrite each other.
@@ -62,7 +74,7 @@ func newSandboxServeCmd() *cobra.Command {
 			if f.state != "" {
 				fmt.Fprintf(out, "state: %s\n", f.state)
 			}
-			fmt.Fprintf(out, "use it with: export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=eu-west-1\n", srv.URL())
+			fmt.Fprintf(out, "use it with: export %s\n", f.clientEnv(srv.URL()))
 			fmt.Fprintf(out, "call counts: %s/_sandbox/calls\n", srv.URL())
 			<-cmd.Context().Done()
 			fmt.Fprintln(out, "stopping sandbox")
@@ -71,6 +83,9 @@ func newSandboxServeCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", "127.0.0.1:4566", "address to listen on")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow a --listen address that is not a loopback one (127.0.0.0/8, ::1, localhost)")
+	fl.StringVar(&f.credentials, "credentials", "", "KEY:SECRET: check every request's SigV4 signature against this key pair (default: accept any)")
+	fl.StringSliceVar(&f.certificates, "certificate", nil, "put an issued ACM certificate (for example.com) under this ARN of account 123456789012 unless the state has it, as "+sandbox.ExampleCertificateARN+" for the ECS examples; repeat for more")
 	fl.StringVar(&f.state, "state", "", "persist state to this JSON file and reload it on restart (in memory when empty); one sandbox at a time uses a file")
 	fl.DurationVar(&f.latency, "latency", 0, "latency added to every call")
 	fl.Float64Var(&f.throttle, "throttle-rate", 0, "share of calls answered with the service's throttling error (0..1)")
@@ -92,7 +107,7 @@ func (f serveFlags) check() error {
 	return nil
 }
 
-func (f serveFlags) options() []sandbox.Option {
+func (f serveFlags) options() ([]sandbox.Option, error) {
 	opts := []sandbox.Option{
 		sandbox.WithListen(f.listen),
 		sandbox.WithDelays(f.create, f.del),
@@ -104,7 +119,30 @@ func (f serveFlags) options() []sandbox.Option {
 	if lose := f.lostAnswers(); len(lose) > 0 {
 		opts = append(opts, sandbox.WithLostAnswers(lose))
 	}
-	return opts
+	for _, arn := range f.certificates {
+		opts = append(opts, sandbox.WithCertificate(arn, "example.com"))
+	}
+	if f.allowRemote {
+		opts = append(opts, sandbox.WithAllowRemote())
+	}
+	if f.credentials != "" {
+		key, secret, ok := strings.Cut(f.credentials, ":")
+		if !ok || key == "" || secret == "" {
+			return nil, fmt.Errorf("--credentials takes KEY:SECRET, an access key id and a secret separated by a colon")
+		}
+		opts = append(opts, sandbox.WithCredentials(key, secret))
+	}
+	return opts, nil
+}
+
+// clientEnv is the environment a client of the sandbox at url needs; the
+// secret given to --credentials is never printed.
+func (f serveFlags) clientEnv(url string) string {
+	keys := "AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox"
+	if key, _, ok := strings.Cut(f.credentials, ":"); ok {
+		keys = "AWS_ACCESS_KEY_ID=" + key + " AWS_SECRET_ACCESS_KEY=<the secret of --credentials>"
+	}
+	return "AWS_ENDPOINT_URL=" + url + " " + keys + " AWS_REGION=eu-west-1"
 }
 
 // lostAnswers counts the --lose-first names: each one loses one answer.

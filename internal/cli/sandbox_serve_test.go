@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,6 +33,31 @@ func TestServeLoseFirst(t *testing.T) {
 			f.loseFirst = got
 			if diff := cmp.Diff(tc.want, f.lostAnswers()); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestServeRefuses(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		args   []string
+		want   string
+	}{
+		"remote listen": {reason: "an address every interface answers on needs --allow-remote",
+			args: []string{"--listen", "0.0.0.0:0"}, want: "not a loopback address"},
+		"credentials without secret": {reason: "--credentials needs both halves",
+			args: []string{"--credentials", "AKIDONLY"}, want: "--credentials takes KEY:SECRET"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			cmd := newSandboxServeCmd()
+			cmd.SetArgs(tc.args)
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.ExecuteContext(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: got %v, want an error containing %q", tc.reason, err, tc.want)
 			}
 		})
 	}

@@ -19,6 +19,11 @@ func TestAWSCLI(t *testing.T) { runAWSCLIScript(t, "awscli.sh") }
 // delete.
 func TestAWSCLIECS(t *testing.T) { runAWSCLIScript(t, "awscli-ecs.sh") }
 
+// TestAWSCLICredentials runs testdata/awscli-credentials.sh: the aws CLI
+// against `kcstack sandbox serve --credentials`, signing with the right
+// key pair, a wrong secret and an unknown key.
+func TestAWSCLICredentials(t *testing.T) { runAWSCLIScript(t, "awscli-credentials.sh") }
+
 // runAWSCLIScript builds kcstack and runs a script of testdata with it. The
 // scripts need the aws CLI (Debian's awscli in CI), bash and curl, and take
 // about a second per aws command (python starting), so -short skips them.

@@ -38,7 +38,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "kcstack sandbox: cannot tell which AWS service this request is for (no SigV4 credential scope or X-Amz-Target it knows)", http.StatusBadRequest)
 		return
 	}
-	resp := s.call(r, svc, region, body, requestID)
+	resp, ok := s.authenticate(r, svc, body, requestID)
+	if ok {
+		resp = s.call(r, svc, region, body, requestID)
+	}
 	h := w.Header()
 	h.Set("Content-Type", resp.ContentType)
 	h.Set("X-Amzn-RequestId", requestID)
@@ -76,13 +79,7 @@ func (s *Server) call(r *http.Request, svc *service, region string, body []byte,
 	if proto == "rest-xml" {
 		return s.callREST(r, svc, region, body, requestID)
 	}
-	fail := func(e *api.Error) protocol.Response {
-		resp := protocol.ErrorResponse(proto, svc.model.Metadata.XMLNamespace, e, requestID)
-		if proto == "json" {
-			resp.ContentType = "application/x-amz-json-" + svc.model.Metadata.JSONVersion
-		}
-		return resp
-	}
+	fail := func(e *api.Error) protocol.Response { return svc.errorResponse(e, requestID) }
 	opName, values, opErr := operationName(r, proto, body)
 	if opErr != nil {
 		return fail(opErr)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/sigv4"
 	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
 
@@ -11,15 +12,18 @@ import (
 type Option func(*config)
 
 type config struct {
-	listen      string
-	stateFile   string
-	stateLock   *statelock.Lock
-	accountID   string
-	settings    api.Settings
-	faults      Faults
-	lost        map[string]int
-	services    []api.Service
-	servicesSet bool
+	listen       string
+	allowRemote  bool
+	credentials  *sigv4.Credentials
+	certificates []certificate
+	stateFile    string
+	stateLock    *statelock.Lock
+	accountID    string
+	settings     api.Settings
+	faults       Faults
+	lost         map[string]int
+	services     []api.Service
+	servicesSet  bool
 }
 
 // Faults are the injected misbehaviours. Rates are probabilities in [0,1]
@@ -41,8 +45,23 @@ type Faults struct {
 	Seed uint64
 }
 
-// WithListen sets the address to listen on (default 127.0.0.1:0).
+// WithListen sets the address to listen on (default 127.0.0.1:0). Start
+// refuses an address outside 127.0.0.0/8, ::1 and localhost (":4566"
+// included) unless WithAllowRemote is given.
 func WithListen(addr string) Option { return func(c *config) { c.listen = addr } }
+
+// WithAllowRemote lets Start listen on an address that is not a loopback
+// one, which it refuses otherwise.
+func WithAllowRemote() Option { return func(c *config) { c.allowRemote = true } }
+
+// WithCredentials makes the sandbox check the SigV4 signature of every
+// request against this one key pair, refusing the others as AWS would
+// (SignatureDoesNotMatch for a wrong secret, InvalidClientTokenId and its
+// kin for another access key, a time more than 15 minutes off). Without
+// it any signature, or none, is accepted.
+func WithCredentials(accessKeyID, secret string) Option {
+	return func(c *config) { c.credentials = &sigv4.Credentials{AccessKeyID: accessKeyID, Secret: secret} }
+}
 
 // WithStateFile persists the state to path after every change and loads
 // it from there at start. The server holds the file's lock (package

@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/strictjson"
 )
 
 // stateFile is the on-disk form of the sandbox's state.
@@ -16,7 +20,10 @@ type stateFile struct {
 
 const stateFormatVersion = 1
 
-// load reads the state file if it exists. Call before serving.
+// load reads the state file if it exists. Call before serving. A file it
+// does not fully understand (an unknown key at any depth, a service this
+// sandbox does not emulate, another format_version) is refused, naming the
+// key: saving would drop what it cannot read, so it is never rewritten.
 func (s *Server) load() error {
 	raw, err := os.ReadFile(s.cfg.stateFile)
 	if errors.Is(err, os.ErrNotExist) {
@@ -26,22 +33,27 @@ func (s *Server) load() error {
 		return fmt.Errorf("read sandbox state: %w", err)
 	}
 	var f stateFile
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return fmt.Errorf("sandbox state %s is not valid JSON (%v); move it away to start empty", s.cfg.stateFile, err)
+	if err := strictjson.Decode(raw, &f, ""); err != nil {
+		return s.refuse(err)
 	}
 	if f.FormatVersion != stateFormatVersion {
-		return fmt.Errorf("sandbox state %s has format_version %d, want %d; move it away to start empty", s.cfg.stateFile, f.FormatVersion, stateFormatVersion)
+		return s.refuse(fmt.Errorf("format_version %d, want %d", f.FormatVersion, stateFormatVersion))
 	}
-	for name, data := range f.Services {
+	for _, name := range slices.Sorted(maps.Keys(f.Services)) {
 		st, ok := s.states[name]
 		if !ok {
-			continue
+			return s.refuse(fmt.Errorf("unknown key services.%s: this sandbox emulates no service %s", name, name))
 		}
-		if err := json.Unmarshal(data, st); err != nil {
-			return fmt.Errorf("sandbox state %s, service %s: %w", s.cfg.stateFile, name, err)
+		if err := strictjson.Decode(f.Services[name], st, "services."+name); err != nil {
+			return s.refuse(err)
 		}
 	}
 	return nil
+}
+
+// refuse explains a state file that cannot be loaded.
+func (s *Server) refuse(err error) error {
+	return fmt.Errorf("sandbox state %s: %w; it was written by another kcstack version or edited, and is left as it is: move it away to start empty", s.cfg.stateFile, err)
 }
 
 // save writes the state atomically: a temporary file in the same

@@ -49,6 +49,10 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkListen(s.cfg.listen, s.cfg.allowRemote); err != nil {
+		_ = s.cfg.stateLock.Release()
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", s.cfg.listen)
 	if err != nil {
 		_ = s.cfg.stateLock.Release()
@@ -122,6 +126,9 @@ func newServer(cfg config) (*Server, error) {
 		if err := s.load(); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.seedCertificates(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/kcstack/kcstack/pkg/sandbox/acm"
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
 	"github.com/kcstack/kcstack/pkg/sandbox/ec2"
 	"github.com/kcstack/kcstack/pkg/sandbox/ecs"
@@ -31,5 +32,6 @@ func All() []api.Service {
 		elbv2.Service(),
 		servicediscovery.Service(),
 		s3.Service(),
+		acm.Service(),
 	}
 }

@@ -22,9 +22,11 @@ const EnvURL = "KCSTACK_MOTO_URL"
 // serverEnv is what a moto server needs in its environment for kcstack's
 // tests: AWS managed policies (arn:aws:iam::aws:policy/...) exist only when
 // moto loads them, and an ECS target attaches
-// service-role/AmazonECSTaskExecutionRolePolicy to its execution role.
+// service-role/AmazonECSTaskExecutionRolePolicy to its execution role; a
+// requested ACM certificate is issued at once rather than a minute later,
+// and plan checks that an ECS target's certificate is issued.
 // .ci/run sets the same for the server it starts.
-var serverEnv = []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=true"}
+var serverEnv = []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0"}
 
 // startTimeout bounds how long a moto server started here may take to answer.
 const startTimeout = 60 * time.Second

@@ -168,3 +168,22 @@ const (
 	codeTooManyTags      = "TooManyTags"
 	codeNotPermitted     = "OperationNotPermitted"
 )
+
+// CertificateUsers lists the load balancers in region with a listener
+// that uses the certificate arn, as ACM's InUseBy names them; it
+// implements acm.CertificateUsers.
+func (s *State) CertificateUsers(region, arn string) []string {
+	r := s.Regions[region]
+	if r == nil {
+		return nil
+	}
+	var out []string
+	for _, l := range r.Listeners {
+		for _, c := range l.L.Certificates {
+			if lb := aws.ToString(l.L.LoadBalancerArn); aws.ToString(c.CertificateArn) == arn && !slices.Contains(out, lb) {
+				out = append(out, lb)
+			}
+		}
+	}
+	return out
+}

@@ -11,7 +11,7 @@ SERVICES = {
     "secretsmanager": "2017-10-17", "resourcegroupstaggingapi": "2017-01-26",
     "iam": "2010-05-08", "elbv2": "2015-12-01", "ecs": "2014-11-13",
     "servicediscovery": "2017-03-14", "logs": "2014-03-28", "s3": "2006-03-01",
-    "elasticache": "2015-02-02",
+    "elasticache": "2015-02-02", "acm": "2015-12-08",
 }
 
 def strip(v):

@@ -30,9 +30,11 @@ on_exit() {
 }
 trap on_exit EXIT
 
+# start_server starts the sandbox with SERVE_ARGS (an array, may be unset)
+# added to its flags.
 start_server() {
   "$KCSTACK" sandbox serve --listen "127.0.0.1:$PORT" --state "$STATE" \
-    --create-delay 1s --delete-delay 300ms >>"$WORK/serve.log" 2>&1 &
+    --create-delay 1s --delete-delay 300ms ${SERVE_ARGS[@]+"${SERVE_ARGS[@]}"} >>"$WORK/serve.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -fsS "$URL/_sandbox/health" >/dev/null 2>&1 && return 0
