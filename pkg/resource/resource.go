@@ -133,6 +133,12 @@ type Observation struct {
 	// Found is true for resources the stack references but never owns (a
 	// ROSA cluster's VPC): they are read, never changed.
 	Found bool `json:"found,omitempty"`
+	// Parent is set on a resource that carries no ownership tags of its
+	// own and is the stack's through another one: the address of that
+	// resource (a rule the stack file does not name, on a security group
+	// the stack owns, is the group's to remove). The resource is owned
+	// exactly while its parent is.
+	Parent string `json:"parent,omitempty"`
 }
 
 // FieldDiff is one field that differs between desired and observed.

@@ -94,14 +94,32 @@ func TestPermissionAndSameRule(t *testing.T) {
 	}{
 		"cidr": {
 			reason: "a CIDR rule matches the same CIDR and port",
-			props:  resource.Props{"group_id": "sg-db", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
-			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("10.0.0.0/16"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432)},
+			props:  resource.Props{"group_id": "sg-db", "type": "ingress", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), IpProtocol: aws.String("tcp"), CidrIpv4: aws.String("10.0.0.0/16"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432)},
 			same:   true,
 		},
 		"group": {
 			reason: "a group rule matches the same source group, not a CIDR rule",
-			props:  resource.Props{"group_id": "sg-1", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"},
-			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(7800), ToPort: aws.Int32(7800)},
+			props:  resource.Props{"group_id": "sg-1", "type": "ingress", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), IpProtocol: aws.String("tcp"), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(7800), ToPort: aws.Int32(7800)},
+			same:   false,
+		},
+		"direction": {
+			reason: "an egress rule never matches the ingress rule of the same ports and CIDR",
+			props:  resource.Props{"group_id": "sg-db", "type": "egress", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), IpProtocol: aws.String("tcp"), CidrIpv4: aws.String("10.0.0.0/16"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432)},
+			same:   false,
+		},
+		"egress": {
+			reason: "an egress rule matches the same egress rule",
+			props:  resource.Props{"group_id": "sg-db", "type": "egress", "protocol": "tcp", "from_port": int64(443), "to_port": int64(443), "cidr_ipv4": "0.0.0.0/0"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(true), IpProtocol: aws.String("tcp"), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(443), ToPort: aws.Int32(443)},
+			same:   true,
+		},
+		"protocol": {
+			reason: "an all-traffic rule is not the tcp rule of the same CIDR",
+			props:  resource.Props{"group_id": "sg-db", "type": "egress", "protocol": "tcp", "from_port": int64(-1), "to_port": int64(-1), "cidr_ipv4": "0.0.0.0/0"},
+			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(true), IpProtocol: aws.String("-1"), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(-1), ToPort: aws.Int32(-1)},
 			same:   false,
 		},
 	}
@@ -116,7 +134,10 @@ func TestPermissionAndSameRule(t *testing.T) {
 			}
 		})
 	}
-	spec, err := readRule(resource.Props{"group_id": "sg-1", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
+	if _, err := readRule(resource.Props{"group_id": "sg-1", "type": "sideways", "protocol": "tcp", "from_port": int64(1), "to_port": int64(1)}); err == nil {
+		t.Errorf("a rule of type sideways must be refused")
+	}
+	spec, err := readRule(resource.Props{"group_id": "sg-1", "type": "ingress", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
 	if err != nil {
 		t.Fatalf("readRule: %v", err)
 	}

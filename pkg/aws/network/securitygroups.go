@@ -40,9 +40,34 @@ var (
 	_ resource.Finder  = (*SecurityGroupHandler)(nil)
 )
 
-// Create makes the group, tagged at creation; a group of that name already
-// tagged for this address (an earlier ambiguous create) is adopted.
+// Create makes the group, tagged at creation, without the allow-all egress
+// rule EC2 gives every new VPC security group (kcstack's groups allow the
+// egress their rules name, nothing more); a group of that name already
+// tagged for this address (an earlier ambiguous create) is adopted, and
+// loses that rule too.
 func (h *SecurityGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	ob, err := h.create(ctx, d)
+	if err != nil {
+		return ob, err
+	}
+	return ob, h.revokeDefaultEgress(ctx, ob.ID)
+}
+
+// defaultEgress is the rule EC2 adds to every new VPC security group.
+var defaultEgress = types.IpPermission{IpProtocol: aws.String("-1"), IpRanges: []types.IpRange{{CidrIp: aws.String(defaultDestination)}}}
+
+// revokeDefaultEgress revokes defaultEgress from group id; already gone
+// is success.
+func (h *SecurityGroupHandler) revokeDefaultEgress(ctx context.Context, id string) error {
+	_, err := h.api.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(id), IpPermissions: []types.IpPermission{defaultEgress}})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("revoke the default egress rule of security group %s: %w", id, err)
+	}
+	return nil
+}
+
+// create makes or adopts the group.
+func (h *SecurityGroupHandler) create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
 	r := resource.Read(d.Props)
 	vpc, name, desc := r.String(propVPCID), r.String(propGroupName), r.String(propDescription)
 	if err := r.Err(); err != nil {
@@ -89,160 +114,4 @@ func sgObservation(g types.SecurityGroup, stack string) resource.Observation {
 	return observed(resource.KindSecurityGroup, tags[resource.TagAddress], aws.ToString(g.GroupId), tags, stack, resource.Props{
 		propVPCID: aws.ToString(g.VpcId), propGroupName: aws.ToString(g.GroupName), propDescription: aws.ToString(g.Description),
 	}, nil)
-}
-
-// replacedRule is the Field of every prop of a rule.
-var replacedRule = resource.Field{ForcesReplace: true, Reason: "kcstack replaces a rule instead of editing it"}
-
-// ruleKind describes ec2:security-group-rule. Rules are tagged (by their
-// sgr- ids) and read with DescribeSecurityGroupRules filtered by the
-// stack tag; the tagging API lists them under ec2:security-group-rule. A
-// retried AuthorizeSecurityGroupIngress fails as a duplicate, and Create
-// adopts the identical rule.
-var ruleKind = resource.Descriptor{
-	Kind:         resource.KindSecurityGroupRule,
-	TaggingTypes: []string{"ec2:security-group-rule"},
-	References: []resource.Reference{
-		{Prop: propGroupID, Kind: resource.KindSecurityGroup, Attr: "id"},
-		{Prop: propSourceGroupID, Kind: resource.KindSecurityGroup, Attr: "id"},
-	},
-	Fields: resource.Fields{
-		propGroupID: replacedRule, propType: replacedRule, propProtocol: replacedRule, propFromPort: replacedRule,
-		propToPort: replacedRule, propCIDRIPv4: replacedRule, propSourceGroupID: replacedRule, propDescription: replacedRule,
-	},
-	// EC2 keeps one rule per group, direction, protocol, ports and source.
-	UniqueBy: []string{propGroupID, propType, propProtocol, propFromPort, propToPort, propCIDRIPv4, propSourceGroupID},
-	DataLoss: resource.NoDataLoss,
-	Create:   resource.Creation{Operations: []string{"AuthorizeSecurityGroupIngress"}, Idempotent: true},
-}
-
-// RuleHandler manages security group ingress rules.
-type RuleHandler struct{ fixed }
-
-var (
-	_ resource.Handler = (*RuleHandler)(nil)
-	_ resource.Tagger  = (*RuleHandler)(nil)
-	_ resource.Finder  = (*RuleHandler)(nil)
-)
-
-// ruleSpec is a desired ingress rule: from a CIDR or from a group.
-type ruleSpec struct {
-	group, protocol, description string
-	from, to                     int32
-	cidr, source                 string
-}
-
-// readRule reads a desired rule's resolved props.
-func readRule(p resource.Props) (ruleSpec, error) {
-	r := resource.Read(p)
-	s := ruleSpec{
-		group: r.String(propGroupID), protocol: r.String(propProtocol), description: r.OptString(propDescription),
-		from: int32(r.Int(propFromPort)), to: int32(r.Int(propToPort)),
-		cidr: r.OptString(propCIDRIPv4), source: r.OptString(propSourceGroupID),
-	}
-	return s, r.Err()
-}
-
-// Create authorizes the rule, tagged at creation. An identical untagged
-// rule (made by hand, or by an ambiguous earlier call) is tagged and adopted.
-func (h *RuleHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	s, err := readRule(d.Props)
-	if err != nil {
-		return resource.Observation{}, propErr(d.Address, err)
-	}
-	out, err := h.api.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
-		GroupId: aws.String(s.group), IpPermissions: []types.IpPermission{permission(s)},
-		TagSpecifications: tagSpec(types.ResourceTypeSecurityGroupRule, d.Tags),
-	})
-	if awserr.Is(err, "InvalidPermission.Duplicate") {
-		return h.adopt(ctx, d, s)
-	}
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("authorize %s on %s: %w", d.Name, s.group, err)
-	}
-	if len(out.SecurityGroupRules) == 0 {
-		return resource.Observation{}, fmt.Errorf("authorize %s on %s: AWS returned no rule", d.Name, s.group)
-	}
-	return ruleObservation(out.SecurityGroupRules[0], d.Address, h.stack), nil
-}
-
-// permission is the rule's IpPermission: from a CIDR or from a group.
-func permission(s ruleSpec) types.IpPermission {
-	perm := types.IpPermission{IpProtocol: aws.String(s.protocol), FromPort: aws.Int32(s.from), ToPort: aws.Int32(s.to)}
-	desc := aws.String(s.description)
-	if s.source != "" {
-		perm.UserIdGroupPairs = []types.UserIdGroupPair{{GroupId: aws.String(s.source), Description: desc}}
-		return perm
-	}
-	perm.IpRanges = []types.IpRange{{CidrIp: aws.String(s.cidr), Description: desc}}
-	return perm
-}
-
-// adopt tags and returns the existing rule identical to s.
-func (h *RuleHandler) adopt(ctx context.Context, d resource.Desired, s ruleSpec) (resource.Observation, error) {
-	out, err := h.api.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{filter("group-id", s.group)}})
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("find existing rule %s on %s: %w", d.Name, s.group, err)
-	}
-	for _, r := range out.SecurityGroupRules {
-		if !sameRule(r, s) {
-			continue
-		}
-		id := aws.ToString(r.SecurityGroupRuleId)
-		if _, err := h.api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: toTags(d.Tags)}); err != nil {
-			return resource.Observation{}, fmt.Errorf("tag existing rule %s: %w", id, err)
-		}
-		r.Tags = toTags(d.Tags)
-		return ruleObservation(r, d.Address, h.stack), nil
-	}
-	return resource.Observation{}, fmt.Errorf("rule %s on %s is reported duplicate but was not found; run again", d.Name, s.group)
-}
-
-// sameRule reports whether an existing ingress rule is the desired one.
-func sameRule(r types.SecurityGroupRule, s ruleSpec) bool {
-	source := ""
-	if r.ReferencedGroupInfo != nil {
-		source = aws.ToString(r.ReferencedGroupInfo.GroupId)
-	}
-	return !aws.ToBool(r.IsEgress) && aws.ToString(r.CidrIpv4) == s.cidr && source == s.source &&
-		aws.ToInt32(r.FromPort) == s.from && aws.ToInt32(r.ToPort) == s.to
-}
-
-// Delete revokes the rule by its id.
-func (h *RuleHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
-	r := resource.Read(o.Props)
-	group := r.String(propGroupID)
-	if err := r.Err(); err != nil {
-		return fmt.Errorf("rule %s as observed: %w", o.ID, err)
-	}
-	_, err := h.api.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(group), SecurityGroupRuleIds: []string{o.ID}})
-	if err != nil && !isNotFound(err) {
-		return fmt.Errorf("revoke rule %s: %w", o.ID, err)
-	}
-	return nil
-}
-
-// FindByAddress finds the rule tagged with the stack and address.
-func (h *RuleHandler) FindByAddress(ctx context.Context, stack, address string) (resource.Observation, error) {
-	out, err := h.api.DescribeSecurityGroupRules(ctx, &ec2.DescribeSecurityGroupRulesInput{Filters: addressFilters(stack, address)})
-	return foundByAddress(ruleKind.Kind, address, err, func() []types.SecurityGroupRule { return out.SecurityGroupRules }, func(x types.SecurityGroupRule) resource.Observation {
-		return ruleObservation(x, address, stack)
-	})
-}
-
-// ruleObservation is the observation of r at address.
-func ruleObservation(r types.SecurityGroupRule, address, stack string) resource.Observation {
-	typ := "ingress"
-	if aws.ToBool(r.IsEgress) {
-		typ = "egress"
-	}
-	props := resource.Props{
-		propGroupID: aws.ToString(r.GroupId), propType: typ, propProtocol: aws.ToString(r.IpProtocol),
-		propFromPort: int64(aws.ToInt32(r.FromPort)), propToPort: int64(aws.ToInt32(r.ToPort)),
-		propCIDRIPv4: aws.ToString(r.CidrIpv4), propDescription: aws.ToString(r.Description),
-	}
-	if r.ReferencedGroupInfo != nil {
-		props[propSourceGroupID] = aws.ToString(r.ReferencedGroupInfo.GroupId)
-	}
-	return observed(resource.KindSecurityGroupRule, address, aws.ToString(r.SecurityGroupRuleId), tagMap(r.Tags), stack, props, nil)
 }
