@@ -207,7 +207,7 @@ func (b *builder) roles(comp, prefix, name string) {
 	resources := append([]any{ref(AddrDBCluster, "master_user_secret_arn")}, b.extraSecrets()...)
 	b.add(resource.Desired{Address: prefix + ".execution-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-execution",
 		Props: resource.Props{
-			"name": name + "-execution", "path": path, "trust_service": ecsTasksPrincipal,
+			"name": name + "-execution", "path": path, "trust_service": ecsTasksPrincipal, "trust_conditions": b.ecsTrustConditions(),
 			"managed_policy_arns": []any{managedExecutionPolicy},
 			"allow_actions":       []any{"secretsmanager:GetSecretValue"}, "allow_resources": resources,
 		},
@@ -219,9 +219,21 @@ func (b *builder) roles(comp, prefix, name string) {
 	}
 	b.add(resource.Desired{Address: prefix + ".task-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-task",
 		Props: resource.Props{
-			"name": name + "-task", "path": path, "trust_service": ecsTasksPrincipal,
+			"name": name + "-task", "path": path, "trust_service": ecsTasksPrincipal, "trust_conditions": b.ecsTrustConditions(),
 			"managed_policy_arns": []any{}, "allow_actions": actions, "allow_resources": buckets,
 		}})
+}
+
+// ecsTrustConditions let ECS assume a role only for tasks of the stack's
+// account and region (no confused deputy): "<operator> <key>" → value,
+// the account written as resource.Placeholder("account"), which the role
+// handler fills in (the desired side never reads AWS).
+func (b *builder) ecsTrustConditions() map[string]string {
+	account := resource.Placeholder("account")
+	return map[string]string{
+		"StringEquals aws:SourceAccount": account,
+		"ArnLike aws:SourceArn":          "arn:aws:ecs:" + b.s.Spec.Region + ":" + account + ":*",
+	}
 }
 
 // extraSecrets are the Secrets Manager secrets besides the database's that
