@@ -192,7 +192,9 @@ type Query struct {
 // of round 2 need round 1's observations (VPC ids, peering ids).
 // Resources found owned (tagged for the stack) but not desired are
 // returned with their address from the kcstack:address tag, so the plan
-// deletes them; untagged look-alikes are never returned as owned.
+// deletes them; untagged look-alikes are never returned as owned, except
+// what belongs to an owned parent (Observation.Parent: a rule on one of the
+// stack's security groups), which is the stack's to remove.
 type Observer interface {
 	Round() int
 	Observe(ctx context.Context, q Query) ([]Observation, error)
