@@ -91,6 +91,7 @@ func TestECSExamplesMoto(t *testing.T) {
 			mustRun(t, "apply from empty", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 			checkMotoPlan(t, e, file, ex)
 			checkSecurityGroups(t, e, ex)
+			checkLeastPrivilege(t, e, ex)
 			env := checkTaskDefinition(t, e, ex)
 			checkTargetGroup(t, e, ex)
 			switch name {

@@ -26,18 +26,24 @@ func tags(addr string) map[string]string {
 	return map[string]string{resource.TagStack: stack, resource.TagAddress: addr, "Name": addr, "env": "test", "cost-center": "1"}
 }
 
+// trustConditions limit the roles to ECS tasks of the account.
+var trustConditions = map[string]string{
+	"StringEquals aws:SourceAccount": compute.AccountPlaceholder,
+	"ArnLike aws:SourceArn":          "arn:aws:ecs:eu-west-1:" + compute.AccountPlaceholder + ":*",
+}
+
 // desiredIAMAndLogs is a log group and the two roles of a target.
 func desiredIAMAndLogs(retention int64, taskActions []any) []resource.Desired {
 	ds := []resource.Desired{
 		{Address: "t.log-group", Kind: resource.KindLogGroup, Props: resource.Props{"name": compute.LogGroupPrefix(stack) + "t", "retention_in_days": retention}},
 		{Address: "t.execution-role", Kind: resource.KindIAMRole, Props: resource.Props{
-			"name": stack + "-t-execution", "path": compute.RolePath(stack), "trust_service": "ecs-tasks.amazonaws.com",
+			"name": stack + "-t-execution", "path": compute.RolePath(stack), "trust_service": "ecs-tasks.amazonaws.com", "trust_conditions": trustConditions,
 			"managed_policy_arns": []any{"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},
 			"allow_actions":       []any{"secretsmanager:GetSecretValue"},
 			"allow_resources":     []any{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"},
 		}},
 		{Address: "t.task-role", Kind: resource.KindIAMRole, Props: resource.Props{
-			"name": stack + "-t-task", "path": compute.RolePath(stack), "trust_service": "ecs-tasks.amazonaws.com",
+			"name": stack + "-t-task", "path": compute.RolePath(stack), "trust_service": "ecs-tasks.amazonaws.com", "trust_conditions": trustConditions,
 			"managed_policy_arns": []any{}, "allow_actions": taskActions, "allow_resources": bucketResources(taskActions),
 		}},
 	}

@@ -33,6 +33,7 @@ func desired(healthPort string, sticky bool) []resource.Desired {
 		{Address: "t.load-balancer", Kind: resource.KindLoadBalancer, Props: resource.Props{
 			"name": "lb-test", "scheme": "internet-facing", "type": "application",
 			"subnets": []any{ref("t.subnet[a]", "id"), ref("t.subnet[b]", "id")}, "security_groups": []any{ref("t.lb-security-group", "id")},
+			"drop_invalid_header_fields": true,
 		}, DependsOn: []string{"t.subnet[a]", "t.subnet[b]", "t.lb-security-group"}},
 		{Address: "t.target-group", Kind: resource.KindTargetGroup, Props: resource.Props{
 			"name": "lb-test", "port": int64(8080), "protocol": "HTTP", "target_type": "ip", "vpc_id": ref("t.vpc", "id"),
@@ -131,6 +132,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
 		t.Fatalf("after apply: %v, want no changes", got)
 	}
+	checkAttributeDrift(t, c, elb.NewFromConfig(cfg), ds)
 	older := desired("8080", true)
 	p := c.Plan(older, false)
 	if got := awstest.Changes(p); len(got) != 1 || got["t.target-group"] != plan.ActionUpdate {
@@ -146,6 +148,41 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
 	}
+}
+
+// checkAttributeDrift checks that the load balancer drops invalid header
+// fields, turns that off by hand, and checks that the plan updates exactly
+// that attribute and apply sets it back.
+func checkAttributeDrift(t *testing.T, c *awstest.Cycle, api *elb.Client, ds []resource.Desired) {
+	t.Helper()
+	lb := observedID(t, c.Plan(ds, false), "t.load-balancer")
+	dropKey := "routing.http.drop_invalid_header_fields.enabled"
+	checkDrop := func(want string) {
+		t.Helper()
+		out, err := api.DescribeLoadBalancerAttributes(context.Background(), &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(lb)})
+		if err != nil {
+			t.Fatalf("describe attributes: %v", err)
+		}
+		got := "(absent)"
+		for _, a := range out.Attributes {
+			if aws.ToString(a.Key) == dropKey {
+				got = aws.ToString(a.Value)
+			}
+		}
+		if got != want {
+			t.Errorf("%s = %s, want %s", dropKey, got, want)
+		}
+	}
+	checkDrop("true")
+	if _, err := api.ModifyLoadBalancerAttributes(context.Background(), &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: aws.String(lb),
+		Attributes: []types.LoadBalancerAttribute{{Key: aws.String(dropKey), Value: aws.String("false")}}}); err != nil {
+		t.Fatalf("modify attributes by hand: %v", err)
+	}
+	p := c.Plan(ds, false)
+	awstest.CheckUpdates(t, p, map[string][]resource.FieldDiff{"t.load-balancer": {{Path: "drop_invalid_header_fields", Before: false, After: true}}})
+	c.Apply(p)
+	awstest.CheckUpdates(t, c.Plan(ds, false), nil)
+	checkDrop("true")
 }
 
 // checkTags changes the tags of every load balancing resource to retag's,

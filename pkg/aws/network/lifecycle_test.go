@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"context"
+	"sort"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,6 +38,7 @@ func desired() []resource.Desired {
 		{Address: "a.sg", Kind: resource.KindSecurityGroup, Props: resource.Props{"vpc_id": ref("a.vpc"), "group_name": "tasks", "description": "tasks"}, DependsOn: []string{"a.vpc"}},
 		{Address: "a.rule[cidr]", Kind: resource.KindSecurityGroupRule, Props: resource.Props{"group_id": ref("a.sg"), "type": "ingress", "protocol": "tcp", "from_port": int64(443), "to_port": int64(443), "cidr_ipv4": "0.0.0.0/0", "description": "https"}, DependsOn: []string{"a.sg"}},
 		{Address: "a.rule[self]", Kind: resource.KindSecurityGroupRule, Props: resource.Props{"group_id": ref("a.sg"), "type": "ingress", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": ref("a.sg"), "description": "jgroups"}, DependsOn: []string{"a.sg"}},
+		{Address: "a.rule[egress]", Kind: resource.KindSecurityGroupRule, Props: resource.Props{"group_id": ref("a.sg"), "type": "egress", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "192.168.0.0/24", "description": "database"}, DependsOn: []string{"a.sg"}},
 		{Address: "a.igw", Kind: resource.KindInternetGateway, Props: resource.Props{"vpc_id": ref("a.vpc")}, DependsOn: []string{"a.vpc"}},
 		{Address: "a.eip", Kind: resource.KindElasticIP, Props: resource.Props{"domain": "vpc"}, DependsOn: []string{"a.igw"}},
 		{Address: "a.nat", Kind: resource.KindNATGateway, Props: resource.Props{"subnet_id": ref("a.subnet[public-x]"), "allocation_id": resource.Ref{Address: "a.eip", Attr: "allocation_id"}}, DependsOn: []string{"a.subnet[public-x]", "a.eip"}},
@@ -70,12 +72,59 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 			}
 		}
 	}
+	ruleByHand(t, c, api, ds)
 	ds = retag(t, c, api, ds)
 	untagByHand(t, c, api, ds)
 	c.Apply(c.Plan(ds, true))
 	if p := c.Plan(ds, false); p.Summary.Add != len(ds) || p.Summary.Destroy != 0 {
 		t.Errorf("after destroy: %+v, want everything to add again and nothing left to destroy", p.Summary)
 	}
+}
+
+// ruleByHand checks that the group holds exactly its desired rules (EC2's
+// default egress rule revoked at create), then adds a rule through the
+// SDK and checks that the plan deletes it, and only it, and that apply
+// revokes it.
+func ruleByHand(t *testing.T, c *awstest.Cycle, api *ec2.Client, ds []resource.Desired) {
+	t.Helper()
+	ids := liveIDs(t, c, ds)
+	want := []string{ids["a.rule[cidr]"], ids["a.rule[egress]"], ids["a.rule[self]"]}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, groupRules(t, api, ids["a.sg"])); diff != "" {
+		t.Errorf("rules of the group after create -want +got:\n%s", diff)
+	}
+	out, err := api.AuthorizeSecurityGroupIngress(context.Background(), &ec2.AuthorizeSecurityGroupIngressInput{
+		GroupId: aws.String(ids["a.sg"]), IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), CidrIp: aws.String("0.0.0.0/0"),
+	})
+	if err != nil || len(out.SecurityGroupRules) != 1 {
+		t.Fatalf("authorize ssh by hand: %v", err)
+	}
+	byHand := "a.sg.rule[" + aws.ToString(out.SecurityGroupRules[0].SecurityGroupRuleId) + "]"
+	p := c.Plan(ds, false)
+	if diff := cmp.Diff(map[string]plan.Action{byHand: plan.ActionDelete}, awstest.Changes(p)); diff != "" {
+		t.Fatalf("rule added by hand: changes -want +got:\n%s", diff)
+	}
+	c.Apply(p)
+	if diff := cmp.Diff(want, groupRules(t, api, ids["a.sg"])); diff != "" {
+		t.Errorf("rules of the group after apply -want +got:\n%s", diff)
+	}
+}
+
+// groupRules returns the ids of every rule of group, sorted.
+func groupRules(t *testing.T, api *ec2.Client, group string) []string {
+	t.Helper()
+	out, err := api.DescribeSecurityGroupRules(context.Background(), &ec2.DescribeSecurityGroupRulesInput{
+		Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{group}}},
+	})
+	if err != nil {
+		t.Fatalf("describe rules of %s: %v", group, err)
+	}
+	var ids []string
+	for _, r := range out.SecurityGroupRules {
+		ids = append(ids, aws.ToString(r.SecurityGroupRuleId))
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // retagDiffs are the diffs of every taggable resource once retag changed

@@ -79,8 +79,10 @@ func counts(s plan.Summary) string {
 // sentence fragment each: for a replacement, every field that forces it
 // ("engine_version: <the diff's reason>", or "<path> forces replacement"
 // when the diff gives none) followed by any ReplaceReasons not already
-// named; for a delete, that the plan destroys the stack or that the
-// resource carries the stack's tags but is no longer in the stack file.
+// named; for a delete, that the plan destroys the stack, that the resource
+// is on a parent the stack owns (Observation.Parent) and the stack file
+// does not name it, or that it carries the stack's tags but is no longer
+// in the stack file.
 // Other actions have no reasons.
 func Reasons(p *plan.Plan, c plan.Change) []string {
 	switch c.Action {
@@ -89,6 +91,9 @@ func Reasons(p *plan.Plan, c plan.Change) []string {
 	case plan.ActionDelete:
 		if p.Destroy {
 			return []string{"the plan destroys everything the stack owns"}
+		}
+		if c.Observed != nil && c.Observed.Parent != "" {
+			return []string{fmt.Sprintf("it is on %s, which stack %q owns, and the stack file does not name it", c.Observed.Parent, p.Stack)}
 		}
 		return []string{fmt.Sprintf("it is tagged for stack %q but is no longer in the stack file", p.Stack)}
 	}
