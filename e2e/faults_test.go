@@ -90,34 +90,10 @@ func loadExample(t *testing.T, e *env) *stack.Stack {
 	return st
 }
 
-// converge applies (or destroys) until a run succeeds, checking that every
-// run that does not is a clean failure, and that the next plan is empty.
-// It returns the number of runs.
+// converge is convergeWithin faultRuns runs.
 func converge(t *testing.T, e *env, st *stack.Stack, destroy bool) int {
 	t.Helper()
-	cfg := clientConfig(e)
-	for run := 1; run <= faultRuns; run++ {
-		res, err := applyInProcess(cfg, st, destroy)
-		if err == nil && res.OK() {
-			// The check reads with more attempts than kcstack makes: at
-			// 40% faults, some call of a plan exhausts 10 attempts now
-			// and then, which says nothing about what apply left.
-			p, err := planInProcess(e.robust(), st, destroy)
-			if err != nil {
-				t.Fatalf("plan after a successful apply: %v", err)
-			}
-			if p.HasChanges() {
-				t.Fatalf("the plan after a successful apply (destroy %t) is not empty: %+v\n%s", destroy, p.Summary, describePlan(p))
-			}
-			return run
-		}
-		if err == nil {
-			checkCleanFailure(t, res)
-		}
-		t.Logf("run %d (destroy %t) did not converge: %v %s", run, destroy, err, describeResult(res))
-	}
-	t.Fatalf("apply (destroy %t) did not converge in %d runs", destroy, faultRuns)
-	return 0
+	return convergeWithin(t, e, st, destroy, faultRuns)
 }
 
 // checkCleanFailure checks what a failed apply reports: each failure with
@@ -189,9 +165,8 @@ func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, e
 }
 
 // applyInProcess runs one kcstack apply (or destroy): lock, plan, apply,
-// unlock. An error is a failure before any change.
-func applyInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*apply.Result, error) {
-	ctx := context.Background()
+// unlock, under ctx. An error is a failure before any change.
+func applyInProcess(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy bool) (*apply.Result, error) {
 	lock, err := apply.Acquire(ctx, ssm.NewFromConfig(cfg), st.Metadata.Name, "kcstack apply (e2e)", 0)
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
