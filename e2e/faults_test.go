@@ -96,15 +96,17 @@ func loadExample(t *testing.T, e *env) *stack.Stack {
 // converge is convergeWithin faultRuns runs.
 func converge(t *testing.T, e *env, st *stack.Stack, destroy bool) int {
 	t.Helper()
-	return convergeWithin(t, e, st, destroy, faultRuns)
+	runs, _ := convergeWithin(t, e, st, destroy, faultRuns)
+	return runs
 }
 
 // convergeWithin applies (or destroys) st until a run succeeds, at most
 // runs times, each run bounded by runBound, and checks the plan then is
-// empty. It returns the number of runs.
-func convergeWithin(t *testing.T, e *env, st *stack.Stack, destroy bool, runs int) int {
+// empty. It returns the number of runs and the errors of those that failed.
+func convergeWithin(t *testing.T, e *env, st *stack.Stack, destroy bool, runs int) (int, []error) {
 	t.Helper()
 	cfg := clientConfig(e)
+	var failures []error
 	for run := 1; run <= runs; run++ {
 		ctx, cancel := context.WithTimeout(context.Background(), runBound)
 		res, err := applyInProcess(ctx, cfg, st, destroy)
@@ -124,15 +126,29 @@ func convergeWithin(t *testing.T, e *env, st *stack.Stack, destroy bool, runs in
 			if p.HasChanges() {
 				t.Fatalf("the plan after a successful apply (destroy %t) is not empty: %+v\n%s", destroy, p.Summary, describePlan(p))
 			}
-			return run
+			return run, failures
 		}
 		if err == nil {
 			checkCleanFailure(t, res)
 		}
+		failures = append(failures, runErrors(res, err)...)
 		t.Logf("run %d (destroy %t) did not converge: %v %s", run, destroy, err, describeResult(res))
 	}
 	t.Fatalf("apply (destroy %t) did not converge in %d runs", destroy, runs)
-	return 0
+	return 0, nil
+}
+
+// runErrors are the errors of a failed run: err, or those of res's
+// failed changes.
+func runErrors(res *apply.Result, err error) []error {
+	if err != nil {
+		return []error{err}
+	}
+	var out []error
+	for _, f := range res.Failed {
+		out = append(out, f.Err)
+	}
+	return out
 }
 
 // checkCleanFailure checks what a failed apply reports: each failure with
@@ -292,18 +308,34 @@ func ambiguousRun(t *testing.T, ex ecsExample, seed uint64) {
 	if err != nil || ds.HasErrors() {
 		t.Fatalf("load %s: %v\n%s", ex.file, err, ds)
 	}
-	runs := convergeWithin(t, e, st, false, ambiguousRuns)
+	runs, failures := convergeWithin(t, e, st, false, ambiguousRuns)
+	checkOnlyLostAnswers(t, failures)
 	checkOneEach(t, e, st)
 	if seed > destroySeeds {
 		t.Logf("apply converged in %d runs", runs)
 		return
 	}
-	destroyRuns := convergeWithin(t, e, st, true, ambiguousRuns)
+	destroyRuns, destroyFailures := convergeWithin(t, e, st, true, ambiguousRuns)
+	checkOnlyLostAnswers(t, destroyFailures)
 	checkNothingLeft(t, e, ex)
 	if left := e.taggedCount(t, st.Metadata.Name, iamTypes(t, e)); len(left) > 0 {
 		t.Errorf("IAM resources tagged with the stack after destroy: %v", left)
 	}
 	t.Logf("apply converged in %d runs, destroy in %d", runs, destroyRuns)
+}
+
+// checkOnlyLostAnswers checks that runs under lost answers failed only
+// for the faults themselves: a call whose every attempt lost its answer
+// (the SDK's or the engine's retries exhausted). A refusal (a name taken,
+// an attachment already there) means a retry did not adopt what an
+// earlier attempt made.
+func checkOnlyLostAnswers(t *testing.T, failures []error) {
+	t.Helper()
+	for _, err := range failures {
+		if msg := err.Error(); !strings.Contains(msg, "exceeded maximum number of attempts") && !strings.Contains(msg, "gave up after") {
+			t.Errorf("a run failed for another reason than answers lost on every attempt: %v", err)
+		}
+	}
 }
 
 // iamTypes returns the tagging API resource types of the registry's IAM
