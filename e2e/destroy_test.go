@@ -108,7 +108,7 @@ func targetOf(addr string) string {
 func TestDestroyTargetsInParallel(t *testing.T) {
 	e, _ := newSandbox(t, sandbox.WithDelays(2*time.Second, time.Second))
 	st := twoTargets(t)
-	if res, err := applyInProcess(clientConfig(e), st, false); err != nil || !res.OK() {
+	if res, err := applyInProcess(context.Background(), clientConfig(e), st, false); err != nil || !res.OK() {
 		t.Fatalf("apply: %v %s", err, describeResult(res))
 	}
 	p, spans, _ := destroyTimed(t, e, st)
@@ -141,7 +141,7 @@ func BenchmarkDestroyTwoTargets(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		e, _ := newSandbox(b, sandbox.WithDelays(2*time.Second, time.Second))
-		if res, err := applyInProcess(clientConfig(e), st, false); err != nil || !res.OK() {
+		if res, err := applyInProcess(context.Background(), clientConfig(e), st, false); err != nil || !res.OK() {
 			b.Fatalf("apply: %v %s", err, describeResult(res))
 		}
 		b.StartTimer()
