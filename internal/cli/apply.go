@@ -201,9 +201,13 @@ func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan
 		p, _, err := run.plan(ctx, o.destroy)
 		return p, err
 	}
-	snap, err := state.Observe(ctx, saved.Stack, savedDesired(saved), run.prov.Observers)
+	refusal := "the saved plan cannot be applied; nothing was applied"
+	if saved.Destroy {
+		refusal = ""
+	}
+	snap, err := run.observe(ctx, saved.Stack, savedDesired(saved), refusal)
 	if err != nil {
-		return nil, explainAWS(err, run.sess)
+		return nil, err
 	}
 	if changed := plan.Stale(saved, snap); len(changed) > 0 {
 		return nil, fmt.Errorf("the saved plan is stale: AWS changed since it was made, at:\n  %s\nNothing was applied. Make a new plan with kcstack plan --out and review it", strings.Join(changed, "\n  "))

@@ -194,14 +194,13 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan: %w", err)
 	}
-	if !destroy {
-		if err := r.checkCertificates(ctx); err != nil {
-			return nil, nil, err
-		}
+	refusal := "cannot plan"
+	if destroy {
+		refusal = ""
 	}
-	snap, err := state.Observe(ctx, r.st.Metadata.Name, ds, r.prov.Observers)
+	snap, err := r.observe(ctx, r.st.Metadata.Name, ds, refusal)
 	if err != nil {
-		return nil, nil, explainAWS(err, r.sess)
+		return nil, nil, err
 	}
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{

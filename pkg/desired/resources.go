@@ -16,6 +16,10 @@ const (
 	componentPeer     = "peer "
 )
 
+// TargetComponent is the component of the resources of the target named
+// name.
+func TargetComponent(name string) string { return componentTarget + name }
+
 // Addresses of the database's resources.
 const (
 	// AddrAuroraVPC is the Aurora VPC, owned or looked up.

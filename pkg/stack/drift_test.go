@@ -46,6 +46,9 @@ func walkStruct(t *testing.T, typ reflect.Type, path []string, node map[string]a
 	t.Helper()
 	var goNames []string
 	for f := range typ.Fields() {
+		if !f.IsExported() {
+			continue // not part of the file (Stack's source)
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name != jsonName {

@@ -54,6 +54,9 @@ func Load(name string, data []byte) (*Stack, Diagnostics, error) {
 		ds[i].File = name
 	}
 	ds.Sort()
+	if st != nil {
+		st.src.name = name
+	}
 	return st, ds, nil
 }
 
@@ -92,6 +95,9 @@ func load(data []byte) (*Stack, Diagnostics, error) {
 		ds = append(ds, decodeDiagnostic(decodeErr))
 	}
 	ds = append(ds, unlessReported(rules, res.diags)...)
+	if st != nil {
+		st.src = &source{tree: t}
+	}
 	return st, t.place(ds), nil
 }
 

@@ -14,6 +14,9 @@ type Stack struct {
 	Kind       string   `yaml:"kind" json:"kind"`
 	Metadata   Metadata `yaml:"metadata" json:"metadata"`
 	Spec       Spec     `yaml:"spec" json:"spec"`
+	// src is where the stack was loaded from (see Where); nil for a
+	// stack built in code.
+	src *source
 }
 
 // Metadata names the stack.

@@ -53,6 +53,16 @@ var listenerDescriptor = resource.Descriptor{
 	Create: resource.Creation{Operations: []string{"CreateListener"}, Idempotent: true},
 }
 
+// ListenerCertificate returns the certificate ARN the desired listener d
+// serves HTTPS with; "" for a listener without one or another kind.
+func ListenerCertificate(d resource.Desired) string {
+	if d.Kind != resource.KindListener {
+		return ""
+	}
+	arn, _ := d.Props[propListenerCertificateARN].(string)
+	return arn
+}
+
 // listener is a listener as desired.
 type listener struct {
 	loadBalancer, protocol, certificate, sslPolicy, targetGroup string
