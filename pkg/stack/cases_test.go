@@ -276,9 +276,9 @@ func TestInvalidStacks(t *testing.T) {
 			},
 		},
 		"syntax-error": {
-			reason: `YAML syntax errors carry the parser's line`,
+			reason: `a flow sequence never closed is placed at its bracket, under its key (the parser names line 17)`,
 			want: []string{
-				`syntax-error.yaml:17:1: error: yaml: line 17: did not find expected ',' or ']'; fix the YAML syntax`,
+				`syntax-error.yaml:18:12: error: spec.targets[0].name: did not find expected ',' or ']'; close the collection opened here, or quote a value that holds [ ] { } or a comma`,
 			},
 		},
 		"target-no-kind": {
