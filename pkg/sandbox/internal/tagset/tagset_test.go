@@ -93,3 +93,32 @@ func TestMap(t *testing.T) {
 		t.Errorf("Map(...): -want +got:\n%s", diff)
 	}
 }
+
+func TestSorted(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		m      map[string]string
+		want   []tag
+	}{
+		"ByKey": {
+			reason: "entries come ordered by key, whatever the map's order",
+			m:      map[string]string{"b": "2", "a": "1", "c": "3"},
+			want:   []tag{{"a", "1"}, {"b", "2"}, {"c", "3"}},
+		},
+		"Empty": {
+			reason: "an empty map gives an empty list, not nil",
+			want:   []tag{},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := Sorted(tc.m, func(k, v string) tag { return tag{k, v} })
+			if got == nil {
+				t.Fatalf("%s\nSorted(...) = nil", tc.reason)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nSorted(...): -want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
