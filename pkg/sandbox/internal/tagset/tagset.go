@@ -62,3 +62,12 @@ func Sorted[T any](m map[string]string, entry func(key, value string) T) []T {
 	}
 	return out
 }
+
+// Copy returns a copy of tags, nil when there are none (so that an answer
+// leaves the list out).
+func Copy[T any](tags []T) []T {
+	if len(tags) == 0 {
+		return nil
+	}
+	return slices.Clone(tags)
+}

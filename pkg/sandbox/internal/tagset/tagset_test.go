@@ -122,3 +122,29 @@ func TestSorted(t *testing.T) {
 		})
 	}
 }
+
+func TestCopy(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		tags   []tag
+		want   []tag
+	}{
+		"Some":  {reason: "the tags are copied in order", tags: []tag{{"b", "2"}, {"a", "1"}}, want: []tag{{"b", "2"}, {"a", "1"}}},
+		"Empty": {reason: "an empty list becomes nil, left out of answers", tags: []tag{}},
+		"Nil":   {reason: "nil stays nil"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := Copy(tc.tags)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nCopy(...): -want +got:\n%s", tc.reason, diff)
+			}
+			if tc.want == nil && got != nil {
+				t.Errorf("%s\nCopy(...) = %#v, want nil", tc.reason, got)
+			}
+			if len(got) > 0 && &got[0] == &tc.tags[0] {
+				t.Errorf("%s\nCopy(...) shares the input's array", tc.reason)
+			}
+		})
+	}
+}
