@@ -24,7 +24,6 @@ import (
 	"github.com/kcstack/kcstack/internal/testutil/moto"
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
-	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -427,13 +426,9 @@ func boundedApply(cfg aws.Config, st *stack.Stack, bound time.Duration) (*plan.P
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
-	p, err := planInProcess(cfg, st, false)
+	p, prov, err := planWithProvider(ctx, cfg, st, false)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
-	}
-	prov, err := provider.New(cfg, st.Metadata.Name)
-	if err != nil {
-		return p, fmt.Errorf("provider: %w", err)
 	}
 	var running inFlight
 	done := make(chan *apply.Result, 1)
