@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/page"
 	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
@@ -190,7 +191,7 @@ func describeTargetGroups(c *api.Call, in *elb.DescribeTargetGroupsInput) (*elb.
 	if err != nil {
 		return nil, err
 	}
-	list, next, err := window(found, in.Marker, in.PageSize)
+	list, next, err := page.Of(found, in.Marker, in.PageSize, paging)
 	if err != nil {
 		return nil, err
 	}
