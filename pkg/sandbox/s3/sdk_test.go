@@ -13,7 +13,6 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/s3"
@@ -198,22 +197,9 @@ func TestListObjectsV2AndDeleteObjects(t *testing.T) {
 	if _, err := client.PutObject(ctx, &awss3.PutObjectInput{Bucket: b, Key: aws.String("other/x"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	pages := 0
 	p := awss3.NewListObjectsV2Paginator(client, &awss3.ListObjectsV2Input{Bucket: b, Prefix: aws.String("ping/"), MaxKeys: aws.Int32(3)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("ListObjectsV2 page %d: %v", pages, err)
-		}
-		pages++
-		for _, o := range out.Contents {
-			got = append(got, aws.ToString(o.Key))
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" || pages != 3 {
-		t.Errorf("%d pages (-want +got):\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "ListObjectsV2", want, 3, p.HasMorePages, p.NextPage,
+		func(o *awss3.ListObjectsV2Output) []types.Object { return o.Contents }, func(o types.Object) *string { return o.Key })
 	top, err := client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: b, Delimiter: aws.String("/")})
 	if err != nil || len(top.CommonPrefixes) != 2 || len(top.Contents) != 0 || aws.ToInt32(top.KeyCount) != 2 {
 		t.Errorf("ListObjectsV2 with delimiter: %+v, %v", top, err)
