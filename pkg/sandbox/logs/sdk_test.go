@@ -13,17 +13,12 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/logs"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
-	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
 
 func newClients(t *testing.T) (*cwl.Client, *rgt.Client) {
-	t.Helper()
-	srv := sandboxtest.New(t, sandbox.WithServices(logs.Service(), tagging.Service()))
-	cfg := sandboxtest.AWSConfig(t, srv)
-	return cwl.NewFromConfig(cfg), rgt.NewFromConfig(cfg)
+	return sandboxtest.WithTagging(t, cwl.NewFromConfig, logs.Service())
 }
 
 func TestLogGroupLifecycle(t *testing.T) {

@@ -13,12 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
 
 // Region is the region test configurations use.
@@ -75,6 +77,14 @@ func Config(t testing.TB, endpoint string) aws.Config {
 func Client[C, O any](t testing.TB, newClient func(aws.Config, ...func(*O)) C, services ...api.Service) C {
 	t.Helper()
 	return newClient(AWSConfig(t, New(t, sandbox.WithServices(services...))))
+}
+
+// WithTagging is Client over a sandbox that also serves the tagging API,
+// and the tagging API's client over the same sandbox.
+func WithTagging[C, O any](t testing.TB, newClient func(aws.Config, ...func(*O)) C, services ...api.Service) (C, *rgt.Client) {
+	t.Helper()
+	cfg := AWSConfig(t, New(t, sandbox.WithServices(append(services, tagging.Service())...)))
+	return newClient(cfg), rgt.NewFromConfig(cfg)
 }
 
 // Code returns the AWS error code of err: "" for nil, and the message of
