@@ -164,6 +164,25 @@ func (e *env) rosaNetworks(t *testing.T) {
 	}
 }
 
+// rosaStack returns a sandbox made with opts that holds the ROSA networks,
+// its server, and the aurora-rosa example, unprotected, written for it.
+func rosaStack(t *testing.T, opts ...sandbox.Option) (*env, *sandbox.Server, string) {
+	t.Helper()
+	e, srv := newSandbox(t, opts...)
+	e.rosaNetworks(t)
+	return e, srv, e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+}
+
+// rosaStackBehindProxy is rosaStack with long RDS waits, whose commands
+// reach the sandbox through a proxy that can hold a call in flight.
+func rosaStackBehindProxy(t *testing.T) (*env, *holdingProxy, string) {
+	t.Helper()
+	e, srv, file := rosaStack(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
+	proxy := newHoldingProxy(t, srv)
+	e.URL = proxy.URL
+	return e, proxy, file
+}
+
 // stackFile writes an example, edited by the replacements old → new, to
 // e.Dir and returns its path.
 func (e *env) stackFile(t *testing.T, example string, replace ...string) string {

@@ -25,9 +25,7 @@ import (
 // 300 ms so that the interrupt lands while changes are in flight.
 func TestApplyInterrupted(t *testing.T) {
 	seeded(t, 10, 4, func(t *testing.T, seed uint64) {
-		e, _ := newSandbox(t, sandbox.WithDelays(300*time.Millisecond, 50*time.Millisecond))
-		e.rosaNetworks(t)
-		file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+		e, _, file := rosaStack(t, sandbox.WithDelays(300*time.Millisecond, 50*time.Millisecond))
 		delay := time.Duration(rand.New(rand.NewPCG(seed, 5)).Int64N(int64(500 * time.Millisecond)))
 
 		r := e.interrupt(t, delay, "apply", "-f", file, "--auto-approve")
@@ -221,9 +219,7 @@ const clusterCreating = "database.cluster: Creating..."
 // duplicates.
 func TestApplyInterruptedInLongWait(t *testing.T) {
 	seeded(t, 3, 3, func(t *testing.T, seed uint64) {
-		e, _ := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
-		e.rosaNetworks(t)
-		file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+		e, _, file := rosaStack(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
 		delay := time.Duration(rand.New(rand.NewPCG(seed, 30)).Int64N(int64(2 * time.Second)))
 
 		p := e.startUntil(t, clusterCreating, "apply", "-f", file, "--auto-approve")
@@ -256,11 +252,7 @@ func TestApplyInterruptedInLongWait(t *testing.T) {
 // leaves is released with the hint kcstack prints, and a re-run converges.
 func TestApplySecondInterrupt(t *testing.T) {
 	t.Parallel()
-	e, srv := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
-	e.rosaNetworks(t)
-	proxy := newHoldingProxy(t, srv)
-	e.URL = proxy.URL
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, proxy, file := rosaStackBehindProxy(t)
 
 	p := e.startUntil(t, clusterCreating, "apply", "-f", file, "--auto-approve")
 	p.waitSeen(t, clusterCreating)
@@ -268,12 +260,7 @@ func TestApplySecondInterrupt(t *testing.T) {
 	p.waitHeld(t, call)
 	p.interrupt(t)
 	time.Sleep(500 * time.Millisecond)
-	select {
-	case <-p.done:
-		r := p.wait(t)
-		t.Fatalf("the first interrupt ended apply while a call was in flight: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	default:
-	}
+	p.stillRunning(t, "after the first interrupt, with a call in flight")
 	sent := p.interrupt(t)
 	r := p.wait(t)
 	took := p.exited.Sub(sent)
@@ -296,6 +283,18 @@ func (p *running) waitSeen(t *testing.T, what string) {
 	case <-p.done:
 		r := p.wait(t)
 		t.Fatalf("kcstack exited %d before it printed %q\n%s%s", r.Code, what, r.Stdout, r.Stderr)
+	}
+}
+
+// stillRunning fails the test if the process has exited; when says when
+// it should still run.
+func (p *running) stillRunning(t *testing.T, when string) {
+	t.Helper()
+	select {
+	case <-p.done:
+		r := p.wait(t)
+		t.Fatalf("kcstack exited %d %s\n%s%s", r.Code, when, r.Stdout, r.Stderr)
+	default:
 	}
 }
 

@@ -25,12 +25,7 @@ func TestEmbeddedSandboxWaitsForItsState(t *testing.T) {
 	}
 	p := e.start(t, "--sandbox", "plan", "-f", file)
 	time.Sleep(2 * time.Second)
-	select {
-	case <-p.done:
-		r := p.wait(t)
-		t.Fatalf("kcstack --sandbox plan ended while another held its state: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	default:
-	}
+	p.stillRunning(t, "while another process held its sandbox state")
 	if err := held.Release(); err != nil {
 		t.Fatal(err)
 	}
