@@ -158,7 +158,6 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl byHand, retag []resource.Desir
 	cl.checkLiveTags(t, p, retag)
 }
 
-
 // TestServiceCreateAdopts makes a Cloud Map service by hand, without the
 // creator request id kcstack would send (so Cloud Map refuses kcstack's
 // create with ServiceAlreadyExists, as it may for a retry whose first
