@@ -124,7 +124,7 @@ func (e *env) interrupt(t *testing.T, delay time.Duration, args ...string) resul
 type running struct {
 	cmd    *exec.Cmd
 	stdout *watched
-	stderr bytes.Buffer
+	stderr *watched
 	done   chan struct{}
 	err    error
 	// exited is when the process was seen to exit; read it after done.
@@ -143,11 +143,22 @@ func (e *env) start(t *testing.T, args ...string) *running {
 // closes once it has printed want.
 func (e *env) startUntil(t *testing.T, want string, args ...string) *running {
 	t.Helper()
+	return e.startWatching(t, &watched{want: want, seen: make(chan struct{})}, &watched{seen: make(chan struct{})}, args...)
+}
+
+// startUntilStderr is startUntil watching standard error for want.
+func (e *env) startUntilStderr(t *testing.T, want string, args ...string) *running {
+	t.Helper()
+	return e.startWatching(t, &watched{seen: make(chan struct{})}, &watched{want: want, seen: make(chan struct{})}, args...)
+}
+
+func (e *env) startWatching(t *testing.T, stdout, stderr *watched, args ...string) *running {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	p := &running{stdout: &watched{want: want, seen: make(chan struct{})}, done: make(chan struct{}), cancel: cancel}
+	p := &running{stdout: stdout, stderr: stderr, done: make(chan struct{}), cancel: cancel}
 	p.cmd = exec.CommandContext(ctx, kcstackBin, args...)
 	p.cmd.Dir, p.cmd.Env = e.Dir, e.environ()
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, &p.stderr
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		cancel()
 		t.Fatal(err)
@@ -274,12 +285,17 @@ func TestApplySecondInterrupt(t *testing.T) {
 	e.converges(t, file)
 }
 
-// waitSeen waits until the process has printed what startUntil watches
-// for; it fails the test if the process exits first.
+// waitSeen waits until the process has printed what startUntil (or
+// startUntilStderr) watches for; it fails the test if the process exits
+// first.
 func (p *running) waitSeen(t *testing.T, what string) {
 	t.Helper()
+	seen := p.stdout.seen
+	if p.stderr.want != "" {
+		seen = p.stderr.seen
+	}
 	select {
-	case <-p.stdout.seen:
+	case <-seen:
 	case <-p.done:
 		r := p.wait(t)
 		t.Fatalf("kcstack exited %d before it printed %q\n%s%s", r.Code, what, r.Stdout, r.Stderr)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
@@ -23,8 +22,8 @@ func TestEmbeddedSandboxWaitsForItsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := e.start(t, "--sandbox", "plan", "-f", file)
-	time.Sleep(2 * time.Second)
+	p := e.startUntilStderr(t, "Waiting for the embedded sandbox's state", "--sandbox", "plan", "-f", file)
+	p.waitSeen(t, "Waiting for the embedded sandbox's state")
 	p.stillRunning(t, "while another process held its sandbox state")
 	if err := held.Release(); err != nil {
 		t.Fatal(err)
