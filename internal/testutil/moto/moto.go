@@ -125,7 +125,7 @@ func start(path string) (string, error) {
 	}
 	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", port)
 	cmd.Env = append(os.Environ(), serverEnv...)
-	p, err := proc.Start(cmd, "kcstack-moto-*.log")
+	p, err := proc.Start(cmd, "", "kcstack-moto-*.log")
 	if err != nil {
 		return "", err
 	}

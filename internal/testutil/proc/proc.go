@@ -22,11 +22,11 @@ type Process struct {
 	stopErr  error
 }
 
-// Start starts cmd in its own process group with its output in a new
-// temporary log file named after logPattern (as os.CreateTemp takes it).
-// The caller stops it with Stop.
-func Start(cmd *exec.Cmd, logPattern string) (*Process, error) {
-	log, err := os.CreateTemp("", logPattern)
+// Start starts cmd in its own process group with its output in a new log
+// file in logDir (the default temporary directory when empty) named after
+// logPattern, as os.CreateTemp takes them. The caller stops it with Stop.
+func Start(cmd *exec.Cmd, logDir, logPattern string) (*Process, error) {
+	log, err := os.CreateTemp(logDir, logPattern)
 	if err != nil {
 		return nil, fmt.Errorf("create log for %s: %w", cmd.Path, err)
 	}

@@ -16,7 +16,7 @@ func TestStopKillsTheProcess(t *testing.T) {
 	if err != nil {
 		t.Skip("no sh on PATH")
 	}
-	p, err := proc.Start(exec.Command(sh, "-c", "echo started; exec sleep 600"), "kcstack-proc-test-*.log")
+	p, err := proc.Start(exec.Command(sh, "-c", "echo started; exec sleep 600"), "", "kcstack-proc-test-*.log")
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -44,7 +44,7 @@ func TestWaitReadyReportsAnExit(t *testing.T) {
 	if err != nil {
 		t.Skip("no sh on PATH")
 	}
-	p, err := proc.Start(exec.Command(sh, "-c", "echo bye"), "kcstack-proc-test-*.log")
+	p, err := proc.Start(exec.Command(sh, "-c", "echo bye"), "", "kcstack-proc-test-*.log")
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
