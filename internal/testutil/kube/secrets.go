@@ -21,10 +21,10 @@ import (
 // temporary directory.
 type files struct {
 	servingCert, servingKey string // the self-signed serving certificate and its key
-	caPEM                       []byte // the serving certificate, which is its own CA
-	saKey, saPub                string // the service-account token signing key pair
-	tokenFile                   string // the static token file
-	token                       string // the admin token, in group system:masters
+	caPEM                   []byte // the serving certificate, which is its own CA
+	saKey, saPub            string // the service-account token signing key pair
+	tokenFile               string // the static token file
+	token                   string // the admin token, in group system:masters
 }
 
 // writeFiles generates the credentials into dir.
