@@ -254,7 +254,7 @@ func TestKubectlGetsKeycloaks(t *testing.T) {
 }
 
 func TestKubeconfigReachesTheServerThroughEveryContext(t *testing.T) {
-	s := kube.Shared(t)
+	s := kube.Start(t) // a server of its own, stopped when the test ends
 	path := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := s.WriteKubeconfig(path, "rosa-a", "rosa-b"); err != nil {
 		t.Fatal(err)

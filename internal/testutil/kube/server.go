@@ -65,7 +65,7 @@ func (s *Server) Config() *rest.Config {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	apiserver, etcd := binaries(t)
-	s, err := start(apiserver, etcd)
+	s, err := start("", apiserver, etcd)
 	if err != nil {
 		t.Fatalf("start a Kubernetes API server: %v", err)
 	}
@@ -93,7 +93,7 @@ func Shared(t testing.TB) *Server {
 	t.Helper()
 	apiserver, etcd := binaries(t)
 	sharedOnce.Do(func() {
-		s, err := start(apiserver, etcd)
+		s, err := start("", apiserver, etcd)
 		sharedMu.Lock()
 		shared, sharedErr = s, err
 		sharedMu.Unlock()
@@ -143,9 +143,10 @@ func (s *Server) stop() error {
 }
 
 // start starts etcd and kube-apiserver with credentials in a new
-// temporary directory, and waits until the API server is ready.
-func start(apiserverPath, etcdPath string) (*Server, error) {
-	dir, err := os.MkdirTemp("", "kcstack-kube-*")
+// directory under parent (the default temporary directory when empty),
+// and waits until the API server is ready.
+func start(parent, apiserverPath, etcdPath string) (*Server, error) {
+	dir, err := os.MkdirTemp(parent, "kcstack-kube-*")
 	if err != nil {
 		return nil, fmt.Errorf("create a directory for the server: %w", err)
 	}
