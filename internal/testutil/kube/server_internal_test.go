@@ -8,15 +8,17 @@ import (
 	"testing"
 )
 
+// exitingAPIServer stands in for a kube-apiserver that refuses its flags.
+const exitingAPIServer = "#!/bin/sh\necho 'error: flag provided but not defined' >&2\nexit 1\n"
+
 func TestStartReportsAnAPIServerThatExitsAndCleansUp(t *testing.T) {
+	fake := filepath.Join(t.TempDir(), "kube-apiserver")
+	if err := os.WriteFile(fake, []byte(exitingAPIServer), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	etcd, err := exec.LookPath("etcd")
 	if err != nil {
 		t.Skip("etcd is not on PATH")
-	}
-	fake := filepath.Join(t.TempDir(), "kube-apiserver")
-	script := "#!/bin/sh\necho 'error: flag provided but not defined' >&2\nexit 1\n"
-	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
 	}
 	parent := t.TempDir()
 	s, err := start(parent, fake, etcd)

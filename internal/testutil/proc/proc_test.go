@@ -11,16 +11,24 @@ import (
 	"github.com/kcstack/kcstack/internal/testutil/proc"
 )
 
-func TestStopKillsTheProcess(t *testing.T) {
+// startShell starts `sh -c script` through proc.Start, or skips the test
+// where there is no sh.
+func startShell(t *testing.T, script string) *proc.Process {
+	t.Helper()
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh on PATH")
 	}
-	p, err := proc.Start(exec.Command(sh, "-c", "echo started; exec sleep 600"), "", "kcstack-proc-test-*.log")
+	p, err := proc.Start(exec.Command(sh, "-c", script), t.TempDir(), "sh-*.log")
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	err = p.WaitReady(10*time.Second, func(context.Context) error {
+	return p
+}
+
+func TestStopKillsTheProcess(t *testing.T) {
+	p := startShell(t, "echo started; exec sleep 600")
+	err := p.WaitReady(10*time.Second, func(context.Context) error {
 		if !strings.Contains(p.Tail(1), "started") {
 			return errors.New("no output yet")
 		}
@@ -40,17 +48,10 @@ func TestStopKillsTheProcess(t *testing.T) {
 }
 
 func TestWaitReadyReportsAnExit(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh on PATH")
-	}
-	p, err := proc.Start(exec.Command(sh, "-c", "echo bye"), "", "kcstack-proc-test-*.log")
-	if err != nil {
-		t.Fatalf("Start: %v", err)
-	}
+	p := startShell(t, "echo bye")
 	defer p.Stop()
 	never := errors.New("never ready")
-	err = p.WaitReady(time.Minute, func(context.Context) error { return never })
+	err := p.WaitReady(time.Minute, func(context.Context) error { return never })
 	if !errors.Is(err, never) || !strings.Contains(err.Error(), "exited") {
 		t.Errorf("WaitReady = %v, want an exit reported with the last check's error", err)
 	}
