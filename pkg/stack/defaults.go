@@ -102,6 +102,7 @@ func defaultTarget(t *Target, region string) {
 	if t.ROSA != nil {
 		setString(&t.ROSA.Namespace, DefaultROSANamespace)
 		setInt(&t.ROSA.Instances, DefaultROSAInstances)
+		setString(&t.ROSA.KubeContext, t.ROSA.Cluster)
 	}
 }
 
@@ -156,11 +157,13 @@ func defaultDNSPing(s *Stack) {
 	if d.DNSPing == nil {
 		d.DNSPing = &DNSPing{}
 	}
+	// The Cloud Map namespace and TTL mean something on ECS only: a ROSA-only
+	// stack keeps them empty, so that validation can refuse them when written.
 	if s.HasECS() {
 		setString(&d.DNSPing.Namespace, s.Metadata.Name+".kcstack.internal")
+		setInt(&d.DNSPing.TTL, DefaultDNSTTL)
 	}
 	setString(&d.DNSPing.ServiceName, DefaultDNSServiceName)
-	setInt(&d.DNSPing.TTL, DefaultDNSTTL)
 }
 
 // DefaultZones returns the zones used when none are listed: <region>a and
@@ -238,6 +241,16 @@ func (t Target) Nodes() int {
 func (s *Stack) HasECS() bool {
 	for _, t := range s.Spec.Targets {
 		if t.ECS != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// HasROSA reports whether any target runs on ROSA.
+func (s *Stack) HasROSA() bool {
+	for _, t := range s.Spec.Targets {
+		if t.ROSA != nil {
 			return true
 		}
 	}

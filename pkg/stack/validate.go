@@ -35,6 +35,7 @@ var rules = []func(*Stack) Diagnostics{
 	checkPeers,
 	checkOverlaps,
 	checkDiscovery,
+	checkPlatformFields,
 	checkOwners,
 	checkOverrides,
 	checkDerivedNames,

@@ -66,6 +66,9 @@ func checkDNSPing(s *Stack) Diagnostics {
 		ds = append(ds, errorf(path+".namespace", "use a private DNS name such as sso-prod.kcstack.internal",
 			"%q is not a valid Cloud Map namespace name", p.Namespace))
 	}
+	if !s.HasECS() {
+		return ds // the Cloud Map settings mean nothing without ECS: checkPlatformFields refuses them
+	}
 	if p.TTL < 1 {
 		ds = append(ds, errorf(path+".ttl", "", "must be at least 1, not %d", p.TTL))
 	}
