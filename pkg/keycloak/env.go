@@ -118,11 +118,15 @@ func (e Environment) addDatabase(db stack.KeycloakDB, f Facts) {
 	e.option("db-pool-max-size", strconv.Itoa(db.PoolMaxSize))
 }
 
-// JDBCURL returns the PostgreSQL JDBC URL of the Aurora writer endpoint;
-// targetServerType=primary makes the driver refuse a node that is not the
-// writer (after a failover, until DNS follows).
+// JDBCProperties are the JDBC URL's properties: targetServerType=primary
+// makes the driver refuse a node that is not the writer (after a failover,
+// until DNS follows). ROSA passes them as db-url-properties.
+const JDBCProperties = "?targetServerType=primary"
+
+// JDBCURL returns the PostgreSQL JDBC URL of the Aurora writer endpoint,
+// with JDBCProperties.
 func JDBCURL(writer string, port int32, database string) string {
-	return fmt.Sprintf("jdbc:postgresql://%s:%d/%s?targetServerType=primary", writer, port, database)
+	return fmt.Sprintf("jdbc:postgresql://%s:%d/%s%s", writer, port, database, JDBCProperties)
 }
 
 // addAdminBefore26 creates the first admin from its secret before Keycloak

@@ -184,6 +184,7 @@ var managedOptions = map[string]string{
 	"db-url-host":                  "spec.database.aurora",
 	"db-url-database":              "spec.database.aurora.databaseName",
 	"db-url-port":                  "spec.database.aurora.port",
+	"db-url-properties":            "spec.database.aurora",
 	"db-username":                  "spec.database.aurora.masterUsername",
 	"db-password":                  "spec.database.aurora",
 	"db-pool-initial-size":         "spec.keycloak.db.poolSize",
