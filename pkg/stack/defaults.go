@@ -1,5 +1,10 @@
 package stack
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Defaults applied by SetDefaults.
 const (
 	DefaultImageRepository     = "quay.io/keycloak/keycloak"
@@ -235,6 +240,44 @@ func (t Target) Nodes() int {
 		return t.ROSA.Instances
 	}
 	return 0
+}
+
+// Target kinds, as TargetOf names them.
+const (
+	TargetECS  = "ecs"
+	TargetROSA = "rosa"
+)
+
+// KindName returns the target's kind: TargetECS, TargetROSA, or "" for
+// neither.
+func (t Target) KindName() string {
+	switch {
+	case t.ECS != nil:
+		return TargetECS
+	case t.ROSA != nil:
+		return TargetROSA
+	}
+	return ""
+}
+
+// TargetOf returns the target of kind (TargetECS or TargetROSA) named name,
+// or the first target of that kind when name is empty; the error lists the
+// targets of the kind.
+func (s *Stack) TargetOf(kind, name string) (Target, error) {
+	var names []string
+	for _, t := range s.Spec.Targets {
+		if t.KindName() != kind {
+			continue
+		}
+		if name == "" || t.Name == name {
+			return t, nil
+		}
+		names = append(names, t.Name)
+	}
+	if len(names) == 0 {
+		return Target{}, fmt.Errorf("stack %s has no %s target", s.Metadata.Name, kind)
+	}
+	return Target{}, fmt.Errorf("stack %s has no %s target %q; its %s targets: %s", s.Metadata.Name, kind, name, kind, strings.Join(names, ", "))
 }
 
 // HasECS reports whether any target runs on ECS.
