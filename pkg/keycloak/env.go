@@ -91,16 +91,17 @@ func version(st *stack.Stack) (stack.Version, error) {
 }
 
 // set sets a plain variable, replacing a secret of the same name.
-func (e Environment) set(name, value string) {
-	delete(e.Secrets, name)
-	e.Vars[name] = value
-}
+func (e Environment) set(name, value string) { put(e.Vars, e.Secrets, name, value) }
 
 // setSecret sets a variable read from Secrets Manager, replacing a plain
 // variable of the same name.
-func (e Environment) setSecret(name, valueFrom string) {
-	delete(e.Vars, name)
-	e.Secrets[name] = valueFrom
+func (e Environment) setSecret(name, valueFrom string) { put(e.Secrets, e.Vars, name, valueFrom) }
+
+// put sets name to value in to and removes it from other: a name is plain
+// or secret, never both.
+func put(to, other map[string]string, name, value string) {
+	delete(other, name)
+	to[name] = value
 }
 
 // option sets the variable of a Keycloak option.

@@ -74,17 +74,11 @@ func serverOptions(st *stack.Stack, v stack.Version, p Platform, f Facts) (Optio
 }
 
 // set sets a plain option, replacing a secret one of the same name.
-func (o Options) set(name, value string) {
-	delete(o.Secrets, name)
-	o.Plain[name] = value
-}
+func (o Options) set(name, value string) { put(o.Plain, o.Secrets, name, value) }
 
 // setSecret sets an option read from Secrets Manager, replacing a plain one
 // of the same name.
-func (o Options) setSecret(name, arn string) {
-	delete(o.Plain, name)
-	o.Secrets[name] = arn
-}
+func (o Options) setSecret(name, arn string) { put(o.Secrets, o.Plain, name, arn) }
 
 // addExtraOptions adds spec.keycloak.extraOptions: values that are Secrets
 // Manager ARNs become secrets. The removed proxy option is never passed on

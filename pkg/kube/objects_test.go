@@ -1,44 +1,18 @@
 package kube
 
 import (
-	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kcstack/kcstack/internal/testutil/examples"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
 
-// load loads examples/<file> after replacing each old string of edits
-// (old, new, ...) and fails on any error diagnostic.
+// load loads an example, edited.
 func load(t *testing.T, file string, edits ...string) *stack.Stack {
-	t.Helper()
-	st, ds, err := stack.LoadFile("../../examples/" + file)
-	if err != nil || ds.HasErrors() {
-		t.Fatalf("load %s: %v %v", file, err, ds)
-	}
-	if len(edits) == 0 {
-		return st
-	}
-	data, err := json.Marshal(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	for i := 0; i+1 < len(edits); i += 2 {
-		if !strings.Contains(text, edits[i]) {
-			t.Fatalf("%s lacks %q", file, edits[i])
-		}
-		text = strings.Replace(text, edits[i], edits[i+1], 1)
-	}
-	out := &stack.Stack{}
-	if err := json.Unmarshal([]byte(text), out); err != nil {
-		t.Fatal(err)
-	}
-	stack.SetDefaults(out)
-	return out
+	return examples.Load(t, file, edits...)
 }
 
 func objects(t *testing.T, st *stack.Stack) []Object {
@@ -72,7 +46,7 @@ func TestObjectsByMode(t *testing.T) {
 		"dns-ping 26.0": {
 			reason: "the headless Service, and owners in a ConfigMap before 26.4",
 			st: func(t *testing.T) *stack.Stack {
-				return load(t, "aurora-rosa.yaml", `"26.4.2"`, `"26.0.8"`, `"mode":"jdbc-ping"`, `"mode":"dns-ping","dnsPing":{"serviceName":"keycloak-discovery","ttl":0}`)
+				return load(t, "aurora-rosa.yaml", `"26.4.2"`, `"26.0.8"`, "mode: jdbc-ping", "mode: dns-ping")
 			},
 			want: []string{ObjNamespace, ObjDBSecret, ObjCacheConfig, ObjDiscoveryService, ObjKeycloak},
 		},

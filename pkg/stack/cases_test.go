@@ -369,7 +369,7 @@ func TestInvalidStacks(t *testing.T) {
 		"s3-ping-on-rosa": {
 			reason: `s3-ping reaches its bucket through the IAM task role of ECS tasks: refused with a ROSA target`,
 			want: []string{
-				`s3-ping-on-rosa.yaml:34:11: error: spec.discovery.mode: s3-ping reaches its bucket through the IAM task role kcstack gives ECS tasks, and cannot work on ROSA target "rosa-a" (spec.targets[1]); use jdbc-ping, which works on every target`,
+				`s3-ping-on-rosa.yaml:34:11: error: spec.discovery.mode: s3-ping reaches its bucket through the IAM task role kcstack gives ECS tasks and cannot work on ROSA target "rosa-a" (spec.targets[1]); use jdbc-ping, which works on every target`,
 				`s3-ping-on-rosa.yaml:34:11: warning: spec.discovery.mode: s3-ping (the ec2 stack) is deprecated from Keycloak 26.1; use jdbc-ping, which needs nothing but the database`,
 			},
 		},

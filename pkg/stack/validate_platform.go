@@ -16,14 +16,7 @@ func checkS3PingOnROSA(s *Stack) Diagnostics {
 	if s.Spec.Discovery.Mode != DiscoveryS3Ping {
 		return nil
 	}
-	var ds Diagnostics
-	for i, t := range s.Spec.Targets {
-		if t.ROSA != nil {
-			ds = append(ds, errorf(discoveryPath+".mode", "use jdbc-ping, which works on every target",
-				"s3-ping reaches its bucket through the IAM task role kcstack gives ECS tasks, and cannot work on ROSA target %q (spec.targets[%d])", t.Name, i))
-		}
-	}
-	return ds
+	return refuseModeOn(s, TargetROSA, "s3-ping reaches its bucket through the IAM task role kcstack gives ECS tasks")
 }
 
 // checkCloudMapWithoutECS refuses the Cloud Map settings of dns-ping in a
