@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/kcstack/kcstack/internal/testutil/examples"
 	"github.com/kcstack/kcstack/internal/testutil/moto"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -187,18 +188,7 @@ func rosaStackBehindProxy(t *testing.T) (*env, *holdingProxy, string) {
 // e.Dir and returns its path.
 func (e *env) stackFile(t *testing.T, example string, replace ...string) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "examples", example))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(raw)
-	for i := 0; i+1 < len(replace); i += 2 {
-		if !strings.Contains(s, replace[i]) {
-			t.Fatalf("%s does not contain %q", example, replace[i])
-		}
-		s = strings.Replace(s, replace[i], replace[i+1], 1)
-	}
+	s := examples.Text(t, example, replace...)
 	path := filepath.Join(e.Dir, fmt.Sprintf("stack-%d.yaml", time.Now().UnixNano()))
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
