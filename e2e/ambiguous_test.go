@@ -181,8 +181,10 @@ func applyUnlocked(ctx context.Context, cfg aws.Config, st *stack.Stack) (*apply
 	}), nil
 }
 
-// taggedCount counts, by address tag, every resource of types the tagging
-// API lists with the stack's tag.
+// taggedCount counts, by address tag, every live resource of types the
+// tagging API lists with the stack's tag: not those AWS keeps listing
+// for a while after they ended (deleted or failed NAT gateways, deleted
+// peerings, inactive task definition revisions).
 func (e *env) taggedCount(t *testing.T, stackName string, types []string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
@@ -198,6 +200,9 @@ func (e *env) taggedCount(t *testing.T, stackName string, types []string) map[st
 		page, err := pages.NextPage(context.Background())
 		check(t, "list tagged resources", err)
 		for _, r := range page.ResourceTagMappingList {
+			if ended(stateAfterDelete(t, e, aws.ToString(r.ResourceARN))) {
+				continue
+			}
 			address := "(no address tag) " + aws.ToString(r.ResourceARN)
 			for _, tag := range r.Tags {
 				if aws.ToString(tag.Key) == resource.TagAddress {
@@ -208,4 +213,10 @@ func (e *env) taggedCount(t *testing.T, stackName string, types []string) map[st
 		}
 	}
 	return out
+}
+
+// ended reports whether a state stateAfterDelete returned is that of a
+// resource that no longer exists but for its listing.
+func ended(state string) bool {
+	return state == "deleted" || state == "failed" || state == "INACTIVE"
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
-	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/stack"
@@ -49,11 +48,7 @@ func (s *span) add(ev apply.Event) {
 func destroyTimed(tb testing.TB, e *env, st *stack.Stack) (*plan.Plan, map[string]*span, time.Duration) {
 	tb.Helper()
 	cfg := clientConfig(e)
-	p, err := planInProcess(cfg, st, true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	prov, err := provider.New(cfg, st.Metadata.Name)
+	p, prov, err := planWithProvider(context.Background(), cfg, st, true)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -108,7 +103,7 @@ func targetOf(addr string) string {
 func TestDestroyTargetsInParallel(t *testing.T) {
 	e, _ := newSandbox(t, sandbox.WithDelays(2*time.Second, time.Second))
 	st := twoTargets(t)
-	if res, err := applyInProcess(clientConfig(e), st, false); err != nil || !res.OK() {
+	if res, err := applyInProcess(context.Background(), clientConfig(e), st, false); err != nil || !res.OK() {
 		t.Fatalf("apply: %v %s", err, describeResult(res))
 	}
 	p, spans, _ := destroyTimed(t, e, st)
@@ -141,7 +136,7 @@ func BenchmarkDestroyTwoTargets(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		e, _ := newSandbox(b, sandbox.WithDelays(2*time.Second, time.Second))
-		if res, err := applyInProcess(clientConfig(e), st, false); err != nil || !res.OK() {
+		if res, err := applyInProcess(context.Background(), clientConfig(e), st, false); err != nil || !res.OK() {
 			b.Fatalf("apply: %v %s", err, describeResult(res))
 		}
 		b.StartTimer()

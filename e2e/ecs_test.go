@@ -27,6 +27,8 @@ type ecsExample struct {
 	sticky bool
 	// healthPort is the target group's health check port for its version.
 	healthPort string
+	// databaseCIDR is the Aurora VPC's CIDR, where the tasks may connect.
+	databaseCIDR string
 }
 
 // unprotectedECS lets the tests destroy an ECS example's database: every
@@ -34,15 +36,17 @@ type ecsExample struct {
 var unprotectedECS = []string{"      instances: 2", "      deletionProtection: false\n      skipFinalSnapshot: true\n      instances: 2"}
 
 var ecsExamples = map[string]ecsExample{
-	"jdbc-ping": {file: "ecs-jdbc-ping.yaml", stack: "sso-prod", target: "ecs-main", healthPort: "9000",
+	"jdbc-ping": {file: "ecs-jdbc-ping.yaml", stack: "sso-prod", target: "ecs-main", healthPort: "9000", databaseCIDR: "192.168.0.0/24",
 		edits: []string{"stickySessions: false", "stickySessions: true"}, sticky: true},
-	"dns-ping": {file: "ecs-dns-ping.yaml", stack: "sso-dns", target: "ecs", healthPort: "9000"},
-	"s3-ping":  {file: "ecs-s3-ping.yaml", stack: "sso-s3", target: "ecs", healthPort: "9000"},
+	"dns-ping": {file: "ecs-dns-ping.yaml", stack: "sso-dns", target: "ecs", healthPort: "9000", databaseCIDR: "192.168.10.0/24"},
+	"s3-ping":  {file: "ecs-s3-ping.yaml", stack: "sso-s3", target: "ecs", healthPort: "9000", databaseCIDR: "192.168.20.0/24"},
 }
 
 // TestECSExamples proves issue 6's acceptance for each ECS example against
 // its own sandbox: apply from empty, then No changes; the aws CLI confirms
-// the security groups, the task definition's secrets, the target group's
+// the security groups (ingress and egress), the load balancer's dropping
+// of invalid header fields, the roles' trust conditions, the task
+// definition's secrets, the target group's
 // health check and stickiness, and the discovery mode's wiring; destroy
 // removes everything, the NAT gateway's address and the bucket included.
 func TestECSExamples(t *testing.T) {
@@ -53,21 +57,30 @@ func TestECSExamples(t *testing.T) {
 			file := e.stackFile(t, ex.file, append(append([]string(nil), unprotectedECS...), ex.edits...)...)
 			mustRun(t, "apply from empty", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 			mustRun(t, "plan after apply", e.kcstack(t, "plan", "-f", file, "--detailed-exitcode"), 0, "No changes.")
-			checkSecurityGroups(t, e, ex)
-			env := checkTaskDefinition(t, e, ex)
-			checkTargetGroup(t, e, ex)
-			switch name {
-			case "dns-ping":
-				checkDNSPing(t, e, ex, env)
-			case "s3-ping":
-				checkS3Ping(t, e, ex)
-			}
+			checkApplied(t, e, name, ex)
 			if name == "jdbc-ping" {
 				checkInPlaceChanges(t, e, ex)
 			}
 			mustRun(t, "destroy", e.kcstack(t, "destroy", "-f", file, "--auto-approve"), 0, "Destroy complete!")
 			checkNothingLeft(t, e, ex)
 		})
+	}
+}
+
+// checkApplied checks through the aws CLI what the applied example name
+// made: its security groups, task definition and target group, and the
+// wiring of its discovery mode.
+func checkApplied(t *testing.T, e *env, name string, ex ecsExample) {
+	t.Helper()
+	checkSecurityGroups(t, e, ex)
+	checkLeastPrivilege(t, e, ex)
+	env := checkTaskDefinition(t, e, ex)
+	checkTargetGroup(t, e, ex)
+	switch name {
+	case "dns-ping":
+		checkDNSPing(t, e, ex, env)
+	case "s3-ping":
+		checkS3Ping(t, e, ex)
 	}
 }
 
@@ -89,17 +102,22 @@ func decode(t *testing.T, what, s string, v any) {
 }
 
 type securityGroup struct {
-	GroupID       string `json:"GroupId"`
-	Tags          []struct{ Key, Value string }
-	IPPermissions []struct {
-		FromPort, ToPort int
-		IPRanges         []struct {
-			CidrIP string `json:"CidrIp"`
-		} `json:"IpRanges"`
-		UserIDGroupPairs []struct {
-			GroupID string `json:"GroupId"`
-		} `json:"UserIdGroupPairs"`
-	} `json:"IpPermissions"`
+	GroupID             string `json:"GroupId"`
+	Tags                []struct{ Key, Value string }
+	IPPermissions       []permission `json:"IpPermissions"`
+	IPPermissionsEgress []permission `json:"IpPermissionsEgress"`
+}
+
+// permission is a rule of describe-security-groups.
+type permission struct {
+	IPProtocol       string `json:"IpProtocol"`
+	FromPort, ToPort int
+	IPRanges         []struct {
+		CidrIP string `json:"CidrIp"`
+	} `json:"IpRanges"`
+	UserIDGroupPairs []struct {
+		GroupID string `json:"GroupId"`
+	} `json:"UserIdGroupPairs"`
 }
 
 func (g securityGroup) address() string {

@@ -106,8 +106,12 @@ func (b *builder) defaultRoute(comp, prefix, tier, targetProp, target string) {
 }
 
 // ecsSecurityGroups adds the load balancer's group (443 from anywhere, 80
-// only to redirect) and the tasks' group (HTTP and management from the
-// load balancer only, JGroups between tasks only).
+// only to redirect; out only to the tasks' Keycloak ports) and the tasks'
+// group (HTTP and management from the load balancer only, JGroups between
+// tasks only; out to the database, to JGroups peers and to HTTPS through
+// the NAT gateway for Secrets Manager, ECR and CloudWatch Logs). kcstack
+// revokes the allow-all egress rule EC2 gives every new group: these rules
+// are all the egress there is.
 func (b *builder) ecsSecurityGroups(comp, prefix, name string) {
 	lb, tasks := prefix+".lb-security-group", prefix+".task-security-group"
 	vpc := prefix + ".vpc"
@@ -116,25 +120,38 @@ func (b *builder) ecsSecurityGroups(comp, prefix, name string) {
 			Props:     resource.Props{"vpc_id": ref(vpc, "id"), "group_name": g, "description": "kcstack " + g},
 			DependsOn: []string{vpc}, Tags: map[string]string{"Name": g}})
 	}
-	b.rule(comp, prefix+".lb-ingress[https]", lb, portHTTPS, resource.Props{"cidr_ipv4": "0.0.0.0/0"}, "HTTPS from anywhere")
-	b.rule(comp, prefix+".lb-ingress[http]", lb, portHTTPRedirect, resource.Props{"cidr_ipv4": "0.0.0.0/0"}, "HTTP from anywhere, redirected to HTTPS")
-	fromLB := resource.Props{"source_group_id": ref(lb, "id")}
-	b.rule(comp, prefix+".task-ingress[http]", tasks, portHTTP, fromLB, "Keycloak HTTP from the load balancer")
+	anywhere := resource.Props{"cidr_ipv4": "0.0.0.0/0"}
+	b.rule(comp, prefix+".lb-ingress[https]", lb, ingress, portHTTPS, anywhere, "HTTPS from anywhere")
+	b.rule(comp, prefix+".lb-ingress[http]", lb, ingress, portHTTPRedirect, anywhere, "HTTP from anywhere, redirected to HTTPS")
+	fromLB, toTasks := resource.Props{"source_group_id": ref(lb, "id")}, resource.Props{"source_group_id": ref(tasks, "id")}
+	b.rule(comp, prefix+".task-ingress[http]", tasks, ingress, portHTTP, fromLB, "Keycloak HTTP from the load balancer")
+	b.rule(comp, prefix+".lb-egress[http]", lb, egress, portHTTP, toTasks, "Keycloak HTTP to the tasks")
 	if b.s.KeycloakVersion().AtLeast(25, 0) {
-		b.rule(comp, prefix+".task-ingress[management]", tasks, portManagement, fromLB, "Keycloak health checks from the load balancer")
+		b.rule(comp, prefix+".task-ingress[management]", tasks, ingress, portManagement, fromLB, "Keycloak health checks from the load balancer")
+		b.rule(comp, prefix+".lb-egress[management]", lb, egress, portManagement, toTasks, "Keycloak health checks to the tasks")
 	}
-	self := resource.Props{"source_group_id": ref(tasks, "id")}
-	b.rule(comp, prefix+".task-ingress[jgroups]", tasks, portJGroups, self, "JGroups between Keycloak tasks")
-	b.rule(comp, prefix+".task-ingress[jgroups-fd]", tasks, portJGroupsFD, self, "JGroups failure detection between Keycloak tasks")
+	b.rule(comp, prefix+".task-ingress[jgroups]", tasks, ingress, portJGroups, toTasks, "JGroups between Keycloak tasks")
+	b.rule(comp, prefix+".task-ingress[jgroups-fd]", tasks, ingress, portJGroupsFD, toTasks, "JGroups failure detection between Keycloak tasks")
+	b.rule(comp, prefix+".task-egress[jgroups]", tasks, egress, portJGroups, toTasks, "JGroups to Keycloak tasks")
+	b.rule(comp, prefix+".task-egress[jgroups-fd]", tasks, egress, portJGroupsFD, toTasks, "JGroups failure detection to Keycloak tasks")
+	b.rule(comp, prefix+".task-egress[database]", tasks, egress, b.s.Spec.Database.Aurora.Port, resource.Props{"cidr_ipv4": b.databaseCIDR()}, "PostgreSQL to the database VPC")
+	b.rule(comp, prefix+".task-egress[https]", tasks, egress, portHTTPS, anywhere, "HTTPS through the NAT gateway (Secrets Manager, ECR, CloudWatch Logs)")
 }
 
-// rule adds an ingress rule on group for one TCP port from source (a
-// cidr_ipv4 or a source_group_id).
-func (b *builder) rule(comp, addr, group string, port int, source resource.Props, description string) {
-	props := resource.Props{"group_id": ref(group, "id"), "type": "ingress", "protocol": "tcp",
+// Directions of a security group rule.
+const (
+	ingress = "ingress"
+	egress  = "egress"
+)
+
+// rule adds a rule on group for one TCP port, in direction (ingress or
+// egress), from or to peer (a cidr_ipv4 or a source_group_id, a string or
+// a Ref).
+func (b *builder) rule(comp, addr, group, direction string, port int, peer resource.Props, description string) {
+	props := resource.Props{"group_id": ref(group, "id"), "type": direction, "protocol": "tcp",
 		"from_port": int64(port), "to_port": int64(port), "description": description}
 	deps := []string{group}
-	for k, v := range source {
+	for k, v := range peer {
 		props[k] = v
 		if r, ok := v.(resource.Ref); ok && r.Address != group {
 			deps = append(deps, r.Address)
@@ -190,7 +207,7 @@ func (b *builder) roles(comp, prefix, name string) {
 	resources := append([]any{ref(AddrDBCluster, "master_user_secret_arn")}, b.extraSecrets()...)
 	b.add(resource.Desired{Address: prefix + ".execution-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-execution",
 		Props: resource.Props{
-			"name": name + "-execution", "path": path, "trust_service": ecsTasksPrincipal,
+			"name": name + "-execution", "path": path, "trust_service": ecsTasksPrincipal, "trust_conditions": b.ecsTrustConditions(),
 			"managed_policy_arns": []any{managedExecutionPolicy},
 			"allow_actions":       []any{"secretsmanager:GetSecretValue"}, "allow_resources": resources,
 		},
@@ -202,9 +219,21 @@ func (b *builder) roles(comp, prefix, name string) {
 	}
 	b.add(resource.Desired{Address: prefix + ".task-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-task",
 		Props: resource.Props{
-			"name": name + "-task", "path": path, "trust_service": ecsTasksPrincipal,
+			"name": name + "-task", "path": path, "trust_service": ecsTasksPrincipal, "trust_conditions": b.ecsTrustConditions(),
 			"managed_policy_arns": []any{}, "allow_actions": actions, "allow_resources": buckets,
 		}})
+}
+
+// ecsTrustConditions let ECS assume a role only for tasks of the stack's
+// account and region (no confused deputy): "<operator> <key>" → value,
+// the account written as resource.Placeholder("account"), which the role
+// handler fills in (the desired side never reads AWS).
+func (b *builder) ecsTrustConditions() map[string]string {
+	account := resource.Placeholder("account")
+	return map[string]string{
+		"StringEquals aws:SourceAccount": account,
+		"ArnLike aws:SourceArn":          "arn:aws:ecs:" + b.s.Spec.Region + ":" + account + ":*",
+	}
 }
 
 // extraSecrets are the Secrets Manager secrets besides the database's that
@@ -324,6 +353,9 @@ func (b *builder) loadBalancer(t stack.Target, comp, prefix, name string) {
 		Props: resource.Props{
 			"name": lbName(name), "scheme": scheme, "type": "application",
 			"subnets": public, "security_groups": []any{ref(prefix+".lb-security-group", "id")},
+			// Requests with header fields that are not valid HTTP are
+			// dropped, never passed to Keycloak (request smuggling).
+			"drop_invalid_header_fields": true,
 		},
 		DependsOn: deps, Tags: map[string]string{"Name": name}})
 	healthPort := portHTTP
@@ -415,7 +447,12 @@ func (b *builder) service(t stack.Target, comp, prefix, name string, registry an
 		"circuit_breaker_rollback": true, "propagate_tags": "SERVICE", "health_check_grace_period": int64(healthCheckGracePeriod),
 	}
 	deps := append(refAddrs(private), prefix+".cluster", prefix+".task-definition", prefix+".task-security-group",
-		prefix+".target-group", prefix+".listener[https]", prefix+".database-ingress", prefix+".task-ingress[jgroups]", prefix+".task-ingress[jgroups-fd]")
+		prefix+".target-group", prefix+".listener[https]", prefix+".database-ingress", prefix+".task-ingress[jgroups]", prefix+".task-ingress[jgroups-fd]",
+		prefix+".task-egress[jgroups]", prefix+".task-egress[jgroups-fd]", prefix+".task-egress[database]", prefix+".task-egress[https]",
+		prefix+".lb-egress[http]")
+	if b.s.KeycloakVersion().AtLeast(25, 0) {
+		deps = append(deps, prefix+".lb-egress[management]")
+	}
 	if r, ok := registry.(resource.Ref); ok {
 		props["registry_arn"] = r
 		deps = append(deps, r.Address)

@@ -255,7 +255,7 @@ func (b *builder) databaseCIDR() any {
 // databaseIngress opens the database port to source (a cidr_ipv4 or a
 // source_group_id) on the database's group.
 func (b *builder) databaseIngress(comp, prefix, label string, source resource.Props) {
-	b.rule(comp, prefix+".database-ingress", AddrAuroraSG, b.s.Spec.Database.Aurora.Port, source, "PostgreSQL from "+label)
+	b.rule(comp, prefix+".database-ingress", AddrAuroraSG, ingress, b.s.Spec.Database.Aurora.Port, source, "PostgreSQL from "+label)
 }
 
 // networkOf lists what must exist before peering routes go into the route

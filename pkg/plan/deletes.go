@@ -19,10 +19,11 @@ import (
 // not depend on each other (those of two targets) have no order between
 // them, so apply runs them in parallel.
 func deletions(in Input, desired map[string]bool, changes []Change) ([]Change, error) {
+	going := goingAway(in.Snapshot.Observations, desired, changes)
 	var obs []resource.Observation
 	for _, a := range resource.SortedKeys(in.Snapshot.Observations) {
 		ob := in.Snapshot.Observations[a]
-		if ob.Exists && ob.Owned && !ob.Found && !desired[a] {
+		if ob.Exists && ob.Owned && !ob.Found && !desired[a] && !going[ob.Parent] {
 			obs = append(obs, ob)
 		}
 	}
@@ -63,6 +64,23 @@ func deletions(in Input, desired map[string]bool, changes []Change) ([]Change, e
 		out = append(out, deletion(in.Registry, byAddr[a], deps[a], known))
 	}
 	return out, nil
+}
+
+// goingAway returns the addresses whose resource the plan deletes (owned
+// and not desired) or replaces. A resource owned through a parent
+// (Observation.Parent) that goes away goes with it, without a delete of
+// its own (the rules of a deleted security group).
+func goingAway(obs map[string]resource.Observation, desired map[string]bool, changes []Change) map[string]bool {
+	out := map[string]bool{}
+	for a, ob := range obs {
+		out[a] = ob.Exists && ob.Owned && !ob.Found && !desired[a]
+	}
+	for _, c := range changes {
+		if c.Action == ActionReplace {
+			out[c.Address] = true
+		}
+	}
+	return out
 }
 
 // deletesOnly is g restricted to the deleted resources, for their order

@@ -83,3 +83,38 @@ func TestDeletionAfterKindsInComponent(t *testing.T) {
 	}
 	t.Fatal("no delete of the internet gateway")
 }
+
+// TestChildrenGoWithTheirParent: a resource owned through a parent
+// (Observation.Parent) is deleted on its own while the parent stays, and
+// goes with the parent, without a delete of its own, when the parent goes.
+func TestChildrenGoWithTheirParent(t *testing.T) {
+	vpc := owned("database.vpc", resource.KindVPC, "vpc-1", resource.Props{"cidr_block": "10.0.0.0/24"})
+	child := owned("database.vpc.rule[sgr-1]", resource.KindSubnet, "sgr-1", resource.Props{"vpc_id": "vpc-1"})
+	child.Parent = vpc.Address
+	cases := map[string]struct {
+		reason  string
+		destroy bool
+		want    map[string]Action
+	}{
+		"ParentStays": {reason: "the child the file does not name is deleted",
+			want: map[string]Action{"database.vpc": ActionNoOp, "database.vpc.rule[sgr-1]": ActionDelete}},
+		"ParentGoes": {reason: "the child goes with its parent", destroy: true,
+			want: map[string]Action{"database.vpc": ActionDelete}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p, err := Compute(Input{Stack: "s", Desired: []resource.Desired{{Address: "database.vpc", Kind: resource.KindVPC, Props: resource.Props{"cidr_block": "10.0.0.0/24"}}},
+				Snapshot: snapshot(vpc, child), Registry: differs, Destroy: tc.destroy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]Action{}
+			for _, c := range p.Changes {
+				got[c.Address] = c.Action
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s: actions -want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}

@@ -55,8 +55,9 @@ func changesByAddress(p *Plan) map[string]string {
 // replace or delete a resource which s does not show as the stack's own at
 // that address: it must exist with the id the change names, carry the
 // stack's ownership and, for kinds that are tagged, a kcstack:address tag
-// equal to its address. Resources the stack only references are never
-// its own.
+// equal to its address, or belong to a parent (Observation.Parent) that
+// is the stack's own by the same rule. Resources the stack only
+// references are never its own.
 func Unowned(p *Plan, s *state.Snapshot, r resource.Registry) []string {
 	fresh := observationsByChangeAddress(s)
 	var out []string
@@ -65,7 +66,7 @@ func Unowned(p *Plan, s *state.Snapshot, r resource.Registry) []string {
 			continue
 		}
 		ob, ok := fresh[c.Address]
-		if !ok || !owns(ob, c, r) {
+		if !ok || !owns(ob, c, r, fresh) {
 			out = append(out, c.Address)
 		}
 	}
@@ -74,11 +75,23 @@ func Unowned(p *Plan, s *state.Snapshot, r resource.Registry) []string {
 }
 
 // owns reports whether ob is the stack's own resource that c acts on.
-func owns(ob resource.Observation, c Change, r resource.Registry) bool {
+func owns(ob resource.Observation, c Change, r resource.Registry, fresh map[string]resource.Observation) bool {
 	if !ob.Exists || !ob.Owned || ob.Found || ob.Kind != c.Kind || c.Observed == nil || ob.ID != c.Observed.ID {
 		return false
 	}
-	if _, tagged := r[c.Kind].(resource.Tagger); tagged {
+	if ob.Parent != "" {
+		return ob.Parent != ob.Address && ownedAt(fresh[ob.Parent], r)
+	}
+	return ownedAt(ob, r)
+}
+
+// ownedAt reports whether ob exists, is the stack's and, for a tagged
+// kind, carries its own address as its kcstack:address tag.
+func ownedAt(ob resource.Observation, r resource.Registry) bool {
+	if !ob.Exists || !ob.Owned || ob.Found || ob.Parent != "" {
+		return false
+	}
+	if _, tagged := r[ob.Kind].(resource.Tagger); tagged {
 		return ob.Tags[resource.TagAddress] == ob.Address
 	}
 	return true

@@ -20,7 +20,10 @@ func (taggedDiffer) SetTags(context.Context, resource.Observation, map[string]st
 var _ resource.Tagger = taggedDiffer{}
 
 func TestUnowned(t *testing.T) {
-	r := resource.Registry{resource.KindVPC: taggedDiffer{differs[resource.KindVPC].(fakeDiffer)}, resource.KindSubnet: differs[resource.KindSubnet]}
+	r := resource.Registry{
+		resource.KindVPC: taggedDiffer{differs[resource.KindVPC].(fakeDiffer)}, resource.KindSubnet: differs[resource.KindSubnet],
+		resource.KindSecurityGroupRule: taggedDiffer{fakeDiffer{kind(resource.KindSecurityGroupRule, nil)}},
+	}
 	tagged := func(ob resource.Observation, address string) resource.Observation {
 		ob.Tags = map[string]string{resource.TagStack: "s", resource.TagAddress: address}
 		return ob
@@ -71,6 +74,25 @@ func TestUnowned(t *testing.T) {
 			change: deleteOf("database.subnet", resource.KindSubnet, "subnet-1"),
 			obs:    []resource.Observation{owned("database.subnet", resource.KindSubnet, "subnet-1", nil)},
 		},
+		"OwnedThroughParent": {
+			reason: "an untagged rule on a group the stack owns at its address is the stack's, through the group",
+			change: deleteOf("database.vpc.rule[sgr-1]", resource.KindSecurityGroupRule, "sgr-1"),
+			obs:    []resource.Observation{vpc, childOf(vpc, "sgr-1")},
+		},
+		"ParentNotOwned": {
+			reason: "a rule whose parent is not the stack's own at its address is refused",
+			change: deleteOf("database.vpc.rule[sgr-1]", resource.KindSecurityGroupRule, "sgr-1"),
+			obs: []resource.Observation{
+				tagged(owned("database.vpc", resource.KindVPC, "vpc-1", nil), "targets.a.vpc"), childOf(vpc, "sgr-1"),
+			},
+			want: []string{"database.vpc.rule[sgr-1]"},
+		},
+		"ParentMissing": {
+			reason: "a rule whose parent the snapshot has not is refused",
+			change: deleteOf("database.vpc.rule[sgr-1]", resource.KindSecurityGroupRule, "sgr-1"),
+			obs:    []resource.Observation{childOf(vpc, "sgr-1")},
+			want:   []string{"database.vpc.rule[sgr-1]"},
+		},
 		"Create": {
 			reason: "a create touches nothing that exists",
 			change: Change{Address: "database.vpc", Kind: resource.KindVPC, Action: ActionCreate},
@@ -84,6 +106,11 @@ func TestUnowned(t *testing.T) {
 			}
 		})
 	}
+}
+
+// childOf is an untagged rule id on parent, owned through it.
+func childOf(parent resource.Observation, id string) resource.Observation {
+	return resource.Observation{Address: parent.Address + ".rule[" + id + "]", Kind: resource.KindSecurityGroupRule, Exists: true, ID: id, Owned: true, Parent: parent.Address}
 }
 
 func TestUnderived(t *testing.T) {

@@ -107,7 +107,8 @@ func (p *Protection) Protected(o Observation) bool {
 // Creation says how a kind's create behaves when its answer is lost.
 type Creation struct {
 	// Operations are the API operations a create calls that make
-	// something (CreateVpc).
+	// something (CreateVpc), a link a retry would find already made
+	// included (AttachInternetGateway).
 	Operations []string
 	// Idempotent is true when a retry of those operations cannot make a
 	// second resource: the name is unique and the retry fails with a

@@ -133,6 +133,12 @@ type Observation struct {
 	// Found is true for resources the stack references but never owns (a
 	// ROSA cluster's VPC): they are read, never changed.
 	Found bool `json:"found,omitempty"`
+	// Parent is set on a resource that carries no ownership tags of its
+	// own and is the stack's through another one: the address of that
+	// resource (a rule the stack file does not name, on a security group
+	// the stack owns, is the group's to remove). The resource is owned
+	// exactly while its parent is.
+	Parent string `json:"parent,omitempty"`
 }
 
 // FieldDiff is one field that differs between desired and observed.
@@ -186,7 +192,9 @@ type Query struct {
 // of round 2 need round 1's observations (VPC ids, peering ids).
 // Resources found owned (tagged for the stack) but not desired are
 // returned with their address from the kcstack:address tag, so the plan
-// deletes them; untagged look-alikes are never returned as owned.
+// deletes them; untagged look-alikes are never returned as owned, except
+// what belongs to an owned parent (Observation.Parent: a rule on one of the
+// stack's security groups), which is the stack's to remove.
 type Observer interface {
 	Round() int
 	Observe(ctx context.Context, q Query) ([]Observation, error)

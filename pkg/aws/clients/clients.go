@@ -19,6 +19,7 @@ import (
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -37,6 +38,7 @@ type Clients struct {
 	ELB           *elb.Client
 	CloudMap      *sd.Client
 	S3            *s3.Client
+	STS           *sts.Client
 	Tagging       *tagging.Client
 	GlobalTagging *tagging.Client // the tagging API in IAMRegion, for roles
 }
@@ -49,6 +51,7 @@ func New(cfg aws.Config) *Clients {
 		Logs: cloudwatchlogs.NewFromConfig(cfg), IAM: iam.NewFromConfig(cfg), ELB: elb.NewFromConfig(cfg),
 		CloudMap:      sd.NewFromConfig(cfg),
 		S3:            s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = cfg.BaseEndpoint != nil }),
+		STS:           sts.NewFromConfig(cfg),
 		Tagging:       tagging.NewFromConfig(cfg),
 		GlobalTagging: tagging.NewFromConfig(cfg, func(o *tagging.Options) { o.Region = IAMRegion }),
 	}

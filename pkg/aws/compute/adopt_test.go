@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/kcstack/kcstack/pkg/aws/clients"
@@ -37,9 +38,16 @@ func (f *fakeIAM) DeleteRolePolicy(context.Context, *iam.DeleteRolePolicyInput, 
 	return &iam.DeleteRolePolicyOutput{}, nil
 }
 
+// fakeSTS answers GetCallerIdentity with one account.
+type fakeSTS struct{}
+
+func (fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Account: aws.String("123456789012")}, nil
+}
+
 func TestRoleCreateAdoptsItsOwnRole(t *testing.T) {
 	d := resource.Desired{Address: "t.task-role", Kind: resource.KindIAMRole,
-		Props: resource.Props{"name": "r", "path": "/", "trust_service": "ecs-tasks.amazonaws.com", "managed_policy_arns": []any{}, "allow_actions": []any{}}}
+		Props: resource.Props{"name": "r", "path": "/", "trust_service": "ecs-tasks.amazonaws.com", "trust_conditions": map[string]string{}, "managed_policy_arns": []any{}, "allow_actions": []any{}}}
 	cases := map[string]struct {
 		reason  string
 		tags    map[string]string
@@ -52,7 +60,7 @@ func TestRoleCreateAdoptsItsOwnRole(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			h := &RoleHandler{clients.Base[IAMAPI]{API: &fakeIAM{tags: tc.tags}, Stack: "s"}}
+			h := &RoleHandler{Base: clients.Base[IAMAPI]{API: &fakeIAM{tags: tc.tags}, Stack: "s"}, Account: &Account{API: fakeSTS{}}}
 			ob, err := h.Create(context.Background(), d)
 			switch {
 			case tc.wantErr == "" && err != nil:

@@ -10,7 +10,7 @@ import (
 // clusters found. o.Wait, when set, bounds the deletes' waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	ecs := clients.Over[ECSAPI](c.ECS, o)
-	s.Add(&LogGroupHandler{clients.NewBase[LogsAPI](logGroupDescriptor, c.Logs, o)}, &RoleHandler{clients.NewBase[IAMAPI](roleDescriptor, c.IAM, o)},
+	s.Add(&LogGroupHandler{clients.NewBase[LogsAPI](logGroupDescriptor, c.Logs, o)}, &RoleHandler{clients.NewBase[IAMAPI](roleDescriptor, c.IAM, o), &Account{API: c.STS}},
 		&ClusterHandler{ecs(clusterDescriptor)}, &TaskDefinitionHandler{ecs(taskDefinitionDescriptor)}, &ServiceHandler{ecs(serviceDescriptor)})
 	s.ObserveTagged(&Observer{Logs: c.Logs, IAM: c.IAM, ECS: c.ECS, GlobalTagging: c.GlobalTagging}, taggedKinds...)
 	s.Observe(&ServiceObserver{ECS: c.ECS})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 
@@ -24,10 +25,16 @@ const InlinePolicyName = "kcstack"
 
 // RoleHandler manages IAM roles assumed by one AWS service. Props: name,
 // path, trust_service (the service principal allowed to assume it),
+// trust_conditions (the conditions of that trust, see trustPolicy),
 // managed_policy_arns, and allow_actions with allow_resources: the one
 // statement of the inline policy (none when allow_actions is empty). Its
 // tags are changed in place (SetTags).
-type RoleHandler struct{ clients.Base[IAMAPI] }
+type RoleHandler struct {
+	clients.Base[IAMAPI]
+	// Account is the account kcstack runs in, which trust conditions
+	// name; read once, when a role is created.
+	Account *Account
+}
 
 var (
 	_ resource.Handler = (*RoleHandler)(nil)
@@ -41,6 +48,7 @@ const (
 	propRoleName           = "name"
 	propRolePath           = "path"
 	propRoleTrustService   = "trust_service"
+	propRoleTrustCondition = "trust_conditions"
 	propRoleManagedPolicy  = "managed_policy_arns"
 	propRoleAllowActions   = "allow_actions"
 	propRoleAllowResources = "allow_resources"
@@ -71,6 +79,7 @@ var roleDescriptor = resource.Descriptor{
 // role is a role as desired.
 type role struct {
 	name, path, trust           string
+	conditions                  map[string]string
 	managed, actions, resources []string
 }
 
@@ -79,7 +88,8 @@ func readDesiredRole(d resource.Desired) (role, error) {
 	r := resource.Read(d.Props)
 	ro := role{
 		name: r.String(propRoleName), path: r.String(propRolePath), trust: r.String(propRoleTrustService),
-		managed: r.OptStrings(propRoleManagedPolicy), actions: r.OptStrings(propRoleAllowActions), resources: r.OptStrings(propRoleAllowResources),
+		conditions: r.StringMap(propRoleTrustCondition),
+		managed:    r.OptStrings(propRoleManagedPolicy), actions: r.OptStrings(propRoleAllowActions), resources: r.OptStrings(propRoleAllowResources),
 	}
 	if err := r.Err(); err != nil {
 		return role{}, fmt.Errorf("%s: %w", d.Address, err)
@@ -93,9 +103,13 @@ func (h *RoleHandler) Create(ctx context.Context, d resource.Desired) (resource.
 	if err != nil {
 		return resource.Observation{}, err
 	}
+	account, err := h.Account.ID(ctx)
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create role %s: %w", want.name, err)
+	}
 	out, err := h.API.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName: aws.String(want.name), Path: aws.String(want.path),
-		AssumeRolePolicyDocument: aws.String(trustPolicy(want.trust)),
+		AssumeRolePolicyDocument: aws.String(trustPolicy(want.trust, want.conditions, account)),
 		Description:              aws.String("kcstack " + d.Address), Tags: iamTags(d.Tags),
 	})
 	if awserr.Is(err, "EntityAlreadyExists") {
@@ -136,12 +150,14 @@ func (h *RoleHandler) Update(ctx context.Context, d resource.Desired, o resource
 	}
 	have := resource.Read(o.Props)
 	trust, managed := have.OptString(propRoleTrustService), have.OptStrings(propRoleManagedPolicy)
+	conditions := have.StringMap(propRoleTrustCondition)
 	if err := have.Err(); err != nil {
 		return resource.Observation{}, fmt.Errorf("%s: observed %w", o.Address, err)
 	}
 	name := o.ID
-	if trust != want.trust {
-		_, err := h.API.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(trustPolicy(want.trust))})
+	if trust != want.trust || !maps.Equal(conditions, want.conditions) {
+		doc := trustPolicy(want.trust, want.conditions, arnAccount(o.Attrs[attrARN]))
+		_, err := h.API.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(doc)})
 		if err != nil {
 			return resource.Observation{}, fmt.Errorf("update trust policy of role %s: %w", name, err)
 		}
@@ -153,7 +169,7 @@ func (h *RoleHandler) Update(ctx context.Context, d resource.Desired, o resource
 		return resource.Observation{}, err
 	}
 	o.Address = d.Address
-	o.Props = roleProps(want.name, want.path, want.trust, want.managed, want.actions, want.resources)
+	o.Props = roleProps(want, want.conditions)
 	return o, nil
 }
 
@@ -290,42 +306,24 @@ func readRole(ctx context.Context, api IAMAPI, r types.Role, address, stack stri
 	case !awserr.Is(err, "NoSuchEntity"):
 		return resource.Observation{}, fmt.Errorf("get inline policy of role %s: %w", name, err)
 	}
-	ob.Props = roleProps(name, aws.ToString(r.Path), trustService(aws.ToString(r.AssumeRolePolicyDocument)), managed, actions, resources)
+	ob.Props = roleProps(role{name: name, path: aws.ToString(r.Path), trust: trustService(aws.ToString(r.AssumeRolePolicyDocument)),
+		managed: managed, actions: actions, resources: resources}, observedConditions(r))
 	return ob, nil
 }
 
 func roleObservation(r types.Role, address, stack string, tags map[string]string) resource.Observation {
 	name := aws.ToString(r.RoleName)
-	props := roleProps(name, aws.ToString(r.Path), trustService(aws.ToString(r.AssumeRolePolicyDocument)), nil, nil, nil)
+	props := roleProps(role{name: name, path: aws.ToString(r.Path), trust: trustService(aws.ToString(r.AssumeRolePolicyDocument))}, observedConditions(r))
 	return ownership.Observed(resource.KindIAMRole, address, name, stack, tags, props, map[string]string{attrName: name, attrARN: aws.ToString(r.Arn)})
 }
 
-func roleProps(name, path, trust string, managed, actions, resources []string) resource.Props {
+// roleProps are the props of ro, whose trust has conditions (in the form
+// of the trust_conditions prop).
+func roleProps(ro role, conditions map[string]string) resource.Props {
 	return resource.Props{
-		propRoleName: name, propRolePath: path, propRoleTrustService: trust,
-		propRoleManagedPolicy: resource.List(managed), propRoleAllowActions: resource.List(actions), propRoleAllowResources: resource.List(resources),
+		propRoleName: ro.name, propRolePath: ro.path, propRoleTrustService: ro.trust, propRoleTrustCondition: conditions,
+		propRoleManagedPolicy: resource.List(ro.managed), propRoleAllowActions: resource.List(ro.actions), propRoleAllowResources: resource.List(ro.resources),
 	}
-}
-
-// policy is an IAM policy document with Allow statements.
-type policy struct {
-	Version   string      `json:"Version"`
-	Statement []statement `json:"Statement"`
-}
-
-type statement struct {
-	Effect    string         `json:"Effect"`
-	Principal map[string]any `json:"Principal,omitempty"`
-	Action    any            `json:"Action"`
-	Resource  any            `json:"Resource,omitempty"`
-}
-
-// trustPolicy lets service assume the role.
-func trustPolicy(service string) string {
-	b, _ := json.Marshal(policy{Version: "2012-10-17", Statement: []statement{{
-		Effect: "Allow", Principal: map[string]any{"Service": service}, Action: "sts:AssumeRole",
-	}}})
-	return string(b)
 }
 
 // allowPolicy allows actions on resources, in one statement.
@@ -342,16 +340,6 @@ func decodePolicy(doc string) policy {
 	var p policy
 	_ = json.Unmarshal([]byte(doc), &p)
 	return p
-}
-
-// trustService returns the service principal a trust policy names.
-func trustService(doc string) string {
-	for _, s := range decodePolicy(doc).Statement {
-		if v, ok := s.Principal["Service"].(string); ok {
-			return v
-		}
-	}
-	return ""
 }
 
 // parseAllowPolicy returns the actions and resources the Allow statements

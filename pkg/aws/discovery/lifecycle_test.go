@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
@@ -40,23 +41,11 @@ func desired(ttl int64) []resource.Desired {
 		}, DependsOn: []string{"t.dns-namespace"}},
 		{Address: "discovery.bucket", Kind: resource.KindBucket, Props: resource.Props{"name": bucket, "region": "eu-west-1", "encryption": "AES256", "block_public_access": true}},
 	}
-	for i := range ds {
-		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
-		if ours(ds[i]) {
-			ds[i].Tags["team"], ds[i].Tags["env"] = "identity", "dev"
-		}
-	}
-	return ds
+	return awstest.Tagged(ds, stack, ours)
 }
 
 // ours reports whether d is of one of this package's kinds.
-func ours(d resource.Desired) bool {
-	switch d.Kind {
-	case resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket:
-		return true
-	}
-	return false
-}
+var ours = awstest.OfKinds(resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket)
 
 // byHand are the SDK clients the test reads and tags with by hand.
 type byHand struct {
@@ -128,28 +117,16 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	c, _ := awstest.NewSetCycle(t, stack, clients.New(cfg), network.Register, discovery.Register)
 	ds := desired(10)
 	c.Apply(c.Plan(ds, false))
-	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
-		t.Fatalf("after apply: %v, want no changes", got)
-	}
+	c.NoChanges(ds, "after apply")
 	shorter := desired(5)
-	p := c.Plan(shorter, false)
-	if got := awstest.Changes(p); len(got) != 1 || got["t.discovery-service"] != plan.ActionUpdate {
-		t.Fatalf("TTL changed: %v, want only the Cloud Map service updated", got)
-	}
-	c.Apply(p)
-	if got := awstest.Changes(c.Plan(shorter, false)); len(got) > 0 {
-		t.Fatalf("after the update: %v, want no changes", got)
-	}
+	c.Update(shorter, map[string]plan.Action{"t.discovery-service": plan.ActionUpdate}, "TTL changed")
 	cl := byHand{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
 	retag := awstest.Retag(shorter, ours)
 	checkTags(t, c, cl, retag)
 	if _, err := cl.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("ISPN/10.0.1.5"), Body: strings.NewReader("member")}); err != nil {
 		t.Fatalf("put a member file: %v", err)
 	}
-	c.Apply(c.Plan(retag, true))
-	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
-		t.Errorf("after destroy (the bucket emptied first): %+v, want everything to add again", p.Summary)
-	}
+	c.DestroyAll(retag) // the bucket is emptied first
 }
 
 // checkTags changes the tags of every discovery resource to retag's, then
@@ -161,7 +138,7 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl byHand, retag []resource.Desir
 	cl.checkLiveTags(t, p, retag)
 
 	live := cl.liveTags(t, p)
-	svc := observed(t, p, "t.discovery-service").Attrs["arn"]
+	svc := awstest.Observed(t, p, "t.discovery-service").Attrs["arn"]
 	if _, err := cl.cloudMap.TagResource(ctx, &sd.TagResourceInput{ResourceARN: aws.String(svc), Tags: []sdtypes.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}}}); err != nil {
 		t.Fatalf("tag the Cloud Map service by hand: %v", err)
 	}
@@ -181,14 +158,79 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl byHand, retag []resource.Desir
 	cl.checkLiveTags(t, p, retag)
 }
 
-// observed is what p observed at addr.
-func observed(t *testing.T, p *plan.Plan, addr string) *resource.Observation {
-	t.Helper()
-	for _, c := range p.Changes {
-		if c.Address == addr && c.Observed != nil {
-			return c.Observed
-		}
+// TestServiceCreateAdopts makes a Cloud Map service by hand, without the
+// creator request id kcstack would send (so Cloud Map refuses kcstack's
+// create with ServiceAlreadyExists, as it may for a retry whose first
+// answer was lost), then creates the same service through the handler:
+// a service tagged with the stack and address is adopted, any other is
+// refused with an error that names it.
+func TestServiceCreateAdopts(t *testing.T) {
+	cases := map[string]struct {
+		reason  string
+		tags    map[string]string
+		wantErr string // a part of the error, "" when adopted
+	}{
+		"Ours": {
+			reason: "the service carries this stack's and address's tags: an earlier call made it",
+			tags:   map[string]string{resource.TagStack: stack, resource.TagAddress: "t.discovery-service"},
+		},
+		"OtherAddress": {
+			reason:  "a service of this stack at another address is not the one asked for",
+			tags:    map[string]string{resource.TagStack: stack, resource.TagAddress: "t.other-service"},
+			wantErr: "which kcstack does not own for t.discovery-service",
+		},
+		"Foreign": {
+			reason:  "a service no stack owns is never taken over",
+			tags:    map[string]string{"team": "someone"},
+			wantErr: "which kcstack does not own for t.discovery-service",
+		},
 	}
-	t.Fatalf("the plan observed nothing at %s", addr)
-	return nil
+	cfg := sandboxtest.AWSConfig(t, sandboxtest.New(t))
+	byKind := handlers(cfg)
+	api := sd.NewFromConfig(cfg)
+	vpc := newVPC(t, ec2.NewFromConfig(cfg))
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			ns, err := byKind[resource.KindDNSNamespace].Create(ctx, resource.Desired{Address: "t.dns-namespace", Kind: resource.KindDNSNamespace,
+				Props: resource.Props{"name": strings.ToLower(name) + ".kcstack.internal", "vpc_id": vpc}})
+			if err != nil {
+				t.Fatalf("create the namespace: %v", err)
+			}
+			made, err := api.CreateService(ctx, &sd.CreateServiceInput{
+				Name: aws.String("keycloak-discovery"), NamespaceId: aws.String(ns.ID), Tags: tagList(tc.tags),
+				DnsConfig: &sdtypes.DnsConfig{RoutingPolicy: sdtypes.RoutingPolicyMultivalue, DnsRecords: []sdtypes.DnsRecord{{Type: sdtypes.RecordTypeA, TTL: aws.Int64(10)}}},
+			})
+			if err != nil {
+				t.Fatalf("create the service by hand: %v", err)
+			}
+			ob, err := byKind[resource.KindDiscoveryService].Create(ctx, resource.Desired{
+				Address: "t.discovery-service", Kind: resource.KindDiscoveryService,
+				Tags:  map[string]string{resource.TagStack: stack, resource.TagAddress: "t.discovery-service"},
+				Props: resource.Props{"name": "keycloak-discovery", "namespace_id": ns.ID, "dns_ttl": int64(10), "record_type": "A", "routing_policy": "MULTIVALUE"},
+			})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), aws.ToString(made.Service.Id)) {
+					t.Fatalf("%s\ncreate: error %v, want one naming %s with %q", tc.reason, err, aws.ToString(made.Service.Id), tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s\ncreate: %v", tc.reason, err)
+			}
+			got := map[string]any{"id": ob.ID, "owned": ob.Owned, "address": ob.Address, "ttl": ob.Props["dns_ttl"]}
+			want := map[string]any{"id": aws.ToString(made.Service.Id), "owned": true, "address": "t.discovery-service", "ttl": int64(10)}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s\nadopted service (-want +got):\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func tagList(m map[string]string) []sdtypes.Tag {
+	var out []sdtypes.Tag
+	for k, v := range m {
+		out = append(out, sdtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	return out
 }

@@ -7,8 +7,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
-	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
@@ -60,7 +58,7 @@ func (o *Observer) cloudMap(ctx context.Context, q resource.Query, listed map[st
 	g, ctx := errgroup.WithContext(ctx)
 	for _, ns := range nss {
 		arn, name, id := aws.ToString(ns.Arn), aws.ToString(ns.Name), aws.ToString(ns.Id)
-		tags, err := o.cloudMapTags(ctx, arn, listed)
+		tags, err := o.listedTags(ctx, arn, listed)
 		if err != nil {
 			return err
 		}
@@ -84,7 +82,7 @@ func (o *Observer) services(ctx context.Context, q resource.Query, namespace str
 	}
 	for _, s := range svcs {
 		arn := aws.ToString(s.Arn)
-		tags, err := o.cloudMapTags(ctx, arn, listed)
+		tags, err := o.listedTags(ctx, arn, listed)
 		if err != nil {
 			return err
 		}
@@ -133,18 +131,14 @@ func (o *Observer) buckets(ctx context.Context, q resource.Query, listed map[str
 	return g.Wait()
 }
 
-// cloudMapTags returns the tags of a namespace or service: from the
+// listedTags returns the tags of a namespace or service: from the
 // tagging API's answer, or from Cloud Map when it did not list it
 // (untagged, or a tagging API that misses Cloud Map, as moto's does).
-func (o *Observer) cloudMapTags(ctx context.Context, arn string, listed map[string]map[string]string) (map[string]string, error) {
+func (o *Observer) listedTags(ctx context.Context, arn string, listed map[string]map[string]string) (map[string]string, error) {
 	if tags, ok := listed[arn]; ok {
 		return tags, nil
 	}
-	out, err := o.CloudMap.ListTagsForResource(ctx, &sd.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
-	if err != nil {
-		return nil, fmt.Errorf("list tags of %s: %w", arn, err)
-	}
-	return tagged.Map(out.Tags, func(t sdtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
+	return cloudMapTags(ctx, o.CloudMap, arn)
 }
 
 // bucketTags reads the tags of a bucket the tagging API did not list.

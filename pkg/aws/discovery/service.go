@@ -3,11 +3,13 @@ package discovery
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -46,7 +48,9 @@ var serviceDescriptor = resource.Descriptor{
 	},
 	DataLoss: resource.NoDataLoss,
 	// The creator request id, derived from the stack, address and
-	// namespace, makes a retry answer the service the first call made.
+	// namespace, makes a retry answer the service the first call made; a
+	// retry refused with ServiceAlreadyExists adopts the service when it
+	// carries the stack's and address's tags.
 	Create: resource.Creation{Operations: []string{"CreateService"}, Idempotent: true},
 }
 
@@ -69,11 +73,41 @@ func (h *ServiceHandler) Create(ctx context.Context, d resource.Desired) (resour
 		Tags:                    sdTags(d.Tags), CreatorRequestId: aws.String(requestID(h.Stack, d.Address, namespace)),
 		Description: aws.String("kcstack " + d.Address),
 	})
+	if awserr.Is(err, "ServiceAlreadyExists") {
+		return h.adopt(ctx, d, name, namespace, err)
+	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create Cloud Map service %s: %w", name, err)
 	}
 	s := out.Service
 	return serviceObservation(aws.ToString(s.Id), aws.ToString(s.Arn), name, namespace, s.DnsConfig, d.Address, h.Stack, d.Tags), nil
+}
+
+// adopt takes over the service named name in namespace, which a create
+// was refused for (ServiceAlreadyExists), when it carries this stack's and
+// address's tags: an earlier call whose answer was lost made it (a Cloud
+// Map that does not answer a retry by its creator request id). A service
+// of that name that kcstack does not own for d.Address is the error.
+func (h *ServiceHandler) adopt(ctx context.Context, d resource.Desired, name, namespace string, exists error) (resource.Observation, error) {
+	svcs, err := listServices(ctx, h.API, namespace)
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create Cloud Map service %s: %w (and reading it: %w)", name, exists, err)
+	}
+	for _, s := range svcs {
+		if !strings.EqualFold(aws.ToString(s.Name), name) {
+			continue
+		}
+		tags, err := cloudMapTags(ctx, h.API, aws.ToString(s.Arn))
+		if err != nil {
+			return resource.Observation{}, fmt.Errorf("create Cloud Map service %s: %w (and reading it: %w)", name, exists, err)
+		}
+		if tags[resource.TagStack] != h.Stack || tags[resource.TagAddress] != d.Address {
+			return resource.Observation{}, fmt.Errorf("create Cloud Map service %s: the name is taken in namespace %s by service %s, which kcstack does not own for %s; remove it or choose another serviceName: %w",
+				name, namespace, aws.ToString(s.Id), d.Address, exists)
+		}
+		return serviceObservation(aws.ToString(s.Id), aws.ToString(s.Arn), aws.ToString(s.Name), namespace, s.DnsConfig, d.Address, h.Stack, tags), nil
+	}
+	return resource.Observation{}, fmt.Errorf("create Cloud Map service %s: %w, but namespace %s lists no service of that name; run kcstack apply again", name, exists, namespace)
 }
 
 // Update sets the TTL of the records and waits for the operation.

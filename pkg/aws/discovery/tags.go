@@ -10,6 +10,7 @@ import (
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -33,6 +34,16 @@ func setCloudMapTags(ctx context.Context, api CloudMapAPI, o resource.Observatio
 		}
 	}
 	return nil
+}
+
+// cloudMapTags reads the tags of the namespace or service arn from Cloud
+// Map.
+func cloudMapTags(ctx context.Context, api CloudMapAPI, arn string) (map[string]string, error) {
+	out, err := api.ListTagsForResource(ctx, &sd.ListTagsForResourceInput{ResourceARN: aws.String(arn)})
+	if err != nil {
+		return nil, fmt.Errorf("list tags of %s: %w", arn, err)
+	}
+	return tagged.Map(out.Tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value }), nil
 }
 
 func sdTags(m map[string]string) []types.Tag {

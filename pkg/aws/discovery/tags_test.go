@@ -86,14 +86,8 @@ func TestSetTags(t *testing.T) {
 			wantErr: "any",
 		},
 	}
-	srv := sandboxtest.New(t)
-	cfg := sandboxtest.AWSConfig(t, srv)
-	set := &clients.Set{}
-	discovery.Register(set, clients.New(cfg), clients.Options{Stack: stack})
-	byKind := map[resource.Kind]resource.Handler{}
-	for _, h := range set.Handlers {
-		byKind[h.Describe().Kind] = h
-	}
+	cfg := sandboxtest.AWSConfig(t, sandboxtest.New(t))
+	byKind := handlers(cfg)
 	cl := byHand{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
 	vpc := newVPC(t, ec2.NewFromConfig(cfg))
 	i := 0
@@ -157,4 +151,15 @@ func newVPC(t *testing.T, api *ec2.Client) string {
 		t.Fatalf("create VPC: %v", err)
 	}
 	return aws.ToString(out.Vpc.VpcId)
+}
+
+// handlers returns this package's handlers over cfg, by kind.
+func handlers(cfg aws.Config) map[resource.Kind]resource.Handler {
+	set := &clients.Set{}
+	discovery.Register(set, clients.New(cfg), clients.Options{Stack: stack})
+	byKind := map[resource.Kind]resource.Handler{}
+	for _, h := range set.Handlers {
+		byKind[h.Describe().Kind] = h
+	}
+	return byKind
 }

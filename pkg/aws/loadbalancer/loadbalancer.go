@@ -3,6 +3,7 @@ package loadbalancer
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -12,11 +13,13 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // LoadBalancerHandler manages application load balancers. Props: name,
-// scheme, type, subnets, security_groups.
+// scheme, type, subnets, security_groups, drop_invalid_header_fields (the
+// attribute routing.http.drop_invalid_header_fields.enabled).
 type LoadBalancerHandler struct{ clients.Base[API] }
 
 var (
@@ -32,7 +35,11 @@ const (
 	propLBType           = "type"
 	propLBSubnets        = "subnets"
 	propLBSecurityGroups = "security_groups"
+	propLBDropInvalid    = "drop_invalid_header_fields"
 )
+
+// attrDropInvalid is the load balancer attribute propLBDropInvalid holds.
+const attrDropInvalid = "routing.http.drop_invalid_header_fields.enabled"
 
 // Attrs every load balancing kind's observation carries.
 const (
@@ -81,10 +88,28 @@ func (h *LoadBalancerHandler) Create(ctx context.Context, d resource.Desired) (r
 	if len(out.LoadBalancers) == 0 {
 		return resource.Observation{}, fmt.Errorf("create load balancer %s: no load balancer in the answer", name)
 	}
-	return lbObservation(out.LoadBalancers[0], d.Address, h.Stack, d.Tags), nil
+	ob := lbObservation(out.LoadBalancers[0], d.Address, h.Stack, d.Tags)
+	return ob, h.setAttributes(ctx, d, &ob)
 }
 
-// Update sets the subnets and security groups.
+// setAttributes sets the attributes the desired props hold on the load
+// balancer o, and records them in o.
+func (h *LoadBalancerHandler) setAttributes(ctx context.Context, d resource.Desired, o *resource.Observation) error {
+	r := resource.Read(d.Props)
+	drop := r.Bool(propLBDropInvalid)
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("%s: %w", d.Address, err)
+	}
+	_, err := h.API.ModifyLoadBalancerAttributes(ctx, &elb.ModifyLoadBalancerAttributesInput{LoadBalancerArn: aws.String(o.ID),
+		Attributes: []types.LoadBalancerAttribute{{Key: aws.String(attrDropInvalid), Value: aws.String(strconv.FormatBool(drop))}}})
+	if err != nil {
+		return fmt.Errorf("set attributes of load balancer %s: %w", o.ID, err)
+	}
+	o.Props[propLBDropInvalid] = drop
+	return nil
+}
+
+// Update sets the subnets, the security groups and the attributes.
 func (h *LoadBalancerHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
 	r := resource.Read(d.Props)
 	subnets, groups := r.Strings(propLBSubnets), r.Strings(propLBSecurityGroups)
@@ -100,7 +125,7 @@ func (h *LoadBalancerHandler) Update(ctx context.Context, d resource.Desired, o 
 	o.Address = d.Address
 	o.Props = copyProps(o.Props)
 	o.Props[propLBSubnets], o.Props[propLBSecurityGroups] = resource.List(subnets), resource.List(groups)
-	return o, nil
+	return o, h.setAttributes(ctx, d, &o)
 }
 
 // SetTags adds, changes and removes the load balancer's tags.
@@ -164,6 +189,22 @@ func describeLoadBalancers(ctx context.Context, api API) ([]types.LoadBalancer, 
 		out = append(out, page.LoadBalancers...)
 	}
 	return out, nil
+}
+
+// lbAttributes reads the attributes of load balancer arn.
+func lbAttributes(ctx context.Context, api API, arn string) (map[string]string, error) {
+	out, err := api.DescribeLoadBalancerAttributes(ctx, &elb.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn)})
+	if err != nil {
+		return nil, fmt.Errorf("describe attributes of load balancer %s: %w", arn, err)
+	}
+	return tagged.Map(out.Attributes, func(a types.LoadBalancerAttribute) (*string, *string) { return a.Key, a.Value }), nil
+}
+
+// withAttributes adds the attributes attrs to the observation of a load
+// balancer.
+func withAttributes(ob resource.Observation, attrs map[string]string) resource.Observation {
+	ob.Props[propLBDropInvalid] = attrs[attrDropInvalid] == "true"
+	return ob
 }
 
 func lbObservation(lb types.LoadBalancer, address, stack string, tags map[string]string) resource.Observation {

@@ -13,11 +13,11 @@ import (
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
-// Observer reads load balancers with their listeners, and target groups
-// with their attributes, as a part of the shared tagging observer
+// Observer reads load balancers with their listeners and attributes, and
+// target groups with their attributes, as a part of the shared tagging observer
 // (tagged.Observer, round 2): one paginated describe of each kind, their
-// tags twenty per call, the listeners of each load balancer kept, and the
-// attributes of each target group kept. A stack that neither desires nor
+// tags twenty per call, the listeners and attributes of each load balancer
+// kept, and the attributes of each target group kept. A stack that neither desires nor
 // owns load balancing resources makes no ELBv2 call.
 type Observer struct {
 	API API
@@ -65,10 +65,18 @@ func (o *Observer) loadBalancers(ctx context.Context, q resource.Query, c *owner
 			continue
 		}
 		ob := lbObservation(lb, addr, q.Stack, tags[arn])
-		c.Add(ob)
-		if ob.Owned {
-			g.Go(func() error { return o.listeners(ctx, q, arn, c) })
+		if !ob.Owned {
+			c.Add(ob)
+			continue
 		}
+		g.Go(func() error { return o.listeners(ctx, q, arn, c) })
+		g.Go(func() error {
+			attrs, err := lbAttributes(ctx, o.API, arn)
+			if err == nil {
+				c.Add(withAttributes(ob, attrs))
+			}
+			return err
+		})
 	}
 	return g.Wait()
 }

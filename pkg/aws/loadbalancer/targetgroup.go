@@ -11,6 +11,7 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -193,11 +194,7 @@ func tgAttributes(ctx context.Context, api API, arn string) (map[string]string, 
 	if err != nil {
 		return nil, fmt.Errorf("describe attributes of target group %s: %w", arn, err)
 	}
-	m := map[string]string{}
-	for _, a := range out.Attributes {
-		m[aws.ToString(a.Key)] = aws.ToString(a.Value)
-	}
-	return m, nil
+	return tagged.Map(out.Attributes, func(a types.TargetGroupAttribute) (*string, *string) { return a.Key, a.Value }), nil
 }
 
 func copyProps(p resource.Props) resource.Props {

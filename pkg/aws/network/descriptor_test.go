@@ -47,7 +47,7 @@ func TestDescriptors(t *testing.T) {
 		}
 	}
 	sort.Strings(unsafe)
-	want := []string{"AllocateAddress", "CreateInternetGateway", "CreateRouteTable", "CreateSubnet", "CreateVpc", "CreateVpcPeeringConnection"}
+	want := []string{"AllocateAddress", "AttachInternetGateway", "CreateInternetGateway", "CreateRouteTable", "CreateSubnet", "CreateVpc", "CreateVpcPeeringConnection"}
 	if diff := cmp.Diff(want, unsafe); diff != "" {
 		t.Errorf("creates a retry could repeat: -want +got:\n%s", diff)
 	}

@@ -18,7 +18,10 @@ import (
 // internetGatewayKind describes ec2:internet-gateway. AWS refuses to
 // detach a gateway while public addresses are mapped in its VPC: those of
 // the NAT gateways and their elastic IPs, and of internet-facing load
-// balancers, none of which names the gateway.
+// balancers, none of which names the gateway. Neither the gateway's
+// create nor its attachment may be retried blindly (a second gateway; an
+// attachment refused with Resource.AlreadyAssociated): the engine finds
+// the gateway by its tags and Resume attaches it only when it is not.
 var internetGatewayKind = resource.Descriptor{
 	Kind:         resource.KindInternetGateway,
 	TaggingTypes: []string{"ec2:internet-gateway"},
@@ -27,7 +30,7 @@ var internetGatewayKind = resource.Descriptor{
 		resource.KindElasticIP, resource.KindNATGateway, resource.KindLoadBalancer,
 	}},
 	DataLoss: resource.NoDataLoss,
-	Create:   resource.Creation{Operations: []string{"CreateInternetGateway"}},
+	Create:   resource.Creation{Operations: []string{"CreateInternetGateway", "AttachInternetGateway"}},
 }
 
 // InternetGatewayHandler manages internet gateways and their attachment.
@@ -68,13 +71,13 @@ func (h *InternetGatewayHandler) Update(ctx context.Context, d resource.Desired,
 		return resource.Observation{}, fmt.Errorf("internet gateway %s as observed: %w", o.ID, err)
 	}
 	if have != "" && have != want {
-		if _, err := h.api.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: aws.String(o.ID), VpcId: aws.String(have)}); err != nil {
-			return resource.Observation{}, fmt.Errorf("detach %s from %s: %w", o.ID, have, err)
+		if err := h.detach(ctx, o.ID, have); err != nil {
+			return resource.Observation{}, err
 		}
 	}
 	if have != want {
-		if _, err := h.api.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(o.ID), VpcId: aws.String(want)}); err != nil {
-			return resource.Observation{}, fmt.Errorf("attach %s to %s: %w", o.ID, want, err)
+		if err := h.attach(ctx, o.ID, want); err != nil {
+			return resource.Observation{}, err
 		}
 	}
 	o.Props = resource.Props{propVPCID: want}
@@ -111,6 +114,31 @@ func (h *InternetGatewayHandler) detach(ctx context.Context, id, vpc string) err
 		}
 		return err
 	})
+}
+
+// attach attaches gateway id to vpc. Refused with
+// Resource.AlreadyAssociated, as when an earlier call whose answer was
+// lost attached it, it reads the gateway again: attached to vpc, the
+// attachment is adopted; attached elsewhere, or vpc holding another
+// gateway, the refusal is the error.
+func (h *InternetGatewayHandler) attach(ctx context.Context, id, vpc string) error {
+	_, err := h.api.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(id), VpcId: aws.String(vpc)})
+	if err == nil {
+		return nil
+	}
+	if !awserr.Is(err, "Resource.AlreadyAssociated") {
+		return fmt.Errorf("attach %s to %s: %w", id, vpc, err)
+	}
+	out, derr := h.api.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{InternetGatewayIds: []string{id}})
+	if derr != nil {
+		return fmt.Errorf("attach %s to %s: %w; reading its attachment: %w", id, vpc, err, derr)
+	}
+	for _, g := range out.InternetGateways {
+		if igwObservation(g, "", "").Props[propVPCID] == vpc {
+			return nil
+		}
+	}
+	return fmt.Errorf("attach %s to %s: %w", id, vpc, err)
 }
 
 // FindByAddress finds the gateway tagged with the stack and address.

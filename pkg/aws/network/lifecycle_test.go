@@ -2,6 +2,8 @@ package network_test
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +16,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/network"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 )
 
@@ -37,6 +40,7 @@ func desired() []resource.Desired {
 		{Address: "a.sg", Kind: resource.KindSecurityGroup, Props: resource.Props{"vpc_id": ref("a.vpc"), "group_name": "tasks", "description": "tasks"}, DependsOn: []string{"a.vpc"}},
 		{Address: "a.rule[cidr]", Kind: resource.KindSecurityGroupRule, Props: resource.Props{"group_id": ref("a.sg"), "type": "ingress", "protocol": "tcp", "from_port": int64(443), "to_port": int64(443), "cidr_ipv4": "0.0.0.0/0", "description": "https"}, DependsOn: []string{"a.sg"}},
 		{Address: "a.rule[self]", Kind: resource.KindSecurityGroupRule, Props: resource.Props{"group_id": ref("a.sg"), "type": "ingress", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": ref("a.sg"), "description": "jgroups"}, DependsOn: []string{"a.sg"}},
+		{Address: "a.rule[egress]", Kind: resource.KindSecurityGroupRule, Props: resource.Props{"group_id": ref("a.sg"), "type": "egress", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "192.168.0.0/24", "description": "database"}, DependsOn: []string{"a.sg"}},
 		{Address: "a.igw", Kind: resource.KindInternetGateway, Props: resource.Props{"vpc_id": ref("a.vpc")}, DependsOn: []string{"a.vpc"}},
 		{Address: "a.eip", Kind: resource.KindElasticIP, Props: resource.Props{"domain": "vpc"}, DependsOn: []string{"a.igw"}},
 		{Address: "a.nat", Kind: resource.KindNATGateway, Props: resource.Props{"subnet_id": ref("a.subnet[public-x]"), "allocation_id": resource.Ref{Address: "a.eip", Attr: "allocation_id"}}, DependsOn: []string{"a.subnet[public-x]", "a.eip"}},
@@ -70,12 +74,56 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 			}
 		}
 	}
+	ruleByHand(t, c, api, ds)
 	ds = retag(t, c, api, ds)
 	untagByHand(t, c, api, ds)
-	c.Apply(c.Plan(ds, true))
-	if p := c.Plan(ds, false); p.Summary.Add != len(ds) || p.Summary.Destroy != 0 {
-		t.Errorf("after destroy: %+v, want everything to add again and nothing left to destroy", p.Summary)
+	c.DestroyAll(ds)
+}
+
+// ruleByHand checks that the group holds exactly its desired rules (EC2's
+// default egress rule revoked at create), then adds a rule through the
+// SDK and checks that the plan deletes it, and only it, and that apply
+// revokes it.
+func ruleByHand(t *testing.T, c *awstest.Cycle, api *ec2.Client, ds []resource.Desired) {
+	t.Helper()
+	ids := liveIDs(t, c, ds)
+	want := []string{ids["a.rule[cidr]"], ids["a.rule[egress]"], ids["a.rule[self]"]}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, groupRules(t, api, ids["a.sg"])); diff != "" {
+		t.Errorf("rules of the group after create -want +got:\n%s", diff)
 	}
+	out, err := api.AuthorizeSecurityGroupIngress(context.Background(), &ec2.AuthorizeSecurityGroupIngressInput{
+		GroupId: aws.String(ids["a.sg"]), IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), CidrIp: aws.String("0.0.0.0/0"),
+	})
+	if err != nil || len(out.SecurityGroupRules) != 1 {
+		t.Fatalf("authorize ssh by hand: %v", err)
+	}
+	byHand := "a.sg.rule[" + aws.ToString(out.SecurityGroupRules[0].SecurityGroupRuleId) + "]"
+	p := c.Plan(ds, false)
+	if diff := cmp.Diff(map[string]plan.Action{byHand: plan.ActionDelete}, awstest.Changes(p)); diff != "" {
+		t.Fatalf("rule added by hand: changes -want +got:\n%s", diff)
+	}
+	c.Apply(p)
+	if diff := cmp.Diff(want, groupRules(t, api, ids["a.sg"])); diff != "" {
+		t.Errorf("rules of the group after apply -want +got:\n%s", diff)
+	}
+}
+
+// groupRules returns the ids of every rule of group, sorted.
+func groupRules(t *testing.T, api *ec2.Client, group string) []string {
+	t.Helper()
+	out, err := api.DescribeSecurityGroupRules(context.Background(), &ec2.DescribeSecurityGroupRulesInput{
+		Filters: []types.Filter{{Name: aws.String("group-id"), Values: []string{group}}},
+	})
+	if err != nil {
+		t.Fatalf("describe rules of %s: %v", group, err)
+	}
+	var ids []string
+	for _, r := range out.SecurityGroupRules {
+		ids = append(ids, aws.ToString(r.SecurityGroupRuleId))
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // retagDiffs are the diffs of every taggable resource once retag changed
@@ -190,4 +238,63 @@ func liveIDs(t *testing.T, c *awstest.Cycle, ds []resource.Desired) map[string]s
 		}
 	}
 	return ids
+}
+
+// TestInternetGatewayAttachAdopts creates an internet gateway through the
+// handler, with the SDK's own retries (no ambiguity guard), on a sandbox
+// that loses the answer of the first AttachInternetGateway: the SDK's
+// retry is refused with Resource.AlreadyAssociated, and the attachment the
+// first call made is adopted. A VPC that already holds another gateway
+// keeps the refusal.
+func TestInternetGatewayAttachAdopts(t *testing.T) {
+	cases := map[string]struct {
+		reason   string
+		lose     int
+		occupied bool
+		wantErr  string
+	}{
+		"LostAnswer": {
+			reason: "the retry finds the gateway attached to the VPC it asked for",
+			lose:   1,
+		},
+		"OtherGateway": {
+			reason:   "a VPC holding a gateway kcstack did not make is not adopted",
+			occupied: true,
+			wantErr:  "Resource.AlreadyAssociated",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := sandboxtest.New(t, sandbox.WithLostAnswers(map[string]int{"AttachInternetGateway": tc.lose}))
+			api := ec2.NewFromConfig(sandboxtest.AWSConfig(t, srv))
+			vpc := aws.ToString(must(api.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")}))(t).Vpc.VpcId)
+			if tc.occupied {
+				other := must(api.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{}))(t).InternetGateway.InternetGatewayId
+				must(api.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: other, VpcId: aws.String(vpc)}))(t)
+			}
+			h := handler(t, api, resource.KindInternetGateway)
+			ob, err := h.Create(ctx, resource.Desired{Address: "a.igw", Kind: resource.KindInternetGateway, Tags: tags("a.igw"), Props: resource.Props{"vpc_id": vpc}})
+			switch {
+			case tc.wantErr == "" && err != nil, tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("%s\ncreate: error %v, want %q", tc.reason, err, tc.wantErr)
+			case err != nil:
+				return
+			}
+			if left := srv.AnswersToLose(); len(left) > 0 {
+				t.Fatalf("answers left to lose: %v: the test lost nothing", left)
+			}
+			attached := must(api.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: []types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{vpc}}}}))(t)
+			var ids []string
+			for _, g := range attached.InternetGateways {
+				ids = append(ids, aws.ToString(g.InternetGatewayId))
+			}
+			if diff := cmp.Diff([]string{ob.ID}, ids); diff != "" {
+				t.Errorf("%s\ngateways attached to %s (-want +got):\n%s", tc.reason, vpc, diff)
+			}
+			if got := ob.Props["vpc_id"]; got != vpc {
+				t.Errorf("%s\nobserved vpc_id %v, want %s", tc.reason, got, vpc)
+			}
+		})
+	}
 }

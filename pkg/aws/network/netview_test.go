@@ -85,6 +85,17 @@ func TestRouteSetObservation(t *testing.T) {
 	}
 }
 
+// ruleProps are the props of a desired tcp rule of direction typ on
+// group, for port, to or from peer (the prop and its value).
+func ruleProps(group, typ string, port int64, peer, value string) resource.Props {
+	return resource.Props{"group_id": group, "type": typ, "protocol": "tcp", "from_port": port, "to_port": port, peer: value}
+}
+
+// liveRule is an existing CIDR rule.
+func liveRule(egress bool, protocol, cidr string, port int32) types.SecurityGroupRule {
+	return types.SecurityGroupRule{IsEgress: aws.Bool(egress), IpProtocol: aws.String(protocol), CidrIpv4: aws.String(cidr), FromPort: aws.Int32(port), ToPort: aws.Int32(port)}
+}
+
 func TestPermissionAndSameRule(t *testing.T) {
 	cases := map[string]struct {
 		reason string
@@ -92,18 +103,16 @@ func TestPermissionAndSameRule(t *testing.T) {
 		rule   types.SecurityGroupRule
 		same   bool
 	}{
-		"cidr": {
-			reason: "a CIDR rule matches the same CIDR and port",
-			props:  resource.Props{"group_id": "sg-db", "protocol": "tcp", "from_port": int64(5432), "to_port": int64(5432), "cidr_ipv4": "10.0.0.0/16"},
-			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("10.0.0.0/16"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432)},
-			same:   true,
-		},
-		"group": {
-			reason: "a group rule matches the same source group, not a CIDR rule",
-			props:  resource.Props{"group_id": "sg-1", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"},
-			rule:   types.SecurityGroupRule{IsEgress: aws.Bool(false), CidrIpv4: aws.String("0.0.0.0/0"), FromPort: aws.Int32(7800), ToPort: aws.Int32(7800)},
-			same:   false,
-		},
+		"cidr": {reason: "a CIDR rule matches the same CIDR and port",
+			props: ruleProps("sg-db", "ingress", 5432, "cidr_ipv4", "10.0.0.0/16"), rule: liveRule(false, "tcp", "10.0.0.0/16", 5432), same: true},
+		"group": {reason: "a group rule matches the same source group, not a CIDR rule",
+			props: ruleProps("sg-1", "ingress", 7800, "source_group_id", "sg-1"), rule: liveRule(false, "tcp", "0.0.0.0/0", 7800)},
+		"direction": {reason: "an egress rule never matches the ingress rule of the same ports and CIDR",
+			props: ruleProps("sg-db", "egress", 5432, "cidr_ipv4", "10.0.0.0/16"), rule: liveRule(false, "tcp", "10.0.0.0/16", 5432)},
+		"egress": {reason: "an egress rule matches the same egress rule",
+			props: ruleProps("sg-db", "egress", 443, "cidr_ipv4", "0.0.0.0/0"), rule: liveRule(true, "tcp", "0.0.0.0/0", 443), same: true},
+		"protocol": {reason: "an all-traffic rule is not the tcp rule of the same CIDR",
+			props: ruleProps("sg-db", "egress", -1, "cidr_ipv4", "0.0.0.0/0"), rule: liveRule(true, "-1", "0.0.0.0/0", -1)},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -116,7 +125,10 @@ func TestPermissionAndSameRule(t *testing.T) {
 			}
 		})
 	}
-	spec, err := readRule(resource.Props{"group_id": "sg-1", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
+	if _, err := readRule(resource.Props{"group_id": "sg-1", "type": "sideways", "protocol": "tcp", "from_port": int64(1), "to_port": int64(1)}); err == nil {
+		t.Errorf("a rule of type sideways must be refused")
+	}
+	spec, err := readRule(resource.Props{"group_id": "sg-1", "type": "ingress", "protocol": "tcp", "from_port": int64(7800), "to_port": int64(7800), "source_group_id": "sg-1"})
 	if err != nil {
 		t.Fatalf("readRule: %v", err)
 	}

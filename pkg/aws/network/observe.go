@@ -16,8 +16,9 @@ import (
 )
 
 // Observer reads VPCs, security groups, security group rules and peering
-// connections (round 1): one call per kind filtered by the stack tag, plus
-// one call for the VPCs the stack references.
+// connections (round 1): one call per kind filtered by the stack tag (the
+// rules by the ids of the stack's groups), plus one call for the VPCs the
+// stack references.
 type Observer struct{ API API }
 
 // RouteObserver reads subnets, route tables with their associations, and
@@ -43,7 +44,6 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 	g.Go(func() error { return o.ownedVPCs(ctx, q, c) })
 	g.Go(func() error { return o.lookupVPCs(ctx, q, c) })
 	g.Go(func() error { return o.securityGroups(ctx, q, c) })
-	g.Go(func() error { return o.securityGroupRules(ctx, q, c) })
 	g.Go(func() error { return o.peerings(ctx, q, c) })
 	g.Go(func() error { return o.internetGateways(ctx, q, c) })
 	g.Go(func() error { return o.addresses(ctx, q, c) })
@@ -176,7 +176,12 @@ func tagsMatch(have, want map[string]string) bool {
 	return true
 }
 
+// securityGroups reads the stack's groups, then every rule on them: one
+// call each. Rules are read by group, not by tag, so that the groups are
+// authoritative: a rule on one of them that the stack file does not name
+// is observed too (groupRuleObservation), and the plan deletes it.
 func (o *Observer) securityGroups(ctx context.Context, q resource.Query, c *ownership.Collector) error {
+	groups := map[string]string{} // id → address, of the stack's groups
 	p := ec2.NewDescribeSecurityGroupsPaginator(o.API, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{ownedBy(q.Stack)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -184,21 +189,30 @@ func (o *Observer) securityGroups(ctx context.Context, q resource.Query, c *owne
 			return fmt.Errorf("describe security groups: %w", err)
 		}
 		for _, g := range page.SecurityGroups {
-			c.Add(sgObservation(g, q.Stack))
+			ob := sgObservation(g, q.Stack)
+			c.Add(ob)
+			if ob.Owned && ob.Address != "" {
+				groups[ob.ID] = ob.Address
+			}
 		}
 	}
-	return nil
+	if len(groups) == 0 {
+		return nil
+	}
+	return o.securityGroupRules(ctx, q, groups, c)
 }
 
-func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, c *ownership.Collector) error {
-	p := ec2.NewDescribeSecurityGroupRulesPaginator(o.API, &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{ownedBy(q.Stack)}})
+// securityGroupRules reads every rule of groups (ids → addresses).
+func (o *Observer) securityGroupRules(ctx context.Context, q resource.Query, groups map[string]string, c *ownership.Collector) error {
+	in := &ec2.DescribeSecurityGroupRulesInput{Filters: []types.Filter{filter("group-id", resource.SortedKeys(groups)...)}}
+	p := ec2.NewDescribeSecurityGroupRulesPaginator(o.API, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return fmt.Errorf("describe security group rules: %w", err)
 		}
 		for _, r := range page.SecurityGroupRules {
-			c.Add(ruleObservation(r, tagMap(r.Tags)[resource.TagAddress], q.Stack))
+			c.Add(groupRuleObservation(r, groups, q.Stack))
 		}
 	}
 	return nil

@@ -40,9 +40,34 @@ var (
 	_ resource.Finder  = (*SecurityGroupHandler)(nil)
 )
 
-// Create makes the group, tagged at creation; a group of that name already
-// tagged for this address (an earlier ambiguous create) is adopted.
+// Create makes the group, tagged at creation, without the allow-all egress
+// rule EC2 gives every new VPC security group (kcstack's groups allow the
+// egress their rules name, nothing more); a group of that name already
+// tagged for this address (an earlier ambiguous create) is adopted, and
+// loses that rule too.
 func (h *SecurityGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	ob, err := h.create(ctx, d)
+	if err != nil {
+		return ob, err
+	}
+	return ob, h.revokeDefaultEgress(ctx, ob.ID)
+}
+
+// defaultEgress is the rule EC2 adds to every new VPC security group.
+var defaultEgress = types.IpPermission{IpProtocol: aws.String("-1"), IpRanges: []types.IpRange{{CidrIp: aws.String(defaultDestination)}}}
+
+// revokeDefaultEgress revokes defaultEgress from group id; already gone
+// is success.
+func (h *SecurityGroupHandler) revokeDefaultEgress(ctx context.Context, id string) error {
+	_, err := h.api.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(id), IpPermissions: []types.IpPermission{defaultEgress}})
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("revoke the default egress rule of security group %s: %w", id, err)
+	}
+	return nil
+}
+
+// create makes or adopts the group.
+func (h *SecurityGroupHandler) create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
 	r := resource.Read(d.Props)
 	vpc, name, desc := r.String(propVPCID), r.String(propGroupName), r.String(propDescription)
 	if err := r.Err(); err != nil {
@@ -94,11 +119,12 @@ func sgObservation(g types.SecurityGroup, stack string) resource.Observation {
 // replacedRule is the Field of every prop of a rule.
 var replacedRule = resource.Field{ForcesReplace: true, Reason: "kcstack replaces a rule instead of editing it"}
 
-// ruleKind describes ec2:security-group-rule. Rules are tagged (by their
-// sgr- ids) and read with DescribeSecurityGroupRules filtered by the
-// stack tag; the tagging API lists them under ec2:security-group-rule. A
-// retried AuthorizeSecurityGroupIngress fails as a duplicate, and Create
-// adopts the identical rule.
+// ruleKind describes ec2:security-group-rule, ingress and egress. Rules
+// are tagged (by their sgr- ids) and read with DescribeSecurityGroupRules
+// filtered by the ids of the stack's groups (so that rules on them the
+// stack file does not name are read too, and deleted); the tagging API
+// lists them under ec2:security-group-rule. A retried authorize fails as
+// a duplicate, and Create adopts the identical rule.
 var ruleKind = resource.Descriptor{
 	Kind:         resource.KindSecurityGroupRule,
 	TaggingTypes: []string{"ec2:security-group-rule"},
@@ -113,10 +139,13 @@ var ruleKind = resource.Descriptor{
 	// EC2 keeps one rule per group, direction, protocol, ports and source.
 	UniqueBy: []string{propGroupID, propType, propProtocol, propFromPort, propToPort, propCIDRIPv4, propSourceGroupID},
 	DataLoss: resource.NoDataLoss,
-	Create:   resource.Creation{Operations: []string{"AuthorizeSecurityGroupIngress"}, Idempotent: true},
+	Create:   resource.Creation{Operations: []string{"AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"}, Idempotent: true},
 }
 
-// RuleHandler manages security group ingress rules.
+// RuleHandler manages security group rules. Props: group_id, type
+// (ingress or egress), protocol, from_port, to_port, description, and the
+// other end of the rule: cidr_ipv4 or source_group_id (the group traffic
+// comes from, for ingress; goes to, for egress).
 type RuleHandler struct{ fixed }
 
 var (
@@ -125,9 +154,16 @@ var (
 	_ resource.Finder  = (*RuleHandler)(nil)
 )
 
-// ruleSpec is a desired ingress rule: from a CIDR or from a group.
+// Rule directions, the values of the type prop.
+const (
+	ruleIngress = "ingress"
+	ruleEgress  = "egress"
+)
+
+// ruleSpec is a desired rule: to or from a CIDR or a group.
 type ruleSpec struct {
 	group, protocol, description string
+	egress                       bool
 	from, to                     int32
 	cidr, source                 string
 }
@@ -135,12 +171,19 @@ type ruleSpec struct {
 // readRule reads a desired rule's resolved props.
 func readRule(p resource.Props) (ruleSpec, error) {
 	r := resource.Read(p)
+	typ := r.String(propType)
 	s := ruleSpec{
 		group: r.String(propGroupID), protocol: r.String(propProtocol), description: r.OptString(propDescription),
-		from: int32(r.Int(propFromPort)), to: int32(r.Int(propToPort)),
+		egress: typ == ruleEgress, from: int32(r.Int(propFromPort)), to: int32(r.Int(propToPort)),
 		cidr: r.OptString(propCIDRIPv4), source: r.OptString(propSourceGroupID),
 	}
-	return s, r.Err()
+	if err := r.Err(); err != nil {
+		return s, err
+	}
+	if typ != ruleIngress && typ != ruleEgress {
+		return s, fmt.Errorf("%s is %q, want %s or %s", propType, typ, ruleIngress, ruleEgress)
+	}
+	return s, nil
 }
 
 // Create authorizes the rule, tagged at creation. An identical untagged
@@ -150,23 +193,37 @@ func (h *RuleHandler) Create(ctx context.Context, d resource.Desired) (resource.
 	if err != nil {
 		return resource.Observation{}, propErr(d.Address, err)
 	}
-	out, err := h.api.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
-		GroupId: aws.String(s.group), IpPermissions: []types.IpPermission{permission(s)},
-		TagSpecifications: tagSpec(types.ResourceTypeSecurityGroupRule, d.Tags),
-	})
+	rules, err := h.authorize(ctx, s, tagSpec(types.ResourceTypeSecurityGroupRule, d.Tags))
 	if awserr.Is(err, "InvalidPermission.Duplicate") {
 		return h.adopt(ctx, d, s)
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("authorize %s on %s: %w", d.Name, s.group, err)
 	}
-	if len(out.SecurityGroupRules) == 0 {
+	if len(rules) == 0 {
 		return resource.Observation{}, fmt.Errorf("authorize %s on %s: AWS returned no rule", d.Name, s.group)
 	}
-	return ruleObservation(out.SecurityGroupRules[0], d.Address, h.stack), nil
+	return ruleObservation(rules[0], d.Address, h.stack), nil
 }
 
-// permission is the rule's IpPermission: from a CIDR or from a group.
+// authorize adds s to its group, in its direction.
+func (h *RuleHandler) authorize(ctx context.Context, s ruleSpec, tags []types.TagSpecification) ([]types.SecurityGroupRule, error) {
+	perms := []types.IpPermission{permission(s)}
+	if s.egress {
+		out, err := h.api.AuthorizeSecurityGroupEgress(ctx, &ec2.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(s.group), IpPermissions: perms, TagSpecifications: tags})
+		if err != nil {
+			return nil, err
+		}
+		return out.SecurityGroupRules, nil
+	}
+	out, err := h.api.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(s.group), IpPermissions: perms, TagSpecifications: tags})
+	if err != nil {
+		return nil, err
+	}
+	return out.SecurityGroupRules, nil
+}
+
+// permission is the rule's IpPermission: to or from a CIDR or a group.
 func permission(s ruleSpec) types.IpPermission {
 	perm := types.IpPermission{IpProtocol: aws.String(s.protocol), FromPort: aws.Int32(s.from), ToPort: aws.Int32(s.to)}
 	desc := aws.String(s.description)
@@ -198,24 +255,30 @@ func (h *RuleHandler) adopt(ctx context.Context, d resource.Desired, s ruleSpec)
 	return resource.Observation{}, fmt.Errorf("rule %s on %s is reported duplicate but was not found; run again", d.Name, s.group)
 }
 
-// sameRule reports whether an existing ingress rule is the desired one.
+// sameRule reports whether an existing rule is the desired one.
 func sameRule(r types.SecurityGroupRule, s ruleSpec) bool {
 	source := ""
 	if r.ReferencedGroupInfo != nil {
 		source = aws.ToString(r.ReferencedGroupInfo.GroupId)
 	}
-	return !aws.ToBool(r.IsEgress) && aws.ToString(r.CidrIpv4) == s.cidr && source == s.source &&
+	return aws.ToBool(r.IsEgress) == s.egress && aws.ToString(r.IpProtocol) == s.protocol &&
+		aws.ToString(r.CidrIpv4) == s.cidr && source == s.source &&
 		aws.ToInt32(r.FromPort) == s.from && aws.ToInt32(r.ToPort) == s.to
 }
 
-// Delete revokes the rule by its id.
+// Delete revokes the rule by its id, in its direction.
 func (h *RuleHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	r := resource.Read(o.Props)
-	group := r.String(propGroupID)
+	group, typ := r.String(propGroupID), r.String(propType)
 	if err := r.Err(); err != nil {
 		return fmt.Errorf("rule %s as observed: %w", o.ID, err)
 	}
-	_, err := h.api.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(group), SecurityGroupRuleIds: []string{o.ID}})
+	var err error
+	if typ == ruleEgress {
+		_, err = h.api.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(group), SecurityGroupRuleIds: []string{o.ID}})
+	} else {
+		_, err = h.api.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(group), SecurityGroupRuleIds: []string{o.ID}})
+	}
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("revoke rule %s: %w", o.ID, err)
 	}
@@ -232,9 +295,9 @@ func (h *RuleHandler) FindByAddress(ctx context.Context, stack, address string) 
 
 // ruleObservation is the observation of r at address.
 func ruleObservation(r types.SecurityGroupRule, address, stack string) resource.Observation {
-	typ := "ingress"
+	typ := ruleIngress
 	if aws.ToBool(r.IsEgress) {
-		typ = "egress"
+		typ = ruleEgress
 	}
 	props := resource.Props{
 		propGroupID: aws.ToString(r.GroupId), propType: typ, propProtocol: aws.ToString(r.IpProtocol),
@@ -245,4 +308,26 @@ func ruleObservation(r types.SecurityGroupRule, address, stack string) resource.
 		props[propSourceGroupID] = aws.ToString(r.ReferencedGroupInfo.GroupId)
 	}
 	return observed(resource.KindSecurityGroupRule, address, aws.ToString(r.SecurityGroupRuleId), tagMap(r.Tags), stack, props, nil)
+}
+
+// groupRuleObservation observes a rule read on one of the stack's groups
+// (groups: their ids → addresses): at its address tag when it carries the
+// stack's tags; otherwise it is a rule the stack file does not name (added
+// by hand, or a default egress rule), at an address of its own under its
+// group's, the stack's through the group (Parent), so the plan deletes it.
+func groupRuleObservation(r types.SecurityGroupRule, groups map[string]string, stack string) resource.Observation {
+	tags := tagMap(r.Tags)
+	if tags[resource.TagStack] == stack && tags[resource.TagAddress] != "" {
+		return ruleObservation(r, tags[resource.TagAddress], stack)
+	}
+	group := groups[aws.ToString(r.GroupId)]
+	ob := ruleObservation(r, unknownRuleAddress(group, aws.ToString(r.SecurityGroupRuleId)), stack)
+	ob.Owned, ob.Parent = true, group
+	return ob
+}
+
+// unknownRuleAddress is the address of rule id, not named by the stack
+// file, on the group at address group.
+func unknownRuleAddress(group, id string) string {
+	return group + ".rule[" + id + "]"
 }

@@ -9,6 +9,14 @@ Run from this directory: python3 generate.py
 """
 import json, os
 
+ROSA_TARGET = '''    - name: rosa-a
+      rosa:
+        cluster: gh-keycloak-a
+        vpc: {tags: {Name: gh-keycloak-a-vpc}}
+        machineCidr: 10.0.0.0/16
+        instances: 3
+'''
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso/'
 
@@ -196,7 +204,8 @@ derived('db-instance-over-63', 'the 16th instance of a 61-character cluster is n
 for stem, bucket, text in [('bucket-ip', '192.168.1.10', 'look like an IP address'),
                            ('bucket-dot-dash', 'my.-bucket', 'next to another dot'),
                            ('bucket-reserved-suffix', 'kc-jgroups-s3alias', 'names ending with "-s3alias"')]:
-    b = BASE.replace('  discovery:\n    mode: jdbc-ping\n', '  discovery:\n    mode: s3-ping\n    s3Ping:\n      bucket: %s\n' % bucket)
+    # s3-ping is ECS only: the ROSA target goes, so the bucket is the one mistake.
+    b = BASE.replace(ROSA_TARGET, '').replace('  discovery:\n    mode: jdbc-ping\n', '  discovery:\n    mode: s3-ping\n    s3Ping:\n      bucket: %s\n' % bucket)
     l, c = locate(b, bucket)
     write('name-' + stem, 'S3 bucket ' + bucket, b, [(l, c, 'spec.discovery.s3Ping.bucket', text)])
 
