@@ -363,38 +363,28 @@ opts = EDGE.replace('      log-level: INFO\n', '      log-level: INFO\n' + ''.jo
 write('valid-largest-options', 'three options of 8,192 characters, a secret-like option and a credentialed URL as secret ARNs, a key file path', opts, None)
 
 # --- YAML syntax errors: placed at the character that made the parser fail ---------------
-def syntax(stem, what, old, new, marker, path, text, nth=0):
+# One case a line, fields separated by " | " (\n and \t are a line break
+# and a tab): file stem, what, text replaced, its replacement, marker of
+# the position, its occurrence, field, message. In quote-closed-late the
+# quote ends at the next line's first quote, the rest of that line is
+# hostname's value as the parser reads it, and it fails after it.
+SYNTAX = r'''
+mapping-value | a value holding ": " | hostname: auth.example.com | hostname: auth.example.com: 443 | : 443 | 0 | spec.keycloak.hostname | mapping values are not allowed in this context
+tab-indent | a tab after the indentation of a key |       poolSize: 30 |       \tpoolSize: 30 | \t | 0 | spec.keycloak.db | found character that cannot start any token
+at-sign | a value starting with @ | region: eu-west-1 | region: @eu-west-1 | @ | 0 | spec.region | found character that cannot start any token
+backtick | a value starting with a backtick | cluster: gh-keycloak-a | cluster: `gh-keycloak-a` | ` | 0 | spec.targets[1].rosa.cluster | found character that cannot start any token
+unclosed-double-quote | a double quote never closed | authenticationSessions: 2 | authenticationSessions: "2 | "2 | 1 | spec.caches.overrides.authenticationSessions | found unexpected end of stream; close the quote opened here
+quote-closed-late | a double quote closed by the next line's | hostname: auth.example.com | hostname: "auth.example.com | 26.4.2 | 0 | spec.keycloak.hostname | did not find expected key
+unclosed-single-quote | a single quote never closed |     team: identity |     team: 'identity | 'identity | 0 | spec.tags.team | found unexpected end of stream; close the quote opened here
+unclosed-flow-sequence | a flow sequence never closed |     hostname: auth.example.com\n |     hostname: auth.example.com\n    features: [token-exchange, admin-fine-grained-authz\n | [token | 0 | spec.keycloak.features | did not find expected ',' or ']'; close the collection opened here
+unclosed-flow-mapping | a flow mapping never closed | vpc: {cidr: 10.10.0.0/16} | vpc: {cidr: 10.10.0.0/16 | {cidr: 10.10 | 0 | spec.targets[0].ecs.vpc | did not find expected ',' or '}'; close the collection opened here
+unclosed-inner-flow | an inner flow mapping closed, the outer not | vpc: {tags: {Name: gh-keycloak-a-vpc}} | vpc: {tags: {Name: gh-keycloak-a-vpc} | {tags | 0 | spec.targets[1].rosa.vpc | did not find expected ',' or '}'
+bad-indent | a key indented one space less than its siblings |     version: "26.4.2" |    version: "26.4.2" | version | 0 | spec.keycloak | did not find expected key
+missing-colon | a key without its colon |     team: identity\n |     team: identity\n    owner\n | owner | 0 | spec.tags | could not find expected ':'
+unknown-alias | an alias to an anchor never defined | poolSize: 30 | poolSize: *pool | *pool | 0 | spec.keycloak.db.poolSize | unknown anchor 'pool' referenced
+'''
+for row in SYNTAX.strip().split('\n'):
+    stem, what, old, new, marker, nth, path, text = [f.replace('\\n', '\n').replace('\\t', '\t') for f in row.split(' | ')]
     body = BASE.replace(old, new, 1)
     assert body != BASE, stem
-    l, c = locate(body, marker, nth)
-    write('syntax-' + stem, what, body, [(l, c, path, text)])
-
-syntax('mapping-value', 'a value holding ": "', 'hostname: auth.example.com', 'hostname: auth.example.com: 443',
-       ': 443', 'spec.keycloak.hostname', 'mapping values are not allowed in this context')
-syntax('tab-indent', 'a tab after the indentation of a key', '      poolSize: 30', '      \tpoolSize: 30',
-       '\t', 'spec.keycloak.db', 'found character that cannot start any token')
-syntax('at-sign', 'a value starting with @', 'region: eu-west-1', 'region: @eu-west-1',
-       '@', 'spec.region', 'found character that cannot start any token')
-syntax('backtick', 'a value starting with a backtick', 'cluster: gh-keycloak-a', 'cluster: `gh-keycloak-a`',
-       '`', 'spec.targets[1].rosa.cluster', 'found character that cannot start any token')
-syntax('unclosed-double-quote', 'a double quote never closed', 'authenticationSessions: 2', 'authenticationSessions: "2',
-       '"2', 'spec.caches.overrides.authenticationSessions', 'found unexpected end of stream; close the quote opened here', nth=1)
-# The quote ends at the next line's first quote, the rest of that line is
-# hostname's value as the parser reads it, and it fails after the quote.
-syntax('quote-closed-late', 'a double quote closed by the next line\'s', 'hostname: auth.example.com', 'hostname: "auth.example.com',
-       '26.4.2', 'spec.keycloak.hostname', 'did not find expected key')
-syntax('unclosed-single-quote', 'a single quote never closed', '    team: identity', "    team: 'identity",
-       "'identity", 'spec.tags.team', 'found unexpected end of stream; close the quote opened here')
-syntax('unclosed-flow-sequence', 'a flow sequence never closed', '    hostname: auth.example.com\n',
-       '    hostname: auth.example.com\n    features: [token-exchange, admin-fine-grained-authz\n',
-       '[token', 'spec.keycloak.features', "did not find expected ',' or ']'; close the collection opened here")
-syntax('unclosed-flow-mapping', 'a flow mapping never closed', 'vpc: {cidr: 10.10.0.0/16}', 'vpc: {cidr: 10.10.0.0/16',
-       '{cidr: 10.10', 'spec.targets[0].ecs.vpc', "did not find expected ',' or '}'; close the collection opened here")
-syntax('unclosed-inner-flow', 'an inner flow mapping closed, the outer not', 'vpc: {tags: {Name: gh-keycloak-a-vpc}}',
-       'vpc: {tags: {Name: gh-keycloak-a-vpc}', '{tags', 'spec.targets[1].rosa.vpc', "did not find expected ',' or '}'")
-syntax('bad-indent', 'a key indented one space less than its siblings', '    version: "26.4.2"', '   version: "26.4.2"',
-       'version', 'spec.keycloak', 'did not find expected key')
-syntax('missing-colon', 'a key without its colon', '    team: identity\n', '    team: identity\n    owner\n',
-       'owner', 'spec.tags', "could not find expected ':'")
-syntax('unknown-alias', 'an alias to an anchor never defined', 'poolSize: 30', 'poolSize: *pool',
-       '*pool', 'spec.keycloak.db.poolSize', "unknown anchor 'pool' referenced")
+    write('syntax-' + stem, what, body, [locate(body, marker, int(nth)) + (path, text)])
