@@ -60,11 +60,7 @@ func BenchmarkApplyFromEmpty(b *testing.B) {
 		b.StartTimer()
 
 		start := time.Now()
-		p, err := planInProcess(cfg, st, false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		prov, err := provider.New(cfg, st.Metadata.Name)
+		p, prov, err := planWithProvider(context.Background(), cfg, st, false)
 		if err != nil {
 			b.Fatal(err)
 		}

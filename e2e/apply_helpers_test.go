@@ -45,10 +45,16 @@ var emptyInventory = inventory{
 // robust returns a copy of e's SDK configuration whose retryer outlasts a
 // sandbox injecting faults: many attempts, short backoffs, no retry quota.
 func (e *env) robust() aws.Config {
+	return e.retrying(30)
+}
+
+// retrying returns a copy of e's SDK configuration whose retryer makes up
+// to attempts attempts with backoffs of at most 20 ms and no retry quota.
+func (e *env) retrying(attempts int) aws.Config {
 	cfg := e.cfg.Copy()
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 30
+			o.MaxAttempts = attempts
 			o.MaxBackoff = 20 * time.Millisecond
 			o.RateLimiter = ratelimit.None
 		})

@@ -89,9 +89,7 @@ func ignoreKey(key string) cmp.Option {
 // ask: never standard input that is not a terminal.
 func TestApplyApproval(t *testing.T) {
 	t.Parallel()
-	e, srv := newSandbox(t)
-	e.rosaNetworks(t)
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, srv, file := rosaStack(t)
 	cases := map[string]struct {
 		reason string
 		stdin  func(t *testing.T) *strings.Reader

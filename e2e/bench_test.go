@@ -14,14 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
-	"github.com/kcstack/kcstack/pkg/aws/provider"
-	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/stack"
-	"github.com/kcstack/kcstack/pkg/state"
 )
 
 // benchLatency is the latency the sandbox adds to every call in the
@@ -55,22 +52,8 @@ func planFile(ctx context.Context, cfg aws.Config, file string) (*plan.Plan, err
 	if ds.HasErrors() {
 		return nil, fmt.Errorf("%s: %s", file, ds.String())
 	}
-	prov, err := provider.New(cfg, st.Metadata.Name)
-	if err != nil {
-		return nil, err
-	}
-	all, err := desired.Resources(st)
-	if err != nil {
-		return nil, err
-	}
-	snap, err := state.Observe(ctx, st.Metadata.Name, all, prov.Observers)
-	if err != nil {
-		return nil, err
-	}
-	return plan.Compute(plan.Input{
-		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: all, Snapshot: snap, Registry: prov.Registry, Now: time.Now(),
-	})
+	p, _, err := planWithProvider(ctx, cfg, st, false)
+	return p, err
 }
 
 // planCallsPerKind plans the applied stack in process and checks the calls

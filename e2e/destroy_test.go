@@ -12,7 +12,6 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
-	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/stack"
@@ -49,11 +48,7 @@ func (s *span) add(ev apply.Event) {
 func destroyTimed(tb testing.TB, e *env, st *stack.Stack) (*plan.Plan, map[string]*span, time.Duration) {
 	tb.Helper()
 	cfg := clientConfig(e)
-	p, err := planInProcess(cfg, st, true)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	prov, err := provider.New(cfg, st.Metadata.Name)
+	p, prov, err := planWithProvider(context.Background(), cfg, st, true)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -90,16 +90,7 @@ func TestECSExamplesMoto(t *testing.T) {
 
 			mustRun(t, "apply from empty", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 			checkMotoPlan(t, e, file, ex)
-			checkSecurityGroups(t, e, ex)
-			checkLeastPrivilege(t, e, ex)
-			env := checkTaskDefinition(t, e, ex)
-			checkTargetGroup(t, e, ex)
-			switch name {
-			case "dns-ping":
-				checkDNSPing(t, e, ex, env)
-			case "s3-ping":
-				checkS3Ping(t, e, ex)
-			}
+			checkApplied(t, e, name, ex)
 			live := e.ecsLive(t, ex)
 			for kind, n := range live {
 				if n == 0 && !(kind == "cloud-map" && name != "dns-ping") && !(kind == "bucket" && name != "s3-ping") {

@@ -57,22 +57,30 @@ func TestECSExamples(t *testing.T) {
 			file := e.stackFile(t, ex.file, append(append([]string(nil), unprotectedECS...), ex.edits...)...)
 			mustRun(t, "apply from empty", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 			mustRun(t, "plan after apply", e.kcstack(t, "plan", "-f", file, "--detailed-exitcode"), 0, "No changes.")
-			checkSecurityGroups(t, e, ex)
-			checkLeastPrivilege(t, e, ex)
-			env := checkTaskDefinition(t, e, ex)
-			checkTargetGroup(t, e, ex)
-			switch name {
-			case "dns-ping":
-				checkDNSPing(t, e, ex, env)
-			case "s3-ping":
-				checkS3Ping(t, e, ex)
-			}
+			checkApplied(t, e, name, ex)
 			if name == "jdbc-ping" {
 				checkInPlaceChanges(t, e, ex)
 			}
 			mustRun(t, "destroy", e.kcstack(t, "destroy", "-f", file, "--auto-approve"), 0, "Destroy complete!")
 			checkNothingLeft(t, e, ex)
 		})
+	}
+}
+
+// checkApplied checks through the aws CLI what the applied example name
+// made: its security groups, task definition and target group, and the
+// wiring of its discovery mode.
+func checkApplied(t *testing.T, e *env, name string, ex ecsExample) {
+	t.Helper()
+	checkSecurityGroups(t, e, ex)
+	checkLeastPrivilege(t, e, ex)
+	env := checkTaskDefinition(t, e, ex)
+	checkTargetGroup(t, e, ex)
+	switch name {
+	case "dns-ping":
+		checkDNSPing(t, e, ex, env)
+	case "s3-ping":
+		checkS3Ping(t, e, ex)
 	}
 }
 

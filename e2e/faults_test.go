@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -187,36 +185,35 @@ func describeResult(res *apply.Result) string {
 // internal/cli/aws.go: 10 attempts, no retry quota; provider.New returns
 // ambiguous creates to the engine) with shorter backoffs.
 func clientConfig(e *env) aws.Config {
-	cfg := e.cfg.Copy()
-	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 10
-			o.MaxBackoff = 20 * time.Millisecond
-			o.RateLimiter = ratelimit.None
-		})
-	}
-	return cfg
+	return e.retrying(10)
 }
 
 // planInProcess observes and plans as kcstack plan does.
 func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, error) {
-	ctx := context.Background()
+	p, _, err := planWithProvider(context.Background(), cfg, st, destroy)
+	return p, err
+}
+
+// planWithProvider is planInProcess within ctx that also returns the
+// provider it planned with, whose handlers apply the plan.
+func planWithProvider(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, *provider.Provider, error) {
 	prov, err := provider.New(cfg, st.Metadata.Name)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("provider: %w", err)
 	}
 	ds, err := desired.Resources(st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap, err := state.Observe(ctx, st.Metadata.Name, ds, prov.Observers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return plan.Compute(plan.Input{
+	p, err := plan.Compute(plan.Input{
 		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
 		Desired: ds, Snapshot: snap, Registry: prov.Registry, Destroy: destroy, Now: time.Now(),
 	})
+	return p, prov, err
 }
 
 // applyInProcess runs one kcstack apply (or destroy): lock, plan, apply,
@@ -234,13 +231,9 @@ func applyInProcess(ctx context.Context, cfg aws.Config, st *stack.Stack, destro
 }
 
 func planAndApply(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy bool) (*apply.Result, error) {
-	p, err := planInProcess(cfg, st, destroy)
+	p, prov, err := planWithProvider(ctx, cfg, st, destroy)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
-	}
-	prov, err := provider.New(cfg, st.Metadata.Name)
-	if err != nil {
-		return nil, fmt.Errorf("provider: %w", err)
 	}
 	return apply.Apply(ctx, p, apply.Options{Stack: st.Metadata.Name, Handlers: prov.Registry, Retryable: awserr.IsAmbiguous, Retry: apply.Backoff{First: 5 * time.Millisecond, Max: 50 * time.Millisecond}}), nil
 }

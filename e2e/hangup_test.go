@@ -20,9 +20,7 @@ func TestHangupAtReview(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed (apt-get install tmux)")
 	}
-	e, _ := newSandbox(t)
-	e.rosaNetworks(t)
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, _, file := rosaStack(t)
 	before := e.owned(t, stackName)
 	p := e.newPane(t, shellQuote(kcstackBin)+" apply -f "+shellQuote(file))
 	p.waitFor("Plan: 21 to add, 0 to change, 0 to destroy.", "a approve")
@@ -47,16 +45,9 @@ func TestSignalsReleaseLock(t *testing.T) {
 	for name, sig := range map[string]os.Signal{"SIGHUP": syscall.SIGHUP, "SIGTERM": syscall.SIGTERM, "SIGINT": os.Interrupt} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e, _ := newSandbox(t, sandbox.WithDelays(2*time.Second, 50*time.Millisecond))
-			e.rosaNetworks(t)
-			file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+			e, _, file := rosaStack(t, sandbox.WithDelays(2*time.Second, 50*time.Millisecond))
 			p := e.start(t, "apply", "-f", file, "--auto-approve")
-			select {
-			case <-p.stdout.seen:
-			case <-p.done:
-				r := p.wait(t)
-				t.Fatalf("apply ended before it started changing anything: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-			}
+			p.waitSeen(t, "Creating...")
 			if !e.lockHeld(t, stackName) {
 				t.Fatalf("the apply does not hold the stack lock while it changes AWS")
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/kcstack/kcstack/internal/testutil/examples"
 	"github.com/kcstack/kcstack/internal/testutil/moto"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -164,22 +165,30 @@ func (e *env) rosaNetworks(t *testing.T) {
 	}
 }
 
+// rosaStack returns a sandbox made with opts that holds the ROSA networks,
+// its server, and the aurora-rosa example, unprotected, written for it.
+func rosaStack(t *testing.T, opts ...sandbox.Option) (*env, *sandbox.Server, string) {
+	t.Helper()
+	e, srv := newSandbox(t, opts...)
+	e.rosaNetworks(t)
+	return e, srv, e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+}
+
+// rosaStackBehindProxy is rosaStack with long RDS waits, whose commands
+// reach the sandbox through a proxy that can hold a call in flight.
+func rosaStackBehindProxy(t *testing.T) (*env, *holdingProxy, string) {
+	t.Helper()
+	e, srv, file := rosaStack(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
+	proxy := newHoldingProxy(t, srv)
+	e.URL = proxy.URL
+	return e, proxy, file
+}
+
 // stackFile writes an example, edited by the replacements old → new, to
 // e.Dir and returns its path.
 func (e *env) stackFile(t *testing.T, example string, replace ...string) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "examples", example))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(raw)
-	for i := 0; i+1 < len(replace); i += 2 {
-		if !strings.Contains(s, replace[i]) {
-			t.Fatalf("%s does not contain %q", example, replace[i])
-		}
-		s = strings.Replace(s, replace[i], replace[i+1], 1)
-	}
+	s := examples.Text(t, example, replace...)
 	path := filepath.Join(e.Dir, fmt.Sprintf("stack-%d.yaml", time.Now().UnixNano()))
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)

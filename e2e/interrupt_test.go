@@ -25,9 +25,7 @@ import (
 // 300 ms so that the interrupt lands while changes are in flight.
 func TestApplyInterrupted(t *testing.T) {
 	seeded(t, 10, 4, func(t *testing.T, seed uint64) {
-		e, _ := newSandbox(t, sandbox.WithDelays(300*time.Millisecond, 50*time.Millisecond))
-		e.rosaNetworks(t)
-		file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+		e, _, file := rosaStack(t, sandbox.WithDelays(300*time.Millisecond, 50*time.Millisecond))
 		delay := time.Duration(rand.New(rand.NewPCG(seed, 5)).Int64N(int64(500 * time.Millisecond)))
 
 		r := e.interrupt(t, delay, "apply", "-f", file, "--auto-approve")
@@ -126,7 +124,7 @@ func (e *env) interrupt(t *testing.T, delay time.Duration, args ...string) resul
 type running struct {
 	cmd    *exec.Cmd
 	stdout *watched
-	stderr bytes.Buffer
+	stderr *watched
 	done   chan struct{}
 	err    error
 	// exited is when the process was seen to exit; read it after done.
@@ -145,11 +143,22 @@ func (e *env) start(t *testing.T, args ...string) *running {
 // closes once it has printed want.
 func (e *env) startUntil(t *testing.T, want string, args ...string) *running {
 	t.Helper()
+	return e.startWatching(t, &watched{want: want, seen: make(chan struct{})}, &watched{seen: make(chan struct{})}, args...)
+}
+
+// startUntilStderr is startUntil watching standard error for want.
+func (e *env) startUntilStderr(t *testing.T, want string, args ...string) *running {
+	t.Helper()
+	return e.startWatching(t, &watched{seen: make(chan struct{})}, &watched{want: want, seen: make(chan struct{})}, args...)
+}
+
+func (e *env) startWatching(t *testing.T, stdout, stderr *watched, args ...string) *running {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	p := &running{stdout: &watched{want: want, seen: make(chan struct{})}, done: make(chan struct{}), cancel: cancel}
+	p := &running{stdout: stdout, stderr: stderr, done: make(chan struct{}), cancel: cancel}
 	p.cmd = exec.CommandContext(ctx, kcstackBin, args...)
 	p.cmd.Dir, p.cmd.Env = e.Dir, e.environ()
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, &p.stderr
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		cancel()
 		t.Fatal(err)
@@ -221,9 +230,7 @@ const clusterCreating = "database.cluster: Creating..."
 // duplicates.
 func TestApplyInterruptedInLongWait(t *testing.T) {
 	seeded(t, 3, 3, func(t *testing.T, seed uint64) {
-		e, _ := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
-		e.rosaNetworks(t)
-		file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+		e, _, file := rosaStack(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
 		delay := time.Duration(rand.New(rand.NewPCG(seed, 30)).Int64N(int64(2 * time.Second)))
 
 		p := e.startUntil(t, clusterCreating, "apply", "-f", file, "--auto-approve")
@@ -256,11 +263,7 @@ func TestApplyInterruptedInLongWait(t *testing.T) {
 // leaves is released with the hint kcstack prints, and a re-run converges.
 func TestApplySecondInterrupt(t *testing.T) {
 	t.Parallel()
-	e, srv := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
-	e.rosaNetworks(t)
-	proxy := newHoldingProxy(t, srv)
-	e.URL = proxy.URL
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, proxy, file := rosaStackBehindProxy(t)
 
 	p := e.startUntil(t, clusterCreating, "apply", "-f", file, "--auto-approve")
 	p.waitSeen(t, clusterCreating)
@@ -268,12 +271,7 @@ func TestApplySecondInterrupt(t *testing.T) {
 	p.waitHeld(t, call)
 	p.interrupt(t)
 	time.Sleep(500 * time.Millisecond)
-	select {
-	case <-p.done:
-		r := p.wait(t)
-		t.Fatalf("the first interrupt ended apply while a call was in flight: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	default:
-	}
+	p.stillRunning(t, "after the first interrupt, with a call in flight")
 	sent := p.interrupt(t)
 	r := p.wait(t)
 	took := p.exited.Sub(sent)
@@ -287,15 +285,32 @@ func TestApplySecondInterrupt(t *testing.T) {
 	e.converges(t, file)
 }
 
-// waitSeen waits until the process has printed what startUntil watches
-// for; it fails the test if the process exits first.
+// waitSeen waits until the process has printed what startUntil (or
+// startUntilStderr) watches for; it fails the test if the process exits
+// first.
 func (p *running) waitSeen(t *testing.T, what string) {
 	t.Helper()
+	seen := p.stdout.seen
+	if p.stderr.want != "" {
+		seen = p.stderr.seen
+	}
 	select {
-	case <-p.stdout.seen:
+	case <-seen:
 	case <-p.done:
 		r := p.wait(t)
 		t.Fatalf("kcstack exited %d before it printed %q\n%s%s", r.Code, what, r.Stdout, r.Stderr)
+	}
+}
+
+// stillRunning fails the test if the process has exited; when says when
+// it should still run.
+func (p *running) stillRunning(t *testing.T, when string) {
+	t.Helper()
+	select {
+	case <-p.done:
+		r := p.wait(t)
+		t.Fatalf("kcstack exited %d %s\n%s%s", r.Code, when, r.Stdout, r.Stderr)
+	default:
 	}
 }
 

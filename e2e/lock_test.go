@@ -20,9 +20,7 @@ import (
 // The lock is taken after approval, so the plan is shown first.
 func TestApplyLocked(t *testing.T) {
 	t.Parallel()
-	e, srv := newSandbox(t)
-	e.rosaNetworks(t)
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, srv, file := rosaStack(t)
 	held, err := apply.Acquire(context.Background(), ssm.NewFromConfig(e.cfg), stackName, "kcstack apply (the first one)", 0)
 	if err != nil {
 		t.Fatalf("hold the lock: %v", err)
@@ -59,16 +57,9 @@ func TestConcurrentApplies(t *testing.T) {
 	t.Parallel()
 	// RDS waits of 4 s keep the first apply holding the lock well past the
 	// start of the second, even on a loaded machine.
-	e, _ := newSandbox(t, sandbox.WithDelays(4*time.Second, 50*time.Millisecond))
-	e.rosaNetworks(t)
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, _, file := rosaStack(t, sandbox.WithDelays(4*time.Second, 50*time.Millisecond))
 	first := e.start(t, "apply", "-f", file, "--auto-approve")
-	select {
-	case <-first.stdout.seen:
-	case <-first.done:
-		r := first.wait(t)
-		t.Fatalf("the first apply ended before it started changing anything: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	}
+	first.waitSeen(t, "Creating...")
 	second := e.kcstack(t, "apply", "-f", file, "--auto-approve")
 	mustRun(t, "second apply while the first runs", second, 1,
 		"stack sso-rosa is locked by", fmt.Sprintf("(pid %d)", first.cmd.Process.Pid), `"kcstack apply"`, "lock id ", "kcstack unlock -f "+file+" ")

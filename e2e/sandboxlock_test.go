@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/statelock"
 )
@@ -23,14 +22,9 @@ func TestEmbeddedSandboxWaitsForItsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := e.start(t, "--sandbox", "plan", "-f", file)
-	time.Sleep(2 * time.Second)
-	select {
-	case <-p.done:
-		r := p.wait(t)
-		t.Fatalf("kcstack --sandbox plan ended while another held its state: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	default:
-	}
+	p := e.startUntilStderr(t, "Waiting for the embedded sandbox's state", "--sandbox", "plan", "-f", file)
+	p.waitSeen(t, "Waiting for the embedded sandbox's state")
+	p.stillRunning(t, "while another process held its sandbox state")
 	if err := held.Release(); err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,7 @@ import (
 // changed address and nothing applied; a fresh plan applies exactly.
 func TestApplyStalePlan(t *testing.T) {
 	t.Parallel()
-	e, _ := newSandbox(t)
-	e.rosaNetworks(t)
-	two := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, _, two := rosaStack(t)
 	three := e.stackFile(t, "aurora-rosa.yaml", append([]string{"      instances: 2 ", "      instances: 3 "}, unprotected...)...)
 	mustRun(t, "apply", e.kcstack(t, "apply", "-f", two, "--auto-approve"), 0, "Apply complete!")
 	vpc := e.ownedVPC(t, "database.vpc")

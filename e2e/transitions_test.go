@@ -24,7 +24,6 @@ import (
 	"github.com/kcstack/kcstack/internal/testutil/moto"
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
-	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -371,7 +370,7 @@ func runTransition(t *testing.T, e *env, name string, tr transition, w *world) {
 	if lies := checkHonest(edited, before, after); len(lies) > 0 {
 		fail("the plan of the edit was not honest:\n  %s\nplan of the edit:\n%s", strings.Join(lies, "\n  "), describePlan(edited))
 	}
-	t.Logf("%s: %d changes, converged, honest", name, len(changed(edited)))
+	t.Logf("%s: %d changes, converged, honest", name, len(edited.Effective()))
 }
 
 // loadEdited writes b's stack file, prepared and edited by ed, to e.Dir
@@ -427,13 +426,9 @@ func boundedApply(cfg aws.Config, st *stack.Stack, bound time.Duration) (*plan.P
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
-	p, err := planInProcess(cfg, st, false)
+	p, prov, err := planWithProvider(ctx, cfg, st, false)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
-	}
-	prov, err := provider.New(cfg, st.Metadata.Name)
-	if err != nil {
-		return p, fmt.Errorf("provider: %w", err)
 	}
 	var running inFlight
 	done := make(chan *apply.Result, 1)
@@ -502,7 +497,7 @@ func (f *inFlight) String() string {
 // departures explain (w nil: none), as the plan shows them.
 func unexplained(p *plan.Plan, st *stack.Stack, w *world) []string {
 	var out []string
-	for _, c := range changed(p) {
+	for _, c := range p.Effective() {
 		if w != nil && w.explains(st, c) != "" {
 			continue
 		}
@@ -511,17 +506,6 @@ func unexplained(p *plan.Plan, st *stack.Stack, w *world) []string {
 			line += fmt.Sprintf(" [%s: %v → %v]", d.Path, d.Before, d.After)
 		}
 		out = append(out, line)
-	}
-	return out
-}
-
-// changed returns the changes of p other than no-ops.
-func changed(p *plan.Plan) []plan.Change {
-	var out []plan.Change
-	for _, c := range p.Changes {
-		if c.Action != plan.ActionNoOp {
-			out = append(out, c)
-		}
 	}
 	return out
 }

@@ -22,9 +22,7 @@ import (
 // written 0600, and apply PLANFILE -f FILE is refused as ambiguous.
 func TestApplyTamperedPlan(t *testing.T) {
 	t.Parallel()
-	e, _ := newSandbox(t)
-	e.rosaNetworks(t)
-	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	e, _, file := rosaStack(t)
 	mustRun(t, "apply", e.kcstack(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 	vpc := e.ownedVPC(t, "database.vpc")
 	r := e.aws(t, "ec2", "create-vpc", "--cidr-block", "172.31.0.0/16")

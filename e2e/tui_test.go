@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/kcstack/kcstack/pkg/sandbox"
 )
 
 // pane is a tmux session, on a tmux server of its own, running one
@@ -243,11 +241,7 @@ func TestTUIInterrupted(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e, srv := newSandbox(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
-			e.rosaNetworks(t)
-			proxy := newHoldingProxy(t, srv)
-			e.URL = proxy.URL
-			file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+			e, proxy, file := rosaStackBehindProxy(t)
 
 			p := e.newPane(t, shellQuote(kcstackBin)+" apply -f "+shellQuote(file))
 			p.waitFor("Plan: 21 to add, 0 to change, 0 to destroy.", "a approve")

@@ -44,7 +44,7 @@ func TestEveryFieldDocumented(t *testing.T) {
 
 func TestProperties(t *testing.T) {
 	got := Properties([]string{"spec", "targets", "3", "rosa"})
-	want := "cluster,instances,machineCidr,namespace,vpc"
+	want := "cluster,instances,kubeContext,machineCidr,namespace,vpc"
 	if strings.Join(got, ",") != want {
 		t.Errorf("Properties = %v, want %s", got, want)
 	}

@@ -55,11 +55,7 @@ func TestRegionOtherThanTheFile(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			t.Setenv("AWS_REGION", "")
-			t.Setenv("AWS_DEFAULT_REGION", "")
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
+			setRegionEnv(t, tc.env)
 			code, stdout, stderr := run(t, tc.args...)
 			if code != 1 || !strings.Contains(stderr, tc.want) {
 				t.Errorf("%s: exit %d, stderr %q; want exit 1 and %q\nstdout:\n%s", tc.reason, code, stderr, tc.want, stdout)
@@ -107,11 +103,7 @@ func TestRegionFor(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			t.Setenv("AWS_REGION", "")
-			t.Setenv("AWS_DEFAULT_REGION", "")
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
+			setRegionEnv(t, tc.env)
 			got, err := regionFor(tc.flag, tc.fileRegion)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -149,5 +141,16 @@ func TestDestroyHelp(t *testing.T) {
 	}
 	if _, stdout, _ := run(t, "apply", "--help"); !strings.Contains(stdout, "--allow-delete") {
 		t.Errorf("apply --help lacks --allow-delete:\n%s", stdout)
+	}
+}
+
+// setRegionEnv clears AWS_REGION and AWS_DEFAULT_REGION for the test,
+// then sets env.
+func setRegionEnv(t *testing.T, env map[string]string) {
+	t.Helper()
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	for k, v := range env {
+		t.Setenv(k, v)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kcstack/kcstack/pkg/keycloak"
+	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
 
@@ -18,9 +19,15 @@ const (
 	renderTaskDefinition = "task-definition"
 	renderEnv            = "env"
 	renderCacheConfig    = "cache-config"
+	renderManifests      = "manifests"
 )
 
-var renderKinds = []string{renderTaskDefinition, renderEnv, renderCacheConfig}
+// ecsRenderKinds are the kinds of an ECS target; manifests is a ROSA
+// target's.
+var (
+	ecsRenderKinds = []string{renderTaskDefinition, renderEnv, renderCacheConfig}
+	renderKinds    = append(slices.Clone(ecsRenderKinds), renderManifests)
+)
 
 type renderOptions struct {
 	file   string
@@ -31,9 +38,9 @@ type renderOptions struct {
 func newRenderCmd(_ *globals) *cobra.Command {
 	o := &renderOptions{}
 	cmd := &cobra.Command{
-		Use:   "render [-f FILE] [--target NAME] [--kind task-definition|env|cache-config]",
-		Short: "Print the Keycloak configuration generated for an ECS target, without contacting AWS",
-		Long: `Print the configuration kcstack generates for an ECS target, offline: for review, and for
+		Use:   "render [-f FILE] [--target NAME] [--kind task-definition|env|cache-config|manifests]",
+		Short: "Print the Keycloak configuration generated for a target, without contacting AWS",
+		Long: `Print the configuration kcstack generates for a target, offline: for review, and for
 people who deploy it with other tools.
 
   task-definition  the ECS task definition as JSON, in the shape of
@@ -42,6 +49,12 @@ people who deploy it with other tools.
                    from Secrets Manager are shown as KEY=(from secret ARN:KEY::)
   cache-config     the Infinispan cache configuration that sets the cache owners
                    (Keycloak before 26.4; 26.4+ sets owners with options instead)
+  manifests        (ROSA targets) the in-cluster objects as multi-document YAML, for
+                   GitOps: the Namespace, the Secrets, the cache configuration, the
+                   discovery objects and the Keycloak custom resource. A Secret names
+                   the Secrets Manager secret of each key (annotation kcstack.io/sources)
+                   and holds no value: kcstack apply copies the values in, or
+                   your own tooling must
 
 s3-ping needs the jgroups-aws jar and the AWS SDK in /opt/keycloak/providers, which the
 stock image lacks: render reminds you, and spec.keycloak.image must name an image built
@@ -51,6 +64,7 @@ Values only known once the stack exists in AWS are placeholders in angle bracket
 such as <aurora-writer-endpoint> and <db-secret-arn>. Notes about the configuration
 and the stack file's warnings go to standard error.`,
 		Example: `  kcstack render -f examples/ecs-jdbc-ping.yaml
+  kcstack render -f examples/aurora-rosa.yaml --target rosa-b --kind manifests
   kcstack render -f stack.yaml --target ecs-main --kind env
   kcstack render -f examples/ecs-s3-ping.yaml --kind cache-config > cache-ispn.xml`,
 		Args: cobra.NoArgs,
@@ -60,7 +74,7 @@ and the stack file's warnings go to standard error.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file (- for standard input)")
-	f.StringVar(&o.target, "target", "", "ECS target to render (default: the first ECS target)")
+	f.StringVar(&o.target, "target", "", "target to render (default: the first ECS target, or the first ROSA target for manifests)")
 	f.StringVar(&o.kind, "kind", renderTaskDefinition, "what to print: "+strings.Join(renderKinds, ", "))
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions(renderKinds, cobra.ShellCompDirectiveNoFileComp))
@@ -75,9 +89,12 @@ func (o *renderOptions) run(in io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.kind == renderManifests {
+		return renderROSAManifests(stdout, stderr, st, o.target)
+	}
 	t, err := keycloak.ECSTarget(st, o.target)
 	if err != nil {
-		return fmt.Errorf("%w: kcstack render shows the configuration of ECS targets", err)
+		return fmt.Errorf("%w: --kind %s shows the configuration of ECS targets (--kind %s that of ROSA targets)", err, o.kind, renderManifests)
 	}
 	facts := keycloak.Placeholders(st)
 	switch o.kind {
@@ -91,7 +108,28 @@ func (o *renderOptions) run(in io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return writeRenderNotes(stderr, st)
+	return writeRenderNotes(stderr, keycloak.Notes(st))
+}
+
+// renderROSAManifests prints the in-cluster objects of a ROSA target as
+// multi-document YAML, with placeholders for what apply learns.
+func renderROSAManifests(stdout, stderr io.Writer, st *stack.Stack, target string) error {
+	t, err := st.TargetOf(stack.TargetROSA, target)
+	if err != nil {
+		return fmt.Errorf("%w: --kind %s shows the objects of ROSA targets", err, renderManifests)
+	}
+	objs, err := kube.Objects(st, t)
+	if err != nil {
+		return err
+	}
+	b, err := kube.MarshalYAML(objs, kube.Placeholders)
+	if err != nil {
+		return err
+	}
+	if _, err := stdout.Write(b); err != nil {
+		return err
+	}
+	return writeRenderNotes(stderr, kube.Notes(st, t))
 }
 
 // load reads and validates the stack file, printing its diagnostics to
@@ -157,10 +195,10 @@ func renderCacheConfiguration(stdout, stderr io.Writer, st *stack.Stack) error {
 	return err
 }
 
-func writeRenderNotes(stderr io.Writer, st *stack.Stack) error {
+func writeRenderNotes(stderr io.Writer, notes []string) error {
 	var b strings.Builder
 	b.WriteString("note: values in <angle brackets> are known only once kcstack apply has created the resources.\n")
-	for _, n := range keycloak.Notes(st) {
+	for _, n := range notes {
 		b.WriteString("note: " + n + "\n")
 	}
 	_, err := io.WriteString(stderr, b.String())

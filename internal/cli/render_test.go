@@ -15,9 +15,11 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // renderStack is a stack for the golden tests: an example with its
-// Keycloak version replaced, fed through standard input.
+// Keycloak version replaced (and the further old, new pairs of more),
+// fed through standard input.
 type renderStack struct {
 	example, from, to string
+	more              []string
 }
 
 func (s renderStack) text(t *testing.T) string {
@@ -29,17 +31,24 @@ func (s renderStack) text(t *testing.T) string {
 	if !bytes.Contains(data, []byte(s.from)) {
 		t.Fatalf("%s lacks %s", s.example, s.from)
 	}
-	return strings.Replace(string(data), s.from, s.to, 1)
+	text := strings.Replace(string(data), s.from, s.to, 1)
+	for i := 0; i+1 < len(s.more); i += 2 {
+		if !strings.Contains(text, s.more[i]) {
+			t.Fatalf("%s lacks %s", s.example, s.more[i])
+		}
+		text = strings.Replace(text, s.more[i], s.more[i+1], 1)
+	}
+	return text
 }
 
 // renderStacks are the versions whose configuration differs, each with a
 // discovery mode the version allows: 24 and 25 (dns-ping: jdbc-ping is built
 // in only from 26.1), 26.0 (s3-ping) and 26.4 (jdbc-ping).
 var renderStacks = map[string]renderStack{
-	"24-dns-ping":    {"ecs-dns-ping.yaml", `"26.2.5"`, `"24.0.5"`},
-	"25-dns-ping":    {"ecs-dns-ping.yaml", `"26.2.5"`, `"25.0.6"`},
-	"26.0-s3-ping":   {"ecs-s3-ping.yaml", `"26.0.8"`, `"26.0.8"`},
-	"26.4-jdbc-ping": {"ecs-jdbc-ping.yaml", `"26.4.2"`, `"26.4.2"`},
+	"24-dns-ping":    {"ecs-dns-ping.yaml", `"26.2.5"`, `"24.0.5"`, nil},
+	"25-dns-ping":    {"ecs-dns-ping.yaml", `"26.2.5"`, `"25.0.6"`, nil},
+	"26.0-s3-ping":   {"ecs-s3-ping.yaml", `"26.0.8"`, `"26.0.8"`, nil},
+	"26.4-jdbc-ping": {"ecs-jdbc-ping.yaml", `"26.4.2"`, `"26.4.2"`, nil},
 }
 
 // runWithInput executes kcstack with args and stdin.
@@ -56,7 +65,7 @@ func runWithInput(t *testing.T, stdin string, args ...string) (int, string, stri
 // cache stack of each discovery mode. Run with -update to rewrite them.
 func TestRenderGolden(t *testing.T) {
 	for name, s := range renderStacks {
-		for _, kind := range renderKinds {
+		for _, kind := range ecsRenderKinds {
 			t.Run(name+"/"+kind, func(t *testing.T) {
 				code, stdout, stderr := runWithInput(t, s.text(t), "render", "-f", "-", "--kind", kind)
 				if code != 0 {
@@ -67,6 +76,45 @@ func TestRenderGolden(t *testing.T) {
 				compareGolden(t, filepath.Join("testdata", "render", name+"."+kind+".golden"), got)
 			})
 		}
+	}
+}
+
+// rosaStacks are the ROSA stacks of the manifests goldens: Keycloak 26.0
+// (26.1 for jdbc-ping, built in only from 26.1: cache configuration in a
+// ConfigMap) and 26.4 (owners options), for each discovery mode of ROSA,
+// and 26.4 with a bootstrap admin and a secret extra option.
+var rosaStacks = map[string]renderStack{
+	"26.1-jdbc-ping": {"aurora-rosa.yaml", `"26.4.2"`, `"26.1.5"`, nil},
+	"26.4-jdbc-ping": {"aurora-rosa.yaml", `"26.4.2"`, `"26.4.2"`, nil},
+	"26.0-dns-ping":  {"aurora-rosa.yaml", `"26.4.2"`, `"26.0.8"`, []string{"mode: jdbc-ping", "mode: dns-ping"}},
+	"26.4-dns-ping":  {"aurora-rosa.yaml", `"26.4.2"`, `"26.4.2"`, []string{"mode: jdbc-ping", "mode: dns-ping"}},
+	"26.0-kube-ping": {"rosa-kube-ping.yaml", `"26.4.2"`, `"26.0.8"`, []string{"keycloak-kubeping:26.4.2", "keycloak-kubeping:26.0.8"}},
+	"26.4-kube-ping": {"rosa-kube-ping.yaml", `"26.4.2"`, `"26.4.2"`, nil},
+	"26.4-secrets": {"aurora-rosa.yaml", `"26.4.2"`, `"26.4.2"`, []string{"    hostname: auth.example.com\n",
+		"    hostname: auth.example.com\n    adminHostname: admin.example.com\n    features: [token-exchange]\n" +
+			"    bootstrapAdmin: {passwordSecretArn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso/admin-AbCdEf}\n" +
+			"    extraOptions:\n      log-level: INFO\n      spi-email-smtp-auth-key: arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso/smtp-AbCdEf\n"}},
+}
+
+// TestRenderManifestsGolden pins the in-cluster objects of a ROSA target
+// for Keycloak 26.0 and 26.4 and each discovery mode: the Keycloak custom
+// resource, the Secrets (sources, never values), the headless Service of
+// dns-ping, the ServiceAccount, Role and RoleBinding of kube-ping, and the
+// cache configuration before 26.4. Run with -update to rewrite them.
+func TestRenderManifestsGolden(t *testing.T) {
+	for name, s := range rosaStacks {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runWithInput(t, s.text(t), "render", "-f", "-", "--kind", "manifests")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			if strings.Contains(stdout, "data:\n  password") || strings.Contains(stdout, "stringData:\n  password") {
+				t.Errorf("a Secret holds a password:\n%s", stdout)
+			}
+			got := "# kcstack render -f - --kind manifests < examples/" + s.example + " with version " + s.to +
+				"\n-- stdout --\n" + stdout + "-- stderr --\n" + stderr
+			compareGolden(t, filepath.Join("testdata", "render", "rosa-"+name+".manifests.golden"), got)
+		})
 	}
 }
 
@@ -102,13 +150,13 @@ func TestRenderErrors(t *testing.T) {
 			reason: "the kinds are named",
 			stdin:  jdbc.text,
 			args:   []string{"--kind", "yaml"},
-			want:   `Error: unknown --kind "yaml": use task-definition, env, cache-config` + "\n",
+			want:   `Error: unknown --kind "yaml": use task-definition, env, cache-config, manifests` + "\n",
 		},
 		"unknown target": {
 			reason: "the ECS targets are named",
 			stdin:  jdbc.text,
 			args:   []string{"--target", "ecs-other"},
-			want:   `Error: stack sso-prod has no ecs target "ecs-other"; its ecs targets: ecs-main: kcstack render shows the configuration of ECS targets` + "\n",
+			want:   `Error: stack sso-prod has no ecs target "ecs-other"; its ecs targets: ecs-main: --kind task-definition shows the configuration of ECS targets (--kind manifests that of ROSA targets)` + "\n",
 		},
 		"rosa only": {
 			reason: "a stack without ECS targets has nothing to render",
@@ -120,12 +168,24 @@ func TestRenderErrors(t *testing.T) {
 				return string(data)
 			},
 			args: []string{"--kind", "env"},
-			want: "Error: stack sso-rosa has no ecs target: kcstack render shows the configuration of ECS targets\n",
+			want: "Error: stack sso-rosa has no ecs target: --kind env shows the configuration of ECS targets (--kind manifests that of ROSA targets)\n",
+		},
+		"manifests of an ecs stack": {
+			reason: "manifests are a ROSA target's",
+			stdin:  jdbc.text,
+			args:   []string{"--kind", "manifests"},
+			want:   "Error: stack sso-prod has no rosa target: --kind manifests shows the objects of ROSA targets\n",
+		},
+		"unknown rosa target": {
+			reason: "the ROSA targets are named",
+			stdin:  rosaStacks["26.4-jdbc-ping"].text,
+			args:   []string{"--kind", "manifests", "--target", "rosa-c"},
+			want:   `Error: stack sso-rosa has no rosa target "rosa-c"; its rosa targets: rosa-a, rosa-b: --kind manifests shows the objects of ROSA targets` + "\n",
 		},
 		"invalid stack": {
 			reason: "jdbc-ping is not built into Keycloak 25: the diagnostics, then exit 1",
 			stdin: func(t *testing.T) string {
-				return renderStack{"ecs-jdbc-ping.yaml", `"26.4.2"`, `"25.0.6"`}.text(t)
+				return renderStack{"ecs-jdbc-ping.yaml", `"26.4.2"`, `"25.0.6"`, nil}.text(t)
 			},
 			want: ": error: spec.discovery.mode: jdbc-ping is built into Keycloak only from 26.1, not 25.0.6; use dns-ping, or Keycloak 26.1 or later\n" +
 				"Error: - is not valid; fix the errors above (kcstack validate -f -)\n",
@@ -154,7 +214,7 @@ func TestRenderErrors(t *testing.T) {
 func TestRenderSecretOptions(t *testing.T) {
 	const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso-prod/"
 	s := renderStack{"ecs-jdbc-ping.yaml", "      log-level: INFO\n",
-		"      log-level: INFO\n      spi-email-smtp-auth-key: " + arn + "smtp-AbCdEf\n      proxy-url: " + arn + "proxy-AbCdEf\n"}
+		"      log-level: INFO\n      spi-email-smtp-auth-key: " + arn + "smtp-AbCdEf\n      proxy-url: " + arn + "proxy-AbCdEf\n", nil}
 	code, stdout, stderr := runWithInput(t, s.text(t), "render", "-f", "-", "--kind", "task-definition")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)

@@ -18,22 +18,33 @@ const (
 // CacheConfig returns the Infinispan configuration that sets the cache
 // owners of st, and whether the version needs one: Keycloak before 26.4
 // reads owners only from a cache configuration file; 26.4+ needs none (the
-// owners are options, see Env). The file is complete: the local caches,
-// the replicated work cache, every distributed cache with its owners, and
-// the transport with the discovery mode's JGroups stack.
+// owners are options, see ServerOptions) unless the discovery mode is
+// kube-ping, whose JGroups stack the file defines. The file is complete:
+// the JGroups stack of kube-ping, the local caches, the replicated work
+// cache, every distributed cache with its owners, and the transport with
+// the discovery mode's JGroups stack. For kube-ping, ServerOptions passes
+// the namespace the pods list; CacheConfig leaves KUBE_PING its own default.
 func CacheConfig(st *stack.Stack) (xml string, needed bool) {
+	return cacheConfig(st, "")
+}
+
+func cacheConfig(st *stack.Stack, kubeNamespace string) (xml string, needed bool) {
 	v := st.KeycloakVersion()
-	if ownersOptions(v) {
+	d := st.Spec.Discovery
+	if ownersOptions(v) && d.Mode != stack.DiscoveryKubePing {
 		return "", false
 	}
-	cacheStack, _ := CacheStack(st.Spec.Discovery.Mode)
 	data := cacheConfigData{
 		Version:    v.String(),
 		Schema:     infinispanSchema(v),
-		Transport:  cacheStack,
+		Transport:  cacheStacks[d.Mode],
 		Persistent: persistentSessions(st),
 		Local:      localCaches(v),
 		Caches:     Owners(st),
+	}
+	if d.Mode == stack.DiscoveryKubePing && d.KubePing != nil {
+		data.KubePing = &kubePingData{Stack: KubePingStack, Namespace: kubeNamespace,
+			Labels: kubePingLabels(d.KubePing), PortRange: d.KubePing.PortRange}
 	}
 	var b strings.Builder
 	if err := cacheConfigTemplate.Execute(&b, data); err != nil {
@@ -58,6 +69,15 @@ type cacheConfigData struct {
 	Persistent                 bool
 	Local                      []localCache
 	Caches                     []CacheOwners
+	KubePing                   *kubePingData
+}
+
+// kubePingData is the KUBE_PING protocol of the kube-ping stack: the
+// namespace whose pods it lists (its own default when empty), the labels
+// selecting them and how many ports above 7800 it probes.
+type kubePingData struct {
+	Stack, Namespace, Labels string
+	PortRange                int
 }
 
 // localCache is a cache each node keeps for itself, holding Java objects.
@@ -106,6 +126,14 @@ var cacheConfigTemplate = template.Must(template.New("cache").Parse(`<?xml versi
         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
         xsi:schemaLocation="urn:infinispan:config:{{.Schema}} https://www.infinispan.org/schemas/infinispan-config-{{.Schema}}.xsd"
         xmlns="urn:infinispan:config:{{.Schema}}">
+{{- with .KubePing}}
+    <jgroups>
+        <stack name="{{.Stack}}" extends="tcp">
+            <kubernetes.KUBE_PING {{with .Namespace}}namespace="{{.}}" {{end}}labels="{{.Labels}}" port_range="{{.PortRange}}"
+                    stack.combine="REPLACE" stack.position="MPING"/>
+        </stack>
+    </jgroups>
+{{- end}}
     <cache-container name="keycloak">
         <transport lock-timeout="60000" stack="{{.Transport}}"/>
         <metrics names-as-tags="true"/>

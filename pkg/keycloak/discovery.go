@@ -1,63 +1,85 @@
 package keycloak
 
 import (
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/kcstack/kcstack/pkg/stack"
 )
 
-// Cache stacks (KC_CACHE_STACK) of the discovery modes on ECS.
+// KubePingStack is the JGroups stack kcstack defines in the cache
+// configuration for kube-ping: Infinispan's tcp stack with KUBE_PING in
+// place of MPING.
+const KubePingStack = "kcstack-kube-ping"
+
+// Cache stacks (cache-stack) of the discovery modes.
 var cacheStacks = map[string]string{
 	stack.DiscoveryJDBCPing: "jdbc-ping",
 	stack.DiscoveryDNSPing:  "kubernetes",
 	stack.DiscoveryS3Ping:   "ec2",
+	stack.DiscoveryKubePing: KubePingStack,
+}
+
+// modePlatforms are the platforms each discovery mode runs on: s3-ping
+// needs the IAM task role of ECS, kube-ping the Kubernetes API.
+var modePlatforms = map[string][]Platform{
+	stack.DiscoveryJDBCPing: {PlatformECS, PlatformROSA},
+	stack.DiscoveryDNSPing:  {PlatformECS, PlatformROSA},
+	stack.DiscoveryS3Ping:   {PlatformECS},
+	stack.DiscoveryKubePing: {PlatformROSA},
 }
 
 // bindAddress makes JGroups bind to, and advertise, the task's site-local
 // (VPC) address: in awsvpc mode that is the task's ENI.
 const bindAddress = "SITE_LOCAL"
 
-// CacheStack returns the KC_CACHE_STACK value of a discovery mode, or an
-// error for a mode kcstack cannot generate on ECS (kube-ping).
-func CacheStack(mode string) (string, error) {
+// CacheStack returns the cache-stack value of a discovery mode on platform
+// p, or an error for a mode kcstack cannot generate there (kube-ping on
+// ECS, s3-ping on ROSA).
+func CacheStack(mode string, p Platform) (string, error) {
 	s, ok := cacheStacks[mode]
-	if !ok {
-		return "", fmt.Errorf("discovery mode %q cannot run on ECS: use jdbc-ping, dns-ping or s3-ping", mode)
+	if !ok || !slices.Contains(modePlatforms[mode], p) {
+		return "", platformError(mode, p)
 	}
 	return s, nil
 }
 
 // addCache sets the distributed cache, its JGroups stack, the Java options
-// the discovery mode reads, the bind address and the owners: options from
-// 26.4, a cache configuration file written at start before.
-func (e Environment) addCache(st *stack.Stack, v stack.Version, f Facts) error {
+// the discovery mode reads, on ECS the bind address, and the owners:
+// options from 26.4, a cache configuration file before (and for kube-ping,
+// whose stack the file defines).
+func (o *Options) addCache(st *stack.Stack, v stack.Version, p Platform, f Facts) error {
 	mode := st.Spec.Discovery.Mode
-	cacheStack, err := CacheStack(mode)
+	cacheStack, err := CacheStack(mode, p)
 	if err != nil {
 		return err
 	}
-	e.option("cache", "ispn")
-	e.option("cache-stack", cacheStack)
-	opts := discoveryJavaOptions(mode, f)
-	if v.AtLeast(26, 4) {
-		e.option("cache-embedded-network-bind-address", bindAddress)
-		e.option("cache-embedded-network-bind-port", strconv.Itoa(int(JGroupsPort)))
-	} else {
-		opts = append(opts, "-Djgroups.bind.address="+bindAddress, "-Djgroups.bind.port="+strconv.Itoa(int(JGroupsPort)))
-	}
-	if len(opts) > 0 {
-		e.set("JAVA_OPTS_APPEND", strings.Join(opts, " "))
+	o.set("cache", "ispn")
+	o.set("cache-stack", cacheStack)
+	o.JavaProperties = discoveryJavaOptions(mode, f)
+	if p == PlatformECS {
+		o.addBindAddress(v)
 	}
 	if ownersOptions(v) {
-		e.addOwners(st)
-		return nil
+		o.addOwners(st)
 	}
-	xml, _ := CacheConfig(st)
-	e.option("cache-config-file", CacheConfigFile)
-	e.set(CacheConfigVar, xml)
+	if xml, needed := cacheConfig(st, f.KubeNamespace); needed {
+		o.set("cache-config-file", CacheConfigFile)
+		o.CacheConfig = xml
+	}
 	return nil
+}
+
+// addBindAddress binds JGroups to the task's address: options from 26.4,
+// system properties before.
+func (o *Options) addBindAddress(v stack.Version) {
+	if v.AtLeast(26, 4) {
+		o.set("cache-embedded-network-bind-address", bindAddress)
+		o.set("cache-embedded-network-bind-port", strconv.Itoa(int(JGroupsPort)))
+		return
+	}
+	o.JavaProperties = append(o.JavaProperties, "-Djgroups.bind.address="+bindAddress, "-Djgroups.bind.port="+strconv.Itoa(int(JGroupsPort)))
 }
 
 // discoveryJavaOptions returns the system properties the mode's JGroups
@@ -71,6 +93,17 @@ func discoveryJavaOptions(mode string, f Facts) []string {
 		return []string{"-Djgroups.s3.region_name=" + f.Region, "-Djgroups.s3.bucket_name=" + f.Bucket}
 	}
 	return nil
+}
+
+// kubePingLabels returns the labels of kube-ping as KUBE_PING reads them:
+// key=value pairs, sorted, separated by commas.
+func kubePingLabels(p *stack.KubePing) string {
+	var pairs []string
+	for k, v := range p.Labels {
+		pairs = append(pairs, k+"="+v)
+	}
+	slices.Sort(pairs)
+	return strings.Join(pairs, ",")
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

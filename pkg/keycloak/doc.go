@@ -1,8 +1,11 @@
-// Package keycloak generates the configuration Keycloak runs with on an ECS
-// Fargate target: the container's environment and secrets (KC_* options),
-// the Infinispan cache configuration that sets cache owners before Keycloak
-// 26.4, the health check that fits the version, and the complete ECS task
-// definition.
+// Package keycloak generates the configuration Keycloak runs with: the
+// Keycloak options of a stack, neutral of the platform (ServerOptions), which
+// an ECS Fargate target receives as its container's environment and secrets
+// (KC_* options, Env) and a ROSA target as the Keycloak custom resource of
+// the Keycloak Operator (pkg/kube); the Infinispan cache configuration that
+// sets cache owners before Keycloak 26.4 (and defines kube-ping's JGroups
+// stack), the health check that fits the version, and the complete ECS task
+// definition. ECS and ROSA share every rule this way.
 //
 // Everything here is pure: it reads a loaded, defaulted stack.Stack and the
 // Facts only known once AWS resources exist (the Aurora writer endpoint, the

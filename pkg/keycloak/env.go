@@ -31,10 +31,10 @@ func EnvName(option string) string {
 
 // Env returns the environment of the Keycloak container for st: the
 // database on the Aurora writer with credentials from the RDS-managed
-// secret (secrets only), pool, hostname, proxy headers, HTTP, health and
-// metrics, features, the cache stack and owners of the discovery mode,
-// extra options and the bootstrap admin. Facts the stack file knows may be
-// left empty in facts.
+// secret (secrets only), and the ServerOptions of ECS as KC_* variables
+// (secret ones as secrets), the Java properties in JAVA_OPTS_APPEND, the
+// cache configuration in CacheConfigVar and, before Keycloak 26, the
+// bootstrap admin. Facts the stack file knows may be left empty in facts.
 func Env(st *stack.Stack, facts Facts) (Environment, error) {
 	v, err := version(st)
 	if err != nil {
@@ -44,15 +44,26 @@ func Env(st *stack.Stack, facts Facts) (Environment, error) {
 	if err := facts.missing(st.Spec.Discovery.Mode, false); err != nil {
 		return Environment{}, err
 	}
-	e := Environment{Vars: map[string]string{}, Secrets: map[string]string{}}
-	// Extra options first: the options kcstack manages overwrite them.
-	e.addExtraOptions(st.Spec.Keycloak.ExtraOptions)
-	e.addDatabase(st.Spec.Keycloak.DB, facts)
-	e.addHTTP(v, st.Spec.Keycloak.ProxyHeaders)
-	e.addHostname(v, st.Spec.Keycloak)
-	e.addBootstrapAdmin(v, st.Spec.Keycloak.BootstrapAdmin)
-	if err := e.addCache(st, v, facts); err != nil {
+	opts, err := serverOptions(st, v, PlatformECS, facts)
+	if err != nil {
 		return Environment{}, err
+	}
+	e := Environment{Vars: map[string]string{}, Secrets: map[string]string{}}
+	for name, value := range opts.Plain {
+		e.option(name, value)
+	}
+	for name, arn := range opts.Secrets {
+		e.setSecret(EnvName(name), arn)
+	}
+	e.addDatabase(st.Spec.Keycloak.DB, facts)
+	if !v.AtLeast(26, 0) {
+		e.addAdminBefore26(st.Spec.Keycloak.BootstrapAdmin)
+	}
+	if len(opts.JavaProperties) > 0 {
+		e.set("JAVA_OPTS_APPEND", strings.Join(opts.JavaProperties, " "))
+	}
+	if opts.CacheConfig != "" {
+		e.set(CacheConfigVar, opts.CacheConfig)
 	}
 	return e, nil
 }
@@ -80,35 +91,21 @@ func version(st *stack.Stack) (stack.Version, error) {
 }
 
 // set sets a plain variable, replacing a secret of the same name.
-func (e Environment) set(name, value string) {
-	delete(e.Secrets, name)
-	e.Vars[name] = value
-}
+func (e Environment) set(name, value string) { put(e.Vars, e.Secrets, name, value) }
 
 // setSecret sets a variable read from Secrets Manager, replacing a plain
 // variable of the same name.
-func (e Environment) setSecret(name, valueFrom string) {
-	delete(e.Vars, name)
-	e.Secrets[name] = valueFrom
+func (e Environment) setSecret(name, valueFrom string) { put(e.Secrets, e.Vars, name, valueFrom) }
+
+// put sets name to value in to and removes it from other: a name is plain
+// or secret, never both.
+func put(to, other map[string]string, name, value string) {
+	delete(other, name)
+	to[name] = value
 }
 
 // option sets the variable of a Keycloak option.
 func (e Environment) option(name, value string) { e.set(EnvName(name), value) }
-
-// addExtraOptions adds spec.keycloak.extraOptions: values that are Secrets
-// Manager ARNs become secrets. The removed proxy option is never passed on
-// (proxy-headers replaces it, see Notes).
-func (e Environment) addExtraOptions(opts map[string]string) {
-	for name, value := range opts {
-		switch {
-		case name == "proxy":
-		case stack.IsSecretARN(value):
-			e.setSecret(EnvName(name), value)
-		default:
-			e.option(name, value)
-		}
-	}
-}
 
 // addDatabase points Keycloak at the Aurora writer, with the credentials of
 // the RDS-managed secret and a fixed-size pool.
@@ -122,40 +119,24 @@ func (e Environment) addDatabase(db stack.KeycloakDB, f Facts) {
 	e.option("db-pool-max-size", strconv.Itoa(db.PoolMaxSize))
 }
 
-// JDBCURL returns the PostgreSQL JDBC URL of the Aurora writer endpoint;
-// targetServerType=primary makes the driver refuse a node that is not the
-// writer (after a failover, until DNS follows).
+// JDBCProperties are the JDBC URL's properties: targetServerType=primary
+// makes the driver refuse a node that is not the writer (after a failover,
+// until DNS follows). ROSA passes them as db-url-properties.
+const JDBCProperties = "?targetServerType=primary"
+
+// JDBCURL returns the PostgreSQL JDBC URL of the Aurora writer endpoint,
+// with JDBCProperties.
 func JDBCURL(writer string, port int32, database string) string {
-	return fmt.Sprintf("jdbc:postgresql://%s:%d/%s?targetServerType=primary", writer, port, database)
+	return fmt.Sprintf("jdbc:postgresql://%s:%d/%s%s", writer, port, database, JDBCProperties)
 }
 
-// addHTTP serves plain HTTP on 8080 behind the load balancer, which
-// terminates TLS, trusts its X-Forwarded-* headers and enables health and
-// metrics (from Keycloak 25 on the management port 9000 at /, whatever
-// http-relative-path says, so that HealthCheck stays right). The proxy
-// option is never set: proxy-headers replaces it in every supported version.
-func (e Environment) addHTTP(v stack.Version, proxyHeaders string) {
-	e.option("http-enabled", "true")
-	e.option("http-port", strconv.Itoa(int(HTTPPort)))
-	e.option("proxy-headers", proxyHeaders)
-	e.option("health-enabled", "true")
-	e.option("metrics-enabled", "true")
-	if v.AtLeast(25, 0) {
-		e.option("http-management-port", strconv.Itoa(int(ManagementPort)))
-		e.option("http-management-relative-path", "/")
-	}
-}
-
-// addBootstrapAdmin creates the first admin from its secret: the
-// bootstrap-admin options from Keycloak 26, KEYCLOAK_ADMIN before.
-func (e Environment) addBootstrapAdmin(v stack.Version, a *stack.BootstrapAdmin) {
+// addAdminBefore26 creates the first admin from its secret before Keycloak
+// 26, which reads KEYCLOAK_ADMIN (from 26 it is the bootstrap-admin options
+// of ServerOptions).
+func (e Environment) addAdminBefore26(a *stack.BootstrapAdmin) {
 	if a == nil {
 		return
 	}
-	user, password := "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD"
-	if v.AtLeast(26, 0) {
-		user, password = EnvName("bootstrap-admin-username"), EnvName("bootstrap-admin-password")
-	}
-	e.set(user, a.Username)
-	e.setSecret(password, a.PasswordSecretARN)
+	e.set("KEYCLOAK_ADMIN", a.Username)
+	e.setSecret("KEYCLOAK_ADMIN_PASSWORD", a.PasswordSecretARN)
 }

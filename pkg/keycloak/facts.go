@@ -27,6 +27,9 @@ type Facts struct {
 	// service tasks register into (dns-ping only).
 	DNSNamespace string
 	DNSService   string
+	// KubeNamespace is the namespace of a ROSA target, whose pods KUBE_PING
+	// lists (kube-ping only).
+	KubeNamespace string
 	// Bucket is the S3_PING bucket (s3-ping only).
 	Bucket string
 	// LogGroup is the CloudWatch Logs group of the task logs.

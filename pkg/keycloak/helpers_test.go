@@ -1,10 +1,9 @@
 package keycloak
 
 import (
-	"os"
-	"strings"
 	"testing"
 
+	"github.com/kcstack/kcstack/internal/testutil/examples"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
 
@@ -12,25 +11,7 @@ import (
 // edits (old, new, old, new, ...) and fails on any error diagnostic.
 func loadExample(t *testing.T, file string, edits ...string) *stack.Stack {
 	t.Helper()
-	data, err := os.ReadFile("../../examples/" + file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(data)
-	for i := 0; i+1 < len(edits); i += 2 {
-		if !strings.Contains(text, edits[i]) {
-			t.Fatalf("%s lacks %q", file, edits[i])
-		}
-		text = strings.Replace(text, edits[i], edits[i+1], 1)
-	}
-	st, ds, err := stack.Load(file, []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ds.HasErrors() {
-		t.Fatalf("%s is invalid:\n%s", file, ds.String())
-	}
-	return st
+	return examples.Load(t, file, edits...)
 }
 
 // The stacks of the tests, one per version the configuration differs for.

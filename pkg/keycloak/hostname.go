@@ -27,33 +27,33 @@ func usesHostnameV1(v stack.Version, k stack.Keycloak) bool {
 
 // addHostname sets the hostname options of the version, and the features
 // (features and features-disabled) since hostname v1 on 25 needs one.
-func (e Environment) addHostname(v stack.Version, k stack.Keycloak) {
+func (o Options) addHostname(v stack.Version, k stack.Keycloak) {
 	features := k.Features
 	if usesHostnameV1(v, k) {
-		e.addHostnameV1(k)
+		o.addHostnameV1(k)
 		if v.Major == 25 && !slices.Contains(features, hostnameV1Feature) {
 			features = append(slices.Clone(features), hostnameV1Feature)
 		}
 	} else {
-		e.addHostnameV2(k)
+		o.addHostnameV2(k)
 	}
 	if len(features) > 0 {
-		e.option("features", strings.Join(features, ","))
+		o.set("features", strings.Join(features, ","))
 	}
 	if len(k.FeaturesDisabled) > 0 {
-		e.option("features-disabled", strings.Join(k.FeaturesDisabled, ","))
+		o.set("features-disabled", strings.Join(k.FeaturesDisabled, ","))
 	}
 }
 
 // addHostnameV2 sets hostname v2 (Keycloak 25+): full https URLs, so that
 // the scheme never depends on headers.
-func (e Environment) addHostnameV2(k stack.Keycloak) {
-	e.option("hostname", httpsURL(k.Hostname))
+func (o Options) addHostnameV2(k stack.Keycloak) {
+	o.set("hostname", httpsURL(k.Hostname))
 	if k.AdminHostname != "" {
-		e.option("hostname-admin", httpsURL(k.AdminHostname))
+		o.set("hostname-admin", httpsURL(k.AdminHostname))
 	}
 	if k.HostnameBackchannelDynamic {
-		e.option("hostname-backchannel-dynamic", "true")
+		o.set("hostname-backchannel-dynamic", "true")
 	}
 }
 
@@ -61,24 +61,24 @@ func (e Environment) addHostnameV2(k stack.Keycloak) {
 // hostname-url from hostnameUrl or hostname (with hostnamePort and
 // hostnamePath folded in). Back-channel requests follow
 // hostnameStrictBackchannel, else hostnameBackchannelDynamic as in v2.
-func (e Environment) addHostnameV1(k stack.Keycloak) {
+func (o Options) addHostnameV1(k stack.Keycloak) {
 	frontend := k.HostnameURL
 	if frontend == "" {
 		frontend = v1URL(k.Hostname, k.HostnamePort, k.HostnamePath)
 	}
-	e.option("hostname-url", frontend)
+	o.set("hostname-url", frontend)
 	admin := k.HostnameAdminURL
 	if admin == "" && k.AdminHostname != "" {
 		admin = httpsURL(k.AdminHostname)
 	}
 	if admin != "" {
-		e.option("hostname-admin-url", admin)
+		o.set("hostname-admin-url", admin)
 	}
 	strict := !k.HostnameBackchannelDynamic
 	if k.HostnameStrictBackchannel != nil {
 		strict = *k.HostnameStrictBackchannel
 	}
-	e.option("hostname-strict-backchannel", strconv.FormatBool(strict))
+	o.set("hostname-strict-backchannel", strconv.FormatBool(strict))
 }
 
 // httpsURL returns h as a URL: unchanged when it has a scheme, https://h

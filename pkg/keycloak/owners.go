@@ -80,10 +80,10 @@ func ownersOptions(v stack.Version) bool { return v.AtLeast(26, 4) }
 // addOwners sets the owners options (Keycloak 26.4+) of the caches owners
 // still matters for; the persistent session caches keep one owner whatever
 // is set, so they get no option.
-func (e Environment) addOwners(st *stack.Stack) {
+func (o Options) addOwners(st *stack.Stack) {
 	for _, c := range Owners(st) {
 		if !c.Persistent {
-			e.option(c.Option(), itoa(c.Owners))
+			o.set(c.Option(), itoa(c.Owners))
 		}
 	}
 }

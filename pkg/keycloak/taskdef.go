@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -25,20 +24,7 @@ func Family(st *stack.Stack, target string) string {
 // ECSTarget returns the ECS target named name, or the first ECS target
 // when name is empty.
 func ECSTarget(st *stack.Stack, name string) (stack.Target, error) {
-	var names []string
-	for _, t := range st.Spec.Targets {
-		if t.ECS == nil {
-			continue
-		}
-		if name == "" || t.Name == name {
-			return t, nil
-		}
-		names = append(names, t.Name)
-	}
-	if len(names) == 0 {
-		return stack.Target{}, fmt.Errorf("stack %s has no ecs target", st.Metadata.Name)
-	}
-	return stack.Target{}, fmt.Errorf("stack %s has no ecs target %q; its ecs targets: %s", st.Metadata.Name, name, strings.Join(names, ", "))
+	return st.TargetOf(stack.TargetECS, name)
 }
 
 // TaskDefinition returns the Fargate task definition of ECS target target

@@ -98,6 +98,45 @@ func (p *Plan) HasChanges() bool {
 	return p.Summary.Add+p.Summary.Change+p.Summary.Destroy > 0
 }
 
+// Effective returns the changes of p that do something (all but no-ops),
+// in plan order: the changes a plan shows.
+func (p *Plan) Effective() []Change {
+	var out []Change
+	for _, c := range p.Changes {
+		if c.Action != ActionNoOp {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Group is the changes of one component, in plan order.
+type Group struct {
+	Component string
+	Changes   []Change
+}
+
+// ByComponent groups changes by component, components in the order they
+// first appear; a change without a component goes under "other".
+func ByComponent(changes []Change) []Group {
+	var groups []Group
+	index := map[string]int{}
+	for _, c := range changes {
+		name := c.Component
+		if name == "" {
+			name = "other"
+		}
+		i, ok := index[name]
+		if !ok {
+			i = len(groups)
+			index[name] = i
+			groups = append(groups, Group{Component: name})
+		}
+		groups[i].Changes = append(groups[i].Changes, c)
+	}
+	return groups
+}
+
 // Destructive returns the changes that delete or replace something.
 func (p *Plan) Destructive() []Change {
 	var out []Change

@@ -276,9 +276,9 @@ func TestInvalidStacks(t *testing.T) {
 			},
 		},
 		"syntax-error": {
-			reason: `YAML syntax errors carry the parser's line`,
+			reason: `a flow sequence never closed is placed at its bracket, under its key (the parser names line 17)`,
 			want: []string{
-				`syntax-error.yaml:17:1: error: yaml: line 17: did not find expected ',' or ']'; fix the YAML syntax`,
+				`syntax-error.yaml:18:12: error: spec.targets[0].name: did not find expected ',' or ']'; close the collection opened here, or quote a value that holds [ ] { } or a comma`,
 			},
 		},
 		"target-no-kind": {
@@ -366,6 +366,32 @@ func TestInvalidStacks(t *testing.T) {
 				`subnets-overlap.yaml:19:36: error: spec.database.aurora.subnets[1].cidr: 192.168.0.64/26 overlaps subnet 192.168.0.0/25; give each subnet its own range`,
 			},
 		},
+		"s3-ping-on-rosa": {
+			reason: `s3-ping reaches its bucket through the IAM task role of ECS tasks: refused with a ROSA target`,
+			want: []string{
+				`s3-ping-on-rosa.yaml:34:11: error: spec.discovery.mode: s3-ping reaches its bucket through the IAM task role kcstack gives ECS tasks and cannot work on ROSA target "rosa-a" (spec.targets[1]); use jdbc-ping, which works on every target`,
+				`s3-ping-on-rosa.yaml:34:11: warning: spec.discovery.mode: s3-ping (the ec2 stack) is deprecated from Keycloak 26.1; use jdbc-ping, which needs nothing but the database`,
+			},
+		},
+		"dns-ping-cloud-map-on-rosa": {
+			reason: `the Cloud Map namespace and TTL mean nothing without an ECS target: each is refused, named`,
+			want: []string{
+				`dns-ping-cloud-map-on-rosa.yaml:27:18: error: spec.discovery.dnsPing.namespace: namespace is the Cloud Map namespace of ECS targets, and the stack has none; remove it: on ROSA dns-ping queries a headless Service (serviceName) in the target's namespace`,
+				`dns-ping-cloud-map-on-rosa.yaml:28:12: error: spec.discovery.dnsPing.ttl: ttl is the TTL of the Cloud Map records of ECS targets, and the stack has none; remove it: the cluster's DNS sets the TTL of a headless Service's records`,
+			},
+		},
+		"dns-ping-operator-service-name": {
+			reason: `the Keycloak Operator makes <cr>-discovery itself, and kcstack names the custom resource after the stack`,
+			want: []string{
+				`dns-ping-operator-service-name.yaml:27:20: error: spec.discovery.dnsPing.serviceName: the Keycloak Operator names a Service sso-test-discovery for the Keycloak custom resource sso-test, which kcstack names after the stack; choose another name, such as keycloak-discovery`,
+			},
+		},
+		"bootstrap-admin-rosa-25": {
+			reason: `the Keycloak custom resource has bootstrapAdmin only from 26`,
+			want: []string{
+				`bootstrap-admin-rosa-25.yaml:10:5: error: spec.keycloak.bootstrapAdmin: the Keycloak Operator of Keycloak 25.0.6 has no bootstrapAdmin setting, so a ROSA target cannot use it; remove it and use the <stack>-initial-admin Secret the operator makes, or use Keycloak 26 or later`,
+			},
+		},
 		"peer-vpc-cidr": {
 			reason: `peer VPCs are found, never created`,
 			want: []string{
@@ -426,7 +452,7 @@ func TestWarningStacks(t *testing.T) {
 		"s3-ping-deprecated": {
 			reason: `s3-ping is deprecated from 26.1`,
 			want: []string{
-				`s3-ping-deprecated.yaml:34:11: warning: spec.discovery.mode: s3-ping (the ec2 stack) is deprecated from Keycloak 26.1; use jdbc-ping, which needs nothing but the database`,
+				`s3-ping-deprecated.yaml:27:11: warning: spec.discovery.mode: s3-ping (the ec2 stack) is deprecated from Keycloak 26.1; use jdbc-ping, which needs nothing but the database`,
 			},
 		},
 		"session-cache-override": {

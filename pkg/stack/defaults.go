@@ -1,5 +1,10 @@
 package stack
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Defaults applied by SetDefaults.
 const (
 	DefaultImageRepository     = "quay.io/keycloak/keycloak"
@@ -102,6 +107,7 @@ func defaultTarget(t *Target, region string) {
 	if t.ROSA != nil {
 		setString(&t.ROSA.Namespace, DefaultROSANamespace)
 		setInt(&t.ROSA.Instances, DefaultROSAInstances)
+		setString(&t.ROSA.KubeContext, t.ROSA.Cluster)
 	}
 }
 
@@ -156,11 +162,13 @@ func defaultDNSPing(s *Stack) {
 	if d.DNSPing == nil {
 		d.DNSPing = &DNSPing{}
 	}
+	// The Cloud Map namespace and TTL mean something on ECS only: a ROSA-only
+	// stack keeps them empty, so that validation can refuse them when written.
 	if s.HasECS() {
 		setString(&d.DNSPing.Namespace, s.Metadata.Name+".kcstack.internal")
+		setInt(&d.DNSPing.TTL, DefaultDNSTTL)
 	}
 	setString(&d.DNSPing.ServiceName, DefaultDNSServiceName)
-	setInt(&d.DNSPing.TTL, DefaultDNSTTL)
 }
 
 // DefaultZones returns the zones used when none are listed: <region>a and
@@ -234,10 +242,58 @@ func (t Target) Nodes() int {
 	return 0
 }
 
+// Target kinds, as TargetOf names them.
+const (
+	TargetECS  = "ecs"
+	TargetROSA = "rosa"
+)
+
+// KindName returns the target's kind: TargetECS, TargetROSA, or "" for
+// neither.
+func (t Target) KindName() string {
+	switch {
+	case t.ECS != nil:
+		return TargetECS
+	case t.ROSA != nil:
+		return TargetROSA
+	}
+	return ""
+}
+
+// TargetOf returns the target of kind (TargetECS or TargetROSA) named name,
+// or the first target of that kind when name is empty; the error lists the
+// targets of the kind.
+func (s *Stack) TargetOf(kind, name string) (Target, error) {
+	var names []string
+	for _, t := range s.Spec.Targets {
+		if t.KindName() != kind {
+			continue
+		}
+		if name == "" || t.Name == name {
+			return t, nil
+		}
+		names = append(names, t.Name)
+	}
+	if len(names) == 0 {
+		return Target{}, fmt.Errorf("stack %s has no %s target", s.Metadata.Name, kind)
+	}
+	return Target{}, fmt.Errorf("stack %s has no %s target %q; its %s targets: %s", s.Metadata.Name, kind, name, kind, strings.Join(names, ", "))
+}
+
 // HasECS reports whether any target runs on ECS.
 func (s *Stack) HasECS() bool {
 	for _, t := range s.Spec.Targets {
 		if t.ECS != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// HasROSA reports whether any target runs on ROSA.
+func (s *Stack) HasROSA() bool {
+	for _, t := range s.Spec.Targets {
+		if t.ROSA != nil {
 			return true
 		}
 	}

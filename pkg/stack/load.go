@@ -131,7 +131,7 @@ func parse(data []byte) (*yaml.Node, Diagnostics) {
 		return nil, Diagnostics{placedAt(errorf("", "start from one of the files in examples/", "the file is empty"), 1, 1)}
 	}
 	if err != nil {
-		return nil, Diagnostics{syntaxDiagnostic(err)}
+		return nil, Diagnostics{syntaxDiagnostic(data, err)}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -142,7 +142,7 @@ func parse(data []byte) (*yaml.Node, Diagnostics) {
 	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
 		line := next.Line
 		if err != nil {
-			return root, Diagnostics{syntaxDiagnostic(err)}
+			return root, Diagnostics{syntaxDiagnostic(data, err)}
 		}
 		return root, Diagnostics{placedAt(errorf("", "keep one stack per file and remove the second document",
 			"the file holds more than one YAML document"), line, 1)}
@@ -152,22 +152,15 @@ func parse(data []byte) (*yaml.Node, Diagnostics) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-// syntaxDiagnostic turns a YAML parser error into a diagnostic; the parser
-// gives lines, not columns.
-func syntaxDiagnostic(err error) Diagnostic {
+// decodeDiagnostic reports a decode failure the schema let through, at
+// the line the decoder names.
+func decodeDiagnostic(err error) Diagnostic {
 	msg := err.Error()
 	line := 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 	}
-	return placedAt(errorf("", "fix the YAML syntax", "%s", msg), line, 1)
-}
-
-// decodeDiagnostic reports a decode failure the schema let through.
-func decodeDiagnostic(err error) Diagnostic {
-	d := syntaxDiagnostic(err)
-	d.Hint = "check the value's type against `kcstack schema`"
-	return d
+	return placedAt(errorf("", "check the value's type against `kcstack schema`", "%s", msg), line, 1)
 }
 
 func placedAt(d Diagnostic, line, column int) Diagnostic {

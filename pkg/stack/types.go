@@ -196,6 +196,9 @@ type ROSATarget struct {
 	Namespace   string `yaml:"namespace" json:"namespace"`
 	// Instances is the number of Keycloak pods.
 	Instances int `yaml:"instances" json:"instances"`
+	// KubeContext is the kubeconfig context that reaches the cluster's API
+	// server; defaults to the cluster name.
+	KubeContext string `yaml:"kubeContext" json:"kubeContext"`
 }
 
 // Peer is a further existing VPC peered with the Aurora VPC.
@@ -228,11 +231,13 @@ type Discovery struct {
 // DNSPing is DNS_PING (KC_CACHE_STACK=kubernetes): a Cloud Map private DNS
 // namespace and service on ECS, a headless Service on OpenShift.
 type DNSPing struct {
-	// Namespace is the Cloud Map namespace (ECS); defaults to <stack>.kcstack.internal.
+	// Namespace is the Cloud Map namespace (ECS only); defaults to
+	// <stack>.kcstack.internal when the stack has an ECS target.
 	Namespace string `yaml:"namespace" json:"namespace"`
 	// ServiceName is the Cloud Map service or headless Service name.
 	ServiceName string `yaml:"serviceName" json:"serviceName"`
-	// TTL of the A records in seconds; short TTLs make joins fast.
+	// TTL of the Cloud Map A records in seconds (ECS only; cluster DNS sets
+	// the TTL of a headless Service); short TTLs make joins fast.
 	TTL int `yaml:"ttl" json:"ttl"`
 }
 

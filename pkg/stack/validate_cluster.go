@@ -66,6 +66,9 @@ func checkDNSPing(s *Stack) Diagnostics {
 		ds = append(ds, errorf(path+".namespace", "use a private DNS name such as sso-prod.kcstack.internal",
 			"%q is not a valid Cloud Map namespace name", p.Namespace))
 	}
+	if !s.HasECS() {
+		return ds // the Cloud Map settings mean nothing without ECS: checkPlatformFields refuses them
+	}
 	if p.TTL < 1 {
 		ds = append(ds, errorf(path+".ttl", "", "must be at least 1, not %d", p.TTL))
 	}
@@ -77,11 +80,17 @@ func checkDNSPing(s *Stack) Diagnostics {
 }
 
 func checkKubePing(s *Stack) Diagnostics {
+	return refuseModeOn(s, TargetECS, "kube-ping needs the Kubernetes API")
+}
+
+// refuseModeOn refuses the discovery mode for every target of kind
+// (TargetECS, TargetROSA), saying why it cannot work there.
+func refuseModeOn(s *Stack, kind, why string) Diagnostics {
 	var ds Diagnostics
 	for i, t := range s.Spec.Targets {
-		if t.ECS != nil {
+		if t.KindName() == kind {
 			ds = append(ds, errorf(discoveryPath+".mode", "use jdbc-ping, which works on every target",
-				"kube-ping needs the Kubernetes API and cannot work on ECS target %q (spec.targets[%d])", t.Name, i))
+				"%s and cannot work on %s target %q (spec.targets[%d])", why, strings.ToUpper(kind), t.Name, i))
 		}
 	}
 	return ds

@@ -56,42 +56,11 @@ func rule(label string, width int) string {
 	return head + strings.Repeat("─", max(width-ansi.StringWidth(head), 0))
 }
 
-// group is the visible changes of one component, in plan order.
-type group struct {
-	name    string
-	changes []plan.Change
-}
-
-// byComponent groups the changes that do something by component,
-// components in the order they first appear; a change without one goes
-// under "other". keep, when set, selects the changes to show.
-func byComponent(changes []plan.Change, keep func(plan.Change) bool) []group {
-	var groups []group
-	index := map[string]int{}
-	for _, c := range changes {
-		if c.Action == plan.ActionNoOp || (keep != nil && !keep(c)) {
-			continue
-		}
-		name := c.Component
-		if name == "" {
-			name = "other"
-		}
-		i, ok := index[name]
-		if !ok {
-			i = len(groups)
-			index[name] = i
-			groups = append(groups, group{name: name})
-		}
-		groups[i].changes = append(groups[i].changes, c)
-	}
-	return groups
-}
-
 // widestAddress returns the width of the longest address, at most limit.
-func widestAddress(groups []group, limit int) int {
+func widestAddress(groups []plan.Group, limit int) int {
 	w := 0
 	for _, g := range groups {
-		for _, c := range g.changes {
+		for _, c := range g.Changes {
 			w = max(w, ansi.StringWidth(c.Address))
 		}
 	}

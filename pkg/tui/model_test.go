@@ -48,7 +48,7 @@ func TestReviewKeys(t *testing.T) {
 		"ApproveDestructiveAsks": {
 			reason: "a on a plan that deletes opens the confirmation and applies nothing",
 			plan:   failedPlan, keys: []string{"a"},
-			want: want{Screen: screenConfirm, Shown: addresses(visibleChanges(failedPlan())), Cursor: "targets.rosa-c.peering"},
+			want: want{Screen: screenConfirm, Shown: addresses(failedPlan().Effective()), Cursor: "targets.rosa-c.peering"},
 		},
 		"Quit": {
 			reason: "q quits without applying",

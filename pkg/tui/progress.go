@@ -154,7 +154,7 @@ func finished(s *changeState) bool {
 // counts returns how many changes finished, failed and were not run, of
 // all the changes that do something.
 func (g *progress) counts() (done, failed, skipped, all int) {
-	for _, c := range visibleChanges(g.p) {
+	for _, c := range g.p.Effective() {
 		all++
 		s := g.states[c.Address]
 		switch {
@@ -222,7 +222,7 @@ func (g *progress) bar() string {
 // body returns every body line and the line of the first change still in
 // flight (or the first failure, or 0), for following.
 func (g *progress) body() (lines []string, active int) {
-	groups := byComponent(g.p.Changes, nil)
+	groups := plan.ByComponent(g.p.Effective())
 	if len(groups) == 0 {
 		return []string{"  No changes: there is nothing to apply."}, 0
 	}
@@ -232,8 +232,8 @@ func (g *progress) body() (lines []string, active int) {
 		if gi > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, g.st.bold.render(rule(grp.name, min(g.width, 80))))
-		for _, c := range grp.changes {
+		lines = append(lines, g.st.bold.render(rule(grp.Component, min(g.width, 80))))
+		for _, c := range grp.Changes {
 			s := g.states[c.Address]
 			if active < 0 && (s == nil || !finished(s) || s.phase == apply.PhaseFailed) {
 				active = len(lines)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -46,22 +47,22 @@ func (r *review) setSize(w, h int) {
 
 // groups returns the changes shown: those that do something and match
 // the filter.
-func (r *review) groups() []group {
-	q := strings.ToLower(r.filter)
-	return byComponent(r.p.Changes, func(c plan.Change) bool {
-		if q == "" {
-			return true
-		}
-		text := strings.ToLower(strings.Join([]string{c.Address, string(c.Kind), c.Component, c.Name, string(c.Action), render.Symbol(c.Action)}, " "))
-		return strings.Contains(text, q)
-	})
+func (r *review) groups() []plan.Group {
+	shown := r.p.Effective()
+	if q := strings.ToLower(r.filter); q != "" {
+		shown = slices.DeleteFunc(shown, func(c plan.Change) bool {
+			text := strings.ToLower(strings.Join([]string{c.Address, string(c.Kind), c.Component, c.Name, string(c.Action), render.Symbol(c.Action)}, " "))
+			return !strings.Contains(text, q)
+		})
+	}
+	return plan.ByComponent(shown)
 }
 
 // changes returns the changes shown, in display order.
 func (r *review) changes() []plan.Change {
 	var out []plan.Change
 	for _, g := range r.groups() {
-		out = append(out, g.changes...)
+		out = append(out, g.Changes...)
 	}
 	return out
 }
@@ -216,8 +217,8 @@ func (r *review) body() (lines []string, first, last int) {
 		if gi > 0 {
 			lines = append(lines, "")
 		}
-		lines = append(lines, r.st.bold.render(rule(g.name, min(r.width, 80))))
-		for _, c := range g.changes {
+		lines = append(lines, r.st.bold.render(rule(g.Component, min(r.width, 80))))
+		for _, c := range g.Changes {
 			selected := c.Address == r.cursor
 			if selected {
 				first = len(lines)
@@ -296,7 +297,7 @@ func (r *review) filterLine() string {
 		cursor = "█"
 	}
 	return fmt.Sprintf("%s %s%s  %s", r.st.key.render("/"), r.st.input.render(r.filter), cursor,
-		r.st.faint.render(fmt.Sprintf("(%d of %d changes)", len(r.changes()), len(visibleChanges(r.p)))))
+		r.st.faint.render(fmt.Sprintf("(%d of %d changes)", len(r.changes()), len(r.p.Effective()))))
 }
 
 // status is the rule above the footer: which lines are shown.
@@ -343,17 +344,6 @@ func (r *review) helpLines() []string {
 		"  Approving a plan that deletes or replaces anything asks you to type the",
 		"  stack name first. Nothing is applied until you approve.")
 	return lines
-}
-
-// visibleChanges returns the changes of p that do something.
-func visibleChanges(p *plan.Plan) []plan.Change {
-	var out []plan.Change
-	for _, c := range p.Changes {
-		if c.Action != plan.ActionNoOp {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // oneLine drops line breaks and other control characters from typed or

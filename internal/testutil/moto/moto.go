@@ -2,10 +2,8 @@ package moto
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kcstack/kcstack/internal/testutil/proc"
 )
 
 // EnvURL names the environment variable that points tests at a running
@@ -34,8 +34,7 @@ const startTimeout = 60 * time.Second
 var (
 	once     sync.Once
 	mu       sync.Mutex
-	started  *exec.Cmd // the moto server this process started, nil if none
-	exited   chan struct{}
+	started  *proc.Process // the moto server this process started, nil if none
 	url      string
 	startErr error
 )
@@ -115,83 +114,47 @@ func Stop() error {
 	if started == nil {
 		return nil
 	}
-	cmd := started
+	p := started
 	started = nil
-	if err := kill(cmd); err != nil {
-		return fmt.Errorf("kill moto server (pid %d): %w", cmd.Process.Pid, err)
-	}
-	select {
-	case <-exited:
-	case <-time.After(10 * time.Second):
-		return fmt.Errorf("moto server (pid %d) still running 10s after kill", cmd.Process.Pid)
-	}
-	return nil
+	return p.Stop()
 }
 
 // start runs moto_server on a free port and waits until it answers.
 func start(path string) (string, error) {
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return "", err
 	}
 	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", port)
 	cmd.Env = append(os.Environ(), serverEnv...)
-	log, err := os.CreateTemp("", "kcstack-moto-*.log")
+	p, err := proc.Start(cmd, "", "kcstack-moto-*.log")
 	if err != nil {
-		return "", fmt.Errorf("create moto log: %w", err)
+		return "", err
 	}
-	cmd.Stdout, cmd.Stderr = log, log
-	configure(cmd)
-	if err := cmd.Start(); err != nil {
-		log.Close()
-		return "", fmt.Errorf("run %s: %w", path, err)
-	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		log.Close()
-		close(done)
-	}()
 	mu.Lock()
-	started, exited = cmd, done
+	started = p
 	mu.Unlock()
 	base := "http://127.0.0.1:" + port
-	if err := waitReady(base, done); err != nil {
+	if err := p.WaitReady(startTimeout, dashboardAnswers(base)); err != nil {
 		_ = Stop()
-		return "", fmt.Errorf("%w (log: %s)", err, log.Name())
+		return "", fmt.Errorf("%w (log: %s)", err, p.Log)
 	}
 	return base, nil
 }
 
-// freePort asks the kernel for a free port on 127.0.0.1.
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port, nil
-}
-
-// waitReady polls moto's dashboard API until it answers, the process
-// exits, or startTimeout passes.
-func waitReady(base string, exited <-chan struct{}) error {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
+// dashboardAnswers checks that moto's dashboard API answers at all.
+func dashboardAnswers(base string) func(context.Context) error {
 	client := &http.Client{Timeout: 2 * time.Second}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/moto-api/", nil)
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			return nil
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/moto-api/", nil)
+		if err != nil {
+			return err
 		}
-		select {
-		case <-exited:
-			return errors.New("moto_server exited before it answered")
-		case <-ctx.Done():
-			return fmt.Errorf("moto_server did not answer on %s within %s", base, startTimeout)
-		case <-time.After(100 * time.Millisecond):
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
 		}
+		resp.Body.Close()
+		return nil
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
-	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 )
@@ -407,9 +406,7 @@ func checkTagDrift(t *testing.T, e *env, c *awstest.Cycle, ds []resource.Desired
 func applyTagChanges(t *testing.T, e *env, c *awstest.Cycle, ds []resource.Desired, want map[string][]resource.FieldDiff) {
 	t.Helper()
 	p := c.Plan(ds, false)
-	if diff := cmp.Diff(want, updates(t, p)); diff != "" {
-		t.Fatalf("plan of the tag changes: -want +got:\n%s", diff)
-	}
+	awstest.CheckUpdates(t, p, want)
 	c.Apply(p)
 	if p := c.Plan(ds, false); p.HasChanges() {
 		t.Errorf("after applying the tag changes the plan has changes: %v", awstest.Changes(p))
@@ -419,23 +416,6 @@ func applyTagChanges(t *testing.T, e *env, c *awstest.Cycle, ds []resource.Desir
 			t.Errorf("%s: tags RDS lists: -want +got:\n%s", d.Address, diff)
 		}
 	}
-}
-
-// updates returns the diffs of p's changes by address, failing the test
-// on any change that is not an update.
-func updates(t *testing.T, p *plan.Plan) map[string][]resource.FieldDiff {
-	t.Helper()
-	out := map[string][]resource.FieldDiff{}
-	for _, ch := range p.Changes {
-		switch ch.Action {
-		case plan.ActionNoOp:
-		case plan.ActionUpdate:
-			out[ch.Address] = ch.Diffs
-		default:
-			t.Errorf("%s: planned %s, want an update or nothing: %+v", ch.Address, ch.Action, ch.Diffs)
-		}
-	}
-	return out
 }
 
 // ordered makes the cluster depend on the subnet group and the instances

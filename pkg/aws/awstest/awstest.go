@@ -4,6 +4,7 @@ package awstest
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -61,6 +62,52 @@ func (c *Cycle) Apply(p *plan.Plan) {
 	if res := apply.Apply(context.Background(), p, apply.Options{Stack: c.stack, Handlers: c.registry, Retryable: awserr.IsAmbiguous}); !res.OK() {
 		c.t.Fatalf("apply: failed %v, not run %v", res.Failed, res.NotRun)
 	}
+}
+
+// NoChanges fails the test unless the plan of ds changes nothing; when
+// says when ("after apply").
+func (c *Cycle) NoChanges(ds []resource.Desired, when string) {
+	c.t.Helper()
+	if got := Changes(c.Plan(ds, false)); len(got) > 0 {
+		c.t.Fatalf("%s: %v, want no changes", when, got)
+	}
+}
+
+// Update plans changed, checks that its actions are exactly want (by
+// address), applies it and checks that nothing is left to plan. what
+// says what changed.
+func (c *Cycle) Update(changed []resource.Desired, want map[string]plan.Action, what string) {
+	c.t.Helper()
+	p := c.Plan(changed, false)
+	if got := Changes(p); !maps.Equal(got, want) {
+		c.t.Fatalf("%s: actions %v, want %v", what, got, want)
+	}
+	c.Apply(p)
+	c.NoChanges(changed, "after the update")
+}
+
+// DestroyAll applies the destroy plan of ds and checks that the stack
+// then owns nothing: the plan of ds adds everything again and destroys
+// nothing.
+func (c *Cycle) DestroyAll(ds []resource.Desired) {
+	c.t.Helper()
+	c.Apply(c.Plan(ds, true))
+	if p := c.Plan(ds, false); p.Summary.Add != len(ds) || p.Summary.Destroy != 0 {
+		c.t.Errorf("after destroy: %+v, want everything to add again and nothing left to destroy", p.Summary)
+	}
+}
+
+// Observed returns what p observed at addr; observing nothing there ends
+// the test.
+func Observed(t *testing.T, p *plan.Plan, addr string) *resource.Observation {
+	t.Helper()
+	for _, c := range p.Changes {
+		if c.Address == addr && c.Observed != nil {
+			return c.Observed
+		}
+	}
+	t.Fatalf("the plan observed nothing at %s", addr)
+	return nil
 }
 
 // Changes returns the actions of p other than no-op, by address.

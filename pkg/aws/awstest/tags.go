@@ -1,6 +1,7 @@
 package awstest
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,6 +10,25 @@ import (
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
+
+// Tagged returns ds tagged for stack: every resource with the stack and
+// its address, and those ours selects also with team=identity, env=dev
+// (the tags Retag changes). ds itself is changed.
+func Tagged(ds []resource.Desired, stack string, ours func(resource.Desired) bool) []resource.Desired {
+	for i := range ds {
+		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
+		if ours(ds[i]) {
+			ds[i].Tags["team"], ds[i].Tags["env"] = "identity", "dev"
+		}
+	}
+	return ds
+}
+
+// OfKinds returns the function that reports whether a desired resource
+// is of one of kinds: a package's own kinds among a stack's.
+func OfKinds(kinds ...resource.Kind) func(resource.Desired) bool {
+	return func(d resource.Desired) bool { return slices.Contains(kinds, d.Kind) }
+}
 
 // Retag returns ds with the tags of the resources ours selects changed
 // from team=identity, env=dev: cost-center added, team changed, env

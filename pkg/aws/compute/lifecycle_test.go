@@ -1,6 +1,7 @@
 package compute_test
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -128,32 +129,12 @@ func TestLogGroupAndRolesLifecycle(t *testing.T) {
 	h.noChanges(ds)
 
 	changed := desiredIAMAndLogs(14, []any{"s3:GetObject", "s3:ListBucket"})
-	p := h.Plan(changed, false)
-	want := map[string]plan.Action{"t.log-group": plan.ActionUpdate, "t.task-role": plan.ActionUpdate}
-	if got := awstest.Changes(p); !equalActions(got, want) {
-		t.Fatalf("retention and task policy changed: actions %v, want %v", got, want)
-	}
-	h.Apply(p)
+	h.Update(changed, map[string]plan.Action{"t.log-group": plan.ActionUpdate, "t.task-role": plan.ActionUpdate}, "retention and task policy changed")
 	h.noChanges(changed)
 
 	retagged := h.retag(changed)
 
-	h.Apply(h.Plan(retagged, true))
-	if p := h.Plan(retagged, false); p.Summary.Add != len(retagged) || p.Summary.Destroy != 0 {
-		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
-	}
-}
-
-func equalActions(a, b map[string]plan.Action) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
+	h.DestroyAll(retagged)
 }
 
 // taskDefinition is the task definition the example stack (edited by
@@ -222,21 +203,13 @@ func TestECSLifecycle(t *testing.T) {
 	h.noChanges(ds)
 
 	changed := desiredECS(t, 3, 3)
-	p := h.Plan(changed, false)
-	want := map[string]plan.Action{"t.task-definition": plan.ActionUpdate, "t.service": plan.ActionUpdate}
-	if got := awstest.Changes(p); !equalActions(got, want) {
-		t.Fatalf("tasks and owners changed: actions %v, want %v", got, want)
-	}
-	h.Apply(p)
+	h.Update(changed, map[string]plan.Action{"t.task-definition": plan.ActionUpdate, "t.service": plan.ActionUpdate}, "tasks and owners changed")
 	h.noChanges(changed)
 
 	retagged := h.retag(changed)
 	h.removesHandAddedTag(retagged, "t.service")
 
-	h.Apply(h.Plan(retagged, true))
-	if p := h.Plan(retagged, false); p.Summary.Add != len(retagged) || p.Summary.Destroy != 0 {
-		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
-	}
+	h.DestroyAll(retagged)
 }
 
 // registerDuplicate registers a second revision of the one active task
@@ -287,7 +260,7 @@ func TestTaskDefinitionDuplicateRevisions(t *testing.T) {
 
 	p := h.Plan(ds, false)
 	// The service moves to the latest revision, the one observed.
-	if got, want := awstest.Changes(p), map[string]plan.Action{"t.task-definition": plan.ActionUpdate, "t.service": plan.ActionUpdate}; !equalActions(got, want) {
+	if got, want := awstest.Changes(p), map[string]plan.Action{"t.task-definition": plan.ActionUpdate, "t.service": plan.ActionUpdate}; !maps.Equal(got, want) {
 		t.Fatalf("duplicate revision: actions %v, want %v", got, want)
 	}
 	for _, c := range p.Changes {

@@ -12,10 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
@@ -59,7 +61,7 @@ func (h *harness) retag(ds []resource.Desired) []resource.Desired {
 		want[d.Address] = retagDiffs
 	}
 	p := h.Plan(out, false)
-	h.onlyTagChanges(p, want)
+	awstest.CheckUpdates(h.t, p, want)
 	h.Apply(p)
 	h.noChanges(out)
 	h.tagsAre(out)
@@ -80,29 +82,10 @@ func (h *harness) removesHandAddedTag(ds []resource.Desired, address string) {
 		h.t.Fatalf("tag %s by hand: %v", address, err)
 	}
 	p := h.Plan(ds, false)
-	h.onlyTagChanges(p, map[string][]resource.FieldDiff{address: {{Path: "tags.added-by-hand", Before: "yes"}}})
+	awstest.CheckUpdates(h.t, p, map[string][]resource.FieldDiff{address: {{Path: "tags.added-by-hand", Before: "yes"}}})
 	h.Apply(p)
 	h.noChanges(ds)
 	h.tagsAre(ds)
-}
-
-// onlyTagChanges checks that p updates the resources in want, and no
-// other, each with exactly want's diffs.
-func (h *harness) onlyTagChanges(p *plan.Plan, want map[string][]resource.FieldDiff) {
-	h.t.Helper()
-	got := map[string][]resource.FieldDiff{}
-	for _, c := range p.Changes {
-		switch c.Action {
-		case plan.ActionNoOp:
-		case plan.ActionUpdate:
-			got[c.Address] = c.Diffs
-		default:
-			h.t.Errorf("tags changed: %s is %s, want an update of its tags", c.Address, c.Action)
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		h.t.Fatalf("tags changed: updates -want +got:\n%s", diff)
-	}
 }
 
 // tagsAre checks the live tags of the package's resources in ds, read
@@ -159,11 +142,7 @@ func (h *harness) liveTags(ctx context.Context, d resource.Desired) (map[string]
 		if err != nil {
 			return nil, err
 		}
-		tags := map[string]string{}
-		for _, t := range out.Tags {
-			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		return tags, nil
+		return tagged.Map(out.Tags, func(t iamtypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 	}
 	arn, err := h.ecsARN(ctx, d)
 	if err != nil {
@@ -173,11 +152,7 @@ func (h *harness) liveTags(ctx context.Context, d resource.Desired) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	tags := map[string]string{}
-	for _, t := range out.Tags {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return tags, nil
+	return tagged.Map(out.Tags, func(t ecstypes.Tag) (*string, *string) { return t.Key, t.Value }), nil
 }
 
 func logGroupTags(ctx context.Context, api *cloudwatchlogs.Client, name string) (map[string]string, error) {

@@ -41,23 +41,11 @@ func desired(ttl int64) []resource.Desired {
 		}, DependsOn: []string{"t.dns-namespace"}},
 		{Address: "discovery.bucket", Kind: resource.KindBucket, Props: resource.Props{"name": bucket, "region": "eu-west-1", "encryption": "AES256", "block_public_access": true}},
 	}
-	for i := range ds {
-		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
-		if ours(ds[i]) {
-			ds[i].Tags["team"], ds[i].Tags["env"] = "identity", "dev"
-		}
-	}
-	return ds
+	return awstest.Tagged(ds, stack, ours)
 }
 
 // ours reports whether d is of one of this package's kinds.
-func ours(d resource.Desired) bool {
-	switch d.Kind {
-	case resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket:
-		return true
-	}
-	return false
-}
+var ours = awstest.OfKinds(resource.KindDNSNamespace, resource.KindDiscoveryService, resource.KindBucket)
 
 // byHand are the SDK clients the test reads and tags with by hand.
 type byHand struct {
@@ -129,28 +117,16 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	c, _ := awstest.NewSetCycle(t, stack, clients.New(cfg), network.Register, discovery.Register)
 	ds := desired(10)
 	c.Apply(c.Plan(ds, false))
-	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
-		t.Fatalf("after apply: %v, want no changes", got)
-	}
+	c.NoChanges(ds, "after apply")
 	shorter := desired(5)
-	p := c.Plan(shorter, false)
-	if got := awstest.Changes(p); len(got) != 1 || got["t.discovery-service"] != plan.ActionUpdate {
-		t.Fatalf("TTL changed: %v, want only the Cloud Map service updated", got)
-	}
-	c.Apply(p)
-	if got := awstest.Changes(c.Plan(shorter, false)); len(got) > 0 {
-		t.Fatalf("after the update: %v, want no changes", got)
-	}
+	c.Update(shorter, map[string]plan.Action{"t.discovery-service": plan.ActionUpdate}, "TTL changed")
 	cl := byHand{cloudMap: sd.NewFromConfig(cfg), s3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })}
 	retag := awstest.Retag(shorter, ours)
 	checkTags(t, c, cl, retag)
 	if _, err := cl.s3.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("ISPN/10.0.1.5"), Body: strings.NewReader("member")}); err != nil {
 		t.Fatalf("put a member file: %v", err)
 	}
-	c.Apply(c.Plan(retag, true))
-	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
-		t.Errorf("after destroy (the bucket emptied first): %+v, want everything to add again", p.Summary)
-	}
+	c.DestroyAll(retag) // the bucket is emptied first
 }
 
 // checkTags changes the tags of every discovery resource to retag's, then
@@ -162,7 +138,7 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl byHand, retag []resource.Desir
 	cl.checkLiveTags(t, p, retag)
 
 	live := cl.liveTags(t, p)
-	svc := observed(t, p, "t.discovery-service").Attrs["arn"]
+	svc := awstest.Observed(t, p, "t.discovery-service").Attrs["arn"]
 	if _, err := cl.cloudMap.TagResource(ctx, &sd.TagResourceInput{ResourceARN: aws.String(svc), Tags: []sdtypes.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}}}); err != nil {
 		t.Fatalf("tag the Cloud Map service by hand: %v", err)
 	}
@@ -180,18 +156,6 @@ func checkTags(t *testing.T, c *awstest.Cycle, cl byHand, retag []resource.Desir
 	p = c.Plan(retag, false)
 	awstest.CheckUpdates(t, p, nil)
 	cl.checkLiveTags(t, p, retag)
-}
-
-// observed is what p observed at addr.
-func observed(t *testing.T, p *plan.Plan, addr string) *resource.Observation {
-	t.Helper()
-	for _, c := range p.Changes {
-		if c.Address == addr && c.Observed != nil {
-			return c.Observed
-		}
-	}
-	t.Fatalf("the plan observed nothing at %s", addr)
-	return nil
 }
 
 // TestServiceCreateAdopts makes a Cloud Map service by hand, without the

@@ -13,6 +13,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
 	"github.com/kcstack/kcstack/pkg/aws/network"
+	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
@@ -49,23 +50,11 @@ func desired(healthPort string, sticky bool) []resource.Desired {
 			"load_balancer_arn": ref("t.load-balancer", "arn"), "port": int64(80), "protocol": "HTTP", "redirect_to_https": true,
 		}, DependsOn: []string{"t.load-balancer"}},
 	}
-	for i := range ds {
-		ds[i].Tags = map[string]string{resource.TagStack: stack, resource.TagAddress: ds[i].Address}
-		if ours(ds[i]) {
-			ds[i].Tags["team"], ds[i].Tags["env"] = "identity", "dev"
-		}
-	}
-	return ds
+	return awstest.Tagged(ds, stack, ours)
 }
 
 // ours reports whether d is of one of this package's kinds.
-func ours(d resource.Desired) bool {
-	switch d.Kind {
-	case resource.KindLoadBalancer, resource.KindTargetGroup, resource.KindListener:
-		return true
-	}
-	return false
-}
+var ours = awstest.OfKinds(resource.KindLoadBalancer, resource.KindTargetGroup, resource.KindListener)
 
 // checkLiveTags reads the tags of this package's resources with ELBv2's
 // DescribeTags, at the ARNs p observed, and compares them with ds's.
@@ -96,24 +85,8 @@ func checkLiveTags(t *testing.T, api *elb.Client, p *plan.Plan, ds []resource.De
 	}
 }
 
-// observedID is the ID p observed at addr.
-func observedID(t *testing.T, p *plan.Plan, addr string) string {
-	t.Helper()
-	for _, c := range p.Changes {
-		if c.Address == addr && c.Observed != nil {
-			return c.Observed.ID
-		}
-	}
-	t.Fatalf("the plan observed nothing at %s", addr)
-	return ""
-}
-
 func tagMap(tags []types.Tag) map[string]string {
-	m := map[string]string{}
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagged.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 // applied is a cycle over a new sandbox where desired("9000", false) has
@@ -129,25 +102,13 @@ func applied(t *testing.T) (*awstest.Cycle, aws.Config) {
 func TestLifecycleAgainstSandbox(t *testing.T) {
 	c, cfg := applied(t)
 	ds := desired("9000", false)
-	if got := awstest.Changes(c.Plan(ds, false)); len(got) > 0 {
-		t.Fatalf("after apply: %v, want no changes", got)
-	}
+	c.NoChanges(ds, "after apply")
 	checkAttributeDrift(t, c, elb.NewFromConfig(cfg), ds)
 	older := desired("8080", true)
-	p := c.Plan(older, false)
-	if got := awstest.Changes(p); len(got) != 1 || got["t.target-group"] != plan.ActionUpdate {
-		t.Fatalf("health check port and stickiness changed: %v, want only the target group updated", got)
-	}
-	c.Apply(p)
-	if got := awstest.Changes(c.Plan(older, false)); len(got) > 0 {
-		t.Fatalf("after the update: %v, want no changes", got)
-	}
+	c.Update(older, map[string]plan.Action{"t.target-group": plan.ActionUpdate}, "health check port and stickiness changed")
 	retag := awstest.Retag(older, ours)
 	checkTags(t, c, elb.NewFromConfig(cfg), retag)
-	c.Apply(c.Plan(retag, true))
-	if p := c.Plan(retag, false); p.Summary.Add != len(retag) || p.Summary.Destroy != 0 {
-		t.Errorf("after destroy: %+v, want everything to add again", p.Summary)
-	}
+	c.DestroyAll(retag)
 }
 
 // checkAttributeDrift checks that the load balancer drops invalid header
@@ -155,7 +116,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 // that attribute and apply sets it back.
 func checkAttributeDrift(t *testing.T, c *awstest.Cycle, api *elb.Client, ds []resource.Desired) {
 	t.Helper()
-	lb := observedID(t, c.Plan(ds, false), "t.load-balancer")
+	lb := awstest.Observed(t, c.Plan(ds, false), "t.load-balancer").ID
 	dropKey := "routing.http.drop_invalid_header_fields.enabled"
 	checkDrop := func(want string) {
 		t.Helper()
@@ -192,7 +153,7 @@ func checkTags(t *testing.T, c *awstest.Cycle, api *elb.Client, retag []resource
 	p := awstest.ApplyRetag(t, c, retag, ours)
 	checkLiveTags(t, api, p, retag)
 
-	lb := observedID(t, p, "t.load-balancer")
+	lb := awstest.Observed(t, p, "t.load-balancer").ID
 	if _, err := api.AddTags(context.Background(), &elb.AddTagsInput{ResourceArns: []string{lb}, Tags: []types.Tag{{Key: aws.String("owner"), Value: aws.String("someone")}}}); err != nil {
 		t.Fatalf("tag the load balancer by hand: %v", err)
 	}
@@ -212,7 +173,7 @@ func TestListenerAdopt(t *testing.T) {
 	c, cfg := applied(t)
 	ds := desired("9000", false)
 	api := elb.NewFromConfig(cfg)
-	listener := observedID(t, c.Plan(ds, false), "t.listener[http]")
+	listener := awstest.Observed(t, c.Plan(ds, false), "t.listener[http]").ID
 	if _, err := api.RemoveTags(t.Context(), &elb.RemoveTagsInput{ResourceArns: []string{listener}, TagKeys: []string{resource.TagStack, resource.TagAddress, "team", "env"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +184,7 @@ func TestListenerAdopt(t *testing.T) {
 	c.Apply(p)
 	p = c.Plan(ds, false)
 	awstest.CheckUpdates(t, p, nil)
-	if got := observedID(t, p, "t.listener[http]"); got != listener {
+	if got := awstest.Observed(t, p, "t.listener[http]").ID; got != listener {
 		t.Errorf("the listener is %s, want the adopted %s", got, listener)
 	}
 }

@@ -25,7 +25,7 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 
 // markdownBlocks returns the comment's blocks, separated by blank lines.
 func markdownBlocks(p *plan.Plan) []string {
-	shown := visible(p.Changes)
+	shown := p.Effective()
 	if len(shown) == 0 {
 		return []string{"**No changes.** Your infrastructure matches the configuration.",
 			escapeInline(fmt.Sprintf("kcstack found no differences between %s and %s, so there is nothing to apply.", stackName(p), awsName(p)))}

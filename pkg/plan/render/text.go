@@ -30,15 +30,15 @@ func Text(w io.Writer, p *plan.Plan, opts TextOptions) error {
 
 // textLines returns the whole text plan, line by line.
 func textLines(p *plan.Plan, pal *palette) []string {
-	shown := visible(p.Changes)
+	shown := p.Effective()
 	if len(shown) == 0 {
 		return noChanges(p, pal)
 	}
 	out := legend(p, shown, pal)
 	out = append(out, "", "kcstack will perform the following actions:")
-	for _, g := range byComponent(shown) {
-		out = append(out, "", pal.bold(rule(g.name)))
-		for _, c := range g.changes {
+	for _, g := range plan.ByComponent(shown) {
+		out = append(out, "", pal.bold(rule(g.Component)))
+		for _, c := range g.Changes {
 			out = append(out, "")
 			for _, l := range Lines(p, c) {
 				out = append(out, l.render(pal))
@@ -123,42 +123,4 @@ func plural(n int, noun string) string {
 		noun += "s"
 	}
 	return fmt.Sprintf("%d %s", n, noun)
-}
-
-// visible returns the changes a plan shows: all but no-ops.
-func visible(changes []plan.Change) []plan.Change {
-	var out []plan.Change
-	for _, c := range changes {
-		if c.Action != plan.ActionNoOp {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// group is the changes of one component, in plan order.
-type group struct {
-	name    string
-	changes []plan.Change
-}
-
-// byComponent groups changes by component, components in the order they
-// first appear. A change without a component goes under "other".
-func byComponent(changes []plan.Change) []group {
-	var groups []group
-	index := map[string]int{}
-	for _, c := range changes {
-		name := c.Component
-		if name == "" {
-			name = "other"
-		}
-		i, ok := index[name]
-		if !ok {
-			i = len(groups)
-			index[name] = i
-			groups = append(groups, group{name: name})
-		}
-		groups[i].changes = append(groups[i].changes, c)
-	}
-	return groups
 }

@@ -6,56 +6,44 @@ import (
 	"github.com/kcstack/kcstack/pkg/plan"
 )
 
+// actionWords are the words a plan uses for each action that changes
+// something: its symbol, its verb in the legend and the outcome that
+// follows an address. Any other action (no-op) has noChange's.
+var actionWords = map[plan.Action]words{
+	plan.ActionCreate:  {symbol: "+", verb: "create", outcome: "will be created"},
+	plan.ActionUpdate:  {symbol: "~", verb: "update in-place", outcome: "will be updated in-place"},
+	plan.ActionReplace: {symbol: "-/+", verb: "destroy and then create replacement", outcome: "must be replaced"},
+	plan.ActionDelete:  {symbol: "-", verb: "destroy", outcome: "will be destroyed"},
+}
+
+// noChange are the words of a no-op (and of an unknown action).
+var noChange = words{verb: "no change", outcome: "has no changes"}
+
+// words are the words of one action.
+type words struct{ symbol, verb, outcome string }
+
+// wordsOf returns the words of action a.
+func wordsOf(a plan.Action) words {
+	if w, ok := actionWords[a]; ok {
+		return w
+	}
+	return noChange
+}
+
 // Symbol returns the symbol that marks action a in a plan: "+" create,
 // "~" update in place, "-/+" replace (destroy, then create), "-" delete,
 // and "" for no-op or an unknown action.
-func Symbol(a plan.Action) string {
-	switch a {
-	case plan.ActionCreate:
-		return "+"
-	case plan.ActionUpdate:
-		return "~"
-	case plan.ActionReplace:
-		return "-/+"
-	case plan.ActionDelete:
-		return "-"
-	}
-	return ""
-}
+func Symbol(a plan.Action) string { return wordsOf(a).symbol }
 
 // Verb returns what action a does, in the words of a plan's symbol legend:
 // "create", "update in-place", "destroy and then create replacement",
 // "destroy", or "no change" for no-op.
-func Verb(a plan.Action) string {
-	switch a {
-	case plan.ActionCreate:
-		return "create"
-	case plan.ActionUpdate:
-		return "update in-place"
-	case plan.ActionReplace:
-		return "destroy and then create replacement"
-	case plan.ActionDelete:
-		return "destroy"
-	}
-	return "no change"
-}
+func Verb(a plan.Action) string { return wordsOf(a).verb }
 
 // Outcome returns what happens to a resource under action a, as it follows
 // the address in a change's heading: "will be created", "will be updated
 // in-place", "must be replaced", "will be destroyed", or "has no changes".
-func Outcome(a plan.Action) string {
-	switch a {
-	case plan.ActionCreate:
-		return "will be created"
-	case plan.ActionUpdate:
-		return "will be updated in-place"
-	case plan.ActionReplace:
-		return "must be replaced"
-	case plan.ActionDelete:
-		return "will be destroyed"
-	}
-	return "has no changes"
-}
+func Outcome(a plan.Action) string { return wordsOf(a).outcome }
 
 // actionOrder is the order of actions in legends and counts.
 var actionOrder = []plan.Action{plan.ActionCreate, plan.ActionUpdate, plan.ActionReplace, plan.ActionDelete}

@@ -2,7 +2,6 @@ package ec2
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
@@ -156,11 +155,7 @@ func required(name string, v *string) (string, error) {
 
 // sortedValues returns m's values ordered by key (resource id).
 func sortedValues[V any](m map[string]V) []V {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(m)
 	out := make([]V, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, m[k])

@@ -42,7 +42,7 @@ func targetOfReplace(in *ec2.ReplaceRouteInput) routeTarget {
 // present lists the names whose values are set.
 func present(m map[string]*string) []string {
 	var out []string
-	for _, k := range sortedKeysOf(m) {
+	for _, k := range sortedKeys(m) {
 		if aws.ToString(m[k]) != "" {
 			out = append(out, k)
 		}

@@ -56,7 +56,7 @@ func (s *State) resources(region string) []resource {
 // the resource groups tagging API.
 func (s *State) TaggedResources() []api.TaggedResource {
 	var out []api.TaggedResource
-	for _, region := range sortedKeysOf(s.Regions) {
+	for _, region := range sortedKeys(s.Regions) {
 		for _, res := range s.resources(region) {
 			out = append(out, api.TaggedResource{
 				ARN:    arn(region, s.account(), res.kind, res.id),
@@ -75,13 +75,4 @@ var _ api.Tagged = (*State)(nil)
 // arn builds an EC2 resource ARN (arn:aws:ec2:<region>:<account>:vpc/vpc-...).
 func arn(region, account string, k kind, id string) string {
 	return "arn:aws:ec2:" + region + ":" + account + ":" + k.resourceType + "/" + id
-}
-
-func sortedKeysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

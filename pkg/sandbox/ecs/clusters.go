@@ -140,37 +140,25 @@ func listClusters(c *api.Call, in *ecs.ListClustersInput) (*ecs.ListClustersOutp
 		}
 	}
 	sort.Strings(arns)
-	list, next, err := window(arns, in.MaxResults, in.NextToken)
+	list, next, err := window(arns, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}
 	return &ecs.ListClustersOutput{ClusterArns: list, NextToken: next}, nil
 }
 
-// window pages an ARN list: MaxResults 1 to 100 (100 by default) and an
-// opaque NextToken.
-func window(arns []string, maxResults *int32, token *string) ([]string, *string, error) {
-	return windowOf(arns, maxResults, token, 100)
-}
-
-func windowOf(arns []string, maxResults *int32, token *string, def int) ([]string, *string, error) {
-	size := def
-	if maxResults != nil {
-		if *maxResults < 1 || *maxResults > 100 {
-			return nil, nil, api.Errorf(codeInvalidParam, "maxResults must be between 1 and 100.")
-		}
-		size = int(*maxResults)
+// window pages an ARN list: MaxResults 1 to 100 (def by default) and an
+// opaque NextToken. The page is never nil.
+func window(arns []string, maxResults *int32, token *string, def int) ([]string, *string, error) {
+	list, next, err := page.Of(arns, token, maxResults, page.Rules{Default: def, Max: 100,
+		BadSize:  func(int32) error { return api.Errorf(codeInvalidParam, "maxResults must be between 1 and 100.") },
+		BadToken: func() error { return api.Errorf(codeInvalidParam, "Invalid NextToken.") },
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	start, ok := page.Offset(aws.ToString(token))
-	if !ok {
-		return nil, nil, api.Errorf(codeInvalidParam, "Invalid NextToken.")
-	}
-	list, next := page.Window(arns, start, size)
 	if list == nil {
 		list = []string{}
 	}
-	if next == "" {
-		return list, nil, nil
-	}
-	return list, aws.String(next), nil
+	return list, next, nil
 }

@@ -12,17 +12,12 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/ecs"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
-	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
 
 func newClient(t *testing.T) (*awsecs.Client, *rgt.Client) {
-	t.Helper()
-	srv := sandboxtest.New(t, sandbox.WithServices(ecs.Service(), tagging.Service()))
-	cfg := sandboxtest.AWSConfig(t, srv)
-	return awsecs.NewFromConfig(cfg), rgt.NewFromConfig(cfg)
+	return sandboxtest.WithTagging(t, awsecs.NewFromConfig, ecs.Service())
 }
 
 func stackTags() []types.Tag {

@@ -341,7 +341,7 @@ func listServices(c *api.Call, in *ecs.ListServicesInput) (*ecs.ListServicesOutp
 		arns = append(arns, aws.ToString(sv.S.ServiceArn))
 	}
 	sort.Strings(arns)
-	list, next, err := windowOf(arns, in.MaxResults, in.NextToken, 10)
+	list, next, err := window(arns, in.MaxResults, in.NextToken, 10)
 	if err != nil {
 		return nil, err
 	}

@@ -266,7 +266,7 @@ func listTaskDefinitions(c *api.Call, in *ecs.ListTaskDefinitionsInput) (*ecs.Li
 	if in.Sort == types.SortOrderDesc {
 		slices.Reverse(arns)
 	}
-	list, next, err := window(arns, in.MaxResults, in.NextToken)
+	list, next, err := window(arns, in.MaxResults, in.NextToken, 100)
 	if err != nil {
 		return nil, err
 	}

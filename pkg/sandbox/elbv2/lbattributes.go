@@ -2,7 +2,6 @@ package elbv2
 
 import (
 	"maps"
-	"sort"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // lbDefaults are the attributes of a new application load balancer.
@@ -40,16 +40,9 @@ func (lb *LoadBalancer) attributes() map[string]string {
 }
 
 func lbAttributeList(m map[string]string) []types.LoadBalancerAttribute {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]types.LoadBalancerAttribute, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, types.LoadBalancerAttribute{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
+	return tagset.Sorted(m, func(k, v string) types.LoadBalancerAttribute {
+		return types.LoadBalancerAttribute{Key: aws.String(k), Value: aws.String(v)}
+	})
 }
 
 func describeLoadBalancerAttributes(c *api.Call, in *elb.DescribeLoadBalancerAttributesInput) (*elb.DescribeLoadBalancerAttributesOutput, error) {

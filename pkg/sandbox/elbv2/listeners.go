@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/page"
 )
 
 // defaultSSLPolicy is the policy HTTPS listeners get without SslPolicy.
@@ -203,7 +204,7 @@ func describeListeners(c *api.Call, in *elb.DescribeListenersInput) (*elb.Descri
 	default:
 		return nil, api.Errorf(codeValidation, "You must specify either listener ARNs or a load balancer ARN")
 	}
-	list, next, err := window(found, in.Marker, in.PageSize)
+	list, next, err := page.Of(found, in.Marker, in.PageSize, paging)
 	if err != nil {
 		return nil, err
 	}

@@ -215,7 +215,7 @@ func describeLoadBalancers(c *api.Call, in *elb.DescribeLoadBalancersInput) (*el
 	default:
 		found = r.sortedLoadBalancers()
 	}
-	list, next, err := window(found, in.Marker, in.PageSize)
+	list, next, err := page.Of(found, in.Marker, in.PageSize, paging)
 	if err != nil {
 		return nil, err
 	}
@@ -226,24 +226,13 @@ func describeLoadBalancers(c *api.Call, in *elb.DescribeLoadBalancersInput) (*el
 	return out, nil
 }
 
-// window pages with Marker and PageSize (1 to 400, 400 by default).
-func window[T any](list []T, marker *string, pageSize *int32) ([]T, *string, error) {
-	size := 400
-	if pageSize != nil {
-		if *pageSize < 1 || *pageSize > 400 {
-			return nil, nil, api.Errorf(codeValidation, "1 validation error detected: Value '%d' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 400", *pageSize)
-		}
-		size = int(*pageSize)
-	}
-	start, ok := page.Offset(aws.ToString(marker))
-	if !ok {
-		return nil, nil, api.Errorf(codeValidation, "Invalid marker")
-	}
-	out, next := page.Window(list, start, size)
-	if next == "" {
-		return out, nil, nil
-	}
-	return out, aws.String(next), nil
+// paging is how ELBv2 pages: Marker and PageSize (1 to 400, 400 by
+// default).
+var paging = page.Rules{Default: 400, Max: 400,
+	BadSize: func(size int32) error {
+		return api.Errorf(codeValidation, "1 validation error detected: Value '%d' at 'pageSize' failed to satisfy constraint: Member must have value less than or equal to 400", size)
+	},
+	BadToken: func() error { return api.Errorf(codeValidation, "Invalid marker") },
 }
 
 func deleteLoadBalancer(c *api.Call, in *elb.DeleteLoadBalancerInput) (*elb.DeleteLoadBalancerOutput, error) {

@@ -138,7 +138,6 @@ func TestLoadBalancerLifecycle(t *testing.T) {
 }
 
 func TestDescribeLoadBalancersPaginates(t *testing.T) {
-	ctx := context.Background()
 	e := newEnv(t)
 	var want []string
 	for i := range 5 {
@@ -146,22 +145,9 @@ func TestDescribeLoadBalancersPaginates(t *testing.T) {
 		e.loadBalancer(t, name)
 		want = append(want, name)
 	}
-	var got []string
-	pages := 0
 	p := elb.NewDescribeLoadBalancersPaginator(e.elb, &elb.DescribeLoadBalancersInput{PageSize: aws.Int32(2)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages++
-		for _, lb := range out.LoadBalancers {
-			got = append(got, aws.ToString(lb.LoadBalancerName))
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" || pages != 3 {
-		t.Errorf("%d pages (-want +got):\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "DescribeLoadBalancers", want, 3, p.HasMorePages, p.NextPage,
+		func(o *elb.DescribeLoadBalancersOutput) []types.LoadBalancer { return o.LoadBalancers }, func(lb types.LoadBalancer) *string { return lb.LoadBalancerName })
 }
 
 func TestTargetGroupsAndListeners(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/page"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // defaultAttributes are the attributes of a new HTTP/HTTPS target group.
@@ -189,7 +191,7 @@ func describeTargetGroups(c *api.Call, in *elb.DescribeTargetGroupsInput) (*elb.
 	if err != nil {
 		return nil, err
 	}
-	list, next, err := window(found, in.Marker, in.PageSize)
+	list, next, err := page.Of(found, in.Marker, in.PageSize, paging)
 	if err != nil {
 		return nil, err
 	}
@@ -296,16 +298,9 @@ func describeTargetGroupAttributes(c *api.Call, in *elb.DescribeTargetGroupAttri
 }
 
 func attributeList(m map[string]string) []types.TargetGroupAttribute {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]types.TargetGroupAttribute, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, types.TargetGroupAttribute{Key: aws.String(k), Value: aws.String(m[k])})
-	}
-	return out
+	return tagset.Sorted(m, func(k, v string) types.TargetGroupAttribute {
+		return types.TargetGroupAttribute{Key: aws.String(k), Value: aws.String(v)}
+	})
 }
 
 func modifyTargetGroupAttributes(c *api.Call, in *elb.ModifyTargetGroupAttributesInput) (*elb.ModifyTargetGroupAttributesOutput, error) {

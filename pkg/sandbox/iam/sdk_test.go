@@ -140,22 +140,9 @@ func TestRoleTagsAndListing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var names []string
 	p := awsiam.NewListRolesPaginator(client, &awsiam.ListRolesInput{PathPrefix: aws.String("/kcstack/"), MaxItems: aws.Int32(3)})
-	pages := 0
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("ListRoles: %v", err)
-		}
-		pages++
-		for _, r := range out.Roles {
-			names = append(names, aws.ToString(r.RoleName))
-		}
-	}
-	if diff := cmp.Diff([]string{"role-0", "role-1", "role-2", "role-3"}, names); diff != "" || pages != 2 {
-		t.Errorf("ListRoles in %d pages, want 2 (-want +got):\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "ListRoles", []string{"role-0", "role-1", "role-2", "role-3"}, 2, p.HasMorePages, p.NextPage,
+		func(o *awsiam.ListRolesOutput) []types.Role { return o.Roles }, func(r types.Role) *string { return r.RoleName })
 	name := aws.String("role-0")
 	tags := []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}, {Key: aws.String("b"), Value: aws.String("2")}}
 	if _, err := client.TagRole(ctx, &awsiam.TagRoleInput{RoleName: name, Tags: tags}); err != nil {

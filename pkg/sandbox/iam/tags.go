@@ -91,20 +91,14 @@ func listRoleTags(c *api.Call, in *iam.ListRoleTagsInput) (*iam.ListRoleTagsOutp
 // window pages a list the way IAM does: MaxItems (1 to 1000, default 100)
 // and an opaque Marker; IsTruncated says whether more follow.
 func window[T any](list []T, marker *string, maxItems *int32) ([]T, bool, *string, error) {
-	size := 100
-	if maxItems != nil {
-		if *maxItems < 1 || *maxItems > 1000 {
-			return nil, false, nil, api.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000", *maxItems)
-		}
-		size = int(*maxItems)
-	}
-	start, ok := page.Offset(aws.ToString(marker))
-	if !ok {
-		return nil, false, nil, errInvalidInput("Invalid Marker.")
-	}
-	out, next := page.Window(list, start, size)
-	if next == "" {
-		return out, false, nil, nil
-	}
-	return out, true, aws.String(next), nil
+	out, next, err := page.Of(list, marker, maxItems, paging)
+	return out, next != nil, next, err
+}
+
+// paging is how IAM pages: MaxItems 1 to 1000 (100 by default) and Marker.
+var paging = page.Rules{Default: 100, Max: 1000,
+	BadSize: func(size int32) error {
+		return api.Errorf("ValidationError", "1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000", size)
+	},
+	BadToken: func() error { return errInvalidInput("Invalid Marker.") },
 }

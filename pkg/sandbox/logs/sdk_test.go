@@ -9,20 +9,16 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/logs"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
-	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
 
 func newClients(t *testing.T) (*cwl.Client, *rgt.Client) {
-	t.Helper()
-	srv := sandboxtest.New(t, sandbox.WithServices(logs.Service(), tagging.Service()))
-	cfg := sandboxtest.AWSConfig(t, srv)
-	return cwl.NewFromConfig(cfg), rgt.NewFromConfig(cfg)
+	return sandboxtest.WithTagging(t, cwl.NewFromConfig, logs.Service())
 }
 
 func TestLogGroupLifecycle(t *testing.T) {
@@ -95,22 +91,9 @@ func TestDescribeLogGroupsPaginates(t *testing.T) {
 	if _, err := client.CreateLogGroup(ctx, &cwl.CreateLogGroupInput{LogGroupName: aws.String("/other")}); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	pages := 0
 	p := cwl.NewDescribeLogGroupsPaginator(client, &cwl.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/app/"), Limit: aws.Int32(3)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("page %d: %v", pages, err)
-		}
-		pages++
-		for _, g := range out.LogGroups {
-			got = append(got, aws.ToString(g.LogGroupName))
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" || pages != 3 {
-		t.Errorf("paginated names in %d pages, want 3 (-want +got):\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "DescribeLogGroups", want, 3, p.HasMorePages, p.NextPage,
+		func(o *cwl.DescribeLogGroupsOutput) []types.LogGroup { return o.LogGroups }, func(g types.LogGroup) *string { return g.LogGroupName })
 	if _, err := client.DescribeLogGroups(ctx, &cwl.DescribeLogGroupsInput{NextToken: aws.String("bogus")}); sandboxtest.Code(err) != "InvalidParameterException" {
 		t.Errorf("bogus token: want InvalidParameterException, got %v", err)
 	}

@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -194,10 +196,5 @@ func (s *Shape) IsRequired(member string) bool {
 
 // SortedMembers returns the member names of a structure in a stable order.
 func (s *Shape) SortedMembers() []string {
-	names := make([]string, 0, len(s.Members))
-	for n := range s.Members {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(s.Members))
 }

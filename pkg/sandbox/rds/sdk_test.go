@@ -374,21 +374,8 @@ func TestDescribePaginatorsOverHTTP(t *testing.T) {
 		createCluster(t, c, id)
 	}
 	p := awsrds.NewDescribeDBClustersPaginator(c.rds, &awsrds.DescribeDBClustersInput{MaxRecords: aws.Int32(20)})
-	var got []string
-	pages := 0
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("DescribeDBClusters: %v", err)
-		}
-		pages++
-		for _, cl := range out.DBClusters {
-			got = append(got, aws.ToString(cl.DBClusterIdentifier))
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" || pages != 2 {
-		t.Errorf("%d pages; -want +got:\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "DescribeDBClusters", want, 2, p.HasMorePages, p.NextPage,
+		func(o *awsrds.DescribeDBClustersOutput) []types.DBCluster { return o.DBClusters }, func(cl types.DBCluster) *string { return cl.DBClusterIdentifier })
 	versions, err := c.rds.DescribeDBEngineVersions(ctx, &awsrds.DescribeDBEngineVersionsInput{Engine: aws.String("aurora-postgresql"), EngineVersion: aws.String("17")})
 	if err != nil || len(versions.DBEngineVersions) == 0 || aws.ToString(versions.DBEngineVersions[0].DBParameterGroupFamily) != "aurora-postgresql17" {
 		t.Errorf("DescribeDBEngineVersions: %+v, %v", versions, err)

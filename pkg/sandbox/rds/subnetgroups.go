@@ -1,6 +1,8 @@
 package rds
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -172,10 +174,5 @@ func (r *Region) subnetGroupUsers(name string) []string {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }

@@ -13,7 +13,6 @@ import (
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/s3"
@@ -28,7 +27,9 @@ func newClients(t *testing.T) (*awss3.Client, *rgt.Client, *sandbox.Server) {
 	return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true }), rgt.NewFromConfig(cfg), srv
 }
 
-func createBucket(t *testing.T, client *awss3.Client, name string) {
+// createBucket makes the bucket name in eu-west-1 and returns its name
+// for the SDK's inputs.
+func createBucket(t *testing.T, client *awss3.Client, name string) *string {
 	t.Helper()
 	_, err := client.CreateBucket(context.Background(), &awss3.CreateBucketInput{
 		Bucket:                    aws.String(name),
@@ -37,6 +38,7 @@ func createBucket(t *testing.T, client *awss3.Client, name string) {
 	if err != nil {
 		t.Fatalf("CreateBucket %s: %v", name, err)
 	}
+	return aws.String(name)
 }
 
 func TestBucketLifecycle(t *testing.T) {
@@ -89,8 +91,7 @@ func TestBucketLifecycle(t *testing.T) {
 func TestBucketSecuritySettings(t *testing.T) {
 	ctx := context.Background()
 	client, _, _ := newClients(t)
-	createBucket(t, client, "kc-secure")
-	b := aws.String("kc-secure")
+	b := createBucket(t, client, "kc-secure")
 	enc, err := client.GetBucketEncryption(ctx, &awss3.GetBucketEncryptionInput{Bucket: b})
 	if err != nil || enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != types.ServerSideEncryptionAes256 {
 		t.Fatalf("default encryption: %+v, %v", enc, err)
@@ -139,8 +140,7 @@ func TestBucketSecuritySettings(t *testing.T) {
 func TestObjects(t *testing.T) {
 	ctx := context.Background()
 	client, _, _ := newClients(t)
-	createBucket(t, client, "kc-objects")
-	b := aws.String("kc-objects")
+	b := createBucket(t, client, "kc-objects")
 	put, err := client.PutObject(ctx, &awss3.PutObjectInput{Bucket: b, Key: aws.String("jgroups/node-1.list"), Body: strings.NewReader("node-1 10.0.1.5:7800"),
 		ContentType: aws.String("text/plain"), Metadata: map[string]string{"owner": "kc"}})
 	if err != nil {
@@ -185,8 +185,7 @@ func md5hex(s string) string {
 func TestListObjectsV2AndDeleteObjects(t *testing.T) {
 	ctx := context.Background()
 	client, _, _ := newClients(t)
-	createBucket(t, client, "kc-list")
-	b := aws.String("kc-list")
+	b := createBucket(t, client, "kc-list")
 	var want []string
 	for i := range 7 {
 		k := fmt.Sprintf("ping/%02d.list", i)
@@ -198,22 +197,9 @@ func TestListObjectsV2AndDeleteObjects(t *testing.T) {
 	if _, err := client.PutObject(ctx, &awss3.PutObjectInput{Bucket: b, Key: aws.String("other/x"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	pages := 0
 	p := awss3.NewListObjectsV2Paginator(client, &awss3.ListObjectsV2Input{Bucket: b, Prefix: aws.String("ping/"), MaxKeys: aws.Int32(3)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("ListObjectsV2 page %d: %v", pages, err)
-		}
-		pages++
-		for _, o := range out.Contents {
-			got = append(got, aws.ToString(o.Key))
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" || pages != 3 {
-		t.Errorf("%d pages (-want +got):\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "ListObjectsV2", want, 3, p.HasMorePages, p.NextPage,
+		func(o *awss3.ListObjectsV2Output) []types.Object { return o.Contents }, func(o types.Object) *string { return o.Key })
 	top, err := client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: b, Delimiter: aws.String("/")})
 	if err != nil || len(top.CommonPrefixes) != 2 || len(top.Contents) != 0 || aws.ToInt32(top.KeyCount) != 2 {
 		t.Errorf("ListObjectsV2 with delimiter: %+v, %v", top, err)
@@ -238,16 +224,9 @@ func TestListObjectsV2AndDeleteObjects(t *testing.T) {
 // name and request id, with the status.
 func TestErrorDocument(t *testing.T) {
 	_, _, srv := newClients(t)
-	req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/missing-bucket?list-type=2", nil)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := rawGet(t, srv, "/missing-bucket?list-type=2", "")
 	for _, want := range []string{"<Code>NoSuchBucket</Code>", "<BucketName>missing-bucket</BucketName>", "<RequestId>"} {
-		if !strings.Contains(string(body), want) {
+		if !strings.Contains(body, want) {
 			t.Errorf("error document lacks %s:\n%s", want, body)
 		}
 	}
@@ -265,19 +244,7 @@ func TestRawObjectResponse(t *testing.T) {
 	if _, err := client.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("kc-raw"), Key: aws.String("a b+c.txt"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	get := func(target string) (*http.Response, string) {
-		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, srv.URL()+target, nil)
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp, string(body)
-	}
-	resp, body := get("/kc-raw/a%20b%2Bc.txt")
+	resp, body := rawGet(t, srv, "/kc-raw/a%20b%2Bc.txt", "")
 	if body != "x" || resp.Header.Get("ETag") == "" {
 		t.Errorf("GetObject: %q, headers %v", body, resp.Header)
 	}
@@ -286,7 +253,7 @@ func TestRawObjectResponse(t *testing.T) {
 			t.Errorf("empty header %s", k)
 		}
 	}
-	_, body = get("/kc-raw?list-type=2&encoding-type=url")
+	_, body = rawGet(t, srv, "/kc-raw?list-type=2&encoding-type=url", "")
 	if !strings.Contains(body, "<Key>a%20b%2Bc.txt</Key>") || strings.Contains(body, "<ChecksumType></ChecksumType>") {
 		t.Errorf("listing with encoding-type=url:\n%s", body)
 	}
@@ -298,17 +265,31 @@ func TestVirtualHostStyle(t *testing.T) {
 	client, _, srv := newClients(t)
 	createBucket(t, client, "kc-vhost")
 	for _, host := range []string{"kc-vhost.s3.eu-west-1.amazonaws.com", "kc-vhost.localhost"} {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/?list-type=2", nil)
-		req.Host = host
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "<Name>kc-vhost</Name>") {
+		resp, body := rawGet(t, srv, "/?list-type=2", host)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<Name>kc-vhost</Name>") {
 			t.Errorf("Host %s: %d\n%s", host, resp.StatusCode, body)
 		}
 	}
+}
+
+// rawGet sends srv a GET of target (a path and query), signed as far as
+// the sandbox checks, with host as its Host header when not empty, and
+// returns the response and its body.
+func rawGet(t *testing.T, srv *sandbox.Server, target, host string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
 }

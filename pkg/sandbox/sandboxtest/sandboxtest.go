@@ -13,11 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/tagging"
 )
 
 // Region is the region test configurations use.
@@ -76,6 +79,14 @@ func Client[C, O any](t testing.TB, newClient func(aws.Config, ...func(*O)) C, s
 	return newClient(AWSConfig(t, New(t, sandbox.WithServices(services...))))
 }
 
+// WithTagging is Client over a sandbox that also serves the tagging API,
+// and the tagging API's client over the same sandbox.
+func WithTagging[C, O any](t testing.TB, newClient func(aws.Config, ...func(*O)) C, services ...api.Service) (C, *rgt.Client) {
+	t.Helper()
+	cfg := AWSConfig(t, New(t, sandbox.WithServices(append(services, tagging.Service())...)))
+	return newClient(cfg), rgt.NewFromConfig(cfg)
+}
+
 // Code returns the AWS error code of err: "" for nil, and the message of
 // an error that is not an AWS API error.
 func Code(err error) string {
@@ -102,4 +113,27 @@ func Failure(err error) string {
 		return fmt.Sprintf("%s %d", apiErr.ErrorCode(), re.HTTPStatusCode())
 	}
 	return apiErr.ErrorCode()
+}
+
+// CheckPages reads every page of a paginator (more and next are its
+// HasMorePages and NextPage methods) and fails t unless the items of the
+// pages (items gives a page's), each named by name, are want in order,
+// over pages pages when pages is above 0. what names the listing in
+// messages.
+func CheckPages[O, Opt, I any](t testing.TB, what string, want []string, pages int, more func() bool, next func(context.Context, ...func(*Opt)) (O, error), items func(O) []I, name func(I) *string) {
+	t.Helper()
+	var got []string
+	n := 0
+	for ; more(); n++ {
+		out, err := next(context.Background())
+		if err != nil {
+			t.Fatalf("%s page %d: %v", what, n+1, err)
+		}
+		for _, it := range items(out) {
+			got = append(got, aws.ToString(name(it)))
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" || pages > 0 && n != pages {
+		t.Errorf("%s in %d pages, want %d (-want +got):\n%s", what, n, pages, diff)
+	}
 }

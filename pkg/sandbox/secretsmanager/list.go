@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // defaultPageSize is ListSecrets's page size when MaxResults is unset.
@@ -171,7 +172,7 @@ func entry(sec *Secret) types.SecretListEntry {
 		KmsKeyId: optional(sec.KmsKeyID), OwningService: optional(sec.OwningService),
 		CreatedDate: aws.Time(sec.CreatedDate), LastChangedDate: aws.Time(sec.LastChangedDate),
 		LastAccessedDate: copyTime(sec.LastAccessedDate), DeletedDate: copyTime(sec.DeletedDate),
-		Tags: copyTags(sec.Tags), SecretVersionsToStages: sec.versionStages(),
+		Tags: tagset.Copy(sec.Tags), SecretVersionsToStages: sec.versionStages(),
 	}
 	e.RotationEnabled, e.RotationRules = sec.rotation()
 	return e

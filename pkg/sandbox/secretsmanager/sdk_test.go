@@ -130,19 +130,6 @@ func TestListSecretsPaginatorOverHTTP(t *testing.T) {
 		MaxResults: aws.Int32(3), SortBy: types.SortByTypeName,
 		Filters: []types.Filter{{Key: types.FilterNameStringTypeName, Values: []string{"app/"}}},
 	})
-	var got []string
-	pages := 0
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("ListSecrets page %d: %v", pages, err)
-		}
-		pages++
-		for _, s := range out.SecretList {
-			got = append(got, aws.ToString(s.Name))
-		}
-	}
-	if diff := cmp.Diff(want, got); diff != "" || pages != 3 {
-		t.Errorf("%d pages; -want +got:\n%s", pages, diff)
-	}
+	sandboxtest.CheckPages(t, "ListSecrets", want, 3, p.HasMorePages, p.NextPage,
+		func(o *sm.ListSecretsOutput) []types.SecretListEntry { return o.SecretList }, func(s types.SecretListEntry) *string { return s.Name })
 }

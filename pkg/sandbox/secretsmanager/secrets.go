@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 func createSecret(c *api.Call, in *secretsmanager.CreateSecretInput) (*secretsmanager.CreateSecretOutput, error) {
@@ -32,7 +33,7 @@ func createSecret(c *api.Call, in *secretsmanager.CreateSecretInput) (*secretsma
 	}
 	sec := &Secret{
 		ARN: secretARN(c, name), Name: name, Description: aws.ToString(in.Description),
-		KmsKeyID: aws.ToString(in.KmsKeyId), Tags: copyTags(in.Tags),
+		KmsKeyID: aws.ToString(in.KmsKeyId), Tags: tagset.Copy(in.Tags),
 		CreatedDate: c.Now, LastChangedDate: c.Now,
 	}
 	r.Secrets[name] = sec
@@ -59,7 +60,7 @@ func describeSecret(c *api.Call, in *secretsmanager.DescribeSecretInput) (*secre
 		LastChangedDate:    aws.Time(sec.LastChangedDate),
 		LastAccessedDate:   copyTime(sec.LastAccessedDate),
 		DeletedDate:        copyTime(sec.DeletedDate),
-		Tags:               copyTags(sec.Tags),
+		Tags:               tagset.Copy(sec.Tags),
 		VersionIdsToStages: sec.versionStages(),
 	}
 	out.RotationEnabled, out.RotationRules = sec.rotation()

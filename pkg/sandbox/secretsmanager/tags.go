@@ -17,7 +17,7 @@ func tagResource(c *api.Call, in *secretsmanager.TagResourceInput) (*secretsmana
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	sec.Tags = mergeTags(sec.Tags, in.Tags)
+	sec.Tags = tagset.Merge(sec.Tags, in.Tags, tagKey)
 	sec.LastChangedDate = c.Now
 	return &secretsmanager.TagResourceOutput{}, nil
 }
@@ -27,17 +27,7 @@ func untagResource(c *api.Call, in *secretsmanager.UntagResourceInput) (*secrets
 	if err != nil {
 		return nil, err
 	}
-	drop := map[string]bool{}
-	for _, k := range in.TagKeys {
-		drop[k] = true
-	}
-	kept := sec.Tags[:0]
-	for _, t := range sec.Tags {
-		if !drop[aws.ToString(t.Key)] {
-			kept = append(kept, t)
-		}
-	}
-	sec.Tags = kept
+	sec.Tags = tagset.Without(sec.Tags, in.TagKeys, tagKey)
 	sec.LastChangedDate = c.Now
 	return &secretsmanager.UntagResourceOutput{}, nil
 }
@@ -52,37 +42,10 @@ func validateTags(tags []types.Tag) error {
 	return nil
 }
 
-// mergeTags sets the keys of add on tags, replacing existing values in
-// place and appending new keys.
-func mergeTags(tags, add []types.Tag) []types.Tag {
-	for _, t := range add {
-		t := types.Tag{Key: aws.String(aws.ToString(t.Key)), Value: aws.String(aws.ToString(t.Value))}
-		replaced := false
-		for i := range tags {
-			if aws.ToString(tags[i].Key) == *t.Key {
-				tags[i] = t
-				replaced = true
-			}
-		}
-		if !replaced {
-			tags = append(tags, t)
-		}
-	}
-	return tags
-}
+// tagKey is the key of t, for tagset.
+func tagKey(t types.Tag) string { return aws.ToString(t.Key) }
 
 // tagMap returns tags as a map.
 func tagMap(tags []types.Tag) map[string]string {
 	return tagset.Map(tags, func(t types.Tag) (*string, *string) { return t.Key, t.Value })
-}
-
-func copyTags(tags []types.Tag) []types.Tag {
-	if len(tags) == 0 {
-		return nil
-	}
-	out := make([]types.Tag, len(tags))
-	for i, t := range tags {
-		out[i] = types.Tag{Key: aws.String(aws.ToString(t.Key)), Value: aws.String(aws.ToString(t.Value))}
-	}
-	return out
 }

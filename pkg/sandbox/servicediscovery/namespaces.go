@@ -136,7 +136,7 @@ func listNamespaces(c *api.Call, in *sd.ListNamespacesInput) (*sd.ListNamespaces
 		}
 	}
 	sort.Slice(found, func(i, j int) bool { return aws.ToString(found[i].N.Id) < aws.ToString(found[j].N.Id) })
-	list, next, err := window(found, in.MaxResults, in.NextToken)
+	list, next, err := page.Of(found, in.NextToken, in.MaxResults, paging)
 	if err != nil {
 		return nil, err
 	}
@@ -190,21 +190,10 @@ func condition(cond types.FilterCondition, value string, values []string) (bool,
 	return false, api.Errorf(codeInvalidInput, "Unsupported filter condition %s.", cond)
 }
 
-// window pages with MaxResults (1 to 100, 100 by default) and NextToken.
-func window[T any](list []T, maxResults *int32, token *string) ([]T, *string, error) {
-	size := 100
-	if maxResults != nil {
-		size = int(*maxResults)
-	}
-	start, ok := page.Offset(aws.ToString(token))
-	if !ok {
-		return nil, nil, api.Errorf(codeInvalidInput, "The NextToken is invalid.")
-	}
-	out, next := page.Window(list, start, size)
-	if next == "" {
-		return out, nil, nil
-	}
-	return out, aws.String(next), nil
+// paging is how Cloud Map pages: MaxResults (100 by default; the SDK
+// checks its range) and NextToken.
+var paging = page.Rules{Default: 100,
+	BadToken: func() error { return api.Errorf(codeInvalidInput, "The NextToken is invalid.") },
 }
 
 func deleteNamespace(c *api.Call, in *sd.DeleteNamespaceInput) (*sd.DeleteNamespaceOutput, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/page"
 )
 
 // InstanceSource is implemented by the ECS state (the value of
@@ -138,7 +139,7 @@ func listServices(c *api.Call, in *sd.ListServicesInput) (*sd.ListServicesOutput
 		}
 	}
 	sort.Slice(found, func(i, j int) bool { return aws.ToString(found[i].S.Id) < aws.ToString(found[j].S.Id) })
-	list, next, err := window(found, in.MaxResults, in.NextToken)
+	list, next, err := page.Of(found, in.NextToken, in.MaxResults, paging)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // Defaults AWS applies to new parameters.
@@ -34,7 +35,7 @@ func putParameter(c *api.Call, in *ssm.PutParameterInput) (*ssm.PutParameterOutp
 	case !exists && in.Type == "":
 		return nil, api.Errorf(codeValidation, "A parameter type is required when you create a parameter.")
 	case !exists:
-		p = &Parameter{Name: name, ARN: parameterARN(c.Region, c.AccountID, name), Tags: copyTags(in.Tags)}
+		p = &Parameter{Name: name, ARN: parameterARN(c.Region, c.AccountID, name), Tags: tagset.Copy(in.Tags)}
 	}
 	pattern := p.AllowedPattern
 	if in.AllowedPattern != nil {

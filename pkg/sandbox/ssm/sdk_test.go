@@ -112,35 +112,13 @@ func TestParameterPaginatorsOverHTTP(t *testing.T) {
 	if _, err := client.PutParameter(ctx, &awsssm.PutParameterInput{Name: aws.String("/kcstack/dev/x"), Value: aws.String("v"), Type: types.ParameterTypeString}); err != nil {
 		t.Fatal(err)
 	}
-	var byPath []string
 	pp := awsssm.NewGetParametersByPathPaginator(client, &awsssm.GetParametersByPathInput{Path: aws.String("/kcstack/prod")})
-	for pp.HasMorePages() {
-		out, err := pp.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("GetParametersByPath: %v", err)
-		}
-		for _, p := range out.Parameters {
-			byPath = append(byPath, aws.ToString(p.Name))
-		}
-	}
-	if diff := cmp.Diff(want, byPath); diff != "" {
-		t.Errorf("GetParametersByPath pages: -want +got:\n%s", diff)
-	}
-	var described []string
+	sandboxtest.CheckPages(t, "GetParametersByPath", want, 0, pp.HasMorePages, pp.NextPage,
+		func(o *awsssm.GetParametersByPathOutput) []types.Parameter { return o.Parameters }, func(p types.Parameter) *string { return p.Name })
 	dp := awsssm.NewDescribeParametersPaginator(client, &awsssm.DescribeParametersInput{
 		MaxResults:       aws.Int32(10),
 		ParameterFilters: []types.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("Recursive"), Values: []string{"/kcstack/prod"}}},
 	})
-	for dp.HasMorePages() {
-		out, err := dp.NextPage(ctx)
-		if err != nil {
-			t.Fatalf("DescribeParameters: %v", err)
-		}
-		for _, p := range out.Parameters {
-			described = append(described, aws.ToString(p.Name))
-		}
-	}
-	if diff := cmp.Diff(want, described); diff != "" {
-		t.Errorf("DescribeParameters pages: -want +got:\n%s", diff)
-	}
+	sandboxtest.CheckPages(t, "DescribeParameters", want, 0, dp.HasMorePages, dp.NextPage,
+		func(o *awsssm.DescribeParametersOutput) []types.ParameterMetadata { return o.Parameters }, func(p types.ParameterMetadata) *string { return p.Name })
 }

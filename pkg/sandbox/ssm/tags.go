@@ -30,10 +30,7 @@ func addTagsToResource(c *api.Call, in *ssm.AddTagsToResourceInput) (*ssm.AddTag
 	if err != nil {
 		return nil, err
 	}
-	merged := copyTags(p.Tags)
-	for _, t := range in.Tags {
-		merged = setTag(merged, aws.ToString(t.Key), aws.ToString(t.Value))
-	}
+	merged := tagset.Merge(p.Tags, in.Tags, tagKey)
 	if len(merged) > 50 {
 		return nil, api.Errorf("TooManyTagsError", "The Tags parameter contains too many tags. A resource can have at most 50 tags.")
 	}
@@ -46,13 +43,7 @@ func removeTagsFromResource(c *api.Call, in *ssm.RemoveTagsFromResourceInput) (*
 	if err != nil {
 		return nil, err
 	}
-	kept := p.Tags[:0]
-	for _, t := range p.Tags {
-		if !contains(in.TagKeys, aws.ToString(t.Key)) {
-			kept = append(kept, t)
-		}
-	}
-	p.Tags = kept
+	p.Tags = tagset.Without(p.Tags, in.TagKeys, tagKey)
 	return &ssm.RemoveTagsFromResourceOutput{}, nil
 }
 
@@ -61,33 +52,11 @@ func listTagsForResource(c *api.Call, in *ssm.ListTagsForResourceInput) (*ssm.Li
 	if err != nil {
 		return nil, err
 	}
-	tags := copyTags(p.Tags)
-	if tags == nil {
-		tags = []types.Tag{}
-	}
-	return &ssm.ListTagsForResourceOutput{TagList: tags}, nil
+	return &ssm.ListTagsForResourceOutput{TagList: tagset.List(p.Tags)}, nil
 }
 
-func setTag(tags []types.Tag, key, value string) []types.Tag {
-	for i := range tags {
-		if aws.ToString(tags[i].Key) == key {
-			tags[i].Value = aws.String(value)
-			return tags
-		}
-	}
-	return append(tags, types.Tag{Key: aws.String(key), Value: aws.String(value)})
-}
-
-func copyTags(tags []types.Tag) []types.Tag {
-	if len(tags) == 0 {
-		return nil
-	}
-	out := make([]types.Tag, len(tags))
-	for i, t := range tags {
-		out[i] = types.Tag{Key: aws.String(aws.ToString(t.Key)), Value: aws.String(aws.ToString(t.Value))}
-	}
-	return out
-}
+// tagKey is the key of t, for tagset.
+func tagKey(t types.Tag) string { return aws.ToString(t.Key) }
 
 // tagMap returns tags as a map.
 func tagMap(tags []types.Tag) map[string]string {

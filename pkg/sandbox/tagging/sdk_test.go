@@ -60,7 +60,6 @@ func seed(t *testing.T) (*rgt.Client, map[string][]string) {
 }
 
 func TestGetResourcesOverHTTP(t *testing.T) {
-	ctx := context.Background()
 	client, arns := seed(t)
 	cases := map[string]struct {
 		reason string
@@ -76,20 +75,10 @@ func TestGetResourcesOverHTTP(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			var got []string
 			p := rgt.NewGetResourcesPaginator(client, tc.in)
-			for p.HasMorePages() {
-				out, err := p.NextPage(ctx)
-				if err != nil {
-					t.Fatalf("GetResources: %v", err)
-				}
-				for _, m := range out.ResourceTagMappingList {
-					got = append(got, aws.ToString(m.ResourceARN))
-				}
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("%s: -want +got:\n%s", tc.reason, diff)
-			}
+			sandboxtest.CheckPages(t, "GetResources ("+tc.reason+")", tc.want, 0, p.HasMorePages, p.NextPage,
+				func(o *rgt.GetResourcesOutput) []types.ResourceTagMapping { return o.ResourceTagMappingList },
+				func(m types.ResourceTagMapping) *string { return m.ResourceARN })
 		})
 	}
 }

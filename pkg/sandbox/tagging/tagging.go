@@ -2,6 +2,8 @@ package tagging
 
 import (
 	"encoding/base64"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
+	"github.com/kcstack/kcstack/pkg/sandbox/internal/tagset"
 )
 
 // ServiceName is the model name of the tagging API.
@@ -152,7 +155,7 @@ func getTagKeys(c *api.Call, in *rgt.GetTagKeysInput) (*rgt.GetTagKeysOutput, er
 			keys[k] = true
 		}
 	}
-	page, token, err := pageOf(sortedSet(keys), in.PaginationToken)
+	page, token, err := pageOf(slices.Sorted(maps.Keys(keys)), in.PaginationToken)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +169,7 @@ func getTagValues(c *api.Call, in *rgt.GetTagValuesInput) (*rgt.GetTagValuesOutp
 			values[v] = true
 		}
 	}
-	page, token, err := pageOf(sortedSet(values), in.PaginationToken)
+	page, token, err := pageOf(slices.Sorted(maps.Keys(values)), in.PaginationToken)
 	if err != nil {
 		return nil, err
 	}
@@ -197,25 +200,7 @@ func window(list []api.TaggedResource, start, size int) []api.TaggedResource {
 }
 
 func sdkTags(tags map[string]string) []types.Tag {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]types.Tag, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
-}
-
-func sortedSet(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return tagset.Sorted(tags, func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} })
 }
 
 // encodeToken and decodeToken turn a list offset into an opaque token;

@@ -1,6 +1,9 @@
 package tagset
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Merge returns a copy of tags with each tag of add applied in turn: a key
 // already in the list takes the new tag in its place, a new key goes at
@@ -48,4 +51,23 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// Sorted returns the entries of m ordered by key, each made by entry: the
+// form of the tag and attribute lists AWS answers with. It is never nil.
+func Sorted[T any](m map[string]string, entry func(key, value string) T) []T {
+	out := make([]T, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, entry(k, m[k]))
+	}
+	return out
+}
+
+// Copy returns a copy of tags, nil when there are none (so that an answer
+// leaves the list out).
+func Copy[T any](tags []T) []T {
+	if len(tags) == 0 {
+		return nil
+	}
+	return slices.Clone(tags)
 }

@@ -93,3 +93,58 @@ func TestMap(t *testing.T) {
 		t.Errorf("Map(...): -want +got:\n%s", diff)
 	}
 }
+
+func TestSorted(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		m      map[string]string
+		want   []tag
+	}{
+		"ByKey": {
+			reason: "entries come ordered by key, whatever the map's order",
+			m:      map[string]string{"b": "2", "a": "1", "c": "3"},
+			want:   []tag{{"a", "1"}, {"b", "2"}, {"c", "3"}},
+		},
+		"Empty": {
+			reason: "an empty map gives an empty list, not nil",
+			want:   []tag{},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := Sorted(tc.m, func(k, v string) tag { return tag{k, v} })
+			if got == nil {
+				t.Fatalf("%s\nSorted(...) = nil", tc.reason)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nSorted(...): -want +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestCopy(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		tags   []tag
+		want   []tag
+	}{
+		"Some":  {reason: "the tags are copied in order", tags: []tag{{"b", "2"}, {"a", "1"}}, want: []tag{{"b", "2"}, {"a", "1"}}},
+		"Empty": {reason: "an empty list becomes nil, left out of answers", tags: []tag{}},
+		"Nil":   {reason: "nil stays nil"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := Copy(tc.tags)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s\nCopy(...): -want +got:\n%s", tc.reason, diff)
+			}
+			if tc.want == nil && got != nil {
+				t.Errorf("%s\nCopy(...) = %#v, want nil", tc.reason, got)
+			}
+			if len(got) > 0 && &got[0] == &tc.tags[0] {
+				t.Errorf("%s\nCopy(...) shares the input's array", tc.reason)
+			}
+		})
+	}
+}

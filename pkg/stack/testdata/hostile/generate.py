@@ -9,6 +9,14 @@ Run from this directory: python3 generate.py
 """
 import json, os
 
+ROSA_TARGET = '''    - name: rosa-a
+      rosa:
+        cluster: gh-keycloak-a
+        vpc: {tags: {Name: gh-keycloak-a-vpc}}
+        machineCidr: 10.0.0.0/16
+        instances: 3
+'''
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sso/'
 
@@ -196,7 +204,8 @@ derived('db-instance-over-63', 'the 16th instance of a 61-character cluster is n
 for stem, bucket, text in [('bucket-ip', '192.168.1.10', 'look like an IP address'),
                            ('bucket-dot-dash', 'my.-bucket', 'next to another dot'),
                            ('bucket-reserved-suffix', 'kc-jgroups-s3alias', 'names ending with "-s3alias"')]:
-    b = BASE.replace('  discovery:\n    mode: jdbc-ping\n', '  discovery:\n    mode: s3-ping\n    s3Ping:\n      bucket: %s\n' % bucket)
+    # s3-ping is ECS only: the ROSA target goes, so the bucket is the one mistake.
+    b = BASE.replace(ROSA_TARGET, '').replace('  discovery:\n    mode: jdbc-ping\n', '  discovery:\n    mode: s3-ping\n    s3Ping:\n      bucket: %s\n' % bucket)
     l, c = locate(b, bucket)
     write('name-' + stem, 'S3 bucket ' + bucket, b, [(l, c, 'spec.discovery.s3Ping.bucket', text)])
 
@@ -352,3 +361,30 @@ write('valid-most-tasks', '5,000 tasks (the ECS per-service limit), 5,000 owners
 opts = EDGE.replace('      log-level: INFO\n', '      log-level: INFO\n' + ''.join('      spi-edge-%d: %s\n' % (i, 'z' * 8192) for i in range(3)) +
                     '      spi-email-smtp-auth-key: %ssmtp-AbCdEf\n      proxy-url: %sproxy-AbCdEf\n      https-certificate-key-file: /opt/keycloak/conf/tls.key\n' % (ARN, ARN))
 write('valid-largest-options', 'three options of 8,192 characters, a secret-like option and a credentialed URL as secret ARNs, a key file path', opts, None)
+
+# --- YAML syntax errors: placed at the character that made the parser fail ---------------
+# One case a line, fields separated by " | " (\n and \t are a line break
+# and a tab): file stem, what, text replaced, its replacement, marker of
+# the position, its occurrence, field, message. In quote-closed-late the
+# quote ends at the next line's first quote, the rest of that line is
+# hostname's value as the parser reads it, and it fails after it.
+SYNTAX = r'''
+mapping-value | a value holding ": " | hostname: auth.example.com | hostname: auth.example.com: 443 | : 443 | 0 | spec.keycloak.hostname | mapping values are not allowed in this context
+tab-indent | a tab after the indentation of a key |       poolSize: 30 |       \tpoolSize: 30 | \t | 0 | spec.keycloak.db | found character that cannot start any token
+at-sign | a value starting with @ | region: eu-west-1 | region: @eu-west-1 | @ | 0 | spec.region | found character that cannot start any token
+backtick | a value starting with a backtick | cluster: gh-keycloak-a | cluster: `gh-keycloak-a` | ` | 0 | spec.targets[1].rosa.cluster | found character that cannot start any token
+unclosed-double-quote | a double quote never closed | authenticationSessions: 2 | authenticationSessions: "2 | "2 | 1 | spec.caches.overrides.authenticationSessions | found unexpected end of stream; close the quote opened here
+quote-closed-late | a double quote closed by the next line's | hostname: auth.example.com | hostname: "auth.example.com | 26.4.2 | 0 | spec.keycloak.hostname | did not find expected key
+unclosed-single-quote | a single quote never closed |     team: identity |     team: 'identity | 'identity | 0 | spec.tags.team | found unexpected end of stream; close the quote opened here
+unclosed-flow-sequence | a flow sequence never closed |     hostname: auth.example.com\n |     hostname: auth.example.com\n    features: [token-exchange, admin-fine-grained-authz\n | [token | 0 | spec.keycloak.features | did not find expected ',' or ']'; close the collection opened here
+unclosed-flow-mapping | a flow mapping never closed | vpc: {cidr: 10.10.0.0/16} | vpc: {cidr: 10.10.0.0/16 | {cidr: 10.10 | 0 | spec.targets[0].ecs.vpc | did not find expected ',' or '}'; close the collection opened here
+unclosed-inner-flow | an inner flow mapping closed, the outer not | vpc: {tags: {Name: gh-keycloak-a-vpc}} | vpc: {tags: {Name: gh-keycloak-a-vpc} | {tags | 0 | spec.targets[1].rosa.vpc | did not find expected ',' or '}'
+bad-indent | a key indented one space less than its siblings |     version: "26.4.2" |    version: "26.4.2" | version | 0 | spec.keycloak | did not find expected key
+missing-colon | a key without its colon |     team: identity\n |     team: identity\n    owner\n | owner | 0 | spec.tags | could not find expected ':'
+unknown-alias | an alias to an anchor never defined | poolSize: 30 | poolSize: *pool | *pool | 0 | spec.keycloak.db.poolSize | unknown anchor 'pool' referenced
+'''
+for row in SYNTAX.strip().split('\n'):
+    stem, what, old, new, marker, nth, path, text = [f.replace('\\n', '\n').replace('\\t', '\t') for f in row.split(' | ')]
+    body = BASE.replace(old, new, 1)
+    assert body != BASE, stem
+    write('syntax-' + stem, what, body, [locate(body, marker, int(nth)) + (path, text)])

@@ -1,7 +1,7 @@
-package moto
+package proc
 
 import "syscall"
 
-// setParentDeathSignal makes the kernel kill the server when the test
+// setParentDeathSignal makes the kernel kill the process when the test
 // process dies without calling Stop (a crash, a timeout, a missing TestMain).
 func setParentDeathSignal(a *syscall.SysProcAttr) { a.Pdeathsig = syscall.SIGKILL }

@@ -1,0 +1,80 @@
+package kube
+
+import "github.com/kcstack/kcstack/pkg/resource"
+
+// Kinds of the in-cluster objects of a ROSA target.
+const (
+	KindNamespace      resource.Kind = "k8s:namespace"
+	KindSecret         resource.Kind = "k8s:secret"
+	KindConfigMap      resource.Kind = "k8s:configmap"
+	KindService        resource.Kind = "k8s:service"
+	KindServiceAccount resource.Kind = "k8s:serviceaccount"
+	KindRole           resource.Kind = "k8s:role"
+	KindRoleBinding    resource.Kind = "k8s:rolebinding"
+	KindKeycloak       resource.Kind = "k8s:keycloak"
+)
+
+// untagged says why no in-cluster kind is listed by the tagging API.
+const untagged = "a Kubernetes object: read through the cluster's API server by its kcstack.io labels, never through the AWS tagging API"
+
+// applied is how every in-cluster object is made: a server-side apply under
+// the field manager kcstack, which makes the named object once however
+// often it is retried.
+var applied = resource.Creation{Operations: []string{"ServerSideApply"}, Idempotent: true}
+
+// renamed are the props whose change makes another object: Kubernetes
+// objects are never renamed or moved.
+var renamed = resource.Fields{
+	PropName:      {ForcesReplace: true, Reason: "a Kubernetes object cannot be renamed"},
+	PropNamespace: {ForcesReplace: true, Reason: "a Kubernetes object cannot move to another namespace"},
+}
+
+// writerEndpoint and dbSecretARN are the references to the Aurora cluster.
+var (
+	writerEndpoint = resource.Reference{Prop: PropWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint", InPlace: true}
+	dbSecretARN    = resource.Reference{Prop: PropDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true}
+)
+
+// descriptors declares each in-cluster kind once. Deletes: the Keycloak
+// custom resource first (its pods stop using the Secrets, the cache
+// configuration and the ServiceAccount), the Namespace last; destroying a
+// Namespace deletes whatever else it holds, so it loses data.
+var descriptors = []resource.Descriptor{
+	{Kind: KindNamespace, Untagged: untagged, Fields: resource.Fields{PropName: renamed[PropName]},
+		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindSecret, KindConfigMap, KindService,
+			KindServiceAccount, KindRole, KindRoleBinding}},
+		DataLoss: resource.LosesData, Create: applied},
+	{Kind: KindSecret, Untagged: untagged, References: []resource.Reference{dbSecretARN}, Fields: renamed,
+		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindConfigMap, Untagged: untagged, Fields: renamed,
+		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindService, Untagged: untagged, Fields: renamed,
+		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindServiceAccount, Untagged: untagged, Fields: renamed,
+		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindRoleBinding}}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindRole, Untagged: untagged, Fields: renamed,
+		Deletion: resource.Deletion{After: []resource.Kind{KindRoleBinding}}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindRoleBinding, Untagged: untagged, Fields: renamed,
+		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindKeycloak, Untagged: untagged, References: []resource.Reference{writerEndpoint}, Fields: renamed,
+		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: applied},
+}
+
+// Descriptor returns the descriptor of in-cluster kind k, for its handler.
+func Descriptor(k resource.Kind) (resource.Descriptor, bool) {
+	for _, d := range descriptors {
+		if d.Kind == k {
+			return d, true
+		}
+	}
+	return resource.Descriptor{}, false
+}
+
+// Kinds returns the in-cluster kinds, in the order of their declaration.
+func Kinds() []resource.Kind {
+	out := make([]resource.Kind, len(descriptors))
+	for i, d := range descriptors {
+		out[i] = d.Kind
+	}
+	return out
+}
