@@ -26,8 +26,8 @@ import (
 	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
 	"github.com/kcstack/kcstack/pkg/resource"
-	smsandbox "github.com/kcstack/kcstack/pkg/sandbox/secretsmanager"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
+	smsandbox "github.com/kcstack/kcstack/pkg/sandbox/secretsmanager"
 )
 
 func TestMain(m *testing.M) { os.Exit(kubetest.Run(m)) }
