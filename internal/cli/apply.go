@@ -137,6 +137,9 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	}
 	defer run.close()
 	defer run.unlock()
+	if err := run.checkReachable(); err != nil {
+		return err
+	}
 	p, err := o.planFor(ctx, run, saved)
 	if err != nil {
 		return err

@@ -64,11 +64,9 @@ func manifest(d resource.Desired) (*unstructured.Unstructured, error) {
 // added when d has facts.
 func annotationsOf(d resource.Desired) (map[string]any, error) {
 	out := map[string]any{}
-	desired, err := asMap(d.Props[kube.PropAnnotations])
-	if err != nil {
-		return nil, fmt.Errorf("%s annotations: %w", d.Address, err)
+	if desired, ok := canonical(d.Props[kube.PropAnnotations]).(map[string]any); ok {
+		maps.Copy(out, desired)
 	}
-	maps.Copy(out, desired)
 	values := map[string]string{}
 	for _, f := range facts {
 		if v, ok := d.Props[f].(string); ok {
@@ -83,24 +81,6 @@ func annotationsOf(d resource.Desired) (map[string]any, error) {
 		out[AnnotationFacts] = string(text)
 	}
 	return out, nil
-}
-
-// asMap returns v, a map of strings or of any, as map[string]any; nil for
-// nil.
-func asMap(v any) (map[string]any, error) {
-	switch m := v.(type) {
-	case nil:
-		return nil, nil
-	case map[string]any:
-		return m, nil
-	case map[string]string:
-		out := make(map[string]any, len(m))
-		for k, s := range m {
-			out[k] = s
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("a map was expected, not %T", v)
 }
 
 // canonical returns v as JSON decodes it (maps of any, float64 numbers),
