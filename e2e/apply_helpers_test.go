@@ -273,11 +273,18 @@ func (e *env) jsonPlan(t *testing.T, file string) []string {
 	if r.Code != 0 {
 		t.Fatalf("plan --format json: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
+	return nonNoOps(t, r.Stdout)
+}
+
+// nonNoOps returns the changes other than no-ops of a JSON plan, as
+// "action address".
+func nonNoOps(t *testing.T, stdout string) []string {
+	t.Helper()
 	var p struct {
 		ResourceChanges []planChange `json:"resource_changes"`
 	}
-	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil {
-		t.Fatalf("plan --format json: %v\n%s", err, r.Stdout)
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil {
+		t.Fatalf("plan --format json: %v\n%s", err, stdout)
 	}
 	var out []string
 	for _, c := range p.ResourceChanges {

@@ -36,7 +36,7 @@ type globals struct {
 	sandbox bool
 	// kubeconfig is the --kubeconfig file; "" for KUBECONFIG or ~/.kube/config.
 	kubeconfig string
-	stdin   io.Reader
+	stdin      io.Reader
 	// stderr is where commands write what happens while they wait.
 	stderr io.Writer
 }

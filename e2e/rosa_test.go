@@ -1,0 +1,172 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+
+	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
+	"github.com/kcstack/kcstack/pkg/kube"
+)
+
+// rosaCluster is a sandbox with the ROSA networks of aurora-rosa.yaml and a
+// real Kubernetes API server reached through a kubeconfig whose contexts
+// are named after the example's clusters.
+type rosaCluster struct {
+	*env
+	kubeconfig string
+	core       kubernetes.Interface
+	dyn        dynamic.Interface
+	// outputs are the stdout and stderr of every kcstack run.
+	outputs []string
+}
+
+func newROSACluster(t *testing.T) *rosaCluster {
+	t.Helper()
+	e, _ := newSandbox(t)
+	e.rosaNetworks(t)
+	srv := kubetest.Start(t)
+	srv.InstallKeycloakCRD(t)
+	c := &rosaCluster{env: e, kubeconfig: filepath.Join(e.Dir, "kubeconfig")}
+	if err := srv.WriteKubeconfig(c.kubeconfig, "gh-keycloak-a", "gh-keycloak-b"); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if c.core, err = kubernetes.NewForConfig(srv.Config()); err != nil {
+		t.Fatal(err)
+	}
+	if c.dyn, err = dynamic.NewForConfig(srv.Config()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// run runs kcstack with the kubeconfig and keeps its output.
+func (c *rosaCluster) run(t *testing.T, args ...string) result {
+	t.Helper()
+	r := c.kcstack(t, append(args, "--kubeconfig", c.kubeconfig)...)
+	c.outputs = append(c.outputs, r.Stdout, r.Stderr)
+	return r
+}
+
+func (c *rosaCluster) keycloak(t *testing.T, ns string) *unstructured.Unstructured {
+	t.Helper()
+	u, err := c.dyn.Resource(kubetest.KeycloakGVR).Namespace(ns).Get(context.Background(), stackName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("read the Keycloak custom resource in %s: %v", ns, err)
+	}
+	return u
+}
+
+// masterSecret returns the value Secrets Manager holds for the Aurora
+// cluster's managed master user secret.
+func (c *rosaCluster) masterSecret(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	got, err := rds.NewFromConfig(c.cfg).DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String("kc-aurora")})
+	if err != nil || len(got.DBClusters) != 1 || got.DBClusters[0].MasterUserSecret == nil {
+		t.Fatalf("describe the Aurora cluster: %v", err)
+	}
+	v, err := secretsmanager.NewFromConfig(c.cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: got.DBClusters[0].MasterUserSecret.SecretArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(v.SecretString)
+}
+
+// secondNamespace puts rosa-b in its own namespace: both contexts reach the
+// same API server.
+var secondNamespace = []string{"namespace: keycloak\n        instances: 3\n  discovery", "namespace: keycloak-b\n        instances: 3\n  discovery"}
+
+// TestROSA: with a kubeconfig reaching both clusters of aurora-rosa.yaml,
+// apply from empty makes the AWS part and the in-cluster objects; the next
+// plan has no changes; an edit of instances plans exactly that update and
+// converges; a hand edit of the custom resource is planned back while a
+// field another manager added stays; the database Secret holds what
+// Secrets Manager holds, and no output shows it.
+func TestROSA(t *testing.T) {
+	t.Parallel()
+	c := newROSACluster(t)
+	ctx := context.Background()
+	file := c.stackFile(t, "aurora-rosa.yaml", append(slices.Clone(unprotected), secondNamespace...)...)
+	mustRun(t, "apply from empty", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	for _, ns := range []string{"keycloak", "keycloak-b"} {
+		if n, _, _ := unstructured.NestedInt64(c.keycloak(t, ns).Object, "spec", "instances"); n != 3 {
+			t.Errorf("instances of the custom resource in %s = %d, want 3", ns, n)
+		}
+	}
+	mustRun(t, "plan after apply", c.run(t, "plan", "-f", file), 0, "No changes.")
+
+	secret, err := c.core.CoreV1().Secrets("keycloak").Get(ctx, kube.DBSecretName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var source map[string]string
+	if err := json.Unmarshal([]byte(c.masterSecret(t)), &source); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"username", "password"} {
+		if v := string(secret.Data[key]); v == "" || v != source[key] {
+			t.Errorf("db Secret key %s does not hold the value of Secrets Manager", key)
+		}
+	}
+
+	four := c.stackFile(t, "aurora-rosa.yaml", append(append(slices.Clone(unprotected), secondNamespace...), "        namespace: keycloak\n        instances: 3", "        namespace: keycloak\n        instances: 4")...)
+	if diff := cmp.Diff([]string{"update targets.rosa-a.k8s.keycloak"}, c.jsonPlanWith(t, four)); diff != "" {
+		t.Fatalf("plan of 4 instances (-want +got):\n%s", diff)
+	}
+	mustRun(t, "apply 4 instances", c.run(t, "apply", "-f", four, "--auto-approve"), 0, "0 added, 1 changed, 0 destroyed")
+	mustRun(t, "plan after 4 instances", c.run(t, "plan", "-f", four), 0, "No changes.")
+
+	kc := c.dyn.Resource(kubetest.KeycloakGVR).Namespace("keycloak")
+	if _, err := kc.Patch(ctx, stackName, types.MergePatchType, []byte(`{"spec":{"instances":9}}`), metav1.PatchOptions{FieldManager: "kubectl-edit"}); err != nil {
+		t.Fatal(err)
+	}
+	other := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": kube.KeycloakAPIVersion, "kind": kube.KeycloakKind,
+		"metadata": map[string]any{"name": stackName, "namespace": "keycloak", "labels": map[string]any{"team": "identity"}},
+	}}
+	if _, err := kc.Apply(ctx, stackName, other, metav1.ApplyOptions{FieldManager: "someone-else"}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"update targets.rosa-a.k8s.keycloak"}, c.jsonPlanWith(t, four)); diff != "" {
+		t.Fatalf("plan after a hand edit (-want +got):\n%s", diff)
+	}
+	mustRun(t, "apply after a hand edit", c.run(t, "apply", "-f", four, "--auto-approve"), 0, "0 added, 1 changed, 0 destroyed")
+	live := c.keycloak(t, "keycloak")
+	if n, _, _ := unstructured.NestedInt64(live.Object, "spec", "instances"); n != 4 {
+		t.Errorf("instances after the apply = %d, want 4", n)
+	}
+	if live.GetLabels()["team"] != "identity" {
+		t.Errorf("the label another manager added is gone: %v", live.GetLabels())
+	}
+	password := string(secret.Data["password"])
+	for _, out := range c.outputs {
+		if strings.Contains(out, password) {
+			t.Fatalf("the database password appears in kcstack's output:\n%s", out)
+		}
+	}
+}
+
+// jsonPlanWith is jsonPlan with the kubeconfig.
+func (c *rosaCluster) jsonPlanWith(t *testing.T, file string) []string {
+	t.Helper()
+	r := c.run(t, "plan", "-f", file, "--format", "json")
+	if r.Code != 0 {
+		t.Fatalf("plan --format json: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	return nonNoOps(t, r.Stdout)
+}
