@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -153,11 +154,36 @@ func TestROSA(t *testing.T) {
 	if live.GetLabels()["team"] != "identity" {
 		t.Errorf("the label another manager added is gone: %v", live.GetLabels())
 	}
+	destroyed := c.run(t, "destroy", "-f", four, "--auto-approve")
+	mustRun(t, "destroy", destroyed, 0, "Destroy complete!")
+	for _, target := range []string{"rosa-a", "rosa-b"} {
+		checkDeletedFirst(t, destroyed.Stdout, "targets."+target+".k8s.", "targets."+target+".peering: ")
+	}
+	if _, err := kc.Get(ctx, stackName, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the Keycloak custom resource after destroy: %v, want not found", err)
+	}
 	password := string(secret.Data["password"])
 	for _, out := range c.outputs {
 		if strings.Contains(out, password) {
 			t.Fatalf("the database password appears in kcstack's output:\n%s", out)
 		}
+	}
+}
+
+// checkDeletedFirst fails t unless every line of out about an address
+// starting with first comes before the first line starting with then.
+func checkDeletedFirst(t *testing.T, out, first, then string) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	at := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, then) })
+	last := -1
+	for i, l := range lines {
+		if strings.HasPrefix(l, first) {
+			last = i
+		}
+	}
+	if at < 0 || last < 0 || last > at {
+		t.Errorf("%s* is not deleted before %s (lines %d and %d):\n%s", first, then, last, at, out)
 	}
 }
 

@@ -47,6 +47,7 @@ func inCluster(target string, o kube.Object) resource.Desired {
 	for _, after := range o.After {
 		deps = append(deps, kube.Address(target, after))
 	}
+	props[kube.PropPeering] = ref(prefix+".peering", "id")
 	for _, f := range o.Facts {
 		props[f] = factRefs[f]
 		deps = append(deps, factRefs[f].Address)

@@ -81,7 +81,7 @@ func setup(t *testing.T, ns string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	values := map[string]string{"endpoint": "writer." + ns + ".example", "master_user_secret_arn": e.dbARN}
+	values := map[string]string{"endpoint": "writer." + ns + ".example", "master_user_secret_arn": e.dbARN, "id": "pcx-" + ns}
 	for _, d := range all {
 		d.Props = resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { v, ok := values[r.Attr]; return v, ok })
 		e.desired = append(e.desired, d)

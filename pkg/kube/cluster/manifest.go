@@ -24,7 +24,7 @@ const (
 )
 
 // facts are the props whose values are known only after apply.
-var facts = []string{kube.PropWriterEndpoint, kube.PropDBSecretARN}
+var facts = []string{kube.PropWriterEndpoint, kube.PropDBSecretARN, kube.PropPeering}
 
 // manifest returns the object d describes with its placeholders filled
 // from its resolved props and the facts annotation set.
