@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -195,4 +197,64 @@ func (c *rosaCluster) jsonPlanWith(t *testing.T, file string) []string {
 		t.Fatalf("plan --format json: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	return nonNoOps(t, r.Stdout)
+}
+
+// TestROSADiscovery: for each discovery mode and Keycloak version on ROSA,
+// apply from empty makes the mode's objects, and the next plan has no
+// changes; the kube-ping ServiceAccount may list pods and not secrets.
+func TestROSADiscovery(t *testing.T) {
+	t.Parallel()
+	kubePing26_0 := []string{"version: \"26.4.2\"", "version: \"26.0.8\"", "keycloak-kubeping:26.4.2", "keycloak-kubeping:26.0.8"}
+	dnsPing := append(slices.Clone(secondNamespace), "    mode: jdbc-ping", "    mode: dns-ping")
+	cases := map[string]struct {
+		reason  string
+		example string
+		edits   []string
+		check   func(t *testing.T, c *rosaCluster)
+	}{
+		"kube-ping 26.4": {reason: "kube-ping's ServiceAccount, Role and RoleBinding", example: "rosa-kube-ping.yaml", check: checkKubePing},
+		"kube-ping 26.0": {reason: "before 26.4 owners need the cache ConfigMap", example: "rosa-kube-ping.yaml", edits: kubePing26_0,
+			check: func(t *testing.T, c *rosaCluster) {
+				checkKubePing(t, c)
+				if _, err := c.core.CoreV1().ConfigMaps("keycloak").Get(context.Background(), kube.CacheConfigName, metav1.GetOptions{}); err != nil {
+					t.Errorf("the cache configuration of 26.0: %v", err)
+				}
+			}},
+		"dns-ping 26.4": {reason: "dns-ping's headless Service", example: "aurora-rosa.yaml", edits: dnsPing,
+			check: func(t *testing.T, c *rosaCluster) {
+				svcs, err := c.core.CoreV1().Services("keycloak").List(context.Background(), metav1.ListOptions{LabelSelector: kube.LabelManagedBy + "=" + kube.ManagedBy})
+				if err != nil || len(svcs.Items) != 1 || svcs.Items[0].Spec.ClusterIP != "None" || !svcs.Items[0].Spec.PublishNotReadyAddresses {
+					t.Errorf("dns-ping's Service: %v %+v, want one headless Service publishing addresses not ready", err, svcs)
+				}
+			}},
+	}
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		tc := cases[name]
+		t.Run(name, func(t *testing.T) {
+			c := newROSACluster(t)
+			file := c.stackFile(t, tc.example, tc.edits...)
+			mustRun(t, "apply from empty ("+tc.reason+")", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+			mustRun(t, "plan after apply", c.run(t, "plan", "-f", file), 0, "No changes.")
+			tc.check(t, c)
+		})
+	}
+}
+
+// checkKubePing checks that the kube-ping ServiceAccount in namespace
+// keycloak may list pods and may not list secrets.
+func checkKubePing(t *testing.T, c *rosaCluster) {
+	t.Helper()
+	user := "system:serviceaccount:keycloak:" + kube.KubePingName
+	for resourceName, want := range map[string]bool{"pods": true, "secrets": false} {
+		review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+			User: user, ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: "keycloak", Verb: "list", Resource: resourceName},
+		}}
+		got, err := c.core.AuthorizationV1().SubjectAccessReviews().Create(context.Background(), review, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status.Allowed != want {
+			t.Errorf("%s may list %s: %v, want %v", user, resourceName, got.Status.Allowed, want)
+		}
+	}
 }
