@@ -269,17 +269,17 @@ type planChange struct {
 // other than no-ops, as "action address".
 func (e *env) jsonPlan(t *testing.T, file string) []string {
 	t.Helper()
-	r := e.kcstack(t, "plan", "-f", file, "--format", "json")
+	return nonNoOps(t, e.kcstack(t, "plan", "-f", file, "--format", "json"))
+}
+
+// nonNoOps returns the changes other than no-ops of the JSON plan r
+// printed, as "action address"; it fails t unless r exited 0.
+func nonNoOps(t *testing.T, r result) []string {
+	t.Helper()
 	if r.Code != 0 {
 		t.Fatalf("plan --format json: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
-	return nonNoOps(t, r.Stdout)
-}
-
-// nonNoOps returns the changes other than no-ops of a JSON plan, as
-// "action address".
-func nonNoOps(t *testing.T, stdout string) []string {
-	t.Helper()
+	stdout := r.Stdout
 	var p struct {
 		ResourceChanges []planChange `json:"resource_changes"`
 	}
