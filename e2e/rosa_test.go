@@ -20,6 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
 	"github.com/kcstack/kcstack/pkg/kube"
@@ -251,6 +253,36 @@ func checkKubePing(t *testing.T, c *rosaCluster) {
 		}
 		if got.Status.Allowed != want {
 			t.Errorf("%s may list %s: %v, want %v", user, resourceName, got.Status.Allowed, want)
+		}
+	}
+}
+
+// TestROSAUnreachable: without any kubeconfig a plan says, for each ROSA
+// target, that its in-cluster part was not read and why; with a kubeconfig
+// that lacks a target's context, apply stops before changing anything.
+func TestROSAUnreachable(t *testing.T) {
+	t.Parallel()
+	e, _ := newSandbox(t)
+	e.rosaNetworks(t)
+	file := e.stackFile(t, "aurora-rosa.yaml", unprotected...)
+	environ := append(e.environ(), "HOME="+e.Dir, "KUBECONFIG=")
+	r := runWithEnv(t, e.Dir, environ, "plan", "-f", file)
+	mustRun(t, "plan without a kubeconfig", r, 0, "Plan: 21 to add",
+		"Note: the in-cluster part of target rosa-a (Keycloak custom resource, Secrets, discovery objects) was not read: no kubeconfig",
+		"Note: the in-cluster part of target rosa-b")
+
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["elsewhere"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
+	cfg.Contexts["elsewhere"] = &clientcmdapi.Context{Cluster: "elsewhere"}
+	kubeconfig := filepath.Join(e.Dir, "kubeconfig")
+	if err := clientcmd.WriteToFile(*cfg, kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	r = runWithEnv(t, e.Dir, environ, "apply", "-f", file, "--auto-approve", "--kubeconfig", kubeconfig)
+	mustRun(t, "apply with a kubeconfig lacking the targets' contexts", r, 1, "nothing was applied", "the kubeconfig has no context gh-keycloak-a")
+	for kind, n := range e.owned(t, stackName) {
+		if n != 0 {
+			t.Errorf("apply made %d %s although it stopped", n, kind)
 		}
 	}
 }
