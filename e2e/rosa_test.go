@@ -133,6 +133,9 @@ func TestROSA(t *testing.T) {
 	if diff := cmp.Diff([]string{"update targets.rosa-a.k8s.keycloak"}, c.jsonPlanWith(t, four)); diff != "" {
 		t.Fatalf("plan of 4 instances (-want +got):\n%s", diff)
 	}
+	saved := filepath.Join(c.Dir, "four.kcplan")
+	mustRun(t, "save the plan of 4 instances", c.run(t, "plan", "-f", four, "--out", saved), 0)
+	mustRun(t, "apply a saved plan of in-cluster changes", c.run(t, "apply", saved, "--auto-approve"), 1, "nothing was applied: the saved plan changes in-cluster objects")
 	mustRun(t, "apply 4 instances", c.run(t, "apply", "-f", four, "--auto-approve"), 0, "0 added, 1 changed, 0 destroyed")
 	mustRun(t, "plan after 4 instances", c.run(t, "plan", "-f", four), 0, "No changes.")
 
