@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
 	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -107,7 +108,11 @@ func TestROSA(t *testing.T) {
 	c := newROSACluster(t)
 	ctx := context.Background()
 	file := c.stackFile(t, "aurora-rosa.yaml", append(slices.Clone(unprotected), secondNamespace...)...)
-	mustRun(t, "apply from empty", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	if _, err := c.core.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "keycloak-b"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "apply from empty", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!",
+		"Note: namespace keycloak-b (targets.rosa-b.k8s.namespace) exists without kcstack's labels: kcstack uses it as it is and never deletes it.")
 	for _, ns := range []string{"keycloak", "keycloak-b"} {
 		if n, _, _ := unstructured.NestedInt64(c.keycloak(t, ns).Object, "spec", "instances"); n != 3 {
 			t.Errorf("instances of the custom resource in %s = %d, want 3", ns, n)
@@ -168,6 +173,13 @@ func TestROSA(t *testing.T) {
 	}
 	if _, err := kc.Get(ctx, stackName, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("the Keycloak custom resource after destroy: %v, want not found", err)
+	}
+	adopted, err := c.core.CoreV1().Namespaces().Get(ctx, "keycloak-b", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if adopted.DeletionTimestamp != nil || adopted.Labels[kube.LabelStack] != "" {
+		t.Errorf("the adopted namespace after destroy: deleted at %v, labels %v; want it kept as it was", adopted.DeletionTimestamp, adopted.Labels)
 	}
 	password := string(secret.Data["password"])
 	for _, out := range c.outputs {

@@ -19,6 +19,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/aws/trace"
 	"github.com/kcstack/kcstack/pkg/desired"
+	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/plan/render"
@@ -211,6 +212,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	if err != nil {
 		return nil, nil, explainAWS(err, r.sess)
 	}
+	r.noteAdopted(snap)
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
@@ -313,4 +315,14 @@ func (r *runContext) checkReachable() error {
 		return nil
 	}
 	return &ExitError{Code: 1, Err: fmt.Errorf("nothing was applied: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target:\n  %s", strings.Join(blocked, "\n  "))}
+}
+
+// noteAdopted says on stderr which Namespaces existed without kcstack's
+// labels: kcstack uses them as they are and never deletes them.
+func (r *runContext) noteAdopted(snap *state.Snapshot) {
+	for _, a := range resource.SortedKeys(snap.Observations) {
+		if ob := snap.Observations[a]; ob.Kind == kube.KindNamespace && ob.Found {
+			fmt.Fprintf(r.stderr, "Note: namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.\n", ob.ID, a)
+		}
+	}
 }

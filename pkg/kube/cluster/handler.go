@@ -47,8 +47,12 @@ var _ resource.Handler = (*Handler)(nil)
 
 // Diff compares the desired object with the live one at the paths the
 // desired one sets (Observe projected it so); for a Secret, values that no
-// longer match Secrets Manager are a sensitive change of its data.
+// longer match Secrets Manager are a sensitive change of its data. An
+// adopted object (Found) has no differences: kcstack never changes it.
 func (h *Handler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	if o.Found {
+		return nil
+	}
 	want := resource.Props{}
 	for k, v := range d.Props {
 		want[k] = v
