@@ -269,15 +269,22 @@ type planChange struct {
 // other than no-ops, as "action address".
 func (e *env) jsonPlan(t *testing.T, file string) []string {
 	t.Helper()
-	r := e.kcstack(t, "plan", "-f", file, "--format", "json")
+	return nonNoOps(t, e.kcstack(t, "plan", "-f", file, "--format", "json"))
+}
+
+// nonNoOps returns the changes other than no-ops of the JSON plan r
+// printed, as "action address"; it fails t unless r exited 0.
+func nonNoOps(t *testing.T, r result) []string {
+	t.Helper()
 	if r.Code != 0 {
 		t.Fatalf("plan --format json: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
+	stdout := r.Stdout
 	var p struct {
 		ResourceChanges []planChange `json:"resource_changes"`
 	}
-	if err := json.Unmarshal([]byte(r.Stdout), &p); err != nil {
-		t.Fatalf("plan --format json: %v\n%s", err, r.Stdout)
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil {
+		t.Fatalf("plan --format json: %v\n%s", err, stdout)
 	}
 	var out []string
 	for _, c := range p.ResourceChanges {

@@ -137,6 +137,9 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	}
 	defer run.close()
 	defer run.unlock()
+	if err := run.checkReachable(); err != nil {
+		return err
+	}
 	p, err := o.planFor(ctx, run, saved)
 	if err != nil {
 		return err
@@ -200,6 +203,9 @@ func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan
 	if saved == nil {
 		p, _, err := run.plan(ctx, o.destroy)
 		return p, err
+	}
+	if err := inClusterFree(saved); err != nil {
+		return nil, err
 	}
 	refusal := "the saved plan cannot be applied; nothing was applied"
 	if saved.Destroy {
@@ -389,4 +395,16 @@ func readPlan(path string) (*plan.Plan, error) {
 		return nil, &ExitError{Code: 1, Err: fmt.Errorf("%s was modified after kcstack plan wrote it (its content digest does not match); nothing was applied: make a new plan with kcstack plan --out and review it", path)}
 	}
 	return &p, nil
+}
+
+// inClusterFree refuses a saved plan that changes in-cluster objects: a
+// plan file names no kubeconfig context, so apply could not reach the
+// clusters and would leave the targets half-applied.
+func inClusterFree(p *plan.Plan) error {
+	for _, c := range p.Changes {
+		if c.Action != plan.ActionNoOp && strings.HasPrefix(string(c.Kind), "k8s:") {
+			return &ExitError{Code: 1, Err: fmt.Errorf("nothing was applied: the saved plan changes in-cluster objects (%s), which only an apply from the stack file reaches: run kcstack apply -f <stack file> --kubeconfig <file>", c.Address)}
+		}
+	}
+	return nil
 }

@@ -8,15 +8,19 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/spf13/cobra"
 
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/aws/trace"
 	"github.com/kcstack/kcstack/pkg/desired"
+	"github.com/kcstack/kcstack/pkg/kube"
+	"github.com/kcstack/kcstack/pkg/kube/cluster"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/plan/render"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -134,6 +138,10 @@ type runContext struct {
 	release func()
 	// desired are the resources plan observed for; nil for a saved plan.
 	desired []resource.Desired
+	// unread are the ROSA targets whose in-cluster part cannot be read.
+	unread []cluster.Unread
+	// stderr receives the notes about unread targets.
+	stderr io.Writer
 }
 
 func (r *runContext) close() { _ = r.sess.Close() }
@@ -160,12 +168,13 @@ func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, trac
 			return nil, err
 		}
 	}
-	prov, err := provider.New(sess.cfg, st.Metadata.Name)
+	clusters, unread := cluster.Connect(g.kubeconfig, st)
+	prov, err := provider.New(sess.cfg, st.Metadata.Name, provider.WithKinds(cluster.New(clusters, secretsmanager.NewFromConfig(sess.cfg))))
 	if err != nil {
 		sess.Close()
 		return nil, err
 	}
-	return &runContext{st: st, sess: sess, prov: prov}, nil
+	return &runContext{st: st, sess: sess, prov: prov, unread: unread, stderr: stderr}, nil
 }
 
 // ensureSandboxROSA makes the networks of the stack's ROSA clusters in the
@@ -190,7 +199,7 @@ func ensureSandboxROSA(ctx context.Context, sess *session, st *stack.Stack, stde
 // plan observes AWS and computes the plan (or, with destroy, the plan that
 // removes everything the stack owns).
 func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state.Snapshot, error) {
-	ds, err := desired.Resources(r.st)
+	ds, err := r.desiredResources()
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan: %w", err)
 	}
@@ -202,6 +211,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	if err != nil {
 		return nil, nil, err
 	}
+	r.noteAdopted(snap)
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
@@ -262,4 +272,56 @@ func useColor(noColor bool, w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// desiredResources are the stack's AWS resources and the in-cluster
+// objects of every ROSA target whose cluster this run reaches; each other
+// ROSA target gets a note on stderr saying its in-cluster part was not
+// read, and why.
+func (r *runContext) desiredResources() ([]resource.Desired, error) {
+	ds, err := desired.Resources(r.st)
+	if err != nil {
+		return nil, err
+	}
+	in, err := desired.InCluster(r.st)
+	if err != nil {
+		return nil, err
+	}
+	skipped := map[string]bool{}
+	for _, u := range r.unread {
+		skipped[u.Target] = true
+		fmt.Fprintf(r.stderr, "Note: the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.\n", u.Target, u.Reason)
+	}
+	for _, d := range in {
+		if t, _, _ := strings.Cut(strings.TrimPrefix(d.Address, "targets."), "."); !skipped[t] {
+			ds = append(ds, d)
+		}
+	}
+	return ds, nil
+}
+
+// checkReachable refuses, before anything is applied, a run that cannot
+// read the cluster of a ROSA target while a kubeconfig was given: applying
+// the target's AWS part alone would leave it half-applied.
+func (r *runContext) checkReachable() error {
+	var blocked []string
+	for _, u := range r.unread {
+		if u.Blocking {
+			blocked = append(blocked, fmt.Sprintf("target %s: %s", u.Target, u.Reason))
+		}
+	}
+	if len(blocked) == 0 {
+		return nil
+	}
+	return &ExitError{Code: 1, Err: fmt.Errorf("nothing was applied: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target:\n  %s", strings.Join(blocked, "\n  "))}
+}
+
+// noteAdopted says on stderr which Namespaces existed without kcstack's
+// labels: kcstack uses them as they are and never deletes them.
+func (r *runContext) noteAdopted(snap *state.Snapshot) {
+	for _, a := range resource.SortedKeys(snap.Observations) {
+		if ob := snap.Observations[a]; ob.Kind == kube.KindNamespace && ob.Found {
+			fmt.Fprintf(r.stderr, "Note: namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.\n", ob.ID, a)
+		}
+	}
 }

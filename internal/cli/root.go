@@ -34,7 +34,9 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // globals are the flags every command shares.
 type globals struct {
 	sandbox bool
-	stdin   io.Reader
+	// kubeconfig is the --kubeconfig file; "" for KUBECONFIG or ~/.kube/config.
+	kubeconfig string
+	stdin      io.Reader
 	// stderr is where commands write what happens while they wait.
 	stderr io.Writer
 }
@@ -74,6 +76,7 @@ func newRoot(g *globals) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVar(&g.sandbox, "sandbox", false, "run against an embedded local AWS sandbox (state in .kcstack/sandbox.json) instead of AWS")
+	root.PersistentFlags().StringVar(&g.kubeconfig, "kubeconfig", "", "kubeconfig file whose contexts reach the ROSA targets' clusters (rosa.kubeContext; default: KUBECONFIG, then ~/.kube/config)")
 	root.AddCommand(newVersionCmd())
 	for _, add := range commands {
 		root.AddCommand(add(g))

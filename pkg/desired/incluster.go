@@ -19,8 +19,9 @@ var factRefs = map[string]resource.Ref{
 // defaulted and valid stack, addressed targets.<target>.k8s.<object>: the
 // objects of pkg/kube, with the facts known only after apply as references
 // to the Aurora cluster, after the database and the target's peering
-// exist. Resources does not include them until a Kubernetes provider
-// handles their kinds. Secrets carry their Secrets Manager sources, never
+// exist, each referring to its target's peering (deleted after them).
+// Resources does not include them: a run adds those of the targets whose
+// cluster it reaches. Secrets carry their Secrets Manager sources, never
 // a value.
 func InCluster(st *stack.Stack) ([]resource.Desired, error) {
 	var out []resource.Desired
@@ -47,6 +48,7 @@ func inCluster(target string, o kube.Object) resource.Desired {
 	for _, after := range o.After {
 		deps = append(deps, kube.Address(target, after))
 	}
+	props[kube.PropPeering] = ref(prefix+".peering", "id")
 	for _, f := range o.Facts {
 		props[f] = factRefs[f]
 		deps = append(deps, factRefs[f].Address)

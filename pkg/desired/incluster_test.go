@@ -39,7 +39,11 @@ func TestInCluster(t *testing.T) {
 				continue
 			}
 			decl, ok := desc.Reference(k)
-			if !ok || decl.Kind != resource.KindDBCluster || r.Address != AddrDBCluster || r.Attr != decl.Attr {
+			want := resource.Ref{Address: AddrDBCluster, Attr: decl.Attr}
+			if k == kube.PropPeering {
+				want.Address = d.Address[:strings.Index(d.Address, ".k8s.")] + ".peering"
+			}
+			if !ok || r != want || (k == kube.PropPeering) != (decl.Kind == resource.KindPeering) {
 				t.Errorf("%s: %s = %v, which %s does not declare", d.Address, k, r, d.Kind)
 			}
 		}

@@ -3,9 +3,9 @@
 // Secret, the Keycloak custom resource of the Keycloak Operator, the
 // discovery objects of dns-ping and kube-ping, the cache configuration),
 // built from a stack as plain data, and a resource.Descriptor for each
-// kind. The Kubernetes handlers that read and apply them come later; until
-// they register these kinds, the objects are shown by `kcstack render
-// --kind manifests` and are not part of a plan.
+// kind. pkg/kube/cluster reads and applies them through a target's
+// kubeconfig context; `kcstack render --kind manifests` shows them as
+// multi-document YAML.
 //
 // Every generated Keycloak setting comes from pkg/keycloak's ServerOptions,
 // which ECS targets use too, so both platforms share every rule. Values

@@ -29,8 +29,12 @@ var renamed = resource.Fields{
 	PropNamespace: {ForcesReplace: true, Reason: "a Kubernetes object cannot move to another namespace"},
 }
 
-// writerEndpoint and dbSecretARN are the references to the Aurora cluster.
+// writerEndpoint and dbSecretARN are the references to the Aurora cluster;
+// peering, which every object holds, is the one to the target's peering:
+// an object goes before the peering its pods reach Aurora through, so
+// removing a target deletes its objects first.
 var (
+	peering        = resource.Reference{Prop: PropPeering, Kind: resource.KindPeering, Attr: "id", InPlace: true}
 	writerEndpoint = resource.Reference{Prop: PropWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint", InPlace: true}
 	dbSecretARN    = resource.Reference{Prop: PropDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true}
 )
@@ -41,23 +45,24 @@ var (
 // Namespace deletes whatever else it holds, so it loses data.
 var descriptors = []resource.Descriptor{
 	{Kind: KindNamespace, Untagged: untagged, Fields: resource.Fields{PropName: renamed[PropName]},
+		References: []resource.Reference{peering},
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindSecret, KindConfigMap, KindService,
 			KindServiceAccount, KindRole, KindRoleBinding}},
 		DataLoss: resource.LosesData, Create: applied},
-	{Kind: KindSecret, Untagged: untagged, References: []resource.Reference{dbSecretARN}, Fields: renamed,
+	{Kind: KindSecret, Untagged: untagged, References: []resource.Reference{dbSecretARN, peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindConfigMap, Untagged: untagged, Fields: renamed,
+	{Kind: KindConfigMap, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindService, Untagged: untagged, Fields: renamed,
-		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindServiceAccount, Untagged: untagged, Fields: renamed,
+	{Kind: KindService, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindServiceAccount, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindRoleBinding}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindRole, Untagged: untagged, Fields: renamed,
+	{Kind: KindRole, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindRoleBinding}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindRoleBinding, Untagged: untagged, Fields: renamed,
-		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindKeycloak, Untagged: untagged, References: []resource.Reference{writerEndpoint}, Fields: renamed,
-		Deletion: resource.Deletion{Placed: true}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindRoleBinding, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
+	{Kind: KindKeycloak, Untagged: untagged, References: []resource.Reference{writerEndpoint, peering}, Fields: renamed,
+		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
 }
 
 // Descriptor returns the descriptor of in-cluster kind k, for its handler.

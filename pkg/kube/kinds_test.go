@@ -29,6 +29,9 @@ func TestDescriptorsRegister(t *testing.T) {
 	handlers := []resource.Handler{stub{resource.Described{Descriptor: resource.Descriptor{
 		Kind: resource.KindDBCluster, TaggingTypes: []string{"rds:cluster"}, Deletion: resource.Deletion{Placed: true},
 		DataLoss: resource.LosesData, Create: resource.Creation{Operations: []string{"CreateDBCluster"}, Idempotent: true},
+	}}}, stub{resource.Described{Descriptor: resource.Descriptor{
+		Kind: resource.KindPeering, TaggingTypes: []string{"ec2:vpc-peering-connection"}, Deletion: resource.Deletion{Placed: true},
+		DataLoss: resource.NoDataLoss, Create: resource.Creation{Operations: []string{"CreateVpcPeeringConnection"}, Idempotent: true},
 	}}}}
 	for _, k := range Kinds() {
 		d, ok := Descriptor(k)
@@ -41,8 +44,8 @@ func TestDescriptorsRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(r.Kinds()); got != len(Kinds())+1 {
-		t.Errorf("registry holds %d kinds, want %d", got, len(Kinds())+1)
+	if got := len(r.Kinds()); got != len(Kinds())+2 {
+		t.Errorf("registry holds %d kinds, want %d", got, len(Kinds())+2)
 	}
 	if d, _ := Descriptor(KindNamespace); d.DataLoss != resource.LosesData {
 		t.Errorf("deleting a Namespace deletes all it holds: DataLoss = %v, want LosesData", d.DataLoss)

@@ -29,6 +29,9 @@ const (
 	PropWriterEndpoint = "writer_endpoint"
 	// PropDBSecretARN is the ARN of the RDS-managed master user secret.
 	PropDBSecretARN = "db_secret_arn"
+	// PropPeering is the id of the target's peering with Aurora, which no
+	// manifest shows: it orders deletes (see kinds.go).
+	PropPeering = "peering_id"
 )
 
 // Placeholders are the readable stand-ins of the props known only after

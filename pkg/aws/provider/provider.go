@@ -26,13 +26,31 @@ type Provider struct {
 	Observers []resource.Observer
 }
 
+// settings are New's optional settings.
+type settings struct {
+	clients.Options
+	// handlers and observers are those of kinds outside AWS.
+	handlers  []resource.Handler
+	observers []resource.Observer
+}
+
 // Option sets an optional setting of New.
-type Option func(*clients.Options)
+type Option func(*settings)
 
 // WithWait bounds the handlers' waits (tests shorten them); without it
 // each package keeps its own defaults.
 func WithWait(w poll.Options) Option {
-	return func(o *clients.Options) { o.Wait = &w }
+	return func(o *settings) { o.Wait = &w }
+}
+
+// WithKinds adds the handlers and observers of kinds outside AWS (the
+// in-cluster kinds of pkg/kube/cluster), checked with the others by
+// resource.NewRegistry.
+func WithKinds(handlers []resource.Handler, observers []resource.Observer) Option {
+	return func(o *settings) {
+		o.handlers = append(o.handlers, handlers...)
+		o.observers = append(o.observers, observers...)
+	}
 }
 
 // registers are the Register of every service package.
@@ -49,10 +67,11 @@ var registers = []func(*clients.Set, *clients.Clients, clients.Options){
 // a kind's descriptor is incomplete or refers to a kind no package
 // manages.
 func New(cfg aws.Config, stack string, opts ...Option) (*Provider, error) {
-	o := clients.Options{Stack: stack}
+	set := settings{Options: clients.Options{Stack: stack}}
 	for _, opt := range opts {
-		opt(&o)
+		opt(&set)
 	}
+	o := set.Options
 	guard := &ambiguous.Guard{}
 	cfg = cfg.Copy()
 	guard.Install(&cfg)
@@ -61,6 +80,8 @@ func New(cfg aws.Config, stack string, opts ...Option) (*Provider, error) {
 	for _, register := range registers {
 		register(s, c, o)
 	}
+	s.Add(set.handlers...)
+	s.Observe(set.observers...)
 	r, err := resource.NewRegistry(s.Handlers...)
 	if err != nil {
 		return nil, fmt.Errorf("provider of stack %s: %w", stack, err)

@@ -1,0 +1,28 @@
+// Package cluster reads and changes the in-cluster objects of ROSA targets
+// (pkg/kube's kinds) through the Kubernetes API: one resource.Handler per
+// kind, generic over the object the desired props describe, and one
+// Observer per stack reading every kind in one list call per kind per
+// namespace.
+//
+// Rules the handlers keep:
+//
+//   - Create and Update are one server-side apply under the field manager
+//     kcstack with force on. kcstack sends only the fields it manages (the
+//     desired manifest, its ownership labels and annotations), so force
+//     takes back exactly those: a hand edit of one of them is planned and
+//     applied back; fields another manager added are never sent, so they
+//     stay, and the diff never looks at them (Observe projects the live
+//     object onto the paths the desired object sets).
+//   - Ownership is the labels app.kubernetes.io/managed-by=kcstack,
+//     kcstack.io/stack=<stack> and kcstack.io/address=<address>; objects
+//     without them are never read as the stack's, never changed, never
+//     deleted. A Namespace that exists without them is adopted for use
+//     (Observation.Found): never labeled, never deleted.
+//   - A Secret's values come from Secrets Manager at apply time (the
+//     sources its kcstack.io/sources annotation names) and never travel in
+//     props, observations or plans. The annotation kcstack.io/source-digest
+//     holds a SHA-256 of the values applied; Observe compares it with the
+//     values Secrets Manager holds now, so a rotation plans an update of
+//     the Secret's data shown as a sensitive value.
+//   - Delete of a missing object is success.
+package cluster

@@ -1,0 +1,164 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/kcstack/kcstack/pkg/kube"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// Observer reads the in-cluster objects of one target: the Namespaces the
+// stack owns or wants (one list call, and a get of a wanted Namespace the
+// stack does not own, which is adopted), then for each namespaced kind one
+// list call per namespace, by the stack's labels. Objects are mapped back
+// to their addresses by their kcstack.io/address label; objects of other
+// targets are left to their own observer.
+type Observer struct {
+	target   string
+	handlers map[resource.Kind]*Handler
+}
+
+var _ resource.Observer = (*Observer)(nil)
+
+// NewObserver returns the observer of target's objects, read through
+// handlers (one per in-cluster kind).
+func NewObserver(target string, handlers map[resource.Kind]*Handler) *Observer {
+	return &Observer{target: target, handlers: handlers}
+}
+
+// Round is 1: nothing in the cluster needs an AWS observation to be read.
+func (o *Observer) Round() int { return 1 }
+
+// Observe reads every object of the target the stack owns or wants.
+func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Observation, error) {
+	prefix := kube.Address(o.target, "")
+	wanted := map[string]*resource.Desired{}
+	for i, d := range q.Desired {
+		if strings.HasPrefix(d.Address, prefix) {
+			wanted[d.Address] = &q.Desired[i]
+		}
+	}
+	selector := labels.Set{kube.LabelManagedBy: kube.ManagedBy, kube.LabelStack: q.Stack}.String()
+	seen := map[string]resource.Observation{}
+	namespaces, err := o.namespaces(ctx, wanted, selector, seen)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range kube.Kinds() {
+		if !namespaced(k) {
+			continue
+		}
+		for _, ns := range namespaces {
+			if err := o.list(ctx, k, ns, selector, wanted, seen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([]resource.Observation, 0, len(seen)+len(wanted))
+	for _, a := range resource.SortedKeys(wanted) {
+		if _, ok := seen[a]; !ok {
+			out = append(out, resource.Observation{Address: a, Kind: wanted[a].Kind})
+		}
+	}
+	for _, a := range resource.SortedKeys(seen) {
+		out = append(out, seen[a])
+	}
+	return out, nil
+}
+
+// namespaces lists the target's owned Namespaces into seen, adopts wanted
+// ones that exist unowned, and returns every namespace to read: owned or
+// wanted.
+func (o *Observer) namespaces(ctx context.Context, wanted map[string]*resource.Desired, selector string, seen map[string]resource.Observation) ([]string, error) {
+	if err := o.list(ctx, kube.KindNamespace, "", selector, wanted, seen); err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, ob := range seen {
+		names[ob.Attrs["name"]] = true
+	}
+	for _, a := range resource.SortedKeys(wanted) {
+		d := wanted[a]
+		if d.Kind != kube.KindNamespace {
+			continue
+		}
+		name, _ := d.Props[kube.PropName].(string)
+		names[name] = true
+		if _, ok := seen[a]; ok {
+			continue
+		}
+		ob, err := o.adopt(ctx, *d, name)
+		if err != nil {
+			return nil, err
+		}
+		if ob.Exists {
+			seen[a] = ob
+		}
+	}
+	return resource.SortedKeys(names), nil
+}
+
+// adopt reads Namespace name, which the stack wants and does not own: when
+// it exists it is used as it is, Found (never changed, never deleted).
+func (o *Observer) adopt(ctx context.Context, d resource.Desired, name string) (resource.Observation, error) {
+	rc, err := o.handlers[kube.KindNamespace].clusters.client(kube.KindNamespace, d.Address)
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	_, err = rc.Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return resource.Observation{Address: d.Address, Kind: d.Kind}, nil
+	}
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("read namespace %s: %w", name, err)
+	}
+	return resource.Observation{
+		Address: d.Address, Kind: d.Kind, Exists: true, ID: name, Owned: true, Found: true,
+		Attrs: map[string]string{"id": name, "name": name}, Props: canonical(d.Props).(map[string]any),
+	}, nil
+}
+
+// list reads the owned objects of kind k in namespace ns ("" for
+// cluster-scoped kinds) into seen. A kind the server does not serve (the
+// Keycloak CRD not installed) has no objects.
+func (o *Observer) list(ctx context.Context, k resource.Kind, ns, selector string, wanted map[string]*resource.Desired, seen map[string]resource.Observation) error {
+	h := o.handlers[k]
+	rc, err := h.clusters.client(k, kube.Address(o.target, ""))
+	if err != nil {
+		return err
+	}
+	var items *unstructured.UnstructuredList
+	opts := metav1.ListOptions{LabelSelector: selector}
+	if namespaced(k) {
+		items, err = rc.Namespace(ns).List(ctx, opts)
+	} else {
+		items, err = rc.List(ctx, opts)
+	}
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list %s in %q: %w", k, ns, err)
+	}
+	prefix := kube.Address(o.target, "")
+	for i := range items.Items {
+		u := &items.Items[i]
+		a := u.GetLabels()[kube.LabelAddress]
+		if !strings.HasPrefix(a, prefix) {
+			continue
+		}
+		ob, err := h.observation(ctx, a, u, wanted[a])
+		if err != nil {
+			return fmt.Errorf("%s: %w", a, err)
+		}
+		seen[a] = ob
+	}
+	return nil
+}
