@@ -3,7 +3,7 @@ package certificate
 import (
 	"context"
 	"fmt"
-	"strings"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
@@ -42,12 +42,12 @@ func Check(ctx context.Context, client API, arn, region string) error {
 }
 
 // regionOf is the region field of an ARN, "" when it has none.
-func regionOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
+func regionOf(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil {
 		return ""
 	}
-	return parts[3]
+	return a.Region
 }
 
 func hint(status types.CertificateStatus) string {

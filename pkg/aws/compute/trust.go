@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"sort"
 	"strings"
 	"sync"
@@ -89,12 +90,12 @@ func observedConditions(r types.Role) map[string]string {
 }
 
 // arnAccount is the account field of arn ("" when it has none).
-func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
+func arnAccount(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil {
 		return ""
 	}
-	return parts[4]
+	return a.AccountID
 }
 
 // STSAPI is the part of STS this package calls.
