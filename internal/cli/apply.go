@@ -60,7 +60,7 @@ Ctrl-C exits at once. Running it again converges.`,
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	o.flags(cmd, true)
+	o.flags(cmd, true, g)
 	return cmd
 }
 
@@ -85,11 +85,11 @@ Ctrl-C exits at once. Running it again converges.`,
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	o.flags(cmd, false)
+	o.flags(cmd, false, g)
 	return cmd
 }
 
-func (o *applyOptions) flags(cmd *cobra.Command, isApply bool) {
+func (o *applyOptions) flags(cmd *cobra.Command, isApply bool, g *globals) {
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
 	if isApply {
@@ -103,6 +103,7 @@ func (o *applyOptions) flags(cmd *cobra.Command, isApply bool) {
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (also NO_COLOR)")
 	f.BoolVar(&o.trace, "trace", false, "print every AWS API call with its duration to stderr")
 	o.aws.register(cmd)
+	g.registerClusterFlags(cmd)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 }
 
@@ -131,17 +132,21 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	} else if st, err = loadStack(o.file, stderr); err != nil {
 		return err
 	}
-	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr)
+	run, err := g.prepare(ctx, st, saved == nil, o.aws, o.trace, stderr)
 	if err != nil {
 		return err
 	}
 	defer run.close()
 	defer run.unlock()
-	if err := run.checkReachable(); err != nil {
+	if err := run.checkReachable(nothingApplied); err != nil {
 		return err
 	}
 	p, err := o.planFor(ctx, run, saved)
 	if err != nil {
+		return err
+	}
+	// The clusters of former targets are known once AWS is read.
+	if err := run.checkReachable(nothingApplied); err != nil {
 		return err
 	}
 	return o.execute(ctx, run, p, saved != nil, stackFile(args, o.file), stdout, stderr)
