@@ -39,7 +39,7 @@ type globals struct {
 	// withoutCluster are the --without-cluster targets of plan, apply and
 	// destroy: their in-cluster part is neither read nor changed.
 	withoutCluster []string
-	stdin      io.Reader
+	stdin          io.Reader
 	// stderr is where commands write what happens while they wait.
 	stderr io.Writer
 }
