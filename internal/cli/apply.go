@@ -49,6 +49,9 @@ Approval: on a terminal kcstack asks; otherwise pass --auto-approve. --auto-appr
 a plan that deletes or replaces anything also needs --allow-delete.
 With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since, if
 the file was edited, or if it would change anything not tagged for the stack; -f cannot be given with it.
+A ROSA target whose cluster cannot be reached (a context missing from the kubeconfig, an API server that does
+not answer), in the file or removed from it, stops apply before anything changes; --without-cluster TARGET
+(repeatable) leaves a gone cluster out: the AWS part is applied and the target's objects stay in it.
 The lock is taken after approval. Ctrl-C (or SIGTERM, or SIGHUP) stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
 Ctrl-C exits at once. Running it again converges.`,
 		Example: `  kcstack apply -f stack.yaml
@@ -71,7 +74,8 @@ func newDestroyCmd(g *globals) *cobra.Command {
 		Short: "Remove everything the stack owns",
 		Long: `Remove every resource tagged for the stack, in a safe order: peering routes and rules before the
 peering and the database, instances before the cluster, subnets before the VPC. Resources the stack only
-references (a ROSA cluster's VPC) are never touched. The Aurora cluster gets a final snapshot unless the
+references (a ROSA cluster's VPC) are never touched. A ROSA target's in-cluster objects go before its peering;
+--without-cluster TARGET (repeatable) leaves a cluster that is gone out. The Aurora cluster gets a final snapshot unless the
 stack file says skipFinalSnapshot, and deletion protection is honoured.
 
 Approval: on a terminal kcstack asks for the stack's name; otherwise pass --auto-approve, which is all

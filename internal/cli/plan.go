@@ -47,7 +47,12 @@ func newPlanCmd(g *globals) *cobra.Command {
 in Terraform's vocabulary (+ create, ~ update in-place, -/+ replace, - destroy).
 
 Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 no changes, 1 error, 2 changes.
---out saves the plan (with fingerprints of everything it observed) for "kcstack apply PLANFILE".`,
+--out saves the plan (with fingerprints of everything it observed) for "kcstack apply PLANFILE".
+
+ROSA targets' in-cluster objects are read through the kubeconfig context of each (--kubeconfig, KUBECONFIG,
+~/.kube/config), and so are those of a ROSA target no longer in the file, through the context its peering's
+tags name: the plan deletes them before the peering. --without-cluster TARGET (repeatable) neither reads
+nor changes a target's in-cluster part, for a cluster that is gone: the plan notes it.`,
 		Example: `  kcstack plan -f stack.yaml
   kcstack plan --format markdown --detailed-exitcode > plan.md
   kcstack --sandbox plan -f examples/aurora-rosa.yaml --out aurora.kcplan`,
