@@ -7,14 +7,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/kcstack/kcstack/internal/testutil/examples"
 	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
-	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -125,10 +122,7 @@ func TestFormerTargetRemoved(t *testing.T) {
 // returned to be deleted.
 func TestFormerAdoptedNamespaceKept(t *testing.T) {
 	e := setup(t, "kc-former-adopted")
-	if _, err := e.core.CoreV1().Namespaces().Create(e.ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: e.ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	e.converge()
+	e.convergeInAdopted()
 	f, _ := e.formerRegistry(cluster.Access{Kubeconfig: kubeconfigOf(t, exampleContext)})
 	obs, err := f.Observe(e.ctx, resource.Query{Stack: "sso-" + e.ns, Known: map[string]resource.Observation{"targets.rosa.peering": peeringOf("rosa", exampleContext, e.ns)}})
 	if err != nil {
@@ -206,17 +200,8 @@ func (r round1) Observe(context.Context, resource.Query) ([]resource.Observation
 func TestRenamedTargetTakesOverNamespace(t *testing.T) {
 	e := setup(t, "kc-renamed")
 	e.converge()
-	renamed := examples.Load(t, "rosa-kube-ping.yaml", "namespace: keycloak", "namespace: "+e.ns, "name: sso-kube", "name: sso-"+e.ns, "- name: rosa", "- name: rosa-z")
-	in, err := desired.InCluster(renamed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	values := map[string]string{"endpoint": "writer." + e.ns + ".example", "master_user_secret_arn": e.dbARN, "id": "pcx-z"}
-	ds := []resource.Desired{{Address: "targets.rosa-z.peering", Kind: resource.KindPeering, Tags: map[string]string{kube.TagContext: exampleContext}}}
-	for _, d := range in {
-		d.Props = resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { v, ok := values[r.Attr]; return v, ok })
-		ds = append(ds, d)
-	}
+	ds := append([]resource.Desired{{Address: "targets.rosa-z.peering", Kind: resource.KindPeering, Tags: map[string]string{kube.TagContext: exampleContext}}},
+		e.inCluster("pcx-z", "- name: rosa", "- name: rosa-z")...)
 	f := cluster.NewFormer(cluster.Access{Kubeconfig: kubeconfigOf(t, exampleContext)})
 	handlers, observers := cluster.New(cluster.Clusters{"rosa-z": e.dyn}, e.sm, cluster.WithFormer(f))
 	registry := resource.Registry{}
