@@ -105,6 +105,8 @@ func TestROSARemoved(t *testing.T) {
 	lacking := c.kubeconfigWithout(t, "gh-keycloak-b")
 	mustRun(t, "plan with a kubeconfig lacking rosa-b's context", c.kcstack(t, "plan", "-f", removed, "--kubeconfig", lacking), 0,
 		"Note: target rosa-b is no longer in the file", "the kubeconfig has no context gh-keycloak-b", "--without-cluster rosa-b")
+	mustRun(t, "save a plan with a kubeconfig lacking rosa-b's context", c.kcstack(t, "plan", "-f", removed, "--out", filepath.Join(c.Dir, "half.kcplan"), "--kubeconfig", lacking), 1,
+		"the plan was not saved", "target rosa-b: the kubeconfig has no context gh-keycloak-b")
 	mustRun(t, "apply with a kubeconfig lacking rosa-b's context", c.kcstack(t, "apply", "-f", removed, "--auto-approve", "--allow-delete", "--kubeconfig", lacking), 1,
 		"nothing was applied", "target rosa-b: the kubeconfig has no context gh-keycloak-b")
 	c.keycloak(t, "keycloak-b") // still there

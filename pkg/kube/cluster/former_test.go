@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,6 +12,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/kcstack/kcstack/internal/testutil/examples"
 	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
 	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
@@ -265,5 +267,18 @@ func TestRenamedTargetTakesOverNamespace(t *testing.T) {
 	ns, err := e.core.CoreV1().Namespaces().Get(e.ctx, e.ns, metav1.GetOptions{})
 	if err != nil || ns.DeletionTimestamp != nil || ns.Labels[kube.LabelAddress] != newNS {
 		t.Errorf("namespace after the rename: %v, deleting %v, labels %v; want it kept, labeled for rosa-z", err, ns.DeletionTimestamp, ns.Labels)
+	}
+}
+
+// TestConnectWithout: --without-cluster leaves a target of the file out,
+// noted without blocking, while the others are connected.
+func TestConnectWithout(t *testing.T) {
+	st := examples.Load(t, "aurora-rosa.yaml")
+	clusters, unread := cluster.Connect(cluster.Access{Kubeconfig: kubeconfigOf(t, "gh-keycloak-a", "gh-keycloak-b"), Without: []string{"rosa-b"}}, st)
+	if diff := cmp.Diff([]string{"rosa-a"}, resource.SortedKeys(clusters)); diff != "" {
+		t.Errorf("connected targets (-want +got):\n%s", diff)
+	}
+	if len(unread) != 1 || unread[0].Target != "rosa-b" || unread[0].Blocking || !strings.Contains(unread[0].Reason, "--without-cluster rosa-b") {
+		t.Errorf("unread = %+v, want rosa-b, not blocking, naming --without-cluster", unread)
 	}
 }
