@@ -52,17 +52,28 @@ func (r *runContext) checkReachable(what string) error {
 }
 
 // noteFormer says on stderr which former ROSA targets (no longer in the
-// file, still peered) this run did not read the in-cluster part of.
-func (r *runContext) noteFormer() {
+// file, still peered) this run did not read the in-cluster part of, and
+// which --without-cluster names no target at all.
+func (r *runContext) noteFormer(without []string) {
 	if r.former == nil {
 		return
 	}
+	named := map[string]bool{}
+	for _, t := range r.st.Spec.Targets {
+		named[t.Name] = t.ROSA != nil
+	}
 	for _, u := range r.former.Unread() {
+		named[u.Target] = true
 		then := "its in-cluster objects, if any, stay in the cluster"
 		if u.Blocking {
 			then = "apply stops before changing anything; if the cluster is gone, pass --without-cluster " + u.Target + " (its in-cluster objects, if any, then stay in it)"
 		}
 		fmt.Fprintf(r.stderr, "Note: target %s is no longer in the file, and its in-cluster part (Keycloak custom resource, Secrets, discovery objects) was not read: %s; %s.\n", u.Target, u.Reason, then)
+	}
+	for _, t := range without {
+		if !named[t] {
+			fmt.Fprintf(r.stderr, "Warning: --without-cluster %s changes nothing: %s is neither a ROSA target of the file nor a removed one the stack still peers with.\n", t, t)
+		}
 	}
 }
 

@@ -151,6 +151,8 @@ type runContext struct {
 	// former reads the in-cluster objects of ROSA targets no longer in the
 	// file; nil for a saved plan.
 	former *cluster.Former
+	// without are the --without-cluster targets.
+	without []string
 	// stderr receives the notes about unread targets.
 	stderr io.Writer
 }
@@ -194,7 +196,7 @@ func (g *globals) prepare(ctx context.Context, st *stack.Stack, fromFile bool, f
 		sess.Close()
 		return nil, err
 	}
-	return &runContext{st: st, sess: sess, prov: prov, unread: unread, former: former, stderr: stderr}, nil
+	return &runContext{st: st, sess: sess, prov: prov, unread: unread, former: former, without: g.withoutCluster, stderr: stderr}, nil
 }
 
 // ensureSandboxROSA makes the networks of the stack's ROSA clusters in the
@@ -232,7 +234,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 		return nil, nil, err
 	}
 	r.noteAdopted(snap)
-	r.noteFormer()
+	r.noteFormer(r.without)
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
