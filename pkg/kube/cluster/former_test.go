@@ -16,6 +16,7 @@ import (
 	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
 	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
+	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/state"
 )
@@ -280,5 +281,34 @@ func TestConnectWithout(t *testing.T) {
 	}
 	if len(unread) != 1 || unread[0].Target != "rosa-b" || unread[0].Blocking || !strings.Contains(unread[0].Reason, "--without-cluster rosa-b") {
 		t.Errorf("unread = %+v, want rosa-b, not blocking, naming --without-cluster", unread)
+	}
+}
+
+// TestRenamedObjectCreatedAfterDelete: an object of a renamed target has
+// the namespace and name of its former target's object, so the plan
+// creates it only once that one is deleted (the API server holds one
+// object per name: applying first would take the old one over, and its
+// delete would then remove the new one).
+func TestRenamedObjectCreatedAfterDelete(t *testing.T) {
+	handlers, _ := cluster.New(nil, nil)
+	r := resource.Registry{}
+	for _, h := range handlers {
+		r[h.Describe().Kind] = h
+	}
+	props := resource.Props{kube.PropName: "sso", kube.PropNamespace: "keycloak-b"}
+	ds := []resource.Desired{{Address: kube.Address("rosa-z", kube.ObjKeycloak), Kind: kube.KindKeycloak, Props: props}}
+	old := resource.Observation{Address: kube.Address("rosa-b", kube.ObjKeycloak), Kind: kube.KindKeycloak, Exists: true, Owned: true, ID: "keycloak-b/sso", Props: props}
+	snap := &state.Snapshot{Observations: map[string]resource.Observation{old.Address: old}}
+	p, err := plan.Compute(plan.Input{Stack: "s", Desired: ds, Snapshot: snap, Registry: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range p.Changes {
+		got[string(c.Action)+" "+c.Address] = c.DestroyFirst
+	}
+	want := map[string][]string{"create " + ds[0].Address: {old.Address}, "delete " + old.Address: nil}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes and the deletes they wait for (-want +got):\n%s", diff)
 	}
 }
