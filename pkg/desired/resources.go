@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
@@ -50,6 +51,7 @@ func Resources(st *stack.Stack) ([]resource.Desired, error) {
 			b.peered(componentTarget+t.Name, "targets."+t.Name, t.ROSA.VPC, t.ROSA.MachineCIDR,
 				fmt.Sprintf("ROSA cluster %s", t.ROSA.Cluster),
 				fmt.Sprintf("the VPC of ROSA cluster %s must exist before kcstack peers it; check spec.targets (%s) and the cluster", t.ROSA.Cluster, t.Name))
+			b.tagCluster("targets."+t.Name+".peering", t.ROSA)
 		}
 	}
 	for _, p := range st.Spec.Peers {
@@ -245,6 +247,18 @@ func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
 			"vpc_peering_connection_id": ref(peering, "id"),
 		},
 		DependsOn: append(b.networkOf("database"), peering, AddrAuroraVPC)})
+}
+
+// tagCluster adds to the peering at address the tags naming where the
+// ROSA target's in-cluster part lives (kube.TagContext, kube.TagNamespace):
+// once the target is gone from the file, they lead to its objects.
+func (b *builder) tagCluster(address string, r *stack.ROSATarget) {
+	for i := range b.out {
+		if b.out[i].Address == address {
+			b.out[i].Tags[kube.TagContext] = r.KubeContext
+			b.out[i].Tags[kube.TagNamespace] = r.Namespace
+		}
+	}
 }
 
 // databaseCIDR is the Aurora VPC's CIDR: the file's for a VPC kcstack
