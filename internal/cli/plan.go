@@ -140,7 +140,9 @@ type runContext struct {
 	desired []resource.Desired
 	// unread are the ROSA targets whose in-cluster part cannot be read.
 	unread []cluster.Unread
-	// stderr receives the notes about unread targets.
+	// notes are the notes of the plan being made, in the order made.
+	notes []plan.Note
+	// stderr receives the notes as they are made.
 	stderr io.Writer
 }
 
@@ -199,6 +201,7 @@ func ensureSandboxROSA(ctx context.Context, sess *session, st *stack.Stack, stde
 // plan observes AWS and computes the plan (or, with destroy, the plan that
 // removes everything the stack owns).
 func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state.Snapshot, error) {
+	r.notes = nil
 	ds, err := r.desiredResources()
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan: %w", err)
@@ -215,7 +218,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
-		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
+		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(), Notes: r.notes,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan:\n%w", err)
@@ -276,8 +279,7 @@ func useColor(noColor bool, w io.Writer) bool {
 
 // desiredResources are the stack's AWS resources and the in-cluster
 // objects of every ROSA target whose cluster this run reaches; each other
-// ROSA target gets a note on stderr saying its in-cluster part was not
-// read, and why.
+// ROSA target gets a note saying its in-cluster part was not read, and why.
 func (r *runContext) desiredResources() ([]resource.Desired, error) {
 	ds, err := desired.Resources(r.st)
 	if err != nil {
@@ -290,14 +292,33 @@ func (r *runContext) desiredResources() ([]resource.Desired, error) {
 	skipped := map[string]bool{}
 	for _, u := range r.unread {
 		skipped[u.Target] = true
-		fmt.Fprintf(r.stderr, "Note: the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.\n", u.Target, u.Reason)
+		r.note(plan.Note{Target: u.Target, Blocking: u.Blocking,
+			Text: fmt.Sprintf("the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.", u.Target, u.Reason)})
 	}
 	for _, d := range in {
-		if t, _, _ := strings.Cut(strings.TrimPrefix(d.Address, "targets."), "."); !skipped[t] {
+		if !skipped[targetOf(d.Address)] {
 			ds = append(ds, d)
 		}
 	}
 	return ds, nil
+}
+
+// targetOf returns the target an address belongs to ("rosa-a" for
+// "targets.rosa-a.k8s.keycloak"), or "" for an address outside targets.
+func targetOf(address string) string {
+	rest, ok := strings.CutPrefix(address, "targets.")
+	if !ok {
+		return ""
+	}
+	t, _, _ := strings.Cut(rest, ".")
+	return t
+}
+
+// note adds n to the notes of the plan being made and prints it on stderr
+// at once, where the text form of a plan shows notes.
+func (r *runContext) note(n plan.Note) {
+	r.notes = append(r.notes, n)
+	fmt.Fprintf(r.stderr, "Note: %s\n", n.Text)
 }
 
 // checkReachable refuses, before anything is applied, a run that cannot
@@ -310,18 +331,40 @@ func (r *runContext) checkReachable() error {
 			blocked = append(blocked, fmt.Sprintf("target %s: %s", u.Target, u.Reason))
 		}
 	}
+	return unreachable(blocked)
+}
+
+// checkSavedNotes prints the notes of a saved plan on stderr, as plan
+// did, and refuses the plan when one of them blocks: it was made while
+// the cluster of a ROSA target could not be read, and applying it would
+// leave that target half-applied.
+func (r *runContext) checkSavedNotes(p *plan.Plan) error {
+	for _, n := range p.Notes {
+		fmt.Fprintf(r.stderr, "Note: %s\n", n.Text)
+	}
+	var blocked []string
+	for _, n := range p.Blocking() {
+		blocked = append(blocked, fmt.Sprintf("target %s: %s", n.Target, n.Text))
+	}
+	return unreachable(blocked)
+}
+
+// unreachable is the refusal of a run that would apply half a target, one
+// line per blocked target; nil when there is none.
+func unreachable(blocked []string) error {
 	if len(blocked) == 0 {
 		return nil
 	}
 	return &ExitError{Code: 1, Err: fmt.Errorf("nothing was applied: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target:\n  %s", strings.Join(blocked, "\n  "))}
 }
 
-// noteAdopted says on stderr which Namespaces existed without kcstack's
-// labels: kcstack uses them as they are and never deletes them.
+// noteAdopted notes which Namespaces existed without kcstack's labels:
+// kcstack uses them as they are and never deletes them.
 func (r *runContext) noteAdopted(snap *state.Snapshot) {
 	for _, a := range resource.SortedKeys(snap.Observations) {
 		if ob := snap.Observations[a]; ob.Kind == kube.KindNamespace && ob.Found {
-			fmt.Fprintf(r.stderr, "Note: namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.\n", ob.ID, a)
+			r.note(plan.Note{Target: targetOf(a), Address: a,
+				Text: fmt.Sprintf("namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.", ob.ID, a)})
 		}
 	}
 }
