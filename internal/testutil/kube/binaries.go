@@ -88,6 +88,14 @@ func Kubectl(t testing.TB) string {
 	return ""
 }
 
+// RequireBinaries skips the test (fails it under CI) unless kube-apiserver
+// and etcd are there: for tests that start a server through a command of
+// their own, as localkube's do.
+func RequireBinaries(t testing.TB) {
+	t.Helper()
+	binaries(t)
+}
+
 // binaries returns the kube-apiserver and etcd binaries, or skips the
 // test when one is missing — fails it under CI, which must have both.
 func binaries(t testing.TB) (apiserver, etcd string) {
