@@ -15,7 +15,10 @@ import (
 	"syscall"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -34,13 +37,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// readyLine is the line localkube prints with the server's directory.
-var readyLine = regexp.MustCompile(`^Kubernetes API server https://127\.0\.0\.1:\d+ ready \(data and logs in (.+)\)\.$`)
+// readyLine is the line localkube prints for each context's server, with
+// the server's directory.
+var readyLine = regexp.MustCompile(`^Context (\S+): Kubernetes API server https://127\.0\.0\.1:\d+ ready \(data and logs in (.+)\)\.$`)
 
-// TestLocalkube: localkube starts a server whose kubeconfig reaches it
-// through every context asked for, with the Keycloak CRD served; an
-// interrupt stops it, exit 0, and leaves neither its directory, nor the
-// kubeconfig, nor any process running from that directory.
+// TestLocalkube: localkube starts a server per context asked for, each
+// with the Keycloak CRD served, and a kubeconfig reaching each through its
+// context (a namespace made through one is not in the other); an interrupt
+// stops them, exit 0, and leaves neither their directories, nor the
+// kubeconfig, nor any process running from those directories.
 func TestLocalkube(t *testing.T) {
 	kube.RequireBinaries(t)
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
@@ -57,17 +62,27 @@ func TestLocalkube(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	lines := bufio.NewScanner(stdout)
-	var dir string
+	dirs := map[string]string{}
 	for lines.Scan() && !strings.HasPrefix(lines.Text(), "Press Ctrl-C") {
 		if m := readyLine.FindStringSubmatch(lines.Text()); m != nil {
-			dir = m[1]
+			dirs[m[1]] = m[2]
 		}
 	}
-	if dir == "" {
-		t.Fatalf("localkube printed no ready line with its directory before it stopped; stderr:\n%s", stderr.String())
+	if len(dirs) != 2 || dirs["gh-keycloak-a"] == dirs["gh-keycloak-b"] {
+		t.Fatalf("localkube's servers by context: %v, want one for each of gh-keycloak-a and gh-keycloak-b; stderr:\n%s", dirs, stderr.String())
 	}
-	for _, name := range []string{"gh-keycloak-a", "gh-keycloak-b"} {
-		listKeycloaks(t, kubeconfig, name)
+	a, b := client(t, kubeconfig, "gh-keycloak-a"), client(t, kubeconfig, "gh-keycloak-b")
+	for name, c := range map[string]dynamic.Interface{"gh-keycloak-a": a, "gh-keycloak-b": b} {
+		if _, err := c.Resource(kube.KeycloakGVR).List(context.Background(), metav1.ListOptions{}); err != nil {
+			t.Errorf("list Keycloak resources through context %s: %v", name, err)
+		}
+	}
+	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "only-on-a"}}}
+	if _, err := a.Resource(namespaces).Create(context.Background(), ns, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Resource(namespaces).Get(context.Background(), "only-on-a", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("namespace made through gh-keycloak-a, read through gh-keycloak-b: %v, want not found", err)
 	}
 
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
@@ -75,7 +90,7 @@ func TestLocalkube(t *testing.T) {
 	}
 	stopping := false
 	for lines.Scan() {
-		stopping = stopping || strings.HasPrefix(lines.Text(), "Stopping the Kubernetes API server")
+		stopping = stopping || strings.HasPrefix(lines.Text(), "Stopping the Kubernetes API servers")
 	}
 	if !stopping {
 		t.Errorf("localkube did not say it stops the server after an interrupt")
@@ -83,35 +98,37 @@ func TestLocalkube(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("localkube after an interrupt: %v, want exit 0; stderr:\n%s", err, stderr.String())
 	}
-	for _, path := range []string{dir, kubeconfig} {
+	for _, path := range []string{dirs["gh-keycloak-a"], dirs["gh-keycloak-b"], kubeconfig} {
 		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s after localkube stopped: %v, want it removed", path, err)
 		}
 	}
-	if left := processesUsing(t, dir); len(left) > 0 {
-		for _, pid := range left {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
+	for _, dir := range dirs {
+		if left := processesUsing(t, dir); len(left) > 0 {
+			for _, pid := range left {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+			t.Errorf("processes %v still run from %s after localkube stopped", left, dir)
 		}
-		t.Errorf("processes %v still run from %s after localkube stopped", left, dir)
 	}
 }
 
-// listKeycloaks lists the Keycloak custom resources of every namespace
-// through context name of the kubeconfig, failing t if that fails.
-func listKeycloaks(t *testing.T, kubeconfig, name string) {
+// namespaces is the resource of Namespaces.
+var namespaces = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+
+// client returns a client for context name of the kubeconfig.
+func client(t *testing.T, kubeconfig, name string) dynamic.Interface {
 	t.Helper()
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
 		&clientcmd.ClientConfigLoadingRules{ExplicitPath: kubeconfig}, &clientcmd.ConfigOverrides{CurrentContext: name}).ClientConfig()
 	if err != nil {
 		t.Fatalf("context %s of the kubeconfig: %v", name, err)
 	}
-	client, err := dynamic.NewForConfig(cfg)
+	c, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.Resource(kube.KeycloakGVR).List(context.Background(), metav1.ListOptions{}); err != nil {
-		t.Errorf("list Keycloak resources through context %s: %v", name, err)
-	}
+	return c
 }
 
 // processesUsing returns the ids of the processes whose command line
