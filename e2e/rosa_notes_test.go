@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kcstack/kcstack/pkg/plan"
 )
 
 // noteJSON is one entry of a JSON plan's notes (pkg/plan/render/json.md).
@@ -98,16 +99,23 @@ func TestROSANotes(t *testing.T) {
 		saved := filepath.Join(e.Dir, "blocked.kcplan")
 		r = runWithEnv(t, e.Dir, environ, "plan", "-f", file, "--out", saved, "--kubeconfig", kubeconfig)
 		mustRun(t, "save a plan with blocking notes", r, 0, "Saved the plan")
-		checkSavedNotes(t, saved, targets)
+		var kept []plan.Note
+		copied := tamper(t, saved, saved+".copy", func(p *plan.Plan) { kept = p.Notes }, false)
+		var notes []noteJSON
+		for _, n := range kept {
+			notes = append(notes, noteJSON{Target: n.Target, Address: n.Address, Text: n.Text, Blocking: n.Blocking})
+		}
+		checkNotes(t, notes, targets, true, "the kubeconfig has no context")
 		r = runWithEnv(t, e.Dir, environ, "apply", saved, "--auto-approve")
 		mustRun(t, "apply a saved plan with blocking notes", r, 1, "Note: the in-cluster part of target rosa-a",
 			"nothing was applied: the cluster of a ROSA target cannot be reached", "target rosa-b: the in-cluster part of target rosa-b")
 
 		// The copy kept as it was shows that rewriting the file alone does
 		// not break its digest: removing the notes does.
-		r = runWithEnv(t, e.Dir, environ, "apply", rewritePlan(t, saved, false), "--auto-approve")
+		r = runWithEnv(t, e.Dir, environ, "apply", copied, "--auto-approve")
 		mustRun(t, "apply a rewritten copy of the saved plan", r, 1, "nothing was applied: the cluster of a ROSA target cannot be reached")
-		r = runWithEnv(t, e.Dir, environ, "apply", rewritePlan(t, saved, true), "--auto-approve")
+		stripped := tamper(t, saved, saved+".stripped", func(p *plan.Plan) { p.Notes = nil }, false)
+		r = runWithEnv(t, e.Dir, environ, "apply", stripped, "--auto-approve")
 		mustRun(t, "apply a saved plan whose notes were removed", r, 1, "was modified after kcstack plan wrote it")
 		for kind, n := range e.owned(t, stackName) {
 			if n != 0 {
@@ -131,47 +139,4 @@ func TestROSANotes(t *testing.T) {
 			"**Notes:**", "\n- Namespace keycloak (targets.rosa.k8s.namespace) exists without kcstack's labels")
 		mustRun(t, "plan adopting a namespace", c.run(t, "plan", "-f", file), 0, "Note: "+text)
 	})
-}
-
-// checkSavedNotes fails t unless the plan file at path holds one blocking
-// note per target of targets.
-func checkSavedNotes(t *testing.T, path string, targets []string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p struct {
-		Notes []noteJSON `json:"notes"`
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		t.Fatal(err)
-	}
-	checkNotes(t, p.Notes, targets, true, "the kubeconfig has no context")
-}
-
-// rewritePlan writes a copy of the plan file at path, decoded and encoded
-// again, without its notes when dropNotes, and returns the copy's path.
-func rewritePlan(t *testing.T, path string, dropNotes bool) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p map[string]any
-	if err := json.Unmarshal(b, &p); err != nil {
-		t.Fatal(err)
-	}
-	out := path + ".copy"
-	if dropNotes {
-		delete(p, "notes")
-		out = path + ".stripped"
-	}
-	if b, err = json.Marshal(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
