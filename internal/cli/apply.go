@@ -216,6 +216,9 @@ func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan
 	if err := inClusterFree(saved); err != nil {
 		return nil, err
 	}
+	if err := run.checkSavedNotes(saved); err != nil {
+		return nil, err
+	}
 	refusal := "the saved plan cannot be applied; nothing was applied"
 	if saved.Destroy {
 		refusal = ""

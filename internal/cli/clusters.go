@@ -8,6 +8,7 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
+	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/state"
 )
@@ -45,13 +46,19 @@ func (r *runContext) checkReachable(what string) error {
 			blocked = append(blocked, fmt.Sprintf("target %s: %s", u.Target, u.Reason))
 		}
 	}
+	return unreachable(what, blocked)
+}
+
+// unreachable is the refusal of a run that would apply half a target, one
+// line per blocked target, beginning with what; nil when there is none.
+func unreachable(what string, blocked []string) error {
 	if len(blocked) == 0 {
 		return nil
 	}
 	return &ExitError{Code: 1, Err: fmt.Errorf("%s: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target (pass --without-cluster TARGET for a cluster that is gone):\n  %s", what, strings.Join(blocked, "\n  "))}
 }
 
-// noteFormer says on stderr which former ROSA targets (no longer in the
+// noteFormer notes which former ROSA targets (no longer in the
 // file, still peered) this run did not read the in-cluster part of, and
 // which --without-cluster names no target at all.
 func (r *runContext) noteFormer(without []string) {
@@ -68,7 +75,8 @@ func (r *runContext) noteFormer(without []string) {
 		if u.Blocking {
 			then = "apply stops before changing anything; if the cluster is gone, pass --without-cluster " + u.Target + " (its in-cluster objects, if any, then stay in it)"
 		}
-		fmt.Fprintf(r.stderr, "Note: target %s is no longer in the file, and its in-cluster part (Keycloak custom resource, Secrets, discovery objects) was not read: %s; %s.\n", u.Target, u.Reason, then)
+		r.note(plan.Note{Target: u.Target, Blocking: u.Blocking,
+			Text: fmt.Sprintf("target %s is no longer in the file, and its in-cluster part (Keycloak custom resource, Secrets, discovery objects) was not read: %s; %s.", u.Target, u.Reason, then)})
 	}
 	for _, t := range without {
 		if !named[t] {
@@ -77,12 +85,13 @@ func (r *runContext) noteFormer(without []string) {
 	}
 }
 
-// noteAdopted says on stderr which Namespaces existed without kcstack's
-// labels: kcstack uses them as they are and never deletes them.
+// noteAdopted notes which Namespaces existed without kcstack's labels:
+// kcstack uses them as they are and never deletes them.
 func (r *runContext) noteAdopted(snap *state.Snapshot) {
 	for _, a := range resource.SortedKeys(snap.Observations) {
 		if ob := snap.Observations[a]; ob.Kind == kube.KindNamespace && ob.Found {
-			fmt.Fprintf(r.stderr, "Note: namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.\n", ob.ID, a)
+			r.note(plan.Note{Target: targetOf(a), Address: a,
+				Text: fmt.Sprintf("namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.", ob.ID, a)})
 		}
 	}
 }

@@ -153,7 +153,9 @@ type runContext struct {
 	former *cluster.Former
 	// without are the --without-cluster targets.
 	without []string
-	// stderr receives the notes about unread targets.
+	// notes are the notes of the plan being made, in the order made.
+	notes []plan.Note
+	// stderr receives the notes as they are made.
 	stderr io.Writer
 }
 
@@ -221,6 +223,7 @@ func ensureSandboxROSA(ctx context.Context, sess *session, st *stack.Stack, stde
 // plan observes AWS and computes the plan (or, with destroy, the plan that
 // removes everything the stack owns).
 func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state.Snapshot, error) {
+	r.notes = nil
 	ds, err := r.desiredResources()
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan: %w", err)
@@ -238,7 +241,7 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
-		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
+		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(), Notes: r.notes,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan:\n%w", err)
@@ -299,8 +302,7 @@ func useColor(noColor bool, w io.Writer) bool {
 
 // desiredResources are the stack's AWS resources and the in-cluster
 // objects of every ROSA target whose cluster this run reaches; each other
-// ROSA target gets a note on stderr saying its in-cluster part was not
-// read, and why.
+// ROSA target gets a note saying its in-cluster part was not read, and why.
 func (r *runContext) desiredResources() ([]resource.Desired, error) {
 	ds, err := desired.Resources(r.st)
 	if err != nil {
@@ -313,12 +315,46 @@ func (r *runContext) desiredResources() ([]resource.Desired, error) {
 	skipped := map[string]bool{}
 	for _, u := range r.unread {
 		skipped[u.Target] = true
-		fmt.Fprintf(r.stderr, "Note: the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.\n", u.Target, u.Reason)
+		r.note(plan.Note{Target: u.Target, Blocking: u.Blocking,
+			Text: fmt.Sprintf("the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.", u.Target, u.Reason)})
 	}
 	for _, d := range in {
-		if t, _, _ := strings.Cut(strings.TrimPrefix(d.Address, "targets."), "."); !skipped[t] {
+		if !skipped[targetOf(d.Address)] {
 			ds = append(ds, d)
 		}
 	}
 	return ds, nil
+}
+
+// targetOf returns the target an address belongs to ("rosa-a" for
+// "targets.rosa-a.k8s.keycloak"), or "" for an address outside targets.
+func targetOf(address string) string {
+	rest, ok := strings.CutPrefix(address, "targets.")
+	if !ok {
+		return ""
+	}
+	t, _, _ := strings.Cut(rest, ".")
+	return t
+}
+
+// note adds n to the notes of the plan being made and prints it on stderr
+// at once, where the text form of a plan shows notes.
+func (r *runContext) note(n plan.Note) {
+	r.notes = append(r.notes, n)
+	fmt.Fprintf(r.stderr, "Note: %s\n", n.Text)
+}
+
+// checkSavedNotes prints the notes of a saved plan on stderr, as plan
+// did, and refuses the plan when one of them blocks: it was made while
+// the cluster of a ROSA target could not be read, and applying it would
+// leave that target half-applied.
+func (r *runContext) checkSavedNotes(p *plan.Plan) error {
+	for _, n := range p.Notes {
+		fmt.Fprintf(r.stderr, "Note: %s\n", n.Text)
+	}
+	var blocked []string
+	for _, n := range p.Blocking() {
+		blocked = append(blocked, fmt.Sprintf("target %s: %s", n.Target, n.Text))
+	}
+	return unreachable(nothingApplied, blocked)
 }
