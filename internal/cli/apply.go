@@ -142,7 +142,7 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	}
 	defer run.close()
 	defer run.unlock()
-	if err := run.checkReachable(nothingApplied); err != nil {
+	if err := run.checkReachable(); err != nil {
 		return err
 	}
 	p, err := o.planFor(ctx, run, saved)
@@ -150,7 +150,7 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 		return err
 	}
 	// The clusters of former targets are known once AWS is read.
-	if err := run.checkReachable(nothingApplied); err != nil {
+	if err := run.checkReachable(); err != nil {
 		return err
 	}
 	return o.execute(ctx, run, p, saved != nil, stackFile(args, o.file), stdout, stderr)

@@ -34,28 +34,27 @@ func (r *runContext) unreadTargets() []cluster.Unread {
 	return out
 }
 
-// checkReachable refuses, before anything is applied (or a plan is saved:
-// what is the beginning of the refusal), a run that cannot read the
-// cluster of a ROSA target while a kubeconfig was given: applying the
-// target's AWS part alone would leave it half-applied, and deleting a
+// checkReachable refuses, before anything is applied, a run that cannot
+// read the cluster of a ROSA target while a kubeconfig was given: applying
+// the target's AWS part alone would leave it half-applied, and deleting a
 // former target's peering would strand its objects.
-func (r *runContext) checkReachable(what string) error {
+func (r *runContext) checkReachable() error {
 	var blocked []string
 	for _, u := range r.unreadTargets() {
 		if u.Blocking {
 			blocked = append(blocked, fmt.Sprintf("target %s: %s", u.Target, u.Reason))
 		}
 	}
-	return unreachable(what, blocked)
+	return unreachable(blocked)
 }
 
 // unreachable is the refusal of a run that would apply half a target, one
-// line per blocked target, beginning with what; nil when there is none.
-func unreachable(what string, blocked []string) error {
+// line per blocked target; nil when there is none.
+func unreachable(blocked []string) error {
 	if len(blocked) == 0 {
 		return nil
 	}
-	return &ExitError{Code: 1, Err: fmt.Errorf("%s: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target (pass --without-cluster TARGET for a cluster that is gone):\n  %s", what, strings.Join(blocked, "\n  "))}
+	return &ExitError{Code: 1, Err: fmt.Errorf("%s: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target (pass --without-cluster TARGET for a cluster that is gone):\n  %s", nothingApplied, strings.Join(blocked, "\n  "))}
 }
 
 // noteFormer notes which former ROSA targets (no longer in the

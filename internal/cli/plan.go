@@ -104,9 +104,6 @@ func (o *planOptions) run(ctx context.Context, g *globals, stdout, stderr io.Wri
 		return &ExitError{Code: 1, Err: fmt.Errorf("this plan cannot be applied:\n%w", err)}
 	}
 	if o.out != "" {
-		if err := run.checkReachable("the plan was not saved"); err != nil {
-			return err
-		}
 		if err := savePlan(o.out, p); err != nil {
 			return err
 		}
@@ -356,5 +353,5 @@ func (r *runContext) checkSavedNotes(p *plan.Plan) error {
 	for _, n := range p.Blocking() {
 		blocked = append(blocked, fmt.Sprintf("target %s: %s", n.Target, n.Text))
 	}
-	return unreachable(nothingApplied, blocked)
+	return unreachable(blocked)
 }
