@@ -2,6 +2,7 @@ package desired
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -218,14 +219,16 @@ func (b *builder) subnet(comp, prefix, name string, sn stack.Subnet) resource.Re
 func (b *builder) peered(comp, prefix string, v stack.VPCRef, cidr, label, hint string) {
 	vpc := prefix + ".vpc"
 	b.vpc(comp, vpc, label, v, hint)
-	b.peering(comp, prefix, vpc, cidr, label)
+	b.peering(comp, prefix, vpc, cidr, label, nil)
 	b.databaseIngress(comp, prefix, label, resource.Props{"cidr_ipv4": cidr})
 }
 
 // peering adds the peering of vpc (whose CIDR is cidr, a string or a Ref)
 // with the Aurora VPC, and routes on both sides in the route tables
-// actually associated with the subnets in use.
-func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
+// actually associated with the subnets in use; on the far side, in tables
+// when kcstack owns the VPC's route tables (its own VPC of an ECS target),
+// so that the route is in a new table before a subnet moves to it.
+func (b *builder) peering(comp, prefix, vpc string, cidr any, label string, tables []string) {
 	dbCIDR := b.databaseCIDR()
 	peering := prefix + ".peering"
 	b.add(resource.Desired{Address: peering, Kind: resource.KindPeering, Component: comp, Name: label,
@@ -233,12 +236,20 @@ func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
 			"vpc_id": ref(AddrAuroraVPC, "id"), "peer_vpc_id": ref(vpc, "id"), "peer_region": b.s.Spec.Region,
 		},
 		DependsOn: []string{AddrAuroraVPC, vpc}, Tags: map[string]string{"Name": b.s.Metadata.Name + " " + label}})
+	to := resource.Props{"vpc_id": ref(vpc, "id"), "destination_cidr_block": dbCIDR, "vpc_peering_connection_id": ref(peering, "id")}
+	deps := append(b.networkOf(prefix), peering, vpc)
+	if len(tables) > 0 {
+		var ids []any
+		for _, t := range tables {
+			ids = append(ids, ref(t, "id"))
+		}
+		to["route_table_ids"] = ids
+		deps = append(slices.Clone(tables), peering, vpc)
+	} else {
+		to["subnets_within"] = cidr
+	}
 	b.add(resource.Desired{Address: prefix + ".routes-to-database", Kind: resource.KindRoute, Component: comp, Name: label + " → database",
-		Props: resource.Props{
-			"vpc_id": ref(vpc, "id"), "subnets_within": cidr, "destination_cidr_block": dbCIDR,
-			"vpc_peering_connection_id": ref(peering, "id"),
-		},
-		DependsOn: append(b.networkOf(prefix), peering, vpc)})
+		Props: to, DependsOn: deps})
 	b.add(resource.Desired{Address: prefix + ".routes-from-database", Kind: resource.KindRoute, Component: comp, Name: "database → " + label,
 		Props: resource.Props{
 			"vpc_id": ref(AddrAuroraVPC, "id"), "subnets_within": dbCIDR, "destination_cidr_block": cidr,

@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -150,7 +151,7 @@ var _ resource.Handler = (*RouteHandler)(nil)
 func (h *RouteHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
 	props := resource.Props{}
 	for k, v := range d.Props {
-		if k != propSubnetsWithin && k != propRouteTableID {
+		if k != propSubnetsWithin && k != propRouteTableID && k != propRouteTableIDs {
 			props[k] = v
 		}
 	}
@@ -188,10 +189,18 @@ func equalLists(a any, b []any) bool {
 // routeSpec is a route set's resolved props.
 type routeSpec struct {
 	vpc, within, table, dest string
+	// tables are the route tables named by route_table_ids, the tables a
+	// set belongs in when the desired side knows them (route tables
+	// kcstack owns); unknown counts those not made yet (a plan's).
+	tables  []string
+	unknown int
 	// target is the prop naming where the route goes (gateway_id, ...),
 	// targetID its value; both "" when none is set.
 	target, targetID string
 }
+
+// unknownTable stands, in a plan, for a wanted route table not made yet.
+const unknownTable = "(known after apply)"
 
 // readRoute reads a route set's props; a missing target is no error here.
 func readRoute(p resource.Props) (routeSpec, error) {
@@ -202,6 +211,18 @@ func readRoute(p resource.Props) (routeSpec, error) {
 			s.target, s.targetID = k, v
 		}
 	}
+	ids, _ := p[propRouteTableIDs].([]any)
+	for _, v := range ids {
+		switch id := v.(type) {
+		case string:
+			s.tables = append(s.tables, id)
+		case resource.Ref:
+			s.unknown++
+		default:
+			return s, fmt.Errorf("%s holds %T, not route table ids", propRouteTableIDs, v)
+		}
+	}
+	slices.Sort(s.tables)
 	return s, r.Err()
 }
 
@@ -226,6 +247,9 @@ func (h *RouteHandler) Update(ctx context.Context, d resource.Desired, _ resourc
 		return resource.Observation{}, err
 	}
 	want := wantedTables(s, subnets, tables)
+	if s.unknown > 0 {
+		return resource.Observation{}, fmt.Errorf("%s: %d of its route tables are not made yet", d.Address, s.unknown)
+	}
 	if len(want) == 0 {
 		return resource.Observation{}, fmt.Errorf("no route table is associated with the subnets of %s inside %s: nothing would route to %s", s.vpc, s.within, s.dest)
 	}
