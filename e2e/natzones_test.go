@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // checkNATPerZone checks through the aws CLI the default NAT layout of an
@@ -79,4 +83,86 @@ func checkNATPerZone(t *testing.T, e *env, ex ecsExample) {
 	if routed != len(private) {
 		t.Errorf("%d of %d private subnets have a route table of their own", routed, len(private))
 	}
+}
+
+// natOrder checks that a plan changing the NAT layout keeps the tasks'
+// way out: every private subnet moves to its new table only after that
+// table routes to its NAT gateway (the gateway made and available) and to
+// the database, and every NAT gateway deleted goes only after every move.
+func natOrder(p *plan.Plan) []string {
+	byAddr := map[string]plan.Change{}
+	for _, c := range p.Effective() {
+		byAddr[c.Address] = c
+	}
+	var wrong, moves []string
+	for _, c := range p.Effective() {
+		if c.Kind != resource.KindRouteTableAssoc || !strings.Contains(c.Address, "[private-") || c.Action != plan.ActionUpdate {
+			continue
+		}
+		moves = append(moves, c.Address)
+		before := upstream(byAddr, c.Address)
+		table, _ := c.Desired.Props["route_table_id"].(resource.Ref)
+		route := strings.Replace(table.Address, ".route-table[", ".default-route[", 1)
+		for _, need := range []string{route, strings.Split(c.Address, ".route-table-association")[0] + ".routes-to-database"} {
+			if _, changed := byAddr[need]; changed && !before[need] {
+				wrong = append(wrong, fmt.Sprintf("%s moves before %s is applied", c.Address, need))
+			}
+		}
+		if _, changed := byAddr[route]; !changed {
+			wrong = append(wrong, fmt.Sprintf("%s moves to a table whose default route %s the plan does not make", c.Address, route))
+		}
+	}
+	if len(moves) == 0 {
+		wrong = append(wrong, "no private subnet moves to another route table")
+	}
+	for _, c := range p.Effective() {
+		if c.Kind != resource.KindNATGateway || c.Action != plan.ActionDelete {
+			continue
+		}
+		before := upstream(byAddr, c.Address)
+		off := movesOffNAT(p, c.Observed.ID, moves, byAddr)
+		if len(off) == 0 {
+			wrong = append(wrong, fmt.Sprintf("%s is deleted but no subnet routed through it moves", c.Address))
+		}
+		for _, m := range off {
+			if !before[m] {
+				wrong = append(wrong, fmt.Sprintf("%s is deleted before %s moves off it", c.Address, m))
+			}
+		}
+	}
+	return wrong
+}
+
+// movesOffNAT returns the moves (of moves) of subnets whose table, before
+// the plan, routes through the NAT gateway nat.
+func movesOffNAT(p *plan.Plan, nat string, moves []string, byAddr map[string]plan.Change) []string {
+	tables := map[string]bool{}
+	for _, c := range p.Changes {
+		if c.Kind == resource.KindRoute && c.Observed != nil && c.Observed.Props["nat_gateway_id"] == nat {
+			tables[fmt.Sprint(c.Observed.Props["route_table_id"])] = true
+		}
+	}
+	var out []string
+	for _, m := range moves {
+		if ob := byAddr[m].Observed; ob != nil && tables[fmt.Sprint(ob.Props["route_table_id"])] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// upstream returns every change addr waits for, directly or not.
+func upstream(byAddr map[string]plan.Change, addr string) map[string]bool {
+	seen := map[string]bool{}
+	var walk func(a string)
+	walk = func(a string) {
+		for _, d := range byAddr[a].DependsOn {
+			if !seen[d] {
+				seen[d] = true
+				walk(d)
+			}
+		}
+	}
+	walk(addr)
+	return seen
 }

@@ -25,9 +25,12 @@ var associationKind = resource.Descriptor{
 		{Prop: propRouteTableID, Kind: resource.KindRouteTable, Attr: "id"},
 		{Prop: propSubnetID, Kind: resource.KindSubnet, Attr: "id"},
 	},
-	Fields:   resource.Fields{propSubnetID: {ForcesReplace: true, Reason: "an association belongs to one subnet"}},
-	DataLoss: resource.NoDataLoss,
-	Create:   resource.Creation{Operations: []string{"AssociateRouteTable"}, Idempotent: true},
+	Fields: resource.Fields{propSubnetID: {ForcesReplace: true, Reason: "an association belongs to one subnet"}},
+	// Moving a subnet to another table (ReplaceRouteTableAssociation, one
+	// atomic call, no moment without a table) gives the association a new id.
+	UpdatedAttrs: []string{"id"},
+	DataLoss:     resource.NoDataLoss,
+	Create:       resource.Creation{Operations: []string{"AssociateRouteTable"}, Idempotent: true},
 }
 
 // AssociationHandler manages route table associations of owned subnets.
@@ -135,6 +138,10 @@ var routeKind = resource.Descriptor{
 		propVPCID:       {ForcesReplace: true, Reason: "routes belong to one VPC"},
 		propDestination: {ForcesReplace: true, Reason: "the destination identifies the route"},
 	},
+	// A route goes only once no subnet moving to another table still
+	// uses its table: a NAT gateway route deleted first would cut the
+	// tasks' way out until their subnets move.
+	Deletion: resource.Deletion{InUseThrough: []string{propRouteTableID, propRouteTableIDs}},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"CreateRoute"}, Idempotent: true},
 }
