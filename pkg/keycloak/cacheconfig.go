@@ -75,11 +75,11 @@ func infinispanSchema(v stack.Version) string {
 type cacheConfigData struct {
 	Version, Schema, Transport string
 	// Cluster is the transport's cluster name; Keycloak's default when empty.
-	Cluster string
-	Persistent                 bool
-	Local                      []localCache
-	Caches                     []CacheOwners
-	KubePing                   *kubePingData
+	Cluster    string
+	Persistent bool
+	Local      []localCache
+	Caches     []CacheOwners
+	KubePing   *kubePingData
 }
 
 // kubePingData is the KUBE_PING protocol of the kube-ping stack: the
