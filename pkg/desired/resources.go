@@ -124,10 +124,25 @@ func (b *builder) database() {
 		},
 		DependsOn: refAddrs(subnetIDs)})
 	b.cluster(comp, name)
+	zones := writerFirst(a.Zones, a.WriterZone)
 	for i := 0; i < a.Instances; i++ {
-		b.instance(comp, i)
+		b.instance(comp, i, zones)
 	}
 }
+
+// writerFirst returns zones starting at the writer's zone (unchanged when
+// it is empty), so that instance 0, the writer, goes there and the readers
+// spread over the zones that follow.
+func writerFirst(zones []string, writer string) []string {
+	i := slices.Index(zones, writer)
+	if i < 0 {
+		return zones
+	}
+	return append(slices.Clone(zones[i:]), zones[:i]...)
+}
+
+// maxPromotionTier is the lowest failover priority RDS has.
+const maxPromotionTier = 15
 
 func (b *builder) cluster(comp, name string) {
 	a := b.s.Spec.Database.Aurora
@@ -160,7 +175,11 @@ func (b *builder) cluster(comp, name string) {
 	})
 }
 
-func (b *builder) instance(comp string, i int) {
+// instance adds DB instance i in zones[i % len(zones)]. Instance 0 is the
+// writer: the readers wait for it (the first instance of a cluster is its
+// writer), and it has failover priority 0 (promotion_tier), the readers 1
+// and up in order, so failover follows a known order.
+func (b *builder) instance(comp string, i int, zones []string) {
 	a := b.s.Spec.Database.Aurora
 	id := fmt.Sprintf("%s-%d", a.ClusterIdentifier, i+1)
 	props := resource.Props{
@@ -171,13 +190,20 @@ func (b *builder) instance(comp string, i int) {
 		"cluster_identifier": ref(AddrDBCluster, "id"),
 		"engine":             "aurora-postgresql",
 		"instance_class":     a.InstanceClass,
+		"promotion_tier":     int64(min(i, maxPromotionTier)),
 	}
-	if len(a.Zones) > 0 {
-		props["availability_zone"] = a.Zones[i%len(a.Zones)]
+	if len(zones) > 0 {
+		props["availability_zone"] = zones[i%len(zones)]
 	}
-	b.add(resource.Desired{Address: fmt.Sprintf("database.instance[%d]", i), Kind: resource.KindDBInstance, Component: comp, Name: id,
-		Props: props, DependsOn: []string{AddrDBCluster, AddrDBSubnetGroup}, Tags: map[string]string{"Name": id}})
+	deps := []string{AddrDBCluster, AddrDBSubnetGroup}
+	if i > 0 {
+		deps = append(deps, instanceAddr(0))
+	}
+	b.add(resource.Desired{Address: instanceAddr(i), Kind: resource.KindDBInstance, Component: comp, Name: id,
+		Props: props, DependsOn: deps, Tags: map[string]string{"Name": id}})
 }
+
+func instanceAddr(i int) string { return fmt.Sprintf("database.instance[%d]", i) }
 
 // vpc adds an owned VPC (cidr) or a looked-up one (id or tags).
 func (b *builder) vpc(comp, addr, name string, v stack.VPCRef, hint string) {
