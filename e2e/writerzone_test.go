@@ -82,4 +82,3 @@ func clusterMembers(t *testing.T, e *env, cluster string) []member {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
-
