@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -39,12 +40,13 @@ func createService(c *api.Call, in *ecs.CreateServiceInput) (*ecs.CreateServiceO
 		}
 		return nil, api.Errorf(codeInvalidParam, "Creation of service was not idempotent.")
 	}
-	sv := &ServiceRecord{S: newService(c, in, cl, td), ClientToken: aws.ToString(in.ClientToken)}
-	sv.deploy(c, td)
+	sv := &ServiceRecord{S: newService(c, in, cl, td), ClientToken: aws.ToString(in.ClientToken), Subnets: subnets(c, in.NetworkConfiguration)}
+	sv.deploy(c.Now, td.D.TaskDefinitionArn)
 	if r.Services[clName] == nil {
 		r.Services[clName] = map[string]*ServiceRecord{}
 	}
 	r.Services[clName][name] = sv
+	reschedule(c, sv)
 	return &ecs.CreateServiceOutput{Service: sv.view(false)}, nil
 }
 
@@ -138,25 +140,25 @@ func deploymentConfig(in *types.DeploymentConfiguration) *types.DeploymentConfig
 	return &out
 }
 
-// deploy starts a deployment of td: the new one is PRIMARY and in
-// progress, the previous ones stay ACTIVE until Tick completes it.
-func (sv *ServiceRecord) deploy(c *api.Call, td *TaskDef) {
+// deploy starts a deployment of the task definition: the new one is
+// PRIMARY and in progress, the previous ones stay ACTIVE until the
+// scheduler retires them.
+func (sv *ServiceRecord) deploy(now time.Time, taskDefinition *string) {
 	for i := range sv.S.Deployments {
 		sv.S.Deployments[i].Status = aws.String(statusActive)
 	}
 	d := types.Deployment{
-		Id: aws.String("ecs-svc/" + digits(19)), Status: aws.String(statusPrimary), TaskDefinition: td.D.TaskDefinitionArn,
-		DesiredCount: sv.S.DesiredCount, PendingCount: sv.S.DesiredCount, LaunchType: sv.S.LaunchType,
-		NetworkConfiguration: sv.S.NetworkConfiguration, CreatedAt: aws.Time(c.Now), UpdatedAt: aws.Time(c.Now),
+		Id: aws.String("ecs-svc/" + digits(19)), Status: aws.String(statusPrimary), TaskDefinition: taskDefinition,
+		DesiredCount: sv.S.DesiredCount, LaunchType: sv.S.LaunchType,
+		NetworkConfiguration: sv.S.NetworkConfiguration, CreatedAt: aws.Time(now), UpdatedAt: aws.Time(now),
 		RolloutState: types.DeploymentRolloutStateInProgress, RolloutStateReason: aws.String("ECS deployment " + "in progress."),
 	}
 	if sv.S.LaunchType == types.LaunchTypeFargate {
 		d.PlatformVersion, d.PlatformFamily = aws.String(fargatePlatform), aws.String("Linux")
 	}
 	sv.S.Deployments = append([]types.Deployment{d}, sv.S.Deployments...)
-	sv.S.TaskDefinition = td.D.TaskDefinitionArn
-	sv.S.PendingCount = sv.S.DesiredCount
-	sv.Since = c.Now
+	sv.S.TaskDefinition = taskDefinition
+	sv.Since = now
 }
 
 // digits returns n random decimal digits.
@@ -237,10 +239,14 @@ func updateService(c *api.Call, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceO
 	if err := checkUpdate(c, in, td); err != nil {
 		return nil, err
 	}
+	if in.NetworkConfiguration != nil {
+		sv.Subnets = subnets(c, in.NetworkConfiguration)
+	}
 	changed := applyUpdate(sv, in, td)
 	if changed || in.ForceNewDeployment {
-		sv.deploy(c, td)
+		sv.deploy(c.Now, td.D.TaskDefinitionArn)
 	}
+	reschedule(c, sv)
 	return &ecs.UpdateServiceOutput{Service: sv.view(false)}, nil
 }
 
@@ -274,9 +280,8 @@ func checkUpdate(c *api.Call, in *ecs.UpdateServiceInput, td *TaskDef) error {
 // new deployment (a desired count change alone scales the current one).
 func applyUpdate(sv *ServiceRecord, in *ecs.UpdateServiceInput, td *TaskDef) bool {
 	deploy := aws.ToString(td.D.TaskDefinitionArn) != aws.ToString(sv.S.TaskDefinition)
-	if in.DesiredCount != nil && *in.DesiredCount != sv.S.DesiredCount {
+	if in.DesiredCount != nil {
 		sv.S.DesiredCount = *in.DesiredCount
-		deploy = true
 	}
 	if in.NetworkConfiguration != nil {
 		sv.S.NetworkConfiguration = withPublicIPDefault(in.NetworkConfiguration)
@@ -325,6 +330,7 @@ func deleteService(c *api.Call, in *ecs.DeleteServiceInput) (*ecs.DeleteServiceO
 		sv.S.Deployments[i].DesiredCount = 0
 	}
 	sv.Since = c.Now
+	reschedule(c, sv)
 	return &ecs.DeleteServiceOutput{Service: sv.view(false)}, nil
 }
 
