@@ -200,28 +200,45 @@ func findService(c *api.Call, clusterRef, serviceRef *string) (*ServiceRecord, e
 }
 
 func describeServices(c *api.Call, in *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error) {
-	if len(in.Services) == 0 || len(in.Services) > 10 {
-		return nil, api.Errorf(codeInvalidParam, "Services cannot be empty and can have at most 10 elements.")
-	}
-	cl, err := activeCluster(c, in.Cluster)
+	withTags := slices.Contains(in.Include, types.ServiceFieldTags)
+	found, failures, err := describeEach(c, in.Cluster, in.Services, "service", 10, func(_ *Cluster, ref string) (types.Service, bool) {
+		sv, err := findService(c, in.Cluster, &ref)
+		if err != nil {
+			return types.Service{}, false
+		}
+		return *sv.view(withTags), true
+	})
 	if err != nil {
 		return nil, err
 	}
-	withTags := slices.Contains(in.Include, types.ServiceFieldTags)
-	out := &ecs.DescribeServicesOutput{Services: []types.Service{}, Failures: []types.Failure{}}
-	for _, ref := range in.Services {
-		sv, err := findService(c, in.Cluster, &ref)
-		if err != nil {
-			arn := ref
-			if !strings.HasPrefix(ref, "arn:") {
-				arn = c.ARN("ecs", "service/"+aws.ToString(cl.C.ClusterName)+"/"+ref)
-			}
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+	return &ecs.DescribeServicesOutput{Services: found, Failures: failures}, nil
+}
+
+// describeEach resolves the references (names, ids or ARNs) of a Describe
+// call in the referenced cluster: 1 to max of them, each found one through
+// find, the others as MISSING failures naming their ARN (of kind
+// "service" or "task").
+func describeEach[T any](c *api.Call, clusterRef *string, refs []string, kind string, max int, find func(*Cluster, string) (T, bool)) ([]T, []types.Failure, error) {
+	if len(refs) == 0 || len(refs) > max {
+		return nil, nil, api.Errorf(codeInvalidParam, "%ss cannot be empty and can have at most %d elements.", strings.ToUpper(kind[:1])+kind[1:], max)
+	}
+	cl, err := activeCluster(c, clusterRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	found, failures := []T{}, []types.Failure{}
+	for _, ref := range refs {
+		if v, ok := find(cl, ref); ok {
+			found = append(found, v)
 			continue
 		}
-		out.Services = append(out.Services, *sv.view(withTags))
+		arn := ref
+		if !strings.HasPrefix(ref, "arn:") {
+			arn = c.ARN("ecs", kind+"/"+aws.ToString(cl.C.ClusterName)+"/"+ref)
+		}
+		failures = append(failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
 	}
-	return out, nil
+	return found, failures, nil
 }
 
 func updateService(c *api.Call, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {

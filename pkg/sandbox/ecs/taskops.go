@@ -83,28 +83,17 @@ func serviceNameOf(ref string) string {
 }
 
 func describeTasks(c *api.Call, in *ecs.DescribeTasksInput) (*ecs.DescribeTasksOutput, error) {
-	if len(in.Tasks) == 0 || len(in.Tasks) > 100 {
-		return nil, api.Errorf(codeInvalidParam, "Tasks cannot be empty and can have at most 100 elements.")
-	}
-	cl, err := activeCluster(c, in.Cluster)
+	withTags := slices.Contains(in.Include, types.TaskFieldTags)
+	found, failures, err := describeEach(c, in.Cluster, in.Tasks, "task", 100, func(cl *Cluster, ref string) (types.Task, bool) {
+		if t, _ := findTask(c, cl, ref); t != nil {
+			return t.view(withTags), true
+		}
+		return types.Task{}, false
+	})
 	if err != nil {
 		return nil, err
 	}
-	withTags := slices.Contains(in.Include, types.TaskFieldTags)
-	out := &ecs.DescribeTasksOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
-	for _, ref := range in.Tasks {
-		t, _ := findTask(c, cl, ref)
-		if t == nil {
-			arn := ref
-			if !strings.HasPrefix(ref, "arn:") {
-				arn = c.ARN("ecs", "task/"+aws.ToString(cl.C.ClusterName)+"/"+ref)
-			}
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
-			continue
-		}
-		out.Tasks = append(out.Tasks, t.view(withTags))
-	}
-	return out, nil
+	return &ecs.DescribeTasksOutput{Tasks: found, Failures: failures}, nil
 }
 
 // stopTask stops a task as a user does; the service's scheduler starts

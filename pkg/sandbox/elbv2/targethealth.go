@@ -56,12 +56,19 @@ func registeredTargets(c *api.Call, arn string) []api.Target {
 	return out
 }
 
-// targetDescriptions are ELB's words for each reason code.
-var targetDescriptions = map[string]string{
-	"Elb.RegistrationInProgress":      "Target registration is in progress",
-	"Elb.InitialHealthChecking":       "Initial health checks in progress",
-	"Target.FailedHealthChecks":       "Health checks failed",
-	"Target.DeregistrationInProgress": "Target deregistration is in progress",
+// targetDescription is ELB's wording of a reason code.
+func targetDescription(reason string) string {
+	switch reason {
+	case "Elb.RegistrationInProgress":
+		return "Target registration is in progress"
+	case "Elb.InitialHealthChecking":
+		return "Initial health checks in progress"
+	case "Target.FailedHealthChecks":
+		return "Health checks failed"
+	case "Target.DeregistrationInProgress":
+		return "Target deregistration is in progress"
+	}
+	return ""
 }
 
 func targetHealth(tg *TargetGroup, t api.Target) types.TargetHealthDescription {
@@ -71,7 +78,7 @@ func targetHealth(tg *TargetGroup, t api.Target) types.TargetHealthDescription {
 	}
 	h := &types.TargetHealth{State: types.TargetHealthStateEnum(t.State)}
 	if t.Reason != "" {
-		h.Reason, h.Description = types.TargetHealthReasonEnum(t.Reason), aws.String(targetDescriptions[t.Reason])
+		h.Reason, h.Description = types.TargetHealthReasonEnum(t.Reason), aws.String(targetDescription(t.Reason))
 	}
 	target := &types.TargetDescription{Id: aws.String(t.ID), Port: aws.Int32(t.Port)}
 	if t.Zone != "" {
