@@ -226,7 +226,7 @@ func (t *TaskRecord) step(now time.Time, set api.Settings) bool {
 		stopping := aws.ToTime(t.T.StoppingAt)
 		switch last {
 		case taskProvisioning, taskPending, taskRunning:
-			t.to(taskDeactivating, "DELETED")
+			t.to(taskDeactivating, aws.ToString(t.T.Attachments[0].Status))
 			return true
 		case taskDeactivating:
 			return t.at(now, stopping.Add(set.DeleteDelay/2), taskStopping)
@@ -263,12 +263,12 @@ func (t *TaskRecord) at(now, when time.Time, status string) bool {
 	case taskStopping:
 		t.T.ExecutionStoppedAt = aws.Time(when)
 		t.exitContainers()
-		t.to(status, "DELETED")
+		t.to(status, aws.ToString(t.T.Attachments[0].Status))
 	case taskStopped:
 		t.T.StoppedAt = aws.Time(when)
 		t.to(status, "DELETED")
-	default:
-		t.to(status, "DELETED")
+	default: // DEPROVISIONING
+		t.to(status, "DETACHING")
 	}
 	return true
 }
