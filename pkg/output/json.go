@@ -12,19 +12,19 @@ type document struct {
 	Stack         string                `json:"stack"`
 	Region        string                `json:"region"`
 	Outputs       map[string]jsonOutput `json:"outputs"`
-	Notes         []string              `json:"notes,omitempty"`
+	Notes         []string              `json:"notes"`
 }
 
 type jsonOutput struct {
 	Value       *string `json:"value"`
-	Missing     string  `json:"missing,omitempty"`
+	Missing     string  `json:"missing"`
 	Description string  `json:"description"`
 	Address     string  `json:"address"`
 }
 
 // JSON writes o in its versioned JSON form.
 func JSON(w io.Writer, o *Outputs) error {
-	doc := document{FormatVersion: FormatVersion, Stack: o.Stack, Region: o.Region, Outputs: map[string]jsonOutput{}, Notes: o.Notes}
+	doc := document{FormatVersion: FormatVersion, Stack: o.Stack, Region: o.Region, Outputs: map[string]jsonOutput{}, Notes: append([]string{}, o.Notes...)}
 	for _, v := range o.Values {
 		doc.Outputs[v.Name] = jsonOutput{Value: v.Value, Missing: v.Missing, Description: v.Description, Address: v.Address}
 	}
