@@ -2,8 +2,8 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,11 +110,9 @@ func databaseOutputs(t *testing.T, e *env, id string) (map[string]string, string
 	}
 	return map[string]string{
 		"database.writer_endpoint": c.Endpoint, "database.reader_endpoint": c.ReaderEndpoint,
-		"database.port": itoa(c.Port), "database.master_user_secret_arn": c.MasterUserSecret.SecretArn,
+		"database.port": strconv.Itoa(c.Port), "database.master_user_secret_arn": c.MasterUserSecret.SecretArn,
 	}, aws.ToString(secret.SecretString)
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // loadBalancerDNS is the DNS name of the one load balancer the aws CLI
 // describes whose name starts with prefix.
