@@ -96,10 +96,14 @@ func (r *runContext) outputs(ctx context.Context, ds []resource.Desired, fromFil
 		return nil, err
 	}
 	k := r.st.Spec.Keycloak
+	var notes []string
+	if !fromFile {
+		notes = append(notes, "a plan file holds no hostname: kcstack output -f FILE adds the Keycloak URLs.")
+	}
 	return output.Build(output.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, Desired: ds, Snapshot: snap,
 		Descriptors: r.prov.Registry.Descriptors(), Hostname: k.Hostname, AdminHostname: k.AdminHostname,
-		HostnameUnknown: !fromFile,
+		HostnameUnknown: !fromFile, Notes: notes,
 	}), nil
 }
 

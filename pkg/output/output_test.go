@@ -125,3 +125,13 @@ func TestDuplicateNamesTakeTheAddress(t *testing.T) {
 		t.Errorf("the second peering of a group is named after its address: %+v %v", v, err)
 	}
 }
+
+func TestNoURLsWithoutHostname(t *testing.T) {
+	o := Build(Input{Stack: "sso", Desired: desired, Descriptors: descriptors, Snapshot: applied, HostnameUnknown: true})
+	if v, err := o.Lookup("targets.ecs-main.keycloak_url"); err == nil {
+		t.Errorf("without the stack file (a saved plan) no Keycloak URL is derived, got %+v", v)
+	}
+	if _, err := o.Lookup("targets.ecs-main.load_balancer_dns_name"); err != nil {
+		t.Errorf("the load balancer's DNS name stays: %v", err)
+	}
+}
