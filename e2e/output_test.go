@@ -180,7 +180,12 @@ func (k *kcrun) checkOnlyValue(t *testing.T, file, name, want string) {
 // apply's own output too) every value; destroy prints none.
 func checkECSOutputs(t *testing.T, e *env, ex ecsExample, file string) {
 	k := &kcrun{run: e.kcstack}
-	mustRun(t, "output before apply", k.do(t, "output", "-f", file), 0, "owns nothing in eu-west-1 yet")
+	mustRun(t, "output before apply", k.do(t, "output", "-f", file), 0, "owns nothing in eu-west-1 yet", "database.writer_endpoint", "(not created)")
+	before := k.do(t, "output", "-f", file, "--format", "json", "database.writer_endpoint")
+	mustRun(t, "one output before apply", before, 0, "database.writer_endpoint has no value: not created")
+	if before.Stdout != "null\n" {
+		t.Errorf("one output before apply in JSON: %q, want null", before.Stdout)
+	}
 	applied := k.do(t, "apply", "-f", file, "--auto-approve")
 	mustRun(t, "apply from empty", applied, 0, "Apply complete!", "\nOutputs:\n")
 	doc := k.outputs(t, file)

@@ -60,12 +60,11 @@ type Outputs struct {
 // Build returns the outputs of in: for each desired resource the stack
 // owns, in order, the outputs its kind declares, and after a declared
 // host the Keycloak URL (and the admin URL when adminHostname is set).
-// A stack that owns nothing gets no values and a note saying so.
+// A stack that owns nothing also gets a note saying so.
 func Build(in Input) *Outputs {
 	out := &Outputs{Stack: in.Stack, Region: in.Region, Notes: in.Notes}
 	if !ownsAnything(in.Snapshot) {
 		out.Notes = append(out.Notes, fmt.Sprintf("Stack %s owns nothing in %s yet: run kcstack apply to create it.", in.Stack, in.Region))
-		return out
 	}
 	seen := map[string]bool{}
 	for _, d := range in.Desired {
@@ -168,9 +167,6 @@ func (o *Outputs) Lookup(name string) (Value, error) {
 			return v, nil
 		}
 		names = append(names, v.Name)
-	}
-	if len(names) == 0 {
-		return Value{}, fmt.Errorf("no output %q: stack %s has no outputs yet (run kcstack apply)", name, o.Stack)
 	}
 	return Value{}, fmt.Errorf("no output %q; the outputs of stack %s are:\n  %s", name, o.Stack, strings.Join(names, "\n  "))
 }

@@ -72,7 +72,7 @@ func TestRender(t *testing.T) {
 			), Notes: []string{"the in-cluster part of target rosa-a was not read: no kubeconfig."}},
 		},
 		"nothing-owned": {
-			reason: "a stack that owns nothing gets a note, no values",
+			reason: "a stack that owns nothing gets a note, and every value is not created",
 			in:     Input{Snapshot: snapshot()},
 		},
 	}
