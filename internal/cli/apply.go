@@ -273,7 +273,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	}
 	// --trace writes to stderr, where the UI draws: it keeps the plain path.
 	if tty, ok := stderr.(*os.File); ok && !o.autoApprove && !o.trace && isTerminal(os.Stdin) && isTerminal(tty) {
-		return o.interactive(ctx, run, p, func(ctx context.Context) error { return o.lock(ctx, run, p, !saved, file, tty) }, stdout, tty)
+		return o.interactive(ctx, run, p, saved, func(ctx context.Context) error { return o.lock(ctx, run, p, !saved, file, tty) }, stdout, tty)
 	}
 	if err := o.approve(p, run.st.Metadata.Name, stdout, stderr); err != nil {
 		return err
@@ -283,13 +283,13 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	}
 	fmt.Fprintln(stdout)
 	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
-	return report(stdout, res, o.destroy)
+	return o.finish(ctx, run, p, saved, report(stdout, res, o.destroy), stdout, stderr)
 }
 
 // interactive reviews, confirms and applies p in the terminal UI drawn on
 // tty (standard error); the outcome is then reported on stdout. lock runs
 // once the plan is approved, before anything is applied.
-func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, lock func(context.Context) error, stdout io.Writer, tty *os.File) error {
+func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, saved bool, lock func(context.Context) error, stdout io.Writer, tty *os.File) error {
 	var locked error
 	out, err := tui.Run(ctx, p, tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
 		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
@@ -315,7 +315,16 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 	if err != nil {
 		fmt.Fprintf(tty, "Warning: %v\n", err)
 	}
-	return report(stdout, out.Result, o.destroy)
+	return o.finish(ctx, run, p, saved, report(stdout, out.Result, o.destroy), stdout, tty)
+}
+
+// finish prints the outputs after an apply that completed (reported
+// nil), never after a destroy, and returns reported.
+func (o *applyOptions) finish(ctx context.Context, run *runContext, p *plan.Plan, saved bool, reported error, stdout, stderr io.Writer) error {
+	if reported == nil && !o.destroy {
+		o.printOutputs(ctx, run, p, saved, stdout, stderr)
+	}
+	return reported
 }
 
 // approve asks on a terminal, or checks the flags that stand for approval.

@@ -96,6 +96,7 @@ var commands = []func(*globals) *cobra.Command{
 	newPlanCmd,
 	newApplyCmd,
 	newDestroyCmd,
+	newOutputCmd,
 	newUnlockCmd,
 	newRenderCmd,
 }

@@ -14,6 +14,15 @@ const (
 	KindKeycloak       resource.Kind = "k8s:keycloak"
 )
 
+// Attributes of a Keycloak custom resource's observation, its outputs.
+const (
+	// AttrStatus is the Keycloak custom resource's status as the Operator
+	// reports it in .status.conditions (Ready, HasErrors).
+	AttrStatus = "status"
+	// AttrHostname is the host name the custom resource serves Keycloak at.
+	AttrHostname = "hostname"
+)
+
 // untagged says why no in-cluster kind is listed by the tagging API.
 const untagged = "a Kubernetes object: read through the cluster's API server by its kcstack.io labels, never through the AWS tagging API"
 
@@ -67,7 +76,11 @@ var descriptors = []resource.Descriptor{
 	{Kind: KindRoleBinding, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
 	{Kind: KindKeycloak, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{writerEndpoint, peering}, Fields: renamed,
-		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
+		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied,
+		Outputs: []resource.Output{
+			{Name: "keycloak_status", Attr: AttrStatus, Description: "the Keycloak custom resource's status, as the Keycloak Operator reports it (Ready, HasErrors)"},
+			{Name: "keycloak_hostname", Attr: AttrHostname, Description: "the host name the Keycloak custom resource serves Keycloak at"},
+		}},
 }
 
 // Descriptor returns the descriptor of in-cluster kind k, for its handler.

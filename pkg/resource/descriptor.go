@@ -44,6 +44,26 @@ type Descriptor struct {
 	// (a task definition's update registers a revision with a new ARN):
 	// what refers to them is known only after apply.
 	UpdatedAttrs []string
+	// Outputs are the attributes of the kind's observation that kcstack
+	// output (and the end of an apply) prints: where things are, never a
+	// secret's value. Every Attr listed must be one the kind's observer
+	// sets on an existing resource.
+	Outputs []Output
+}
+
+// Output is one attribute of a kind that kcstack output prints, under
+// Name in the group of its resource ("database.writer_endpoint").
+type Output struct {
+	// Name is the output's name within its group, in snake_case.
+	Name string
+	// Attr is the observation attribute that holds the value.
+	Attr string
+	// Description says what the value is, for the text and JSON forms.
+	Description string
+	// Host marks the public host name of a target's Keycloak (a load
+	// balancer's DNS name): the outputs derive the Keycloak URL from it
+	// when the file names no hostname.
+	Host bool
 }
 
 // Reference is a property whose value is an attribute of a resource of
@@ -144,6 +164,11 @@ func (d Descriptor) Validate() error {
 	}
 	if d.Protection != nil && d.Protection.Prop == "" {
 		missing("%s: a protection without its property", d.Kind)
+	}
+	for _, o := range d.Outputs {
+		if o.Name == "" || o.Attr == "" || o.Description == "" {
+			missing("%s: an output without its name, attribute or description", d.Kind)
+		}
 	}
 	for _, r := range d.References {
 		if r.Prop == "" || r.Kind == "" {

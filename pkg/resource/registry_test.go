@@ -76,6 +76,17 @@ func TestNewRegistryRefusesIncompleteKinds(t *testing.T) {
 			edit:   func(d *Descriptor) { d.Create.Idempotent = false },
 			want:   "must find a resource by its address tag",
 		},
+		"output without description": {
+			reason: "every output says what its value is",
+			edit:   func(d *Descriptor) { d.Outputs = []Output{{Name: "dns_name", Attr: "dns_name"}} },
+			want:   "an output without its name, attribute or description",
+		},
+		"declared output": {
+			reason: "an output with its name, attribute and description",
+			edit: func(d *Descriptor) {
+				d.Outputs = []Output{{Name: "dns_name", Attr: "dns_name", Description: "the DNS name"}}
+			},
+		},
 		"unsafe create with finder": {
 			reason: "a create that is not idempotent is fine with a lookup by tag",
 			edit:   func(d *Descriptor) { d.Create.Idempotent = false },

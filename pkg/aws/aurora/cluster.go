@@ -60,6 +60,12 @@ var clusterKind = resource.Descriptor{
 		Hint: "set spec.database.aurora.deletionProtection: false, run kcstack apply, then run this again",
 	},
 	Create: resource.Creation{Operations: []string{"CreateDBCluster"}, Idempotent: true},
+	Outputs: []resource.Output{
+		{Name: "writer_endpoint", Attr: "endpoint", Description: "the Aurora cluster's writer endpoint"},
+		{Name: "reader_endpoint", Attr: "reader_endpoint", Description: "the Aurora cluster's reader endpoint"},
+		{Name: "port", Attr: "port", Description: "the Aurora cluster's port"},
+		{Name: "master_user_secret_arn", Attr: "master_user_secret_arn", Description: "the ARN of the Secrets Manager secret Aurora keeps the master user's password in (never its value)"},
+	},
 }
 
 // clusterComparisons are the cluster props compared otherwise than as

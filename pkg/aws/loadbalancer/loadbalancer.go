@@ -67,6 +67,9 @@ var loadBalancerDescriptor = resource.Descriptor{
 	// ELBv2 answers a repeated create of the same name and settings with
 	// the existing load balancer.
 	Create: resource.Creation{Operations: []string{"CreateLoadBalancer"}, Idempotent: true},
+	Outputs: []resource.Output{
+		{Name: "load_balancer_dns_name", Attr: "dns_name", Description: "the load balancer's DNS name: point the Keycloak hostname's DNS record at it", Host: true},
+	},
 }
 
 // Create makes the load balancer, tagged at creation. ELBv2 answers a

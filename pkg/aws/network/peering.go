@@ -29,6 +29,7 @@ var peeringKind = resource.Descriptor{
 	UniqueBy: []string{propVPCID, propPeerVPCID},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"CreateVpcPeeringConnection"}},
+	Outputs:  []resource.Output{{Name: "peering_id", Attr: "id", Description: "the VPC peering connection with the database's VPC"}},
 }
 
 // PeeringHandler manages VPC peering connections within one account.

@@ -58,6 +58,9 @@ func (h *Handler) observation(ctx context.Context, address string, u *unstructur
 		Attrs: map[string]string{"id": id, "name": u.GetName(), "namespace": u.GetNamespace()},
 		Props: liveProps(u),
 	}
+	if isKeycloak(h) {
+		keycloakAttrs(ob.Attrs, u)
+	}
 	if desired != nil {
 		want := canonical(desired.Props).(map[string]any)
 		for _, k := range []string{kube.PropLabels, kube.PropAnnotations, kube.PropBody} {
