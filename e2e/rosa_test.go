@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -25,7 +27,9 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
+	"github.com/kcstack/kcstack/pkg/keycloak"
 	"github.com/kcstack/kcstack/pkg/kube"
+	"github.com/kcstack/kcstack/pkg/stack"
 )
 
 // rosaCluster is a sandbox with the ROSA networks of aurora-rosa.yaml and a
@@ -212,55 +216,159 @@ func (c *rosaCluster) jsonPlanWith(t *testing.T, file string) []string {
 	return nonNoOps(t, c.run(t, "plan", "-f", file, "--format", "json"))
 }
 
-// TestROSADiscovery: for each discovery mode and Keycloak version on ROSA,
-// apply from empty makes the mode's objects, and the next plan has no
-// changes; the kube-ping ServiceAccount may list pods and not secrets.
+// TestROSADiscovery: for each discovery mode on ROSA and Keycloak 26.0
+// and 26.4, on one API server (each case a stack and namespaces of its
+// own), apply from empty makes exactly the mode's objects (none of the
+// other modes'), the custom resource names the mode's cache stack and
+// carries the owners (options from 26.4, the cache ConfigMap before), and
+// the next plan has no changes; jdbc-ping on 26.0 is refused before
+// anything is made; the kube-ping ServiceAccount may list pods and not
+// secrets.
 func TestROSADiscovery(t *testing.T) {
 	t.Parallel()
-	kubePing26_0 := []string{"version: \"26.4.2\"", "version: \"26.0.8\"", "keycloak-kubeping:26.4.2", "keycloak-kubeping:26.0.8"}
-	dnsPing := append(slices.Clone(secondNamespace), "    mode: jdbc-ping", "    mode: dns-ping")
+	v26_0 := all(set("spec.keycloak.version", "26.0.8"))
+	kubePing26_0 := all(v26_0, set("spec.keycloak.image", "quay.io/example/keycloak-kubeping:26.0.8"))
+	dnsPing := set("spec.discovery.mode", "dns-ping")
 	cases := map[string]struct {
 		reason  string
 		example string
-		edits   []string
-		check   func(t *testing.T, c *rosaCluster)
+		edit    edit
+		// objects are the object names each target has.
+		objects    []string
+		cacheStack string
+		check      func(t *testing.T, c *rosaCluster, ns string)
 	}{
-		"kube-ping 26.4": {reason: "kube-ping's ServiceAccount, Role and RoleBinding", example: "rosa-kube-ping.yaml", check: checkKubePing},
-		"kube-ping 26.0": {reason: "before 26.4 owners need the cache ConfigMap", example: "rosa-kube-ping.yaml", edits: kubePing26_0,
-			check: func(t *testing.T, c *rosaCluster) {
-				checkKubePing(t, c)
-				if _, err := c.core.CoreV1().ConfigMaps("keycloak").Get(context.Background(), kube.CacheConfigName, metav1.GetOptions{}); err != nil {
-					t.Errorf("the cache configuration of 26.0: %v", err)
-				}
-			}},
-		"dns-ping 26.4": {reason: "dns-ping's headless Service", example: "aurora-rosa.yaml", edits: dnsPing,
-			check: func(t *testing.T, c *rosaCluster) {
-				svcs, err := c.core.CoreV1().Services("keycloak").List(context.Background(), metav1.ListOptions{LabelSelector: kube.LabelManagedBy + "=" + kube.ManagedBy})
-				if err != nil || len(svcs.Items) != 1 || svcs.Items[0].Spec.ClusterIP != "None" || !svcs.Items[0].Spec.PublishNotReadyAddresses {
-					t.Errorf("dns-ping's Service: %v %+v, want one headless Service publishing addresses not ready", err, svcs)
-				}
-			}},
+		"jdbc-ping 26.4": {reason: "nothing but the database", example: "aurora-rosa.yaml",
+			objects: []string{"db-secret", "keycloak", "namespace"}, cacheStack: "jdbc-ping"},
+		"dns-ping 26.4": {reason: "a headless Service", example: "aurora-rosa.yaml", edit: dnsPing,
+			objects: []string{"db-secret", "discovery-service", "keycloak", "namespace"}, cacheStack: "kubernetes", check: checkHeadless},
+		"dns-ping 26.0": {reason: "a headless Service, and owners in the cache ConfigMap", example: "aurora-rosa.yaml", edit: all(dnsPing, v26_0),
+			objects: []string{"cache-config", "db-secret", "discovery-service", "keycloak", "namespace"}, cacheStack: "kubernetes", check: checkHeadless},
+		"kube-ping 26.4": {reason: "a ServiceAccount, Role and RoleBinding, and the cache ConfigMap defining the stack", example: "rosa-kube-ping.yaml",
+			objects:    []string{"cache-config", "db-secret", "discovery-account", "discovery-binding", "discovery-role", "keycloak", "namespace"},
+			cacheStack: keycloak.KubePingStack, check: checkKubePing},
+		"kube-ping 26.0": {reason: "as on 26.4", example: "rosa-kube-ping.yaml", edit: kubePing26_0,
+			objects:    []string{"cache-config", "db-secret", "discovery-account", "discovery-binding", "discovery-role", "keycloak", "namespace"},
+			cacheStack: keycloak.KubePingStack, check: checkKubePing},
 	}
 	for _, name := range slices.Sorted(maps.Keys(cases)) {
 		tc := cases[name]
 		t.Run(name, func(t *testing.T) {
-			c := newROSACluster(t)
-			file := c.stackFile(t, tc.example, tc.edits...)
+			t.Parallel()
+			c := newSharedROSA(t)
+			sn := "disc-" + strings.NewReplacer(" ", "-", ".", "-").Replace(name)
+			file := c.edited(t, tc.example, tc.edit, scopedROSA(sn))
 			mustRun(t, "apply from empty ("+tc.reason+")", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
 			mustRun(t, "plan after apply", c.run(t, "plan", "-f", file), 0, "No changes.")
-			tc.check(t, c)
+			var want []string
+			targets := []string{"rosa-a", "rosa-b"}
+			if tc.example == "rosa-kube-ping.yaml" {
+				targets = []string{"rosa"}
+			}
+			for _, target := range targets {
+				for _, o := range tc.objects {
+					want = append(want, kube.Address(target, o))
+				}
+			}
+			if diff := cmp.Diff(want, slices.Sorted(maps.Keys(liveObjects(t, c.dyn, sn)))); diff != "" {
+				t.Errorf("objects of %s (-want +got):\n%s", name, diff)
+			}
+			for _, target := range targets {
+				ns := sn + "-" + target
+				checkCaches(t, c, ns, sn, tc.cacheStack, strings.HasSuffix(name, "26.4"))
+				if tc.check != nil {
+					tc.check(t, c, ns)
+				}
+			}
 		})
+	}
+	t.Run("jdbc-ping 26.0", func(t *testing.T) {
+		t.Parallel()
+		c := newSharedROSA(t)
+		sn := "disc-jdbc-ping-26-0"
+		file := c.edited(t, "aurora-rosa.yaml", v26_0, scopedROSA(sn))
+		mustRun(t, "plan jdbc-ping on 26.0", c.run(t, "plan", "-f", file), 1,
+			"error: spec.discovery.mode: jdbc-ping is built into Keycloak only from 26.1, not 26.0.8; use dns-ping, or Keycloak 26.1 or later")
+		mustRun(t, "apply jdbc-ping on 26.0", c.run(t, "apply", "-f", file, "--auto-approve"), 1,
+			"jdbc-ping is built into Keycloak only from 26.1, not 26.0.8")
+		if got := liveObjects(t, c.dyn, sn); len(got) != 0 {
+			t.Errorf("a refused stack made objects: %v", got)
+		}
+	})
+}
+
+// checkCaches checks the cache settings of the custom resource of stack in
+// ns: the cache stack, and the owners (2, as the examples say) of
+// authenticationSessions as an option from 26.4, in the cache ConfigMap
+// the custom resource names before.
+func checkCaches(t *testing.T, c *rosaCluster, ns, name, cacheStack string, ownersOptions bool) {
+	t.Helper()
+	kc := c.keycloakOf(t, ns, name)
+	options := map[string]string{}
+	list, _, _ := unstructured.NestedSlice(kc.Object, "spec", "additionalOptions")
+	for _, o := range list {
+		m, _ := o.(map[string]any)
+		name, _ := m["name"].(string)
+		value, _ := m["value"].(string)
+		options[name] = value
+	}
+	if options["cache-stack"] != cacheStack {
+		t.Errorf("%s: cache-stack = %q, want %q", ns, options["cache-stack"], cacheStack)
+	}
+	owners := options["spi-cache-embedded--default--authentication-sessions-owners"]
+	configMap, _, _ := unstructured.NestedString(kc.Object, "spec", "cache", "configMapFile", "name")
+	if ownersOptions {
+		if owners != "2" {
+			t.Errorf("%s: the owners option of authenticationSessions = %q, want 2", ns, owners)
+		}
+		if cacheStack != keycloak.KubePingStack && configMap != "" {
+			t.Errorf("%s: the custom resource names a cache ConfigMap %s; 26.4 needs none for %s", ns, configMap, cacheStack)
+		}
+		return
+	}
+	if owners != "" || configMap != kube.CacheConfigName {
+		t.Fatalf("%s: owners option %q, cache ConfigMap %q; want no option and %s", ns, owners, configMap, kube.CacheConfigName)
+	}
+	cm, err := c.core.CoreV1().ConfigMaps(ns).Get(context.Background(), configMap, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xml := cm.Data[keycloak.CacheConfigFile]; !strings.Contains(xml, `<distributed-cache name="authenticationSessions" owners="2">`) {
+		t.Errorf("%s: the cache configuration lacks authenticationSessions with 2 owners:\n%s", ns, xml)
 	}
 }
 
-// checkKubePing checks that the kube-ping ServiceAccount in namespace
-// keycloak may list pods and may not list secrets.
-func checkKubePing(t *testing.T, c *rosaCluster) {
+// keycloakOf reads the Keycloak custom resource of stack in ns.
+func (c *rosaCluster) keycloakOf(t *testing.T, ns, name string) *unstructured.Unstructured {
 	t.Helper()
-	user := "system:serviceaccount:keycloak:" + kube.KubePingName
+	u, err := c.dyn.Resource(kubetest.KeycloakGVR).Namespace(ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("read the Keycloak custom resource %s in %s: %v", name, ns, err)
+	}
+	return u
+}
+
+// checkHeadless checks the Service of dns-ping in ns: headless, publishing
+// addresses of pods not ready, on the JGroups port.
+func checkHeadless(t *testing.T, c *rosaCluster, ns string) {
+	t.Helper()
+	svc, err := c.core.CoreV1().Services(ns).Get(context.Background(), stack.DefaultDNSServiceName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("dns-ping's Service in %s: %v", ns, err)
+	}
+	if svc.Spec.ClusterIP != "None" || !svc.Spec.PublishNotReadyAddresses || len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != keycloak.JGroupsPort {
+		t.Errorf("dns-ping's Service in %s: %+v, want one headless Service publishing addresses not ready on port %d", ns, svc.Spec, keycloak.JGroupsPort)
+	}
+}
+
+// checkKubePing checks that the kube-ping ServiceAccount in namespace ns
+// may list pods and may not list secrets.
+func checkKubePing(t *testing.T, c *rosaCluster, ns string) {
+	t.Helper()
+	user := "system:serviceaccount:" + ns + ":" + kube.KubePingName
 	for resourceName, want := range map[string]bool{"pods": true, "secrets": false} {
 		review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
-			User: user, ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: "keycloak", Verb: "list", Resource: resourceName},
+			User: user, ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: "list", Resource: resourceName},
 		}}
 		got, err := c.core.AuthorizationV1().SubjectAccessReviews().Create(context.Background(), review, metav1.CreateOptions{})
 		if err != nil {
@@ -300,4 +408,157 @@ func TestROSAUnreachable(t *testing.T) {
 			t.Errorf("apply made %d %s although it stopped", n, kind)
 		}
 	}
+}
+
+// newSharedROSA is newROSACluster on the API server the package's tests
+// share (kubetest.Shared): tests on it scope their stacks with stack and
+// give each ROSA target a namespace of its own (scopedROSA).
+func newSharedROSA(t *testing.T) *rosaCluster {
+	t.Helper()
+	e, _ := newSandbox(t)
+	e.rosaNetworks(t)
+	srv := kubetest.Shared(t)
+	srv.InstallKeycloakCRD(t)
+	c := &rosaCluster{env: e, kubeconfig: filepath.Join(e.Dir, "kubeconfig")}
+	if err := srv.WriteKubeconfig(c.kubeconfig, "gh-keycloak-a", "gh-keycloak-b", "gh-keycloak-c"); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if c.core, err = kubernetes.NewForConfig(srv.Config()); err != nil {
+		t.Fatal(err)
+	}
+	if c.dyn, err = dynamic.NewForConfig(srv.Config()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// scopedROSA names the stack name and puts each ROSA target in namespace
+// <name>-<target>: stacks sharing one API server never read or write each
+// other's objects.
+func scopedROSA(name string) edit {
+	return func(doc map[string]any) error {
+		if err := set("metadata.name", name)(doc); err != nil {
+			return err
+		}
+		targets, _ := lookup(doc, "spec.targets")
+		list, _ := targets.([]any)
+		for _, tg := range list {
+			m, ok := tg.(map[string]any)
+			r, isROSA := m["rosa"].(map[string]any)
+			if ok && isROSA {
+				r["namespace"] = name + "-" + m["name"].(string)
+			}
+		}
+		return nil
+	}
+}
+
+// edited writes the example, prepared (unprotected) and edited by eds, to
+// c.Dir and returns its path.
+func (c *rosaCluster) edited(t *testing.T, example string, eds ...edit) string {
+	t.Helper()
+	return writeEdited(t, c.env, base{file: "examples/" + example, prepare: unprotect}, all(eds...), nil)
+}
+
+// inClusterResources are the API resources of every in-cluster kind
+// kcstack makes.
+var inClusterResources = []schema.GroupVersionResource{
+	{Version: "v1", Resource: "namespaces"}, {Version: "v1", Resource: "secrets"}, {Version: "v1", Resource: "configmaps"},
+	{Version: "v1", Resource: "services"}, {Version: "v1", Resource: "serviceaccounts"},
+	{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"},
+	{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
+	kubetest.KeycloakGVR,
+}
+
+// liveObjects reads, in every namespace, the objects carrying stack's
+// label kcstack.io/stack: the UID of each by its kcstack.io/address. An
+// object being deleted (a Namespace, which no controller finishes
+// deleting on the tests' API server) counts as gone; two live objects at
+// one address fail t.
+func liveObjects(t *testing.T, dyn dynamic.Interface, name string) map[string]types.UID {
+	t.Helper()
+	out := map[string]types.UID{}
+	for _, gvr := range inClusterResources {
+		list, err := dyn.Resource(gvr).List(context.Background(), metav1.ListOptions{LabelSelector: kube.LabelStack + "=" + name})
+		if err != nil {
+			t.Fatalf("list %s of stack %s: %v", gvr.Resource, name, err)
+		}
+		for _, u := range list.Items {
+			if u.GetDeletionTimestamp() != nil {
+				continue
+			}
+			a := u.GetLabels()[kube.LabelAddress]
+			if _, dup := out[a]; dup {
+				t.Fatalf("two live objects carry address %s (the second: %s %s/%s)", a, u.GetKind(), u.GetNamespace(), u.GetName())
+			}
+			out[a] = u.GetUID()
+		}
+	}
+	return out
+}
+
+// checkUIDs compares the in-cluster objects before and after an apply
+// (liveObjects) with the plan's action at each address ("" when the plan
+// did not name it) and returns every mismatch: an object that went was
+// planned as a delete, one that came as a create of a new object (a UID
+// never seen before), one whose UID changed as a replace, and one planned
+// as anything else kept its UID. An object that moved to another address
+// (a renamed target taking its namespace over) is planned as an update
+// at its new address.
+func checkUIDs(actions map[string]string, before, after map[string]types.UID) []string {
+	addressOf := func(m map[string]types.UID, uid types.UID) string {
+		for a, u := range m {
+			if u == uid {
+				return a
+			}
+		}
+		return ""
+	}
+	var lies []string
+	for _, a := range slices.Sorted(maps.Keys(union(before, after))) {
+		was, existed := before[a]
+		is, exists := after[a]
+		planned := actions[a]
+		lie := ""
+		switch {
+		case existed && !exists && planned != "delete":
+			if to := addressOf(after, was); to == "" || actions[to] != "update" {
+				lie = "was deleted"
+			}
+		case !existed && exists && planned == "create":
+			if from := addressOf(before, is); from != "" {
+				lie = "was created as the object of " + from
+			}
+		case !existed && exists:
+			if from := addressOf(before, is); from == "" || planned != "update" {
+				lie = "was created"
+			}
+		case existed && exists && was != is && planned != "replace":
+			lie = "was replaced"
+		case existed && exists && was == is && (planned == "replace" || planned == "create" || planned == "delete"):
+			lie = "kept its UID"
+		case !existed && !exists && planned != "" && planned != "no-op":
+			lie = "does not exist"
+		}
+		if lie != "" {
+			if planned == "" {
+				planned = "nothing"
+			}
+			lies = append(lies, fmt.Sprintf("%s %s (UID %s → %s) but was planned as %s", a, lie, was, is, planned))
+		}
+	}
+	return lies
+}
+
+// union returns the keys of a and b, as a set.
+func union[V any](a, b map[string]V) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }

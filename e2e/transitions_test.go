@@ -378,6 +378,20 @@ func runTransition(t *testing.T, e *env, name string, tr transition, w *world) {
 // schema or the rules refuse fails the test, as a mistake of the test.
 func loadEdited(t *testing.T, e *env, b base, ed edit, w *world) *stack.Stack {
 	t.Helper()
+	path := writeEdited(t, e, b, ed, w)
+	st, ds, err := stack.LoadFile(path)
+	if err != nil || ds.HasErrors() {
+		text, _ := os.ReadFile(path)
+		t.Fatalf("the edited %s is not a valid stack file: %v\n%s\n%s", b.file, err, ds, text)
+	}
+	return st
+}
+
+// writeEdited writes b's stack file, prepared and edited by ed (nil for
+// none) and adapted to w's endpoint (w nil: the sandbox), to e.Dir and
+// returns its path.
+func writeEdited(t *testing.T, e *env, b base, ed edit, w *world) string {
+	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", b.file))
 	if err != nil {
@@ -407,11 +421,7 @@ func loadEdited(t *testing.T, e *env, b base, ed edit, w *world) *stack.Stack {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, ds, err := stack.LoadFile(path)
-	if err != nil || ds.HasErrors() {
-		t.Fatalf("the edited %s is not a valid stack file: %v\n%s\n%s", b.file, err, ds, text)
-	}
-	return st
+	return path
 }
 
 // boundedApply is one kcstack apply of st (lock, plan, apply, unlock) that
@@ -670,10 +680,13 @@ func inParallel(t *testing.T, names []string, workers int, fn func(t *testing.T,
 // slices and scalars).
 type edit func(doc map[string]any) error
 
-// all applies edits in order.
+// all applies edits in order; a nil edit changes nothing.
 func all(edits ...edit) edit {
 	return func(doc map[string]any) error {
 		for _, ed := range edits {
+			if ed == nil {
+				continue
+			}
 			if err := ed(doc); err != nil {
 				return err
 			}
