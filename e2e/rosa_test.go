@@ -7,8 +7,10 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -85,16 +87,22 @@ func (c *rosaCluster) keycloak(t *testing.T, ns string) *unstructured.Unstructur
 // cluster's managed master user secret.
 func (c *rosaCluster) masterSecret(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	got, err := rds.NewFromConfig(c.cfg).DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String("kc-aurora")})
-	if err != nil || len(got.DBClusters) != 1 || got.DBClusters[0].MasterUserSecret == nil {
-		t.Fatalf("describe the Aurora cluster: %v", err)
-	}
-	v, err := secretsmanager.NewFromConfig(c.cfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: got.DBClusters[0].MasterUserSecret.SecretArn})
+	v, err := secretsmanager.NewFromConfig(c.cfg).GetSecretValue(context.Background(), &secretsmanager.GetSecretValueInput{SecretId: aws.String(c.masterSecretARN(t))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return aws.ToString(v.SecretString)
+}
+
+// masterSecretARN returns the ARN of the Aurora cluster's managed master
+// user secret.
+func (c *rosaCluster) masterSecretARN(t *testing.T) string {
+	t.Helper()
+	got, err := rds.NewFromConfig(c.cfg).DescribeDBClusters(context.Background(), &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String("kc-aurora")})
+	if err != nil || len(got.DBClusters) != 1 || got.DBClusters[0].MasterUserSecret == nil {
+		t.Fatalf("describe the Aurora cluster: %v", err)
+	}
+	return aws.ToString(got.DBClusters[0].MasterUserSecret.SecretArn)
 }
 
 // secondNamespace puts rosa-b in its own namespace: both contexts reach the
@@ -275,7 +283,7 @@ func TestROSADiscovery(t *testing.T) {
 			}
 			for _, target := range targets {
 				ns := sn + "-" + target
-				checkCaches(t, c, ns, sn, tc.cacheStack, strings.HasSuffix(name, "26.4"))
+				checkCaches(t, c, ns, sn, tc.cacheStack, 2, strings.HasSuffix(name, "26.4"))
 				if tc.check != nil {
 					tc.check(t, c, ns)
 				}
@@ -298,10 +306,10 @@ func TestROSADiscovery(t *testing.T) {
 }
 
 // checkCaches checks the cache settings of the custom resource of stack in
-// ns: the cache stack, and the owners (2, as the examples say) of
-// authenticationSessions as an option from 26.4, in the cache ConfigMap
-// the custom resource names before.
-func checkCaches(t *testing.T, c *rosaCluster, ns, name, cacheStack string, ownersOptions bool) {
+// ns: the cache stack, and the owners of authenticationSessions as an
+// option from 26.4 (ownersOptions), in the cache ConfigMap the custom
+// resource names before.
+func checkCaches(t *testing.T, c *rosaCluster, ns, name, cacheStack string, owners int, ownersOptions bool) {
 	t.Helper()
 	kc := c.keycloakOf(t, ns, name)
 	options := map[string]string{}
@@ -315,26 +323,26 @@ func checkCaches(t *testing.T, c *rosaCluster, ns, name, cacheStack string, owne
 	if options["cache-stack"] != cacheStack {
 		t.Errorf("%s: cache-stack = %q, want %q", ns, options["cache-stack"], cacheStack)
 	}
-	owners := options["spi-cache-embedded--default--authentication-sessions-owners"]
+	option := options["spi-cache-embedded--default--authentication-sessions-owners"]
 	configMap, _, _ := unstructured.NestedString(kc.Object, "spec", "cache", "configMapFile", "name")
 	if ownersOptions {
-		if owners != "2" {
-			t.Errorf("%s: the owners option of authenticationSessions = %q, want 2", ns, owners)
+		if option != strconv.Itoa(owners) {
+			t.Errorf("%s: the owners option of authenticationSessions = %q, want %d", ns, option, owners)
 		}
 		if cacheStack != keycloak.KubePingStack && configMap != "" {
 			t.Errorf("%s: the custom resource names a cache ConfigMap %s; 26.4 needs none for %s", ns, configMap, cacheStack)
 		}
 		return
 	}
-	if owners != "" || configMap != kube.CacheConfigName {
-		t.Fatalf("%s: owners option %q, cache ConfigMap %q; want no option and %s", ns, owners, configMap, kube.CacheConfigName)
+	if option != "" || configMap != kube.CacheConfigName {
+		t.Fatalf("%s: owners option %q, cache ConfigMap %q; want no option and %s", ns, option, configMap, kube.CacheConfigName)
 	}
 	cm, err := c.core.CoreV1().ConfigMaps(ns).Get(context.Background(), configMap, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if xml := cm.Data[keycloak.CacheConfigFile]; !strings.Contains(xml, `<distributed-cache name="authenticationSessions" owners="2">`) {
-		t.Errorf("%s: the cache configuration lacks authenticationSessions with 2 owners:\n%s", ns, xml)
+	if xml := cm.Data[keycloak.CacheConfigFile]; !strings.Contains(xml, fmt.Sprintf(`<distributed-cache name="authenticationSessions" owners="%d">`, owners)) {
+		t.Errorf("%s: the cache configuration lacks authenticationSessions with %d owners:\n%s", ns, owners, xml)
 	}
 }
 
@@ -561,4 +569,193 @@ func union[V any](a, b map[string]V) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// rosaEdit is one edit of a ROSA stack and the exact plan it must make.
+type rosaEdit struct {
+	what string
+	edit edit
+	// plan is every change the edit makes, as "action address".
+	plan []string
+	// check, when set, checks the objects after the apply.
+	check func(t *testing.T, c *rosaCluster)
+}
+
+// both is "action targets.<t>.k8s.<object>" for rosa-a and rosa-b and
+// each object.
+func both(action string, objects ...string) []string {
+	var out []string
+	for _, target := range []string{"rosa-a", "rosa-b"} {
+		for _, o := range objects {
+			out = append(out, action+" "+kube.Address(target, o))
+		}
+	}
+	return out
+}
+
+// applyEdits applies the example edited by base, then each edit on top of
+// the ones before: each plans exactly its changes, converges in one apply,
+// and changes the UID of no object it does not name (liveObjects).
+func (c *rosaCluster) applyEdits(t *testing.T, name string, base edit, edits []rosaEdit) {
+	t.Helper()
+	eds := []edit{base, scopedROSA(name)}
+	file := c.edited(t, "aurora-rosa.yaml", eds...)
+	mustRun(t, "apply from empty", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	mustRun(t, "plan after apply", c.run(t, "plan", "-f", file), 0, "No changes.")
+	for _, ed := range edits {
+		eds = append(eds, ed.edit)
+		file := c.edited(t, "aurora-rosa.yaml", eds...)
+		before := liveObjects(t, c.dyn, name)
+		got := c.jsonPlanWith(t, file)
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(ed.plan))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("plan of %s (-want +got):\n%s", ed.what, diff)
+		}
+		mustRun(t, "apply "+ed.what, c.run(t, "apply", "-f", file, "--auto-approve", "--allow-delete"), 0, "Apply complete!")
+		mustRun(t, "plan after "+ed.what, c.run(t, "plan", "-f", file), 0, "No changes.")
+		actions := map[string]string{}
+		for _, change := range got {
+			action, address, _ := strings.Cut(change, " ")
+			actions[address] = action
+		}
+		if lies := checkUIDs(actions, before, liveObjects(t, c.dyn, name)); len(lies) > 0 {
+			t.Errorf("objects after %s:\n  %s", ed.what, strings.Join(lies, "\n  "))
+		}
+		if ed.check != nil {
+			ed.check(t, c)
+		}
+	}
+}
+
+// TestROSAEdits: on aurora-rosa.yaml (Keycloak 26.4, jdbc-ping) applied,
+// edits of instances, cache owners, the hostname and the discovery mode
+// (jdbc-ping → dns-ping → kube-ping), one after the other, each plan
+// exactly the in-cluster changes they mean and converge in one apply,
+// every other object keeping its UID; on Keycloak 26.0 (dns-ping) owners
+// live in the cache ConfigMap.
+func TestROSAEdits(t *testing.T) {
+	t.Parallel()
+	t.Run("26.4", func(t *testing.T) {
+		t.Parallel()
+		newSharedROSA(t).applyEdits(t, "edits-26-4", nil, []rosaEdit{
+			{what: "instances", edit: set("spec.targets.rosa-a.rosa.instances", 4),
+				plan: []string{"update targets.rosa-a.k8s.keycloak"}},
+			{what: "owners", edit: set("spec.caches.owners", 3),
+				plan: both("update", "keycloak")},
+			{what: "hostname", edit: set("spec.keycloak.hostname", "login.example.com"),
+				plan: both("update", "keycloak")},
+			{what: "jdbc-ping to dns-ping", edit: set("spec.discovery.mode", "dns-ping"),
+				plan: append(both("create", "discovery-service"), both("update", "keycloak")...)},
+			{what: "dns-ping to kube-ping", edit: set("spec.discovery.mode", "kube-ping"),
+				plan: slices.Concat(both("delete", "discovery-service"), both("create", "cache-config", "discovery-account", "discovery-role", "discovery-binding"),
+					both("update", "keycloak"))},
+			{what: "kube-ping to jdbc-ping", edit: set("spec.discovery.mode", "jdbc-ping"),
+				plan: slices.Concat(both("delete", "cache-config", "discovery-account", "discovery-role", "discovery-binding"), both("update", "keycloak")),
+				check: func(t *testing.T, c *rosaCluster) {
+					for _, target := range []string{"rosa-a", "rosa-b"} {
+						ns := "edits-26-4-" + target
+						kc := c.keycloakOf(t, ns, "edits-26-4")
+						if tmpl, found, _ := unstructured.NestedMap(kc.Object, "spec", "unsupported"); found {
+							t.Errorf("%s: the custom resource keeps kube-ping's pod template: %v", ns, tmpl)
+						}
+						if _, found, _ := unstructured.NestedMap(kc.Object, "spec", "cache"); found {
+							t.Errorf("%s: the custom resource keeps kube-ping's cache ConfigMap", ns)
+						}
+						checkCaches(t, c, ns, "edits-26-4", "jdbc-ping", 3, true)
+					}
+				}},
+		})
+	})
+	t.Run("26.0", func(t *testing.T) {
+		t.Parallel()
+		newSharedROSA(t).applyEdits(t, "edits-26-0", all(set("spec.keycloak.version", "26.0.8"), set("spec.discovery.mode", "dns-ping")), []rosaEdit{
+			{what: "owners", edit: set("spec.caches.owners", 3),
+				plan: both("update", "cache-config"),
+				check: func(t *testing.T, c *rosaCluster) {
+					for _, target := range []string{"rosa-a", "rosa-b"} {
+						checkCaches(t, c, "edits-26-0-"+target, "edits-26-0", "kubernetes", 3, false)
+					}
+				}},
+			{what: "hostname", edit: set("spec.keycloak.hostname", "login.example.com"),
+				plan: both("update", "keycloak")},
+		})
+	})
+}
+
+// rotateMasterPassword rotates the Aurora cluster's managed master user
+// password (RDS writes a new version of its secret in Secrets Manager,
+// which refuses PutSecretValue on a secret RDS manages) and waits until
+// the cluster is available again.
+func (c *rosaCluster) rotateMasterPassword(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	api := rds.NewFromConfig(c.cfg)
+	_, err := secretsmanager.NewFromConfig(c.cfg).PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
+		SecretId: aws.String(c.masterSecretARN(t)), SecretString: aws.String(`{"username":"x","password":"y"}`),
+	})
+	if err == nil || !strings.Contains(err.Error(), "managed by rds") {
+		t.Fatalf("PutSecretValue on the RDS-managed secret: %v, want it refused", err)
+	}
+	id := aws.String("kc-aurora")
+	if _, err := api.ModifyDBCluster(ctx, &rds.ModifyDBClusterInput{DBClusterIdentifier: id, RotateMasterUserPassword: aws.Bool(true), ApplyImmediately: aws.Bool(true)}); err != nil {
+		t.Fatalf("rotate the master user password: %v", err)
+	}
+	waiter := rds.NewDBClusterAvailableWaiter(api, func(o *rds.DBClusterAvailableWaiterOptions) { o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second })
+	if err := waiter.Wait(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: id}, time.Minute); err != nil {
+		t.Fatalf("wait for the cluster after the rotation: %v", err)
+	}
+}
+
+// TestROSARotation: a new value of the Aurora-managed secret (RDS rotates
+// the master user password) plans exactly an update of each target's
+// database Secret, shown as a sensitive value; the apply copies the new
+// value in, the next plan has no changes, and neither the old nor the new
+// password appears in any output.
+func TestROSARotation(t *testing.T) {
+	t.Parallel()
+	c := newSharedROSA(t)
+	ctx := context.Background()
+	name := "rotation"
+	file := c.edited(t, "aurora-rosa.yaml", scopedROSA(name))
+	mustRun(t, "apply from empty", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "Apply complete!")
+	mustRun(t, "plan after apply", c.run(t, "plan", "-f", file), 0, "No changes.")
+	var old map[string]string
+	if err := json.Unmarshal([]byte(c.masterSecret(t)), &old); err != nil {
+		t.Fatal(err)
+	}
+	c.rotateMasterPassword(t)
+	var rotated map[string]string
+	if err := json.Unmarshal([]byte(c.masterSecret(t)), &rotated); err != nil {
+		t.Fatal(err)
+	}
+	if rotated["username"] != old["username"] || rotated["password"] == old["password"] {
+		t.Fatal("the rotation did not change the password of the same user")
+	}
+	want := both("update", "db-secret")
+	if diff := cmp.Diff(want, c.jsonPlanWith(t, file)); diff != "" {
+		t.Fatalf("plan after the rotation (-want +got):\n%s", diff)
+	}
+	mustRun(t, "plan after the rotation", c.run(t, "plan", "-f", file), 0,
+		"targets.rosa-a.k8s.db-secret will be updated", "targets.rosa-b.k8s.db-secret will be updated", "(sensitive value)", "0 to add, 2 to change, 0 to destroy")
+	mustRun(t, "apply the rotation", c.run(t, "apply", "-f", file, "--auto-approve"), 0, "0 added, 2 changed, 0 destroyed")
+	for _, target := range []string{"rosa-a", "rosa-b"} {
+		secret, err := c.core.CoreV1().Secrets(name+"-"+target).Get(ctx, kube.DBSecretName, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"username", "password"} {
+			if string(secret.Data[key]) != rotated[key] {
+				t.Errorf("%s's db Secret key %s does not hold the rotated value", target, key)
+			}
+		}
+	}
+	mustRun(t, "plan after the rotation's apply", c.run(t, "plan", "-f", file), 0, "No changes.")
+	for _, out := range c.outputs {
+		for what, password := range map[string]string{"old": old["password"], "new": rotated["password"]} {
+			if password == "" || strings.Contains(out, password) {
+				t.Fatalf("the %s database password (or none) appears in kcstack's output:\n%s", what, out)
+			}
+		}
+	}
 }
