@@ -701,7 +701,9 @@ func (c *rosaCluster) rotateMasterPassword(t *testing.T) {
 	if _, err := api.ModifyDBCluster(ctx, &rds.ModifyDBClusterInput{DBClusterIdentifier: id, RotateMasterUserPassword: aws.Bool(true), ApplyImmediately: aws.Bool(true)}); err != nil {
 		t.Fatalf("rotate the master user password: %v", err)
 	}
-	waiter := rds.NewDBClusterAvailableWaiter(api, func(o *rds.DBClusterAvailableWaiterOptions) { o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second })
+	waiter := rds.NewDBClusterAvailableWaiter(api, func(o *rds.DBClusterAvailableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, time.Second
+	})
 	if err := waiter.Wait(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: id}, time.Minute); err != nil {
 		t.Fatalf("wait for the cluster after the rotation: %v", err)
 	}
