@@ -445,6 +445,19 @@ func newSharedROSA(t *testing.T) *rosaCluster {
 // <name>-<target>: stacks sharing one API server never read or write each
 // other's objects.
 func scopedROSA(name string) edit {
+	return scoped(name, func(target, _ string) string { return name + "-" + target })
+}
+
+// scopedByCluster is scopedROSA with one namespace per cluster,
+// <name>-<cluster>, as one namespace on each ROSA cluster: a renamed
+// target keeps its namespace.
+func scopedByCluster(name string) edit {
+	return scoped(name, func(_, cluster string) string { return name + "-" + cluster })
+}
+
+// scoped names the stack name and sets the namespace of each ROSA target
+// to namespace(target, cluster).
+func scoped(name string, namespace func(target, cluster string) string) edit {
 	return func(doc map[string]any) error {
 		if err := set("metadata.name", name)(doc); err != nil {
 			return err
@@ -455,7 +468,9 @@ func scopedROSA(name string) edit {
 			m, ok := tg.(map[string]any)
 			r, isROSA := m["rosa"].(map[string]any)
 			if ok && isROSA {
-				r["namespace"] = name + "-" + m["name"].(string)
+				target, _ := m["name"].(string)
+				cluster, _ := r["cluster"].(string)
+				r["namespace"] = namespace(target, cluster)
 			}
 		}
 		return nil
