@@ -445,19 +445,19 @@ func newSharedROSA(t *testing.T) *rosaCluster {
 // <name>-<target>: stacks sharing one API server never read or write each
 // other's objects.
 func scopedROSA(name string) edit {
-	return scoped(name, func(target, _ string) string { return name + "-" + target })
+	return scoped(name, func(target, _, _ string) string { return name + "-" + target })
 }
 
-// scopedByCluster is scopedROSA with one namespace per cluster,
-// <name>-<cluster>, as one namespace on each ROSA cluster: a renamed
-// target keeps its namespace.
+// scopedByCluster is scopedROSA with namespaces per cluster,
+// <name>-<cluster>-<namespace>, as each ROSA cluster is its own: a renamed
+// target keeps its namespace, an edited namespace is another one.
 func scopedByCluster(name string) edit {
-	return scoped(name, func(_, cluster string) string { return name + "-" + cluster })
+	return scoped(name, func(_, cluster, namespace string) string { return name + "-" + cluster + "-" + namespace })
 }
 
 // scoped names the stack name and sets the namespace of each ROSA target
-// to namespace(target, cluster).
-func scoped(name string, namespace func(target, cluster string) string) edit {
+// to namespace(target, cluster, its namespace in the file or the default).
+func scoped(name string, namespace func(target, cluster, namespace string) string) edit {
 	return func(doc map[string]any) error {
 		if err := set("metadata.name", name)(doc); err != nil {
 			return err
@@ -470,7 +470,11 @@ func scoped(name string, namespace func(target, cluster string) string) edit {
 			if ok && isROSA {
 				target, _ := m["name"].(string)
 				cluster, _ := r["cluster"].(string)
-				r["namespace"] = namespace(target, cluster)
+				ns, _ := r["namespace"].(string)
+				if ns == "" {
+					ns = stack.DefaultROSANamespace
+				}
+				r["namespace"] = namespace(target, cluster, ns)
 			}
 		}
 		return nil
