@@ -48,12 +48,18 @@ type rosaCluster struct {
 
 func newROSACluster(t *testing.T) *rosaCluster {
 	t.Helper()
+	return connectROSA(t, kubetest.Start(t), "gh-keycloak-a", "gh-keycloak-b")
+}
+
+// connectROSA is a new sandbox with the ROSA networks whose kubeconfig has
+// contexts, each reaching srv, where the Keycloak CRD is installed.
+func connectROSA(t *testing.T, srv *kubetest.Server, contexts ...string) *rosaCluster {
+	t.Helper()
 	e, _ := newSandbox(t)
 	e.rosaNetworks(t)
-	srv := kubetest.Start(t)
 	srv.InstallKeycloakCRD(t)
 	c := &rosaCluster{env: e, kubeconfig: filepath.Join(e.Dir, "kubeconfig")}
-	if err := srv.WriteKubeconfig(c.kubeconfig, "gh-keycloak-a", "gh-keycloak-b"); err != nil {
+	if err := srv.WriteKubeconfig(c.kubeconfig, contexts...); err != nil {
 		t.Fatal(err)
 	}
 	var err error
@@ -423,22 +429,7 @@ func TestROSAUnreachable(t *testing.T) {
 // give each ROSA target a namespace of its own (scopedROSA).
 func newSharedROSA(t *testing.T) *rosaCluster {
 	t.Helper()
-	e, _ := newSandbox(t)
-	e.rosaNetworks(t)
-	srv := kubetest.Shared(t)
-	srv.InstallKeycloakCRD(t)
-	c := &rosaCluster{env: e, kubeconfig: filepath.Join(e.Dir, "kubeconfig")}
-	if err := srv.WriteKubeconfig(c.kubeconfig, "gh-keycloak-a", "gh-keycloak-b", "gh-keycloak-c"); err != nil {
-		t.Fatal(err)
-	}
-	var err error
-	if c.core, err = kubernetes.NewForConfig(srv.Config()); err != nil {
-		t.Fatal(err)
-	}
-	if c.dyn, err = dynamic.NewForConfig(srv.Config()); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return connectROSA(t, kubetest.Shared(t), "gh-keycloak-a", "gh-keycloak-b")
 }
 
 // scopedROSA names the stack name and puts each ROSA target in namespace

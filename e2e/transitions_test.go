@@ -214,8 +214,6 @@ var transitions = map[string]transition{
 			set("spec.keycloak.version", "26.1.4"), set("spec.keycloak.image", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/keycloak-s3ping:26.1.4"))},
 	"discovery/dns-ttl": {reason: "a shorter TTL of the discovery records",
 		base: "ecs-dns", edit: set("spec.discovery.dnsPing.ttl", 5)},
-	"discovery/rosa-jdbc-to-dns": {reason: "dns-ping on ROSA: a headless Service comes, the custom resources change; nothing on AWS",
-		base: "rosa", edit: set("spec.discovery.mode", "dns-ping")},
 	"discovery/rosa-jdbc-to-kube": {reason: "kube-ping on ROSA: the ServiceAccount, Role, RoleBinding and cache ConfigMap come, the custom resource changes; nothing on AWS",
 		base: "rosa", edit: set("spec.discovery.mode", "kube-ping")},
 
@@ -295,18 +293,22 @@ var transitions = map[string]transition{
 		base: "rosa", edit: set("spec.targets.rosa-b.name", "rosa-z")},
 	"rosa/instances": {reason: "fewer pods: an update of the custom resource, nothing on AWS",
 		base: "rosa", edit: set("spec.targets.rosa-a.rosa.instances", 2)},
-	"rosa/namespace": {reason: "another namespace: every object of the target is made anew there, the old ones and their namespace go",
-		base: "rosa", edit: set("spec.targets.rosa-a.rosa.namespace", "sso")},
-	"rosa/owners": {reason: "three owners: options of the custom resources (Keycloak 26.4)",
-		base: "rosa", edit: set("spec.caches.owners", 3)},
-	"rosa/hostname": {reason: "a new host name in the custom resources",
-		base: "rosa", edit: set("spec.keycloak.hostname", "login.example.com")},
-	"rosa/version-26-0": {reason: "Keycloak 26.0 on dns-ping: a cache ConfigMap holds the owners, a headless Service the members",
-		base: "rosa", edit: all(set("spec.keycloak.version", "26.0.8"), set("spec.discovery.mode", "dns-ping"))},
+	// In-cluster edits of the ROSA targets.
+	"rosa/namespace":             inCluster("another namespace: every object of the target is made anew there, the old ones and their namespace go", set("spec.targets.rosa-a.rosa.namespace", "sso")),
+	"rosa/owners":                inCluster("three owners: options of the custom resources (Keycloak 26.4)", set("spec.caches.owners", 3)),
+	"rosa/hostname":              inCluster("a new host name in the custom resources", set("spec.keycloak.hostname", "login.example.com")),
+	"rosa/version-26-0":          inCluster("Keycloak 26.0 on dns-ping: a cache ConfigMap holds the owners, a headless Service the members", all(set("spec.keycloak.version", "26.0.8"), set("spec.discovery.mode", "dns-ping"))),
+	"discovery/rosa-jdbc-to-dns": inCluster("dns-ping on ROSA: a headless Service comes, the custom resources change; nothing on AWS", set("spec.discovery.mode", "dns-ping")),
 	"peers/added": {reason: "an application VPC peered with the database",
 		base: "rosa", edit: set("spec.peers", []any{map[string]any{
 			"name": "app", "vpc": map[string]any{"tags": map[string]any{"Name": "app-vpc"}}, "cidr": "10.3.0.0/16",
 		}})},
+}
+
+// inCluster is a transition of the rosa base whose edit changes only
+// in-cluster objects.
+func inCluster(reason string, ed edit) transition {
+	return transition{reason: reason, base: "rosa", edit: ed}
 }
 
 // world is what differs between the sandbox and moto's server.
