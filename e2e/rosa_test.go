@@ -517,13 +517,14 @@ func liveObjects(t *testing.T, dyn dynamic.Interface, name string) map[string]ty
 }
 
 // checkUIDs compares the in-cluster objects before and after an apply
-// (liveObjects) with the plan's action at each address ("" when the plan
-// did not name it) and returns every mismatch: an object that went was
-// planned as a delete, one that came as a create of a new object (a UID
-// never seen before), one whose UID changed as a replace, and one planned
-// as anything else kept its UID. An object that moved to another address
-// (a renamed target taking its namespace over) is planned as an update
-// at its new address.
+// (liveObjects) with the plan's action at each in-cluster address (.k8s.;
+// "" when the plan did not name it) and returns every mismatch: an object
+// that went was planned as a delete, one that came as a create of a new
+// object (a UID never seen before), one whose UID changed as a replace,
+// one planned as anything else kept its UID, and one planned as a change
+// exists after it. An object that moved to another address (a renamed
+// target taking its namespace over) is planned as an update at its new
+// address.
 func checkUIDs(actions map[string]string, before, after map[string]types.UID) []string {
 	addressOf := func(m map[string]types.UID, uid types.UID) string {
 		for a, u := range m {
@@ -533,8 +534,14 @@ func checkUIDs(actions map[string]string, before, after map[string]types.UID) []
 		}
 		return ""
 	}
+	addresses := union(before, after)
+	for a := range actions {
+		if strings.Contains(a, ".k8s.") {
+			addresses[a] = true
+		}
+	}
 	var lies []string
-	for _, a := range slices.Sorted(maps.Keys(union(before, after))) {
+	for _, a := range slices.Sorted(maps.Keys(addresses)) {
 		was, existed := before[a]
 		is, exists := after[a]
 		planned := actions[a]
@@ -769,5 +776,50 @@ func TestROSARotation(t *testing.T) {
 				t.Fatalf("the %s database password (or none) appears in kcstack's output:\n%s", what, out)
 			}
 		}
+	}
+}
+
+// TestCheckUIDs: the in-cluster half of the transition test's honesty
+// check finds each way a plan can misstate what an apply did to objects.
+func TestCheckUIDs(t *testing.T) {
+	kc, ns, svc := "targets.a.k8s.keycloak", "targets.a.k8s.namespace", "targets.a.k8s.discovery-service"
+	nsZ := "targets.z.k8s.namespace"
+	cases := map[string]struct {
+		reason        string
+		actions       map[string]string
+		before, after map[string]types.UID
+		lies          int
+	}{
+		"update": {reason: "an update keeps the UID",
+			actions: map[string]string{kc: "update"}, before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{kc: "1"}},
+		"untouched": {reason: "an object the plan does not name stays",
+			before: map[string]types.UID{kc: "1", ns: "2"}, after: map[string]types.UID{kc: "1", ns: "2"}},
+		"create and delete": {reason: "a planned create appears with a new UID, a planned delete goes",
+			actions: map[string]string{svc: "create", kc: "delete"}, before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{svc: "2"}},
+		"replace": {reason: "a planned replace changes the UID",
+			actions: map[string]string{kc: "replace"}, before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{kc: "2"}},
+		"move": {reason: "an object taken over by a renamed target is an update at its new address",
+			actions: map[string]string{nsZ: "update"}, before: map[string]types.UID{ns: "1"}, after: map[string]types.UID{nsZ: "1"}},
+		"deleted unplanned": {reason: "an object gone without a delete", lies: 1,
+			before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{}},
+		"created unplanned": {reason: "an object come without a create", lies: 1,
+			before: map[string]types.UID{}, after: map[string]types.UID{svc: "1"}},
+		"replaced unplanned": {reason: "a new UID under an update", lies: 1,
+			actions: map[string]string{kc: "update"}, before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{kc: "2"}},
+		"replace kept": {reason: "a planned replace that kept the object", lies: 1,
+			actions: map[string]string{kc: "replace"}, before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{kc: "1"}},
+		"delete kept": {reason: "a planned delete that left the object", lies: 1,
+			actions: map[string]string{kc: "delete"}, before: map[string]types.UID{kc: "1"}, after: map[string]types.UID{kc: "1"}},
+		"create missing": {reason: "a planned create that made nothing", lies: 1,
+			actions: map[string]string{svc: "create"}, before: map[string]types.UID{}, after: map[string]types.UID{}},
+		"create took over": {reason: "a create that relabeled another address's object: one gone unplanned, one created as the other", lies: 2,
+			actions: map[string]string{nsZ: "create"}, before: map[string]types.UID{ns: "1"}, after: map[string]types.UID{nsZ: "1"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := checkUIDs(tc.actions, tc.before, tc.after); len(got) != tc.lies {
+				t.Errorf("%s: %d mismatches, want %d: %v", tc.reason, len(got), tc.lies, got)
+			}
+		})
 	}
 }
