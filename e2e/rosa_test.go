@@ -661,7 +661,15 @@ func TestROSAEdits(t *testing.T) {
 			{what: "owners", edit: set("spec.caches.owners", 3),
 				plan: both("update", "keycloak")},
 			{what: "hostname", edit: set("spec.keycloak.hostname", "login.example.com"),
-				plan: both("update", "keycloak")},
+				plan: both("update", "keycloak"),
+				check: func(t *testing.T, c *rosaCluster) {
+					for _, target := range []string{"rosa-a", "rosa-b"} {
+						kc := c.keycloakOf(t, "edits-26-4-"+target, "edits-26-4")
+						if h, _, _ := unstructured.NestedString(kc.Object, "spec", "hostname", "hostname"); h != "https://login.example.com" {
+							t.Errorf("%s: the custom resource's hostname is %q, want https://login.example.com", target, h)
+						}
+					}
+				}},
 			{what: "jdbc-ping to dns-ping", edit: set("spec.discovery.mode", "dns-ping"),
 				plan: append(both("create", "discovery-service"), both("update", "keycloak")...)},
 			{what: "dns-ping to kube-ping", edit: set("spec.discovery.mode", "kube-ping"),
