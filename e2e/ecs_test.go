@@ -76,6 +76,7 @@ func checkApplied(t *testing.T, e *env, name string, ex ecsExample) {
 	checkLeastPrivilege(t, e, ex)
 	env := checkTaskDefinition(t, e, ex)
 	checkTargetGroup(t, e, ex)
+	checkNATPerZone(t, e, ex)
 	switch name {
 	case "dns-ping":
 		checkDNSPing(t, e, ex, env)

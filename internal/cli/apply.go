@@ -49,6 +49,9 @@ Approval: on a terminal kcstack asks; otherwise pass --auto-approve. --auto-appr
 a plan that deletes or replaces anything also needs --allow-delete.
 With PLANFILE (from kcstack plan --out) exactly that plan is applied, or nothing if AWS changed since, if
 the file was edited, or if it would change anything not tagged for the stack; -f cannot be given with it.
+A ROSA target whose cluster cannot be reached (a context missing from the kubeconfig, an API server that does
+not answer), in the file or removed from it, stops apply before anything changes; --without-cluster TARGET
+(repeatable) leaves a gone cluster out: the AWS part is applied and the target's objects stay in it.
 The lock is taken after approval. Ctrl-C (or SIGTERM, or SIGHUP) stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
 Ctrl-C exits at once. Running it again converges.`,
 		Example: `  kcstack apply -f stack.yaml
@@ -60,7 +63,7 @@ Ctrl-C exits at once. Running it again converges.`,
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	o.flags(cmd, true)
+	o.flags(cmd, true, g)
 	return cmd
 }
 
@@ -71,7 +74,8 @@ func newDestroyCmd(g *globals) *cobra.Command {
 		Short: "Remove everything the stack owns",
 		Long: `Remove every resource tagged for the stack, in a safe order: peering routes and rules before the
 peering and the database, instances before the cluster, subnets before the VPC. Resources the stack only
-references (a ROSA cluster's VPC) are never touched. The Aurora cluster gets a final snapshot unless the
+references (a ROSA cluster's VPC) are never touched. A ROSA target's in-cluster objects go before its peering;
+--without-cluster TARGET (repeatable) leaves a cluster that is gone out. The Aurora cluster gets a final snapshot unless the
 stack file says skipFinalSnapshot, and deletion protection is honoured.
 
 Approval: on a terminal kcstack asks for the stack's name; otherwise pass --auto-approve, which is all
@@ -85,11 +89,11 @@ Ctrl-C exits at once. Running it again converges.`,
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	o.flags(cmd, false)
+	o.flags(cmd, false, g)
 	return cmd
 }
 
-func (o *applyOptions) flags(cmd *cobra.Command, isApply bool) {
+func (o *applyOptions) flags(cmd *cobra.Command, isApply bool, g *globals) {
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
 	if isApply {
@@ -103,6 +107,7 @@ func (o *applyOptions) flags(cmd *cobra.Command, isApply bool) {
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (also NO_COLOR)")
 	f.BoolVar(&o.trace, "trace", false, "print every AWS API call with its duration to stderr")
 	o.aws.register(cmd)
+	g.registerClusterFlags(cmd)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 }
 
@@ -131,7 +136,7 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	} else if st, err = loadStack(o.file, stderr); err != nil {
 		return err
 	}
-	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr)
+	run, err := g.prepare(ctx, st, saved == nil, o.aws, o.trace, stderr)
 	if err != nil {
 		return err
 	}
@@ -142,6 +147,10 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	}
 	p, err := o.planFor(ctx, run, saved)
 	if err != nil {
+		return err
+	}
+	// The clusters of former targets are known once AWS is read.
+	if err := run.checkReachable(); err != nil {
 		return err
 	}
 	return o.execute(ctx, run, p, saved != nil, stackFile(args, o.file), stdout, stderr)
@@ -205,6 +214,9 @@ func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan
 		return p, err
 	}
 	if err := inClusterFree(saved); err != nil {
+		return nil, err
+	}
+	if err := run.checkSavedNotes(saved); err != nil {
 		return nil, err
 	}
 	refusal := "the saved plan cannot be applied; nothing was applied"

@@ -19,7 +19,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/aws/provider"
 	"github.com/kcstack/kcstack/pkg/aws/trace"
 	"github.com/kcstack/kcstack/pkg/desired"
-	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/kube/cluster"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/plan/render"
@@ -48,7 +47,12 @@ func newPlanCmd(g *globals) *cobra.Command {
 in Terraform's vocabulary (+ create, ~ update in-place, -/+ replace, - destroy).
 
 Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 no changes, 1 error, 2 changes.
---out saves the plan (with fingerprints of everything it observed) for "kcstack apply PLANFILE".`,
+--out saves the plan (with fingerprints of everything it observed) for "kcstack apply PLANFILE".
+
+ROSA targets' in-cluster objects are read through the kubeconfig context of each (--kubeconfig, KUBECONFIG,
+~/.kube/config), and so are those of a ROSA target no longer in the file, through the context its peering's
+tags name: the plan deletes them before the peering. --without-cluster TARGET (repeatable) neither reads
+nor changes a target's in-cluster part, for a cluster that is gone: the plan notes it.`,
 		Example: `  kcstack plan -f stack.yaml
   kcstack plan --format markdown --detailed-exitcode > plan.md
   kcstack --sandbox plan -f examples/aurora-rosa.yaml --out aurora.kcplan`,
@@ -65,6 +69,7 @@ Exit status: 0 on success, 1 on error. With --detailed-exitcode: 0 no changes, 1
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (also NO_COLOR)")
 	f.BoolVar(&o.trace, "trace", false, "print every AWS API call with its duration to stderr")
 	o.aws.register(cmd)
+	g.registerClusterFlags(cmd)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -83,7 +88,7 @@ func (o *planOptions) run(ctx context.Context, g *globals, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	run, err := g.prepare(ctx, st, o.aws, o.trace, stderr)
+	run, err := g.prepare(ctx, st, true, o.aws, o.trace, stderr)
 	if err != nil {
 		return err
 	}
@@ -140,7 +145,14 @@ type runContext struct {
 	desired []resource.Desired
 	// unread are the ROSA targets whose in-cluster part cannot be read.
 	unread []cluster.Unread
-	// stderr receives the notes about unread targets.
+	// former reads the in-cluster objects of ROSA targets no longer in the
+	// file; nil for a saved plan.
+	former *cluster.Former
+	// without are the --without-cluster targets.
+	without []string
+	// notes are the notes of the plan being made, in the order made.
+	notes []plan.Note
+	// stderr receives the notes as they are made.
 	stderr io.Writer
 }
 
@@ -153,8 +165,10 @@ func (r *runContext) unlock() {
 	}
 }
 
-// prepare connects to AWS (or the embedded sandbox) for st.
-func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, traced bool, stderr io.Writer) (*runContext, error) {
+// prepare connects to AWS (or the embedded sandbox) for st. fromFile is
+// false for a saved plan, which names no targets: the objects of former
+// targets are not read.
+func (g *globals) prepare(ctx context.Context, st *stack.Stack, fromFile bool, f awsFlags, traced bool, stderr io.Writer) (*runContext, error) {
 	sess, err := g.connect(ctx, f, st.Spec.Region)
 	if err != nil {
 		return nil, err
@@ -168,13 +182,20 @@ func (g *globals) prepare(ctx context.Context, st *stack.Stack, f awsFlags, trac
 			return nil, err
 		}
 	}
-	clusters, unread := cluster.Connect(g.kubeconfig, st)
-	prov, err := provider.New(sess.cfg, st.Metadata.Name, provider.WithKinds(cluster.New(clusters, secretsmanager.NewFromConfig(sess.cfg))))
+	access := cluster.Access{Kubeconfig: g.kubeconfig, Without: g.withoutCluster}
+	clusters, unread := cluster.Connect(access, st)
+	var former *cluster.Former
+	var opts []cluster.Option
+	if fromFile {
+		former = cluster.NewFormer(access)
+		opts = append(opts, cluster.WithFormer(former))
+	}
+	prov, err := provider.New(sess.cfg, st.Metadata.Name, provider.WithKinds(cluster.New(clusters, secretsmanager.NewFromConfig(sess.cfg), opts...)))
 	if err != nil {
 		sess.Close()
 		return nil, err
 	}
-	return &runContext{st: st, sess: sess, prov: prov, unread: unread, stderr: stderr}, nil
+	return &runContext{st: st, sess: sess, prov: prov, unread: unread, former: former, without: g.withoutCluster, stderr: stderr}, nil
 }
 
 // ensureSandboxROSA makes the networks of the stack's ROSA clusters in the
@@ -199,6 +220,7 @@ func ensureSandboxROSA(ctx context.Context, sess *session, st *stack.Stack, stde
 // plan observes AWS and computes the plan (or, with destroy, the plan that
 // removes everything the stack owns).
 func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state.Snapshot, error) {
+	r.notes = nil
 	ds, err := r.desiredResources()
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan: %w", err)
@@ -212,10 +234,11 @@ func (r *runContext) plan(ctx context.Context, destroy bool) (*plan.Plan, *state
 		return nil, nil, err
 	}
 	r.noteAdopted(snap)
+	r.noteFormer(r.without)
 	r.desired = ds
 	p, err := plan.Compute(plan.Input{
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, StackDigest: r.st.Digest(),
-		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(),
+		Desired: ds, Snapshot: snap, Registry: r.prov.Registry, Destroy: destroy, Now: time.Now(), Notes: r.notes,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot plan:\n%w", err)
@@ -276,8 +299,7 @@ func useColor(noColor bool, w io.Writer) bool {
 
 // desiredResources are the stack's AWS resources and the in-cluster
 // objects of every ROSA target whose cluster this run reaches; each other
-// ROSA target gets a note on stderr saying its in-cluster part was not
-// read, and why.
+// ROSA target gets a note saying its in-cluster part was not read, and why.
 func (r *runContext) desiredResources() ([]resource.Desired, error) {
 	ds, err := desired.Resources(r.st)
 	if err != nil {
@@ -290,38 +312,46 @@ func (r *runContext) desiredResources() ([]resource.Desired, error) {
 	skipped := map[string]bool{}
 	for _, u := range r.unread {
 		skipped[u.Target] = true
-		fmt.Fprintf(r.stderr, "Note: the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.\n", u.Target, u.Reason)
+		r.note(plan.Note{Target: u.Target, Blocking: u.Blocking,
+			Text: fmt.Sprintf("the in-cluster part of target %s (Keycloak custom resource, Secrets, discovery objects) was not read: %s.", u.Target, u.Reason)})
 	}
 	for _, d := range in {
-		if t, _, _ := strings.Cut(strings.TrimPrefix(d.Address, "targets."), "."); !skipped[t] {
+		if !skipped[targetOf(d.Address)] {
 			ds = append(ds, d)
 		}
 	}
 	return ds, nil
 }
 
-// checkReachable refuses, before anything is applied, a run that cannot
-// read the cluster of a ROSA target while a kubeconfig was given: applying
-// the target's AWS part alone would leave it half-applied.
-func (r *runContext) checkReachable() error {
-	var blocked []string
-	for _, u := range r.unread {
-		if u.Blocking {
-			blocked = append(blocked, fmt.Sprintf("target %s: %s", u.Target, u.Reason))
-		}
+// targetOf returns the target an address belongs to ("rosa-a" for
+// "targets.rosa-a.k8s.keycloak"), or "" for an address outside targets.
+func targetOf(address string) string {
+	rest, ok := strings.CutPrefix(address, "targets.")
+	if !ok {
+		return ""
 	}
-	if len(blocked) == 0 {
-		return nil
-	}
-	return &ExitError{Code: 1, Err: fmt.Errorf("nothing was applied: the cluster of a ROSA target cannot be reached, and kcstack never applies half a target:\n  %s", strings.Join(blocked, "\n  "))}
+	t, _, _ := strings.Cut(rest, ".")
+	return t
 }
 
-// noteAdopted says on stderr which Namespaces existed without kcstack's
-// labels: kcstack uses them as they are and never deletes them.
-func (r *runContext) noteAdopted(snap *state.Snapshot) {
-	for _, a := range resource.SortedKeys(snap.Observations) {
-		if ob := snap.Observations[a]; ob.Kind == kube.KindNamespace && ob.Found {
-			fmt.Fprintf(r.stderr, "Note: namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.\n", ob.ID, a)
-		}
+// note adds n to the notes of the plan being made and prints it on stderr
+// at once, where the text form of a plan shows notes.
+func (r *runContext) note(n plan.Note) {
+	r.notes = append(r.notes, n)
+	fmt.Fprintf(r.stderr, "Note: %s\n", n.Text)
+}
+
+// checkSavedNotes prints the notes of a saved plan on stderr, as plan
+// did, and refuses the plan when one of them blocks: it was made while
+// the cluster of a ROSA target could not be read, and applying it would
+// leave that target half-applied.
+func (r *runContext) checkSavedNotes(p *plan.Plan) error {
+	for _, n := range p.Notes {
+		fmt.Fprintf(r.stderr, "Note: %s\n", n.Text)
 	}
+	var blocked []string
+	for _, n := range p.Blocking() {
+		blocked = append(blocked, fmt.Sprintf("target %s: %s", n.Target, n.Text))
+	}
+	return unreachable(blocked)
 }

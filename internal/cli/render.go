@@ -97,11 +97,12 @@ func (o *renderOptions) run(in io.Reader, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: --kind %s shows the configuration of ECS targets (--kind %s that of ROSA targets)", err, o.kind, renderManifests)
 	}
 	facts := keycloak.Placeholders(st)
+	facts.Target = t.Name
 	switch o.kind {
 	case renderEnv:
 		err = renderEnvironment(stdout, st, facts)
 	case renderCacheConfig:
-		err = renderCacheConfiguration(stdout, stderr, st)
+		err = renderCacheConfiguration(stdout, stderr, st, t.Name)
 	default:
 		err = renderTaskDef(stdout, st, t.Name, facts)
 	}
@@ -184,8 +185,8 @@ func renderEnvironment(out io.Writer, st *stack.Stack, facts keycloak.Facts) err
 	return err
 }
 
-func renderCacheConfiguration(stdout, stderr io.Writer, st *stack.Stack) error {
-	xml, needed := keycloak.CacheConfig(st)
+func renderCacheConfiguration(stdout, stderr io.Writer, st *stack.Stack, target string) error {
+	xml, needed := keycloak.CacheConfig(st, target)
 	if !needed {
 		_, err := fmt.Fprintf(stderr, "Keycloak %s needs no cache configuration file: the owners are the "+
 			"KC_SPI_CACHE_EMBEDDED__DEFAULT__*_OWNERS options (kcstack render --kind env).\n", st.KeycloakVersion())

@@ -228,3 +228,28 @@ func TestRenderSecretOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderTwoTargets pins the cache configuration of each ECS target of
+// e2e/testdata/ecs-two-targets.yaml (Keycloak 26.4, jdbc-ping): each target
+// has a JGroups cluster name of its own, <stack>-<target>, so the two never
+// discover each other's nodes in the shared JGROUPS_PING table. Run with
+// -update to rewrite the goldens.
+func TestRenderTwoTargets(t *testing.T) {
+	file := filepath.Join("..", "..", "e2e", "testdata", "ecs-two-targets.yaml")
+	clusters := map[string]string{}
+	for _, target := range []string{"ecs-a", "ecs-b"} {
+		code, stdout, stderr := runWithInput(t, "", "render", "-f", file, "--target", target, "--kind", "cache-config")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		got := "# kcstack render -f e2e/testdata/ecs-two-targets.yaml --target " + target + " --kind cache-config" +
+			"\n-- stdout --\n" + stdout + "-- stderr --\n" + stderr
+		compareGolden(t, filepath.Join("testdata", "render", "two-targets-"+target+".cache-config.golden"), got)
+		_, rest, _ := strings.Cut(stdout, `<transport lock-timeout="60000" cluster="`)
+		clusters[target], _, _ = strings.Cut(rest, `"`)
+	}
+	want := map[string]string{"ecs-a": "two-targets-ecs-a", "ecs-b": "two-targets-ecs-b"}
+	if diff := cmp.Diff(want, clusters); diff != "" {
+		t.Errorf("the transports' cluster names (-want +got):\n%s", diff)
+	}
+}

@@ -36,7 +36,10 @@ type globals struct {
 	sandbox bool
 	// kubeconfig is the --kubeconfig file; "" for KUBECONFIG or ~/.kube/config.
 	kubeconfig string
-	stdin      io.Reader
+	// withoutCluster are the --without-cluster targets of plan, apply and
+	// destroy: their in-cluster part is neither read nor changed.
+	withoutCluster []string
+	stdin          io.Reader
 	// stderr is where commands write what happens while they wait.
 	stderr io.Writer
 }

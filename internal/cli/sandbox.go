@@ -28,6 +28,7 @@ type serveFlags struct {
 	allowRemote                bool
 	latency, create, del       time.Duration
 	throttle, errRate, ambRate float64
+	taskFailure                float64
 	seed                       uint64
 	loseFirst                  []string
 	certificates               []string
@@ -91,6 +92,7 @@ func newSandboxServeCmd() *cobra.Command {
 	fl.Float64Var(&f.throttle, "throttle-rate", 0, "share of calls answered with the service's throttling error (0..1)")
 	fl.Float64Var(&f.errRate, "error-rate", 0, "share of calls answered with 500 or 503 before they run (0..1)")
 	fl.Float64Var(&f.ambRate, "ambiguous-rate", 0, "share of changing calls that run and then answer 500 (0..1)")
+	fl.Float64Var(&f.taskFailure, "task-failure-rate", 0, "share of ECS tasks that fail their load balancer health check once running: ECS stops each and starts another (0..1; 1: services never reach a steady state)")
 	fl.StringSliceVar(&f.loseFirst, "lose-first", nil, "operations (CreateNatGateway, or ecs:CreateService for one service) whose first call runs and then answers 500; repeat a name to lose more")
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the fault sequence")
 	fl.DurationVar(&f.create, "create-delay", time.Second, "how long resources stay creating/pending")
@@ -99,7 +101,7 @@ func newSandboxServeCmd() *cobra.Command {
 }
 
 func (f serveFlags) check() error {
-	for name, r := range map[string]float64{"--throttle-rate": f.throttle, "--error-rate": f.errRate, "--ambiguous-rate": f.ambRate} {
+	for name, r := range map[string]float64{"--throttle-rate": f.throttle, "--error-rate": f.errRate, "--ambiguous-rate": f.ambRate, "--task-failure-rate": f.taskFailure} {
 		if r < 0 || r > 1 {
 			return fmt.Errorf("%s %v: a rate is a share of calls between 0 and 1", name, r)
 		}
@@ -111,7 +113,7 @@ func (f serveFlags) options() ([]sandbox.Option, error) {
 	opts := []sandbox.Option{
 		sandbox.WithListen(f.listen),
 		sandbox.WithDelays(f.create, f.del),
-		sandbox.WithFaults(sandbox.Faults{Latency: f.latency, ThrottleRate: f.throttle, ErrorRate: f.errRate, AmbiguousRate: f.ambRate, Seed: f.seed}),
+		sandbox.WithFaults(sandbox.Faults{Latency: f.latency, ThrottleRate: f.throttle, ErrorRate: f.errRate, AmbiguousRate: f.ambRate, TaskFailureRate: f.taskFailure, Seed: f.seed}),
 	}
 	if f.state != "" {
 		opts = append(opts, sandbox.WithStateFile(f.state))

@@ -48,6 +48,8 @@ func TestServeRefuses(t *testing.T) {
 			args: []string{"--listen", "0.0.0.0:0"}, want: "not a loopback address"},
 		"credentials without secret": {reason: "--credentials needs both halves",
 			args: []string{"--credentials", "AKIDONLY"}, want: "--credentials takes KEY:SECRET"},
+		"task failure rate above 1": {reason: "--task-failure-rate is a share of tasks",
+			args: []string{"--task-failure-rate", "1.5"}, want: "--task-failure-rate 1.5: a rate is a share"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package desired
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,7 +26,7 @@ const (
 
 // ecsTarget adds the network of an ECS target and what connects it with
 // the database: a VPC with public subnets (load balancer, NAT) and private
-// subnets (tasks) across its zones, an internet gateway, a NAT gateway,
+// subnets (tasks) across its zones, an internet gateway, NAT gateways,
 // route tables; security groups of least privilege; the peering with the
 // Aurora VPC and 5432 from the tasks' group only.
 func (b *builder) ecsTarget(t stack.Target) error {
@@ -35,8 +36,9 @@ func (b *builder) ecsTarget(t stack.Target) error {
 	name := b.s.Metadata.Name + "-" + t.Name
 	vpc := prefix + ".vpc"
 	b.vpc(comp, vpc, name, e.VPC, fmt.Sprintf("the VPC of target %s must exist; check spec.targets (%s).ecs.vpc", t.Name, t.Name))
+	var tables []string
 	if e.VPC.CIDR != "" {
-		b.ecsNetwork(comp, prefix, name, e)
+		tables = b.ecsNetwork(comp, prefix, name, e)
 	} else {
 		for _, sn := range append(append([]stack.Subnet(nil), e.Subnets.Public...), e.Subnets.Private...) {
 			b.subnet(comp, prefix, name, sn)
@@ -47,41 +49,101 @@ func (b *builder) ecsTarget(t stack.Target) error {
 	if e.VPC.CIDR == "" {
 		cidr = ref(vpc, "cidr_block")
 	}
-	b.peering(comp, prefix, vpc, cidr, "ECS target "+t.Name)
+	b.peering(comp, prefix, vpc, cidr, "ECS target "+t.Name, tables)
 	b.databaseIngress(comp, prefix, "ECS target "+t.Name, resource.Props{"source_group_id": ref(prefix+".task-security-group", "id")})
 	return b.ecsService(t)
 }
 
-func (b *builder) ecsNetwork(comp, prefix, name string, e *stack.ECSTarget) {
+// ecsNetwork adds the network of a new VPC and returns its route tables:
+// the public subnets route to the internet gateway; the private subnets of
+// each zone route to the NAT gateway of their zone (perZone) or all to
+// one NAT gateway in the first zone (single). A private subnet moves to
+// its table only once the table routes to its NAT gateway and to the
+// database, so that changing the layout never leaves tasks without a way
+// out.
+func (b *builder) ecsNetwork(comp, prefix, name string, e *stack.ECSTarget) []string {
 	vpc := prefix + ".vpc"
-	igw, eip, nat := prefix+".internet-gateway", prefix+".nat-address", prefix+".nat-gateway"
+	igw := prefix + ".internet-gateway"
 	b.add(resource.Desired{Address: igw, Kind: resource.KindInternetGateway, Component: comp, Name: name,
 		Props: resource.Props{"vpc_id": ref(vpc, "id")}, DependsOn: []string{vpc}, Tags: map[string]string{"Name": name}})
-	for _, tier := range []struct {
-		name    string
-		subnets []stack.Subnet
-	}{{"public", e.Subnets.Public}, {"private", e.Subnets.Private}} {
-		table := prefix + ".route-table[" + tier.name + "]"
-		b.add(resource.Desired{Address: table, Kind: resource.KindRouteTable, Component: comp, Name: name + "-" + tier.name,
-			Props: resource.Props{"vpc_id": ref(vpc, "id")}, DependsOn: []string{vpc}, Tags: map[string]string{"Name": name + "-" + tier.name}})
-		for _, sn := range tier.subnets {
-			sn.Zone = tier.name + "-" + sn.Zone
-			b.ecsSubnet(comp, prefix, name, sn, table)
-		}
+	public := b.routeTable(comp, prefix, name, "public")
+	for _, sn := range e.Subnets.Public {
+		b.ecsSubnet(comp, prefix, name, tierSubnet("public", sn), public, nil)
 	}
-	public := prefix + ".subnet[public-" + e.Subnets.Public[0].Zone + "]"
-	b.add(resource.Desired{Address: eip, Kind: resource.KindElasticIP, Component: comp, Name: name + "-nat",
-		Props: resource.Props{"domain": "vpc"}, Tags: map[string]string{"Name": name + "-nat"}, DependsOn: []string{igw}})
-	b.add(resource.Desired{Address: nat, Kind: resource.KindNATGateway, Component: comp, Name: name,
-		Props:     resource.Props{"subnet_id": ref(public, "id"), "allocation_id": ref(eip, "allocation_id")},
-		DependsOn: []string{public, eip, igw}, Tags: map[string]string{"Name": name}})
 	b.defaultRoute(comp, prefix, "public", "gateway_id", igw)
-	b.defaultRoute(comp, prefix, "private", "nat_gateway_id", nat)
+	tables := []string{public}
+	nats := b.natGateways(comp, prefix, name, e)
+	for _, sn := range e.Subnets.Private {
+		tier := "private"
+		if e.NATGateways != stack.NATSingle {
+			tier = "private-" + sn.Zone
+		}
+		table := prefix + ".route-table[" + tier + "]"
+		if !slices.Contains(tables, table) {
+			b.routeTable(comp, prefix, name, tier)
+			b.defaultRoute(comp, prefix, tier, "nat_gateway_id", natFor(nats, sn.Zone))
+			tables = append(tables, table)
+		}
+		b.ecsSubnet(comp, prefix, name, tierSubnet("private", sn), table,
+			[]string{prefix + ".default-route[" + tier + "]", prefix + ".routes-to-database"})
+	}
+	return tables
+}
+
+// natGateways adds the NAT gateways with their elastic IPs, in the public
+// subnet of every zone (perZone) or of the first zone only (single), and
+// returns their addresses by zone.
+func (b *builder) natGateways(comp, prefix, name string, e *stack.ECSTarget) map[string]string {
+	igw := prefix + ".internet-gateway"
+	out := map[string]string{}
+	for i, sn := range e.Subnets.Public {
+		// single keeps the addresses and names of one gateway per target.
+		suffix, eipName, natName := "["+sn.Zone+"]", name+"-nat-"+sn.Zone, name+"-nat-"+sn.Zone
+		if e.NATGateways == stack.NATSingle {
+			if i > 0 {
+				break
+			}
+			suffix, eipName, natName = "", name+"-nat", name
+		}
+		eip, nat := prefix+".nat-address"+suffix, prefix+".nat-gateway"+suffix
+		subnet := prefix + ".subnet[public-" + sn.Zone + "]"
+		b.add(resource.Desired{Address: eip, Kind: resource.KindElasticIP, Component: comp, Name: eipName,
+			Props: resource.Props{"domain": "vpc"}, Tags: map[string]string{"Name": eipName}, DependsOn: []string{igw}})
+		b.add(resource.Desired{Address: nat, Kind: resource.KindNATGateway, Component: comp, Name: natName,
+			Props:     resource.Props{"subnet_id": ref(subnet, "id"), "allocation_id": ref(eip, "allocation_id")},
+			DependsOn: []string{subnet, eip, igw}, Tags: map[string]string{"Name": natName}})
+		out[sn.Zone] = nat
+	}
+	return out
+}
+
+// natFor returns the NAT gateway of zone, or, for a zone without one (a
+// single gateway, or no public subnet there), the first zone's.
+func natFor(nats map[string]string, zone string) string {
+	if nat, ok := nats[zone]; ok {
+		return nat
+	}
+	return nats[resource.SortedKeys(nats)[0]]
+}
+
+// routeTable adds the route table of tier ("public", "private" or
+// "private-<zone>") and returns its address.
+func (b *builder) routeTable(comp, prefix, name, tier string) string {
+	table := prefix + ".route-table[" + tier + "]"
+	b.add(resource.Desired{Address: table, Kind: resource.KindRouteTable, Component: comp, Name: name + "-" + tier,
+		Props: resource.Props{"vpc_id": ref(prefix+".vpc", "id")}, DependsOn: []string{prefix + ".vpc"}, Tags: map[string]string{"Name": name + "-" + tier}})
+	return table
+}
+
+// tierSubnet returns sn with its Zone written "<tier>-<zone>".
+func tierSubnet(tier string, sn stack.Subnet) stack.Subnet {
+	sn.Zone = tier + "-" + sn.Zone
+	return sn
 }
 
 // ecsSubnet adds a subnet whose Zone is "<tier>-<zone>" and its
-// association with the tier's route table.
-func (b *builder) ecsSubnet(comp, prefix, name string, sn stack.Subnet, table string) {
+// association with table, made (or moved) only after what also lists.
+func (b *builder) ecsSubnet(comp, prefix, name string, sn stack.Subnet, table string, after []string) {
 	_, zone, _ := strings.Cut(sn.Zone, "-")
 	addr := prefix + ".subnet[" + sn.Zone + "]"
 	vpc := prefix + ".vpc"
@@ -90,11 +152,12 @@ func (b *builder) ecsSubnet(comp, prefix, name string, sn stack.Subnet, table st
 		DependsOn: []string{vpc}, Tags: map[string]string{"Name": name + "-" + sn.Zone}})
 	b.add(resource.Desired{Address: prefix + ".route-table-association[" + sn.Zone + "]", Kind: resource.KindRouteTableAssoc, Component: comp, Name: sn.Zone,
 		Props:     resource.Props{"route_table_id": ref(table, "id"), "subnet_id": ref(addr, "id")},
-		DependsOn: []string{table, addr}})
+		DependsOn: append([]string{table, addr}, after...)})
 }
 
-// defaultRoute sends a tier's traffic for everything else to target (the
-// internet gateway for public subnets, the NAT gateway for private ones).
+// defaultRoute sends the traffic of tier's table for everything else to
+// target (the internet gateway for public subnets, a NAT gateway for
+// private ones).
 func (b *builder) defaultRoute(comp, prefix, tier, targetProp, target string) {
 	table := prefix + ".route-table[" + tier + "]"
 	b.add(resource.Desired{Address: prefix + ".default-route[" + tier + "]", Kind: resource.KindRoute, Component: comp, Name: tier + " → 0.0.0.0/0",
@@ -103,6 +166,18 @@ func (b *builder) defaultRoute(comp, prefix, tier, targetProp, target string) {
 			targetProp: ref(target, "id"),
 		},
 		DependsOn: []string{table, target}})
+}
+
+// privateDefaultRoutes are the default routes of a new VPC's private
+// route tables: what the tasks' outbound traffic needs.
+func (b *builder) privateDefaultRoutes(prefix string) []string {
+	var out []string
+	for _, d := range b.out {
+		if d.Kind == resource.KindRoute && strings.HasPrefix(d.Address, prefix+".default-route[private") {
+			out = append(out, d.Address)
+		}
+	}
+	return out
 }
 
 // ecsSecurityGroups adds the load balancer's group (443 from anywhere, 80
@@ -460,9 +535,7 @@ func (b *builder) service(t stack.Target, comp, prefix, name string, registry an
 	if b.s.Spec.Discovery.Mode == stack.DiscoveryS3Ping {
 		deps = append(deps, AddrBucket)
 	}
-	if e := t.ECS; e.VPC.CIDR != "" {
-		deps = append(deps, prefix+".default-route[private]")
-	}
+	deps = append(deps, b.privateDefaultRoutes(prefix)...)
 	b.add(resource.Desired{Address: prefix + ".service", Kind: resource.KindECSService, Component: comp, Name: name,
 		Props: props, DependsOn: deps, Tags: map[string]string{"Name": name}})
 }

@@ -2,8 +2,10 @@ package desired
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
+	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
@@ -50,6 +52,7 @@ func Resources(st *stack.Stack) ([]resource.Desired, error) {
 			b.peered(componentTarget+t.Name, "targets."+t.Name, t.ROSA.VPC, t.ROSA.MachineCIDR,
 				fmt.Sprintf("ROSA cluster %s", t.ROSA.Cluster),
 				fmt.Sprintf("the VPC of ROSA cluster %s must exist before kcstack peers it; check spec.targets (%s) and the cluster", t.ROSA.Cluster, t.Name))
+			b.tagCluster("targets."+t.Name+".peering", t.ROSA)
 		}
 	}
 	for _, p := range st.Spec.Peers {
@@ -123,10 +126,25 @@ func (b *builder) database() {
 		},
 		DependsOn: refAddrs(subnetIDs)})
 	b.cluster(comp, name)
+	zones := writerFirst(a.Zones, a.WriterZone)
 	for i := 0; i < a.Instances; i++ {
-		b.instance(comp, i)
+		b.instance(comp, i, zones)
 	}
 }
+
+// writerFirst returns zones starting at the writer's zone (unchanged when
+// it is empty), so that instance 0, the writer, goes there and the readers
+// spread over the zones that follow.
+func writerFirst(zones []string, writer string) []string {
+	i := slices.Index(zones, writer)
+	if i < 0 {
+		return zones
+	}
+	return append(slices.Clone(zones[i:]), zones[:i]...)
+}
+
+// maxPromotionTier is the lowest failover priority RDS has.
+const maxPromotionTier = 15
 
 func (b *builder) cluster(comp, name string) {
 	a := b.s.Spec.Database.Aurora
@@ -159,7 +177,11 @@ func (b *builder) cluster(comp, name string) {
 	})
 }
 
-func (b *builder) instance(comp string, i int) {
+// instance adds DB instance i in zones[i % len(zones)]. Instance 0 is the
+// writer: the readers wait for it (the first instance of a cluster is its
+// writer), and it has failover priority 0 (promotion_tier), the readers 1
+// and up in order, so failover follows a known order.
+func (b *builder) instance(comp string, i int, zones []string) {
 	a := b.s.Spec.Database.Aurora
 	id := fmt.Sprintf("%s-%d", a.ClusterIdentifier, i+1)
 	props := resource.Props{
@@ -170,13 +192,20 @@ func (b *builder) instance(comp string, i int) {
 		"cluster_identifier": ref(AddrDBCluster, "id"),
 		"engine":             "aurora-postgresql",
 		"instance_class":     a.InstanceClass,
+		"promotion_tier":     int64(min(i, maxPromotionTier)),
 	}
-	if len(a.Zones) > 0 {
-		props["availability_zone"] = a.Zones[i%len(a.Zones)]
+	if len(zones) > 0 {
+		props["availability_zone"] = zones[i%len(zones)]
 	}
-	b.add(resource.Desired{Address: fmt.Sprintf("database.instance[%d]", i), Kind: resource.KindDBInstance, Component: comp, Name: id,
-		Props: props, DependsOn: []string{AddrDBCluster, AddrDBSubnetGroup}, Tags: map[string]string{"Name": id}})
+	deps := []string{AddrDBCluster, AddrDBSubnetGroup}
+	if i > 0 {
+		deps = append(deps, instanceAddr(0))
+	}
+	b.add(resource.Desired{Address: instanceAddr(i), Kind: resource.KindDBInstance, Component: comp, Name: id,
+		Props: props, DependsOn: deps, Tags: map[string]string{"Name": id}})
 }
+
+func instanceAddr(i int) string { return fmt.Sprintf("database.instance[%d]", i) }
 
 // vpc adds an owned VPC (cidr) or a looked-up one (id or tags).
 func (b *builder) vpc(comp, addr, name string, v stack.VPCRef, hint string) {
@@ -218,14 +247,16 @@ func (b *builder) subnet(comp, prefix, name string, sn stack.Subnet) resource.Re
 func (b *builder) peered(comp, prefix string, v stack.VPCRef, cidr, label, hint string) {
 	vpc := prefix + ".vpc"
 	b.vpc(comp, vpc, label, v, hint)
-	b.peering(comp, prefix, vpc, cidr, label)
+	b.peering(comp, prefix, vpc, cidr, label, nil)
 	b.databaseIngress(comp, prefix, label, resource.Props{"cidr_ipv4": cidr})
 }
 
 // peering adds the peering of vpc (whose CIDR is cidr, a string or a Ref)
 // with the Aurora VPC, and routes on both sides in the route tables
-// actually associated with the subnets in use.
-func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
+// actually associated with the subnets in use; on the far side, in tables
+// when kcstack owns the VPC's route tables (its own VPC of an ECS target),
+// so that the route is in a new table before a subnet moves to it.
+func (b *builder) peering(comp, prefix, vpc string, cidr any, label string, tables []string) {
 	dbCIDR := b.databaseCIDR()
 	peering := prefix + ".peering"
 	b.add(resource.Desired{Address: peering, Kind: resource.KindPeering, Component: comp, Name: label,
@@ -233,18 +264,38 @@ func (b *builder) peering(comp, prefix, vpc string, cidr any, label string) {
 			"vpc_id": ref(AddrAuroraVPC, "id"), "peer_vpc_id": ref(vpc, "id"), "peer_region": b.s.Spec.Region,
 		},
 		DependsOn: []string{AddrAuroraVPC, vpc}, Tags: map[string]string{"Name": b.s.Metadata.Name + " " + label}})
+	to := resource.Props{"vpc_id": ref(vpc, "id"), "destination_cidr_block": dbCIDR, "vpc_peering_connection_id": ref(peering, "id")}
+	deps := append(b.networkOf(prefix), peering, vpc)
+	if len(tables) > 0 {
+		var ids []any
+		for _, t := range tables {
+			ids = append(ids, ref(t, "id"))
+		}
+		to["route_table_ids"] = ids
+		deps = append(slices.Clone(tables), peering, vpc)
+	} else {
+		to["subnets_within"] = cidr
+	}
 	b.add(resource.Desired{Address: prefix + ".routes-to-database", Kind: resource.KindRoute, Component: comp, Name: label + " → database",
-		Props: resource.Props{
-			"vpc_id": ref(vpc, "id"), "subnets_within": cidr, "destination_cidr_block": dbCIDR,
-			"vpc_peering_connection_id": ref(peering, "id"),
-		},
-		DependsOn: append(b.networkOf(prefix), peering, vpc)})
+		Props: to, DependsOn: deps})
 	b.add(resource.Desired{Address: prefix + ".routes-from-database", Kind: resource.KindRoute, Component: comp, Name: "database → " + label,
 		Props: resource.Props{
 			"vpc_id": ref(AddrAuroraVPC, "id"), "subnets_within": dbCIDR, "destination_cidr_block": cidr,
 			"vpc_peering_connection_id": ref(peering, "id"),
 		},
 		DependsOn: append(b.networkOf("database"), peering, AddrAuroraVPC)})
+}
+
+// tagCluster adds to the peering at address the tags naming where the
+// ROSA target's in-cluster part lives (kube.TagContext, kube.TagNamespace):
+// once the target is gone from the file, they lead to its objects.
+func (b *builder) tagCluster(address string, r *stack.ROSATarget) {
+	for i := range b.out {
+		if b.out[i].Address == address {
+			b.out[i].Tags[kube.TagContext] = r.KubeContext
+			b.out[i].Tags[kube.TagNamespace] = r.Namespace
+		}
+	}
 }
 
 // databaseCIDR is the Aurora VPC's CIDR: the file's for a VPC kcstack

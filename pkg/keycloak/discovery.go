@@ -57,14 +57,18 @@ func (o *Options) addCache(st *stack.Stack, v stack.Version, p Platform, f Facts
 	}
 	o.set("cache", "ispn")
 	o.set("cache-stack", cacheStack)
-	o.JavaProperties = discoveryJavaOptions(mode, f)
+	cluster := ClusterName(st, f.Target)
+	o.JavaProperties = discoveryJavaOptions(mode, f, cluster)
 	if p == PlatformECS {
 		o.addBindAddress(v)
 	}
 	if ownersOptions(v) {
 		o.addOwners(st)
 	}
-	if xml, needed := cacheConfig(st, f.KubeNamespace); needed {
+	if cluster != "" && clusterNameOption(v) {
+		o.set("cache-embedded-cluster-name", cluster)
+	}
+	if xml, needed := cacheConfig(st, f.KubeNamespace, cluster); needed {
 		o.set("cache-config-file", CacheConfigFile)
 		o.CacheConfig = xml
 	}
@@ -82,15 +86,37 @@ func (o *Options) addBindAddress(v stack.Version) {
 	o.JavaProperties = append(o.JavaProperties, "-Djgroups.bind.address="+bindAddress, "-Djgroups.bind.port="+strconv.Itoa(int(JGroupsPort)))
 }
 
+// ClusterName returns the JGroups (Infinispan transport) cluster name of
+// target in st: <stack>-<target>, so that the targets of one stack, which
+// share one database (JDBC_PING's table JGROUPS_PING is keyed by cluster
+// name) and one S3_PING bucket, never discover each other's nodes. It is
+// "" for an empty target (Keycloak's default, ISPN).
+func ClusterName(st *stack.Stack, target string) string {
+	if target == "" {
+		return ""
+	}
+	return st.Metadata.Name + "-" + target
+}
+
+// clusterNameOption reports whether version v sets the cluster name with
+// the cache-embedded-cluster-name option (26.8+); before, only the
+// transport of a cache configuration file can.
+func clusterNameOption(v stack.Version) bool { return v.AtLeast(26, 8) }
+
 // discoveryJavaOptions returns the system properties the mode's JGroups
-// stack reads: the DNS name to query (dns-ping), the bucket and its region
-// (s3-ping).
-func discoveryJavaOptions(mode string, f Facts) []string {
+// stack reads: the DNS name to query (dns-ping), the bucket, its region
+// and the target's own prefix in it (s3-ping; S3_PING lists the members
+// under bucket_prefix).
+func discoveryJavaOptions(mode string, f Facts, cluster string) []string {
 	switch mode {
 	case stack.DiscoveryDNSPing:
 		return []string{"-Djgroups.dns.query=" + f.DNSService + "." + f.DNSNamespace}
 	case stack.DiscoveryS3Ping:
-		return []string{"-Djgroups.s3.region_name=" + f.Region, "-Djgroups.s3.bucket_name=" + f.Bucket}
+		opts := []string{"-Djgroups.s3.region_name=" + f.Region, "-Djgroups.s3.bucket_name=" + f.Bucket}
+		if cluster != "" {
+			opts = append(opts, "-Djgroups.s3.bucket_prefix="+cluster)
+		}
+		return opts
 	}
 	return nil
 }

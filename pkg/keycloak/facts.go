@@ -40,6 +40,10 @@ type Facts struct {
 	TaskRoleARN      string
 	// Image is the Keycloak container image.
 	Image string
+	// Target is the name of the target the configuration is for: with the
+	// stack's name, it names the target's JGroups cluster (ClusterName).
+	// Empty leaves the cluster name Keycloak's default.
+	Target string
 }
 
 // Placeholders used by Placeholders for facts unknown without AWS.

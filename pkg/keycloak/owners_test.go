@@ -162,7 +162,7 @@ func TestCacheConfig(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			text, needed := CacheConfig(tc.st(t))
+			text, needed := CacheConfig(tc.st(t), "")
 			if !needed {
 				t.Fatalf("%s: needed = false, want true", tc.reason)
 			}
@@ -174,7 +174,7 @@ func TestCacheConfig(t *testing.T) {
 }
 
 func TestCacheConfigNotNeeded(t *testing.T) {
-	text, needed := CacheConfig(kc264(t))
+	text, needed := CacheConfig(kc264(t), "")
 	if needed || text != "" {
 		t.Errorf("26.4 sets owners with options: CacheConfig = %q, %v, want \"\", false", text, needed)
 	}
@@ -183,7 +183,7 @@ func TestCacheConfigNotNeeded(t *testing.T) {
 func TestCacheConfigDelivered(t *testing.T) {
 	st := kc260(t)
 	e := env(t, st)
-	text, _ := CacheConfig(st)
+	text, _ := CacheConfig(st, "")
 	got := pick(e, CacheConfigVar, "KC_CACHE_CONFIG_FILE")
 	want := map[string]string{CacheConfigVar: text, "KC_CACHE_CONFIG_FILE": CacheConfigFile}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -38,6 +38,7 @@ func TaskDefinition(st *stack.Stack, target string, facts Facts) (*ecs.RegisterT
 		return nil, err
 	}
 	facts = facts.withStack(st)
+	facts.Target = t.Name
 	if err := facts.missing(st.Spec.Discovery.Mode, true); err != nil {
 		return nil, fmt.Errorf("task definition of target %s: %w", t.Name, err)
 	}

@@ -29,6 +29,11 @@ var renamed = resource.Fields{
 	PropNamespace: {ForcesReplace: true, Reason: "a Kubernetes object cannot move to another namespace"},
 }
 
+// unique are the props the API server keeps unique among the live objects
+// of a namespaced kind: a create of an object of a target renamed in the
+// file waits for the delete of the same object of its former name.
+var unique = []string{PropNamespace, PropName}
+
 // writerEndpoint and dbSecretARN are the references to the Aurora cluster;
 // peering, which every object holds, is the one to the target's peering:
 // an object goes before the peering its pods reach Aurora through, so
@@ -44,24 +49,24 @@ var (
 // configuration and the ServiceAccount), the Namespace last; destroying a
 // Namespace deletes whatever else it holds, so it loses data.
 var descriptors = []resource.Descriptor{
-	{Kind: KindNamespace, Untagged: untagged, Fields: resource.Fields{PropName: renamed[PropName]},
+	{Kind: KindNamespace, Untagged: untagged, Fields: resource.Fields{PropName: renamed[PropName]}, UniqueBy: []string{PropName},
 		References: []resource.Reference{peering},
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindSecret, KindConfigMap, KindService,
 			KindServiceAccount, KindRole, KindRoleBinding}},
 		DataLoss: resource.LosesData, Create: applied},
-	{Kind: KindSecret, Untagged: untagged, References: []resource.Reference{dbSecretARN, peering}, Fields: renamed,
+	{Kind: KindSecret, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{dbSecretARN, peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindConfigMap, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+	{Kind: KindConfigMap, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindService, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+	{Kind: KindService, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindServiceAccount, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+	{Kind: KindServiceAccount, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindRoleBinding}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindRole, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+	{Kind: KindRole, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindRoleBinding}}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindRoleBinding, Untagged: untagged, References: []resource.Reference{peering}, Fields: renamed,
+	{Kind: KindRoleBinding, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
-	{Kind: KindKeycloak, Untagged: untagged, References: []resource.Reference{writerEndpoint, peering}, Fields: renamed,
+	{Kind: KindKeycloak, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{writerEndpoint, peering}, Fields: renamed,
 		Deletion: resource.Deletion{}, DataLoss: resource.NoDataLoss, Create: applied},
 }
 

@@ -34,7 +34,7 @@ func Notes(st *stack.Stack, t stack.Target) []string {
 
 // ownersNote says where the owners go for the stack's version.
 func ownersNote(st *stack.Stack) string {
-	if xml, _ := keycloak.CacheConfig(st); xml == "" {
+	if xml, _ := keycloak.CacheConfig(st, ""); xml == "" {
 		return "owners are the spi-cache-embedded--default--<cache>-owners options in additionalOptions (no cache configuration file)."
 	}
 	return "the cache configuration, owners included, is the ConfigMap " + CacheConfigName + ", which the custom resource's spec.cache names."

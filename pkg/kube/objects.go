@@ -22,6 +22,17 @@ const (
 	AnnotationSources = "kcstack.io/sources"
 )
 
+// Tags on the AWS peering of a ROSA target saying where its in-cluster
+// part lives, so that the objects of a target removed from the file are
+// found (and deleted before the peering) when only the peering is left to
+// say the target existed.
+const (
+	// TagContext is the target's kubeconfig context (rosa.kubeContext).
+	TagContext = "kcstack:kube-context"
+	// TagNamespace is the target's namespace (rosa.namespace).
+	TagNamespace = "kcstack:kube-namespace"
+)
+
 // Props whose values are known only after apply; the manifests name them
 // with resource.Placeholder.
 const (

@@ -33,6 +33,8 @@ type Input struct {
 	// Destroy plans the removal of everything the stack owns.
 	Destroy bool
 	Now     time.Time
+	// Notes are copied into the plan as they are.
+	Notes []Note
 }
 
 // Compute builds the plan. It does no I/O. Problems that make a plan
@@ -42,6 +44,7 @@ func Compute(in Input) (*Plan, error) {
 	p := &Plan{
 		FormatVersion: FormatVersion, Stack: in.Stack, Region: in.Region, StackDigest: in.StackDigest,
 		CreatedAt: in.Now.UTC(), Destroy: in.Destroy, Observed: Fingerprints(in.Snapshot),
+		Notes: in.Notes,
 	}
 	var problems []error
 	desired := map[string]bool{}

@@ -147,6 +147,7 @@ func deleteDependencies(r resource.Registry, obs, updates []resource.Observation
 	if err := waitForReferrers(g, holders, r, updates, false); err != nil {
 		return nil, err
 	}
+	waitForMovesOff(g, holders, r, obs, updates)
 	for _, ob := range obs {
 		d, _ := r.Descriptor(ob.Kind)
 		for _, other := range obs {
@@ -180,6 +181,53 @@ func waitForReferrers(g graph.Graph, holders map[resource.Kind]map[string]string
 		}
 	}
 	return nil
+}
+
+// waitForMovesOff makes each resource going away whose kind serves what
+// its Deletion.InUseThrough props name (a route, its route table) wait for
+// the updates that move off that (the subnets leaving the table): the
+// route stays while anything still uses the table.
+func waitForMovesOff(g graph.Graph, holders map[resource.Kind]map[string]string, r resource.Registry, obs, updates []resource.Observation) {
+	for _, ob := range obs {
+		d, _ := r.Descriptor(ob.Kind)
+		for _, prop := range d.Deletion.InUseThrough {
+			for _, served := range referencedAddresses(d, prop, ob.Props[prop], holders) {
+				for _, u := range updates {
+					if u.Address != ob.Address && refersTo(r, u, served, holders) {
+						g[ob.Address] = appendOnce(g[ob.Address], u.Address)
+					}
+				}
+			}
+		}
+	}
+}
+
+// referencedAddresses returns the addresses, among holders, that the
+// value v of the reference prop of d names.
+func referencedAddresses(d resource.Descriptor, prop string, v any, holders map[resource.Kind]map[string]string) []string {
+	var out []string
+	for _, ref := range d.References {
+		if ref.Prop != prop {
+			continue
+		}
+		for _, id := range referenced(v) {
+			if a, ok := holders[ref.Kind][id]; ok {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// refersTo reports whether the observed references of u name target.
+func refersTo(r resource.Registry, u resource.Observation, target string, holders map[resource.Kind]map[string]string) bool {
+	d, _ := r.Descriptor(u.Kind)
+	for _, ref := range d.References {
+		if slices.Contains(referencedAddresses(d, ref.Prop, u.Props[ref.Prop], holders), target) {
+			return true
+		}
+	}
+	return false
 }
 
 // referenced returns the values a reference property holds: one id, or a

@@ -42,9 +42,40 @@ type Plan struct {
 	// Observed is the fingerprint of every observation the plan depends on,
 	// by address; apply re-observes and refuses when one differs.
 	Observed map[string]string `json:"observed"`
+	// Notes are what a reviewer must read besides the changes: parts of
+	// the stack the plan could not read, objects it uses but leaves alone.
+	// They are plan content: a saved plan carries them, ContentDigest
+	// covers them, and left out when there are none, so that plan files
+	// saved before notes existed keep their digest.
+	Notes []Note `json:"notes,omitempty"`
 	// Digest is ContentDigest of the saved plan, set when it is written to
 	// a file; apply refuses a plan file whose content no longer matches it.
 	Digest string `json:"digest,omitempty"`
+}
+
+// Note is one plan-level message: about a target, a resource, or the
+// whole stack.
+type Note struct {
+	// Target is the stack target the note is about; "" when none.
+	Target string `json:"target,omitempty"`
+	// Address is the resource the note is about; "" when none.
+	Address string `json:"address,omitempty"`
+	// Text is the note, one or more sentences.
+	Text string `json:"text"`
+	// Blocking is true when apply refuses to run while the note holds:
+	// applying the rest would leave a target half-applied.
+	Blocking bool `json:"blocking,omitempty"`
+}
+
+// Blocking returns the notes of p that stop an apply.
+func (p *Plan) Blocking() []Note {
+	var out []Note
+	for _, n := range p.Notes {
+		if n.Blocking {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Summary counts changes the way Terraform does: a replacement counts as
@@ -150,7 +181,8 @@ func (p *Plan) Destructive() []Change {
 
 // ContentDigest is the SHA-256 of the plan's JSON form without its Digest:
 // it covers every field apply uses (changes, their desired and observed
-// values, fingerprints, stack and region).
+// values, fingerprints, stack and region) and the notes, so that removing
+// a blocking note from a plan file is an edit apply refuses.
 func (p *Plan) ContentDigest() (string, error) {
 	c := *p
 	c.Digest = ""

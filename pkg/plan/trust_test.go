@@ -2,6 +2,8 @@ package plan
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -177,5 +179,29 @@ func TestContentDigest(t *testing.T) {
 	p.Region = "us-east-1"
 	if other, _ := p.ContentDigest(); other == sum {
 		t.Errorf("the digest does not cover the region")
+	}
+}
+
+func TestContentDigestNotes(t *testing.T) {
+	p := &Plan{Stack: "s", Changes: []Change{{Address: "a", Action: ActionCreate}}}
+	before, err := p.ContentDigest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"notes"`) {
+		t.Errorf("a plan without notes has a notes field, which would change the digest of plan files saved before notes existed: %s", b)
+	}
+	p.Notes = []Note{{Target: "rosa-a", Text: "not read", Blocking: true}}
+	blocked, _ := p.ContentDigest()
+	if blocked == before {
+		t.Errorf("the digest does not cover the notes")
+	}
+	p.Notes[0].Blocking = false
+	if unblocked, _ := p.ContentDigest(); unblocked == blocked {
+		t.Errorf("the digest does not cover whether a note blocks")
 	}
 }

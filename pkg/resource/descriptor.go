@@ -78,6 +78,11 @@ type Deletion struct {
 	// no property shows (an internet gateway cannot be detached while an
 	// elastic IP of its VPC is still mapped).
 	After []Kind
+	// InUseThrough lists reference props naming what this kind serves
+	// (a route's route table): its delete waits for the updates that move
+	// other resources off what they name (the subnets leaving the table),
+	// so that nothing still in use loses it.
+	InUseThrough []string
 }
 
 // DataLoss says whether a delete destroys stored data. Its zero value is

@@ -19,6 +19,11 @@ func TestAWSCLI(t *testing.T) { runAWSCLIScript(t, "awscli.sh") }
 // delete.
 func TestAWSCLIECS(t *testing.T) { runAWSCLIScript(t, "awscli-ecs.sh") }
 
+// TestAWSCLITasks runs testdata/awscli-tasks.sh: the aws CLI reads the
+// tasks of an ECS service, their target health and their Cloud Map
+// instances, and stops a task.
+func TestAWSCLITasks(t *testing.T) { runAWSCLIScript(t, "awscli-tasks.sh") }
+
 // TestAWSCLICredentials runs testdata/awscli-credentials.sh: the aws CLI
 // against `kcstack sandbox serve --credentials`, signing with the right
 // key pair, a wrong secret and an unknown key.

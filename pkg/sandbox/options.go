@@ -41,6 +41,13 @@ type Faults struct {
 	// answer 500 anyway, as when a response is lost: the client cannot
 	// know whether the change happened.
 	AmbiguousRate float64
+	// TaskFailureRate is the share of ECS tasks that fail their load
+	// balancer health check once running (or whose essential container
+	// exits, for a service without a load balancer): ECS stops each one and
+	// starts another, so with 1 a service never reaches a steady state.
+	// Which tasks fail depends on Seed, the service and the task's number
+	// in it, never on timing.
+	TaskFailureRate float64
 	// Seed makes the fault sequence reproducible.
 	Seed uint64
 }

@@ -108,6 +108,7 @@ func newServer(cfg config) (*Server, error) {
 	if !cfg.servicesSet {
 		cfg.services = All()
 	}
+	cfg.settings.TaskFailureRate, cfg.settings.Seed = cfg.faults.TaskFailureRate, cfg.faults.Seed
 	s := &Server{
 		cfg:           cfg,
 		closed:        make(chan struct{}),

@@ -240,7 +240,7 @@ func TestInvalidStacks(t *testing.T) {
 		"secret-literal-aurora": {
 			reason: `a literal password is an error (and masterPassword is not a key)`,
 			want: []string{
-				`secret-literal-aurora.yaml:15:7: error: spec.database.aurora.masterPassword: unknown key "masterPassword"; expected one of backupRetentionDays, clusterIdentifier, databaseName, deletionProtection, engineVersion, finalSnapshotIdentifier, instanceClass, instances, masterUsername, port, skipFinalSnapshot, storageEncrypted, subnets, vpc, zones`,
+				`secret-literal-aurora.yaml:15:7: error: spec.database.aurora.masterPassword: unknown key "masterPassword"; expected one of backupRetentionDays, clusterIdentifier, databaseName, deletionProtection, engineVersion, finalSnapshotIdentifier, instanceClass, instances, masterUsername, port, skipFinalSnapshot, storageEncrypted, subnets, vpc, writerZone, zones`,
 				`secret-literal-aurora.yaml:15:23: error: spec.database.aurora.masterPassword: "masterPassword" holds a literal secret; secrets never go in the stack file; remove it: RDS generates the Aurora master password and keeps it in Secrets Manager`,
 			},
 		},
@@ -255,6 +255,24 @@ func TestInvalidStacks(t *testing.T) {
 			reason: `a DB subnet group needs two zones`,
 			want: []string{
 				`single-zone-aurora.yaml:17:7: error: spec.database.aurora.zones: an Aurora DB subnet group needs at least two availability zones; list at least two zones, such as eu-west-1a and eu-west-1b`,
+			},
+		},
+		"writer-zone-not-a-database-zone": {
+			reason: `the writer goes in one of the database zones`,
+			want: []string{
+				`writer-zone-not-a-database-zone.yaml:17:19: error: spec.database.aurora.writerZone: "eu-west-1c" is not a zone of the database (spec.database.aurora.zones); use one of the database zones: eu-west-1a, eu-west-1b`,
+			},
+		},
+		"nat-gateways-existing-vpc": {
+			reason: `kcstack makes no NAT gateway in a VPC it does not own`,
+			want: []string{
+				"nat-gateways-existing-vpc.yaml:23:22: error: spec.targets[0].ecs.natGateways: NAT gateways are made only in a VPC kcstack creates (vpc.cidr); remove it: the routing of an existing VPC is its owner's",
+			},
+		},
+		"nat-gateways-unknown": {
+			reason: `two NAT layouts exist`,
+			want: []string{
+				`nat-gateways-unknown.yaml:20:22: error: spec.targets[0].ecs.natGateways: "perSubnet" is not one of perZone, single`,
 			},
 		},
 		"storage-encrypted-false": {

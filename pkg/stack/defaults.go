@@ -128,6 +128,11 @@ func defaultECS(e *ECSTarget, region string) {
 	if len(e.Subnets.Public) == 0 {
 		e.Subnets.Public = carveSubnets(e.VPC.CIDR, e.Zones, ecsCarveBits, maxCarvedZones)
 	}
+	// NAT gateways exist only in a VPC kcstack creates: an existing VPC
+	// keeps the field empty, so that validation can refuse it when written.
+	if e.VPC.CIDR != "" {
+		setString(&e.NATGateways, NATPerZone)
+	}
 }
 
 func defaultDiscovery(s *Stack) {

@@ -124,6 +124,10 @@ type Aurora struct {
 	SkipFinalSnapshot bool  `yaml:"skipFinalSnapshot" json:"skipFinalSnapshot"`
 	// FinalSnapshotIdentifier defaults to <clusterIdentifier>-final.
 	FinalSnapshotIdentifier string `yaml:"finalSnapshotIdentifier,omitempty" json:"finalSnapshotIdentifier,omitempty"`
+	// WriterZone, one of Zones, is where the writer instance is created
+	// first and which failover prefers (promotion tier 0); empty leaves
+	// the writer wherever instance 0 lands (the first zone).
+	WriterZone string `yaml:"writerZone,omitempty" json:"writerZone,omitempty"`
 }
 
 // VPCRef is a VPC: with CIDR kcstack creates and owns it; with ID or Tags
@@ -164,7 +168,22 @@ type ECSTarget struct {
 	LoadBalancer LoadBalancer `yaml:"loadBalancer" json:"loadBalancer"`
 	// LogRetentionDays is the CloudWatch Logs retention of the task logs.
 	LogRetentionDays int `yaml:"logRetentionDays" json:"logRetentionDays"`
+	// NATGateways is NATPerZone (the default for a VPC kcstack creates) or
+	// NATSingle; empty for an existing VPC, whose routing is its owner's.
+	NATGateways string `yaml:"natGateways,omitempty" json:"natGateways,omitempty"`
 }
+
+// NAT gateway layouts of a new ECS VPC.
+const (
+	// NATPerZone puts a NAT gateway in each zone's public subnet; each
+	// zone's private subnet routes through its own: losing a zone cuts
+	// only that zone's outbound traffic.
+	NATPerZone = "perZone"
+	// NATSingle puts one NAT gateway in the first zone for all private
+	// subnets: cheaper, but losing that zone cuts every task's outbound
+	// traffic (Secrets Manager, ECR, CloudWatch Logs).
+	NATSingle = "single"
+)
 
 // ECSSubnets are the ALB's public and the tasks' private subnets, one per
 // zone each. For a new VPC they default to the VPC CIDR carved in eight equal

@@ -51,11 +51,21 @@ func checkAurora(s *Stack) Diagnostics {
 		ds = append(ds, errorf(auroraPath+".finalSnapshotIdentifier", "use letters, digits and single hyphens, starting with a letter",
 			"%q is not a valid snapshot identifier", a.FinalSnapshotIdentifier))
 	}
+	ds = append(ds, checkWriterZone(a)...)
 	if a.SkipFinalSnapshot && a.FinalSnapshotIdentifier != "" && !derived {
 		ds = append(ds, errorf(auroraPath+".finalSnapshotIdentifier", "remove it, or set skipFinalSnapshot: false",
 			"a final snapshot identifier is set but skipFinalSnapshot is true"))
 	}
 	return ds
+}
+
+// checkWriterZone checks that the writer's zone is one of the database's.
+func checkWriterZone(a Aurora) Diagnostics {
+	if a.WriterZone == "" || slices.Contains(a.Zones, a.WriterZone) {
+		return nil
+	}
+	return Diagnostics{errorf(auroraPath+".writerZone", "use one of the database zones: "+strings.Join(a.Zones, ", "),
+		"%q is not a zone of the database (spec.database.aurora.zones)", a.WriterZone)}
 }
 
 func checkEngineVersion(v string) Diagnostics {

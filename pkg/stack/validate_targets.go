@@ -49,7 +49,22 @@ func checkECS(path string, e *ECSTarget, region string) Diagnostics {
 	ds = append(ds, checkZones(path+".zones", e.Zones, region, "an application load balancer")...)
 	ds = append(ds, checkECSSubnets(path, e)...)
 	ds = append(ds, checkCertificate(path+".loadBalancer.certificateArn", e.LoadBalancer.CertificateARN, region)...)
-	return ds
+	return append(ds, checkNATGateways(path+".natGateways", e)...)
+}
+
+// checkNATGateways checks the NAT layout of a new VPC, and refuses one
+// for an existing VPC (SetDefaults leaves it empty there, so it was
+// written): kcstack makes no NAT gateway in a VPC it does not own.
+func checkNATGateways(path string, e *ECSTarget) Diagnostics {
+	switch {
+	case e.VPC.CIDR == "" && e.NATGateways != "":
+		return Diagnostics{errorf(path, "remove it: the routing of an existing VPC is its owner's",
+			"NAT gateways are made only in a VPC kcstack creates (vpc.cidr)")}
+	case e.VPC.CIDR != "" && e.NATGateways != NATPerZone && e.NATGateways != NATSingle:
+		return Diagnostics{errorf(path, "use perZone (one NAT gateway per zone) or single (one, cheaper, less available)",
+			"%q is not a NAT gateway layout", e.NATGateways)}
+	}
+	return nil
 }
 
 // fargateMemory lists, per CPU size, the memory sizes Fargate accepts (MiB):

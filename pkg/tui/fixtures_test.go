@@ -69,6 +69,30 @@ var fixtures = map[string]func() *plan.Plan{
 	"replace-delete": replaceDeletePlan,
 	"failed":         failedPlan,
 	"long-destroy":   longDestroyPlan,
+	"notes":          notesPlan,
+	"notes-only":     notesOnlyPlan,
+}
+
+// notesPlan creates resources, uses a Namespace it did not create, and
+// could not read a target's cluster (which blocks apply).
+func notesPlan() *plan.Plan {
+	p := createsPlan()
+	p.Notes = []plan.Note{
+		{Target: "rosa-a", Address: "targets.rosa-a.k8s.namespace",
+			Text: "namespace keycloak (targets.rosa-a.k8s.namespace) exists without kcstack's labels: kcstack uses it as it is and never deletes it."},
+		{Target: "rosa-b", Blocking: true,
+			Text: "the in-cluster part of target rosa-b (Keycloak custom resource, Secrets, discovery objects) was not read: the kubeconfig has no context rosa-b (rosa.kubeContext, by default the cluster's name)."},
+	}
+	return p
+}
+
+// notesOnlyPlan changes nothing it read and could not read a target's
+// cluster.
+func notesOnlyPlan() *plan.Plan {
+	p := plantest.NoChanges()
+	p.Notes = []plan.Note{{Target: "rosa-a",
+		Text: "the in-cluster part of target rosa-a (Keycloak custom resource, Secrets, discovery objects) was not read: no kubeconfig: set KUBECONFIG or pass --kubeconfig with a context named rosa-a."}}
+	return p
 }
 
 // longDestroyPlan destroys more resources than the confirmation shows at

@@ -64,6 +64,8 @@ var reviewSetup = map[string]struct {
 	"update":         {reason: "the first update expanded into its field diffs", keys: []string{"enter"}},
 	"replace-delete": {reason: "the replacement expanded with its reasons and data-loss warning", keys: []string{"enter"}},
 	"failed":         {reason: "a filter narrows the list to one target", keys: []string{"/", "rosa-b", "enter", "down"}},
+	"notes":          {reason: "the notes follow the changes, the blocking one marked"},
+	"notes-only":     {reason: "a plan that changes nothing it read still shows why it did not read the rest"},
 }
 
 func TestReviewGolden(t *testing.T) {

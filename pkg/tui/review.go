@@ -235,7 +235,32 @@ func (r *review) body() (lines []string, first, last int) {
 			}
 		}
 	}
-	return lines, first, last
+	return append(lines, r.noteLines()...), first, last
+}
+
+// noteLines are the plan's notes under their own heading, after the
+// changes, those that block apply in the warning style; none when the plan
+// has no notes.
+func (r *review) noteLines() []string {
+	if len(r.p.Notes) == 0 {
+		return nil
+	}
+	w := min(r.width, 80)
+	lines := []string{"", r.st.bold.render(rule("notes", w))}
+	for _, n := range r.p.Notes {
+		st := style("")
+		if n.Blocking {
+			st = r.st.warn
+		}
+		for i, l := range render.NoteLines(n, w-4) {
+			lead := "    "
+			if i == 0 {
+				lead = "  • "
+			}
+			lines = append(lines, lead+st.render(l))
+		}
+	}
+	return lines
 }
 
 // row is one change's line: marker, symbol, address, what happens.
@@ -260,9 +285,9 @@ func (r *review) view() string {
 	case r.help:
 		body = r.helpLines()
 	case !r.p.HasChanges():
-		body = r.noChanges()
-	case len(body) == 0:
-		body = []string{"", "  No change matches " + fmt.Sprintf("%q", r.filter) + ". Press esc to clear the filter."}
+		body = append(r.noChanges(), r.noteLines()...)
+	case len(r.groups()) == 0:
+		body = append([]string{"", "  No change matches " + fmt.Sprintf("%q", r.filter) + ". Press esc to clear the filter."}, r.noteLines()...)
 	default:
 		body = body[min(r.offset, max(len(body)-h, 0)):]
 	}

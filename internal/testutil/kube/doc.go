@@ -9,4 +9,6 @@
 // default), where internal/testutil/kubeapiserver/build.sh and .ci/run
 // build it; etcd is found on PATH (Debian's etcd-server package). Without
 // them a test is skipped, except under CI (CI set), where it fails.
+// Kubectl gives the kubectl build.sh builds beside kube-apiserver, for
+// checks that read the server as a user would.
 package kube

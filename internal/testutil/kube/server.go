@@ -123,6 +123,36 @@ func Run(m interface{ Run() int }) int {
 	return code
 }
 
+// StartServer starts a server outside a test, for a command such as
+// localkube: the binaries are those tests use, an error says how to get
+// them when they are missing. The caller stops it with Stop.
+func StartServer() (*Server, error) {
+	apiserver, aerr := APIServerPath()
+	etcd, eerr := exec.LookPath("etcd")
+	if err := errors.Join(aerr, eerr); err != nil {
+		return nil, fmt.Errorf("%w; %s", err, buildHint)
+	}
+	return start("", apiserver, etcd)
+}
+
+// Dir is the directory holding the server's data, credentials and logs;
+// Stop removes it.
+func (s *Server) Dir() string { return s.dir }
+
+// Done is closed when etcd or kube-apiserver has exited, after Stop or
+// on its own.
+func (s *Server) Done() <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-s.etcd.Exited():
+		case <-s.apiserver.Exited():
+		}
+	}()
+	return done
+}
+
 // Stop kills kube-apiserver and then etcd, by their process ids, and
 // removes their data, credentials and logs. Calls after the first return
 // the first one's result.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
@@ -67,6 +68,7 @@ func instanceObservation(i types.DBInstance, stack, address string) resource.Obs
 		Props: resource.Props{
 			propIdentifier: id, propClusterIdentifier: deref(i.DBClusterIdentifier), propEngine: deref(i.Engine),
 			propInstanceClass: deref(i.DBInstanceClass), propAvailabilityZone: deref(i.AvailabilityZone),
+			propPromotionTier: int64(aws.ToInt32(i.PromotionTier)),
 		},
 		Attrs: map[string]string{"id": id, "arn": deref(i.DBInstanceArn), "status": deref(i.DBInstanceStatus)},
 	}
@@ -113,14 +115,36 @@ func createInstanceInput(d resource.Desired) (*rds.CreateDBInstanceInput, error)
 	if in.Engine == nil {
 		in.Engine = ptr(engineAuroraPostgreSQL)
 	}
+	tier, set, err := promotionTier(d)
+	if err != nil {
+		return nil, err
+	}
+	if set {
+		in.PromotionTier = &tier
+	}
 	return in, nil
 }
 
-// Update changes the instance class (the one prop that changes in place)
-// with ApplyImmediately and waits until the instance is available in it.
+// promotionTier reads the optional promotion_tier prop (0, the writer's
+// failover priority, is a value): whether it is set, and its value.
+func promotionTier(d resource.Desired) (int32, bool, error) {
+	v, ok := d.Props[propPromotionTier]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	n, isInt := v.(int64)
+	if !isInt || n < 0 || n > 15 {
+		return 0, false, fmt.Errorf("%s: %s must be an integer from 0 to 15, not %v", d.Address, propPromotionTier, v)
+	}
+	return int32(n), true, nil
+}
+
+// Update changes the instance class and the promotion tier (the props
+// that change in place) with ApplyImmediately and waits until the
+// instance is available in its class.
 func (h *InstanceHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
-	class, err := newClass(d, o, diffs)
-	if err != nil || class == "" {
+	in, err := modifyInstanceInput(d, o, diffs)
+	if err != nil || in == nil {
 		return o, err
 	}
 	if status := o.Attrs["status"]; status != "" && status != "available" {
@@ -128,37 +152,46 @@ func (h *InstanceHandler) Update(ctx context.Context, d resource.Desired, o reso
 			return o, err
 		}
 	}
-	in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: ptr(o.ID), DBInstanceClass: ptr(class), ApplyImmediately: ptr(true)}
 	if _, err := h.api.ModifyDBInstance(ctx, in); err != nil {
 		return o, fmt.Errorf("modify DB instance %s: %w", o.ID, err)
 	}
-	i, err := h.waitAvailable(ctx, o.ID, class)
+	i, err := h.waitAvailable(ctx, o.ID, deref(in.DBInstanceClass))
 	if err != nil {
 		return o, err
 	}
 	return instanceObservation(*i, stackOf(d), d.Address), nil
 }
 
-// newClass returns the instance class to change to, "" for none; any
-// other change is an error, as only the class changes in place.
-func newClass(d resource.Desired, o resource.Observation, diffs []resource.FieldDiff) (string, error) {
-	for _, fd := range diffs {
-		if fd.ForcesReplace {
-			return "", fmt.Errorf("update DB instance %s: %s: %s", o.ID, fd.Path, fd.Reason)
-		}
-		if fd.Path != propInstanceClass {
-			return "", fmt.Errorf("update DB instance %s: %s cannot change in place", o.ID, fd.Path)
-		}
-	}
+// modifyInstanceInput returns the ModifyDBInstance that makes the diffs,
+// nil for none; a diff of any prop but the class and the promotion tier
+// is an error, as only those change in place.
+func modifyInstanceInput(d resource.Desired, o resource.Observation, diffs []resource.FieldDiff) (*rds.ModifyDBInstanceInput, error) {
 	if len(diffs) == 0 {
-		return "", nil
+		return nil, nil
 	}
-	r := resource.Read(d.Props)
-	class := r.String(propInstanceClass)
-	if err := r.Err(); err != nil {
-		return "", fmt.Errorf("%s: %w", d.Address, err)
+	in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: ptr(o.ID), ApplyImmediately: ptr(true)}
+	for _, fd := range diffs {
+		switch {
+		case fd.ForcesReplace:
+			return nil, fmt.Errorf("update DB instance %s: %s: %s", o.ID, fd.Path, fd.Reason)
+		case fd.Path == propInstanceClass:
+			r := resource.Read(d.Props)
+			class := r.String(propInstanceClass)
+			if err := r.Err(); err != nil {
+				return nil, fmt.Errorf("%s: %w", d.Address, err)
+			}
+			in.DBInstanceClass = ptr(class)
+		case fd.Path == propPromotionTier:
+			tier, _, err := promotionTier(d)
+			if err != nil {
+				return nil, err
+			}
+			in.PromotionTier = &tier
+		default:
+			return nil, fmt.Errorf("update DB instance %s: %s cannot change in place", o.ID, fd.Path)
+		}
 	}
-	return class, nil
+	return in, nil
 }
 
 // Delete deletes the instance (Aurora instances take no final snapshot:

@@ -21,6 +21,7 @@ const (
 	propClusterIdentifier = "cluster_identifier"
 	propInstanceClass     = "instance_class"
 	propAvailabilityZone  = "availability_zone"
+	propPromotionTier     = "promotion_tier"
 	// DB subnet groups.
 	propName        = "name"
 	propDescription = "description"

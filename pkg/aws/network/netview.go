@@ -2,6 +2,7 @@ package network
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -154,10 +155,18 @@ func routesVia(vpcID, dest, k, id string, tables []types.RouteTable) []string {
 }
 
 // wantedTables returns the tables a route set belongs in: the one it
-// names, or those in use by the subnets inside subnets_within.
+// names, those it lists (with unknownTable for each not made yet), or
+// those in use by the subnets inside subnets_within.
 func wantedTables(s routeSpec, subnets []types.Subnet, tables []types.RouteTable) []string {
-	if s.table != "" {
+	switch {
+	case s.table != "":
 		return []string{s.table}
+	case len(s.tables) > 0 || s.unknown > 0:
+		want := slices.Clone(s.tables)
+		for range s.unknown {
+			want = append(want, unknownTable)
+		}
+		return want
 	}
 	return tablesInUse(s.vpc, s.within, subnets, tables)
 }

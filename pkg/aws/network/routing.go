@@ -3,6 +3,7 @@ package network
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,9 +25,12 @@ var associationKind = resource.Descriptor{
 		{Prop: propRouteTableID, Kind: resource.KindRouteTable, Attr: "id"},
 		{Prop: propSubnetID, Kind: resource.KindSubnet, Attr: "id"},
 	},
-	Fields:   resource.Fields{propSubnetID: {ForcesReplace: true, Reason: "an association belongs to one subnet"}},
-	DataLoss: resource.NoDataLoss,
-	Create:   resource.Creation{Operations: []string{"AssociateRouteTable"}, Idempotent: true},
+	Fields: resource.Fields{propSubnetID: {ForcesReplace: true, Reason: "an association belongs to one subnet"}},
+	// Moving a subnet to another table (ReplaceRouteTableAssociation, one
+	// atomic call, no moment without a table) gives the association a new id.
+	UpdatedAttrs: []string{"id"},
+	DataLoss:     resource.NoDataLoss,
+	Create:       resource.Creation{Operations: []string{"AssociateRouteTable"}, Idempotent: true},
 }
 
 // AssociationHandler manages route table associations of owned subnets.
@@ -134,6 +138,10 @@ var routeKind = resource.Descriptor{
 		propVPCID:       {ForcesReplace: true, Reason: "routes belong to one VPC"},
 		propDestination: {ForcesReplace: true, Reason: "the destination identifies the route"},
 	},
+	// A route goes only once no subnet moving to another table still
+	// uses its table: a NAT gateway route deleted first would cut the
+	// tasks' way out until their subnets move.
+	Deletion: resource.Deletion{InUseThrough: []string{propRouteTableID, propRouteTableIDs}},
 	DataLoss: resource.NoDataLoss,
 	Create:   resource.Creation{Operations: []string{"CreateRoute"}, Idempotent: true},
 }
@@ -150,7 +158,7 @@ var _ resource.Handler = (*RouteHandler)(nil)
 func (h *RouteHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
 	props := resource.Props{}
 	for k, v := range d.Props {
-		if k != propSubnetsWithin && k != propRouteTableID {
+		if k != propSubnetsWithin && k != propRouteTableID && k != propRouteTableIDs {
 			props[k] = v
 		}
 	}
@@ -188,10 +196,18 @@ func equalLists(a any, b []any) bool {
 // routeSpec is a route set's resolved props.
 type routeSpec struct {
 	vpc, within, table, dest string
+	// tables are the route tables named by route_table_ids, the tables a
+	// set belongs in when the desired side knows them (route tables
+	// kcstack owns); unknown counts those not made yet (a plan's).
+	tables  []string
+	unknown int
 	// target is the prop naming where the route goes (gateway_id, ...),
 	// targetID its value; both "" when none is set.
 	target, targetID string
 }
+
+// unknownTable stands, in a plan, for a wanted route table not made yet.
+const unknownTable = "(known after apply)"
 
 // readRoute reads a route set's props; a missing target is no error here.
 func readRoute(p resource.Props) (routeSpec, error) {
@@ -202,6 +218,18 @@ func readRoute(p resource.Props) (routeSpec, error) {
 			s.target, s.targetID = k, v
 		}
 	}
+	ids, _ := p[propRouteTableIDs].([]any)
+	for _, v := range ids {
+		switch id := v.(type) {
+		case string:
+			s.tables = append(s.tables, id)
+		case resource.Ref:
+			s.unknown++
+		default:
+			return s, fmt.Errorf("%s holds %T, not route table ids", propRouteTableIDs, v)
+		}
+	}
+	slices.Sort(s.tables)
 	return s, r.Err()
 }
 
@@ -226,6 +254,9 @@ func (h *RouteHandler) Update(ctx context.Context, d resource.Desired, _ resourc
 		return resource.Observation{}, err
 	}
 	want := wantedTables(s, subnets, tables)
+	if s.unknown > 0 {
+		return resource.Observation{}, fmt.Errorf("%s: %d of its route tables are not made yet", d.Address, s.unknown)
+	}
 	if len(want) == 0 {
 		return resource.Observation{}, fmt.Errorf("no route table is associated with the subnets of %s inside %s: nothing would route to %s", s.vpc, s.within, s.dest)
 	}

@@ -76,17 +76,25 @@ func setup(t *testing.T, ns string) *env {
 		e.registry[h.Describe().Kind] = h
 	}
 	e.observer = observers[0]
-	st := examples.Load(t, "rosa-kube-ping.yaml", "namespace: keycloak", "namespace: "+ns, "name: sso-kube", "name: sso-"+ns)
+	e.desired = e.inCluster("pcx-" + ns)
+	return e
+}
+
+// inCluster returns the objects of rosa-kube-ping.yaml in e's namespace,
+// edited by edits, with the references to the Aurora cluster and to the
+// peering (whose id is peering) resolved.
+func (e *env) inCluster(peering string, edits ...string) []resource.Desired {
+	e.t.Helper()
+	st := examples.Load(e.t, "rosa-kube-ping.yaml", append([]string{"namespace: keycloak", "namespace: " + e.ns, "name: sso-kube", "name: sso-" + e.ns}, edits...)...)
 	all, err := desired.InCluster(st)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	values := map[string]string{"endpoint": "writer." + ns + ".example", "master_user_secret_arn": e.dbARN, "id": "pcx-" + ns}
-	for _, d := range all {
-		d.Props = resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { v, ok := values[r.Attr]; return v, ok })
-		e.desired = append(e.desired, d)
+	values := map[string]string{"endpoint": "writer." + e.ns + ".example", "master_user_secret_arn": e.dbARN, "id": peering}
+	for i := range all {
+		all[i].Props = resource.Resolve(all[i].Props, func(r resource.Ref) (string, bool) { v, ok := values[r.Attr]; return v, ok })
 	}
-	return e
+	return all
 }
 
 // observe reads the stack's objects, by address.
@@ -248,15 +256,22 @@ func TestLifecycle(t *testing.T) {
 	})
 }
 
+// convergeInAdopted makes the namespace without kcstack's labels, then
+// applies every object into it.
+func (e *env) convergeInAdopted() {
+	e.t.Helper()
+	if _, err := e.core.CoreV1().Namespaces().Create(e.ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: e.ns}}, metav1.CreateOptions{}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.converge()
+}
+
 // TestAdoptedNamespace: a namespace that exists without kcstack's labels is
 // used as it is: read as Found (never deleted), no change planned, never
 // labeled.
 func TestAdoptedNamespace(t *testing.T) {
 	e := setup(t, "kc-adopted")
-	if _, err := e.core.CoreV1().Namespaces().Create(e.ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: e.ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	e.converge()
+	e.convergeInAdopted()
 	ob := e.observe()[kube.Address("rosa", kube.ObjNamespace)]
 	if !ob.Exists || !ob.Found {
 		t.Fatalf("namespace observation = %+v, want an existing, Found one", ob)

@@ -2,7 +2,10 @@
 // (pkg/kube's kinds) through the Kubernetes API: one resource.Handler per
 // kind, generic over the object the desired props describe, and one
 // Observer per stack reading every kind in one list call per kind per
-// namespace.
+// namespace. Former reads the objects of ROSA targets no longer in the
+// file, found through the tags of the peering the stack still owns for
+// them (kube.TagContext, kube.TagNamespace), so that the plan deletes them
+// before that peering.
 //
 // Rules the handlers keep:
 //

@@ -39,10 +39,26 @@ func targetOf(address string) (string, error) {
 	return target, nil
 }
 
+// Option is an optional setting of New.
+type Option func(*options)
+
+type options struct{ former *Former }
+
+// WithFormer adds f, the observer of the objects of ROSA targets no longer
+// in the file, over the same handlers and Clusters.
+func WithFormer(f *Former) Option { return func(o *options) { o.former = f } }
+
 // New returns the handler of every in-cluster kind over clusters and one
 // observer per target in clusters; Secrets' values are read through
 // secrets.
-func New(clusters Clusters, secrets SecretsAPI) ([]resource.Handler, []resource.Observer) {
+func New(clusters Clusters, secrets SecretsAPI, opts ...Option) ([]resource.Handler, []resource.Observer) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if clusters == nil {
+		clusters = Clusters{}
+	}
 	byKind := map[resource.Kind]*Handler{}
 	var handlers []resource.Handler
 	for _, k := range kube.Kinds() {
@@ -54,6 +70,10 @@ func New(clusters Clusters, secrets SecretsAPI) ([]resource.Handler, []resource.
 	var observers []resource.Observer
 	for _, t := range resource.SortedKeys(clusters) {
 		observers = append(observers, NewObserver(t, byKind))
+	}
+	if o.former != nil {
+		o.former.clusters, o.former.handlers = clusters, byKind
+		observers = append(observers, o.former)
 	}
 	return handlers, observers
 }

@@ -45,21 +45,14 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 			wanted[d.Address] = &q.Desired[i]
 		}
 	}
-	selector := labels.Set{kube.LabelManagedBy: kube.ManagedBy, kube.LabelStack: q.Stack}.String()
+	selector := ownedBy(q.Stack)
 	seen := map[string]resource.Observation{}
-	namespaces, err := o.namespaces(ctx, wanted, selector, seen)
+	namespaces, err := o.namespaces(ctx, q, wanted, selector, seen)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range kube.Kinds() {
-		if !namespaced(k) {
-			continue
-		}
-		for _, ns := range namespaces {
-			if err := o.list(ctx, k, ns, selector, wanted, seen); err != nil {
-				return nil, err
-			}
-		}
+	if err := o.objects(ctx, namespaces, selector, wanted, seen); err != nil {
+		return nil, err
 	}
 	out := make([]resource.Observation, 0, len(seen)+len(wanted))
 	for _, a := range resource.SortedKeys(wanted) {
@@ -67,16 +60,44 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 			out = append(out, resource.Observation{Address: a, Kind: wanted[a].Kind})
 		}
 	}
-	for _, a := range resource.SortedKeys(seen) {
-		out = append(out, seen[a])
+	return append(out, sortedValues(seen)...), nil
+}
+
+// ownedBy is the label selector of the objects stack owns.
+func ownedBy(stack string) string {
+	return labels.Set{kube.LabelManagedBy: kube.ManagedBy, kube.LabelStack: stack}.String()
+}
+
+// objects reads the owned objects of every namespaced kind in each of
+// namespaces into seen: one list call per kind per namespace.
+func (o *Observer) objects(ctx context.Context, namespaces []string, selector string, wanted map[string]*resource.Desired, seen map[string]resource.Observation) error {
+	for _, k := range kube.Kinds() {
+		if !namespaced(k) {
+			continue
+		}
+		for _, ns := range namespaces {
+			if err := o.list(ctx, k, ns, selector, wanted, seen); err != nil {
+				return err
+			}
+		}
 	}
-	return out, nil
+	return nil
+}
+
+// sortedValues returns the observations of m in the order of their
+// addresses.
+func sortedValues(m map[string]resource.Observation) []resource.Observation {
+	out := make([]resource.Observation, 0, len(m))
+	for _, a := range resource.SortedKeys(m) {
+		out = append(out, m[a])
+	}
+	return out
 }
 
 // namespaces lists the target's owned Namespaces into seen, adopts wanted
 // ones that exist unowned, and returns every namespace to read: owned or
 // wanted.
-func (o *Observer) namespaces(ctx context.Context, wanted map[string]*resource.Desired, selector string, seen map[string]resource.Observation) ([]string, error) {
+func (o *Observer) namespaces(ctx context.Context, q resource.Query, wanted map[string]*resource.Desired, selector string, seen map[string]resource.Observation) ([]string, error) {
 	if err := o.list(ctx, kube.KindNamespace, "", selector, wanted, seen); err != nil {
 		return nil, err
 	}
@@ -94,7 +115,7 @@ func (o *Observer) namespaces(ctx context.Context, wanted map[string]*resource.D
 		if _, ok := seen[a]; ok {
 			continue
 		}
-		ob, err := o.adopt(ctx, *d, name)
+		ob, err := o.adopt(ctx, q, *d, name)
 		if err != nil {
 			return nil, err
 		}
@@ -105,19 +126,26 @@ func (o *Observer) namespaces(ctx context.Context, wanted map[string]*resource.D
 	return resource.SortedKeys(names), nil
 }
 
-// adopt reads Namespace name, which the stack wants and does not own: when
-// it exists it is used as it is, Found (never changed, never deleted).
-func (o *Observer) adopt(ctx context.Context, d resource.Desired, name string) (resource.Observation, error) {
+// adopt reads Namespace name, which the stack wants and does not own at
+// d's address: when it exists it is used as it is, Found (never changed,
+// never deleted), unless the stack owns it for a ROSA target no longer in
+// the file (a renamed target): then it moves to d's address, an update of
+// its labels, and the observer of that former target leaves it alone
+// (Former).
+func (o *Observer) adopt(ctx context.Context, q resource.Query, d resource.Desired, name string) (resource.Observation, error) {
 	rc, err := o.handlers[kube.KindNamespace].clusters.client(kube.KindNamespace, d.Address)
 	if err != nil {
 		return resource.Observation{}, err
 	}
-	_, err = rc.Get(ctx, name, metav1.GetOptions{})
+	u, err := rc.Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return resource.Observation{Address: d.Address, Kind: d.Kind}, nil
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("read namespace %s: %w", name, err)
+	}
+	if formerOwner(q, u.GetLabels()) != "" {
+		return o.handlers[kube.KindNamespace].observation(ctx, d.Address, u, &d)
 	}
 	return resource.Observation{
 		Address: d.Address, Kind: d.Kind, Exists: true, ID: name, Owned: true, Found: true,

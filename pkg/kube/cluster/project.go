@@ -46,7 +46,8 @@ func project(live, want any) any {
 
 // observation is live object u of kind as kcstack reads it: its identity,
 // owned, and its props projected onto desired's (every label, annotation
-// and body field when desired is nil: an object to delete).
+// and body field when desired is nil: an object to delete, whose Secret
+// values are not compared with Secrets Manager).
 func (h *Handler) observation(ctx context.Context, address string, u *unstructured.Unstructured, desired *resource.Desired) (resource.Observation, error) {
 	id := u.GetName()
 	if u.GetNamespace() != "" {
@@ -66,7 +67,7 @@ func (h *Handler) observation(ctx context.Context, address string, u *unstructur
 			secretBody(ob.Props, u, want)
 		}
 	}
-	if h.Descriptor.Kind == kube.KindSecret && h.secrets != nil {
+	if h.Descriptor.Kind == kube.KindSecret && h.secrets != nil && desired != nil {
 		current, err := sourcesCurrent(ctx, h.secrets, u)
 		if err != nil {
 			return ob, err

@@ -38,6 +38,26 @@ func destroyPlan() *plan.Plan {
 	return p
 }
 
+// unreadPlan changes nothing it read, and could not read two ROSA
+// targets' clusters: one for want of a kubeconfig, one (blocking) whose
+// context is missing.
+func unreadPlan() *plan.Plan {
+	p := plantest.NoChanges()
+	p.Notes = []plan.Note{
+		{Target: "rosa-a", Text: "the in-cluster part of target rosa-a (Keycloak custom resource, Secrets, discovery objects) was not read: no kubeconfig: set KUBECONFIG or pass --kubeconfig with a context named rosa-a."},
+		{Target: "rosa-b", Blocking: true, Text: "the in-cluster part of target rosa-b (Keycloak custom resource, Secrets, discovery objects) was not read: the kubeconfig has no context rosa-b (rosa.kubeContext, by default the cluster's name)."},
+	}
+	return p
+}
+
+// adoptedPlan creates resources and uses a Namespace it did not create.
+func adoptedPlan() *plan.Plan {
+	p := plantest.Creates()
+	p.Notes = []plan.Note{{Target: "rosa-a", Address: "targets.rosa-a.k8s.namespace",
+		Text: "namespace keycloak (targets.rosa-a.k8s.namespace) exists without kcstack's labels: kcstack uses it as it is and never deletes it."}}
+	return p
+}
+
 // fixtures are every fixture plan by name; golden files are named after
 // them.
 var fixtures = map[string]func() *plan.Plan{
@@ -47,4 +67,6 @@ var fixtures = map[string]func() *plan.Plan{
 	"replace":    plantest.Replace,
 	"mixed":      mixedPlan,
 	"destroy":    destroyPlan,
+	"unread":     unreadPlan,
+	"adopted":    adoptedPlan,
 }

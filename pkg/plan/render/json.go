@@ -21,6 +21,15 @@ type jsonPlan struct {
 	Destroy         bool         `json:"destroy"`
 	Summary         jsonSummary  `json:"summary"`
 	ResourceChanges []jsonChange `json:"resource_changes"`
+	Notes           []jsonNote   `json:"notes"`
+}
+
+// jsonNote is one plan-level note.
+type jsonNote struct {
+	Target   string `json:"target"`
+	Address  string `json:"address"`
+	Text     string `json:"text"`
+	Blocking bool   `json:"blocking"`
 }
 
 // jsonSummary counts changes; a replacement is one add and one destroy.
@@ -81,6 +90,7 @@ func toJSON(p *plan.Plan) jsonPlan {
 		Destroy:         p.Destroy,
 		Summary:         jsonSummary(p.Summary),
 		ResourceChanges: make([]jsonChange, 0, len(p.Changes)),
+		Notes:           make([]jsonNote, 0, len(p.Notes)),
 	}
 	if out.FormatVersion == "" {
 		out.FormatVersion = plan.FormatVersion
@@ -90,6 +100,9 @@ func toJSON(p *plan.Plan) jsonPlan {
 	}
 	for _, c := range p.Changes {
 		out.ResourceChanges = append(out.ResourceChanges, changeJSON(redact(c)))
+	}
+	for _, n := range p.Notes {
+		out.Notes = append(out.Notes, jsonNote(n))
 	}
 	return out
 }

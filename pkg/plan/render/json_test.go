@@ -101,6 +101,7 @@ func exampleJSONPlan() *plan.Plan {
 		plan.Change{Address: "targets.rosa-b.peering", Kind: resource.KindPeering, Component: "target rosa-b", Name: "ROSA cluster rosa-b",
 			Action: plan.ActionDelete, Before: resource.Props{"peer_vpc_id": "vpc-0rosab", "vpc_id": "vpc-0a1b2c"}},
 	)
+	p.Notes = []plan.Note{{Target: "rosa-a", Text: "the in-cluster part of target rosa-a (Keycloak custom resource, Secrets, discovery objects) was not read: no kubeconfig: set KUBECONFIG or pass --kubeconfig with a context named rosa-a."}}
 	return p
 }
 
@@ -138,6 +139,7 @@ func TestJSONDocNamesEveryField(t *testing.T) {
 		"Summary": {reason: "every summary field is documented", typ: reflect.TypeOf(jsonSummary{})},
 		"Change":  {reason: "every change field is documented", typ: reflect.TypeOf(jsonChange{})},
 		"Diff":    {reason: "every diff field is documented", typ: reflect.TypeOf(jsonDiff{})},
+		"Note":    {reason: "every note field is documented", typ: reflect.TypeOf(jsonNote{})},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -5,13 +5,16 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kcstack/kcstack/pkg/plan"
 )
 
 // Markdown writes plan p as a pull-request comment: the summary line
 // first, a warning block listing every delete and replacement with its
-// reasons (when there is any), a table of the changes, and the full text
+// reasons (when there is any), the plan's notes under "Notes" (those that
+// block apply marked so), a table of the changes, and the full text
 // plan folded in <details> inside a diff fence, symbols moved to the first
 // column so GitHub colours added and removed lines. No-op changes are not
 // shown. Table cells escape pipes and backticks.
@@ -27,13 +30,15 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 func markdownBlocks(p *plan.Plan) []string {
 	shown := p.Effective()
 	if len(shown) == 0 {
-		return []string{"**No changes.** Your infrastructure matches the configuration.",
-			escapeInline(fmt.Sprintf("kcstack found no differences between %s and %s, so there is nothing to apply.", stackName(p), awsName(p)))}
+		return append([]string{"**No changes.** Your infrastructure matches the configuration.",
+			escapeInline(fmt.Sprintf("kcstack found no differences between %s and %s, so there is nothing to apply.", stackName(p), awsName(p)))},
+			noteBlocks(p.Notes)...)
 	}
 	blocks := []string{"**Plan:** " + counts(p.Summary) + ".", planFor(p)}
 	if warning := destructiveWarning(p, shown); warning != "" {
 		blocks = append(blocks, warning)
 	}
+	blocks = append(blocks, noteBlocks(p.Notes)...)
 	blocks = append(blocks, changeTable(shown))
 	used := len(strings.Join(blocks, "\n\n"))
 	return append(blocks, details(p, commentLimit-commentSlack-used))
@@ -101,6 +106,32 @@ func destructiveItem(p *plan.Plan, c plan.Change) string {
 		s += ". **Destroys stored data.**"
 	}
 	return s
+}
+
+// noteBlocks are the "Notes" heading and a list of the notes, those that
+// block apply first in bold; none when there are no notes.
+func noteBlocks(notes []plan.Note) []string {
+	if len(notes) == 0 {
+		return nil
+	}
+	var items []string
+	for _, n := range notes {
+		item := "- " + escapeInline(sentence(n.Text))
+		if n.Blocking {
+			item = "- **Blocks apply:** " + escapeInline(n.Text)
+		}
+		items = append(items, item)
+	}
+	items = fit(items, notesShare, func(n int) string {
+		return fmt.Sprintf("- and %d more notes: kcstack plan prints all of them", n)
+	})
+	return []string{"**Notes:**", strings.Join(items, "\n")}
+}
+
+// sentence returns s with its first letter in upper case.
+func sentence(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // changeTable is one row per shown change: action, address, kind, and
@@ -227,6 +258,7 @@ const (
 	commentSlack = 512
 	warningShare = commentLimit / 4
 	tableShare   = commentLimit / 3
+	notesShare   = commentLimit / 8
 )
 
 // fit returns lines whole when they fit in budget bytes (counting a newline

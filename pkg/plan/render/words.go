@@ -114,3 +114,13 @@ func replaceReasons(c plan.Change) []string {
 	}
 	return out
 }
+
+// NoteLines returns note n for a terminal, wrapped to width cells: its
+// text made printable and, when it blocks apply, led by "Blocks apply:".
+func NoteLines(n plan.Note, width int) []string {
+	text := printable(n.Text)
+	if n.Blocking {
+		text = "Blocks apply: " + text
+	}
+	return wrap(text, width)
+}

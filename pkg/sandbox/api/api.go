@@ -2,10 +2,12 @@ package api
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -49,6 +51,11 @@ type Settings struct {
 	// DeleteDelay is how long deleting resources stay visible in a
 	// deleting state.
 	DeleteDelay time.Duration
+	// TaskFailureRate is the share of ECS tasks that fail their health
+	// check once running, in [0,1].
+	TaskFailureRate float64
+	// Seed makes the draws of TaskFailureRate reproducible.
+	Seed uint64
 }
 
 // Op is one operation. Fn has the form
@@ -208,6 +215,9 @@ type NetworkInterface struct {
 	// RequesterID names the service that created it ("amazon-elb",
 	// "amazon-rds"); such an interface is requester-managed.
 	RequesterID string
+	// PrivateIP is the address the resource holds, when it chose one (an
+	// ECS task reports it); EC2 assigns one to the others.
+	PrivateIP string
 }
 
 // Interfaces is implemented by service states whose resources hold network
@@ -216,4 +226,77 @@ type Interfaces interface {
 	// NetworkInterfaces returns the interfaces the service's resources in
 	// region hold, in any order.
 	NetworkInterfaces(region string) []NetworkInterface
+}
+
+// Target is a target that a resource of another service keeps registered
+// in a load balancer's target group (an awsvpc ECS task by its address),
+// with the health ELB reports for it.
+type Target struct {
+	// ID is the target's id: an IP address for the "ip" target type.
+	ID   string
+	Port int32
+	// Zone is the Availability Zone of the target's subnet.
+	Zone string
+	// State is ELB's target state: initial, healthy, unhealthy, draining.
+	State string
+	// Reason is ELB's reason code for a state other than healthy
+	// (Elb.RegistrationInProgress, Target.FailedHealthChecks, ...).
+	Reason string
+}
+
+// Targets is implemented by service states whose resources register
+// targets in ELBv2 target groups; DescribeTargetHealth lists them.
+type Targets interface {
+	// TargetsOf returns the targets registered in the target group ARN in
+	// region, in a stable order.
+	TargetsOf(region, targetGroupARN string) []Target
+}
+
+// Instance is a Cloud Map service instance that a resource of another
+// service registered (an ECS task of a service with serviceRegistries).
+type Instance struct {
+	// ID is the instance id (an ECS task's id).
+	ID string
+	// Attributes are Cloud Map's attributes (AWS_INSTANCE_IPV4, ...).
+	Attributes map[string]string
+	// Healthy is the instance's custom health status.
+	Healthy bool
+}
+
+// Instances is implemented by service states whose resources register
+// instances in Cloud Map services; ListInstances lists them and
+// DeregisterInstance removes them.
+type Instances interface {
+	// InstancesOf returns the instances registered in the Cloud Map
+	// service ARN in region, in a stable order.
+	InstancesOf(region, registryARN string) []Instance
+	// DeregisterInstance removes the instance id from the Cloud Map service
+	// ARN, reporting whether it was registered there. What registered it
+	// keeps running: ECS does not register a task again.
+	DeregisterInstance(region, registryARN, id string) bool
+}
+
+// InterfaceID is the eni- id EC2 gives the interface a resource holds
+// under key (NetworkInterface.Key), the same from one call to the next.
+func InterfaceID(key string) string { return "eni-" + digest(key)[:17] }
+
+// MACAddress is the MAC address EC2 reports for the interface id.
+func MACAddress(interfaceID string) string {
+	d := digest(interfaceID)
+	return "02:" + d[0:2] + ":" + d[2:4] + ":" + d[4:6] + ":" + d[6:8] + ":" + d[8:10]
+}
+
+// PrivateDNSName is EC2's host name for a private address in region.
+func PrivateDNSName(region, ip string) string {
+	host := "ip-" + strings.ReplaceAll(ip, ".", "-")
+	if region == "us-east-1" {
+		return host + ".ec2.internal"
+	}
+	return fmt.Sprintf("%s.%s.compute.internal", host, region)
+}
+
+// digest returns the hex SHA-256 of s.
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }

@@ -3,9 +3,7 @@ package ec2
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/netip"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -52,8 +50,8 @@ func (e *env) interfaces() map[string]*eni {
 	for _, name := range e.call.World.Services() {
 		if src, ok := e.call.World.State(name).(api.Interfaces); ok && name != Name {
 			for _, ni := range src.NetworkInterfaces(e.call.Region) {
-				id := "eni-" + digest(ni.Key)[:17]
-				out[id] = &eni{ID: id, NetworkInterface: ni}
+				id := api.InterfaceID(ni.Key)
+				out[id] = &eni{ID: id, NetworkInterface: ni, PrivateIP: ni.PrivateIP}
 			}
 		}
 	}
@@ -112,8 +110,8 @@ func digest(s string) string {
 func (e *env) sdkInterface(ni *eni) types.NetworkInterface {
 	z, _ := findZone(e.call.Region, ni.Zone, "")
 	d := digest(ni.ID)
-	mac := "02:" + d[0:2] + ":" + d[2:4] + ":" + d[4:6] + ":" + d[6:8] + ":" + d[8:10]
-	dns := privateDNSName(e.call.Region, ni.PrivateIP)
+	mac := api.MACAddress(ni.ID)
+	dns := api.PrivateDNSName(e.call.Region, ni.PrivateIP)
 	out := types.NetworkInterface{
 		NetworkInterfaceId: aws.String(ni.ID), SubnetId: aws.String(ni.SubnetID), VpcId: aws.String(ni.VPCID),
 		AvailabilityZone: aws.String(ni.Zone), AvailabilityZoneId: aws.String(z.id),
@@ -149,15 +147,6 @@ func (e *env) natAddressOf(ni *eni) *address {
 		return nil
 	}
 	return a
-}
-
-// privateDNSName is EC2's host name for a private address in region.
-func privateDNSName(region, ip string) string {
-	host := "ip-" + strings.ReplaceAll(ip, ".", "-")
-	if region == "us-east-1" {
-		return host + ".ec2.internal"
-	}
-	return fmt.Sprintf("%s.%s.compute.internal", host, region)
 }
 
 // sdkGroupIdentifiers names the groups by id and, when they exist, name.
@@ -204,7 +193,7 @@ func interfaceFilters(e *env) filterSet[*eni] {
 			"source-dest-check":                func(ni *eni) []string { return boolValue(ni.nat == nil) },
 			"association.public-ip":            func(ni *eni) []string { return natPublicIP(e, ni) },
 			"association.allocation-id":        func(ni *eni) []string { return one(ni.natAllocation()) },
-			"private-dns-name":                 func(ni *eni) []string { return one(privateDNSName(e.call.Region, ni.PrivateIP)) },
+			"private-dns-name":                 func(ni *eni) []string { return one(api.PrivateDNSName(e.call.Region, ni.PrivateIP)) },
 			"addresses.primary":                func(*eni) []string { return boolValue(true) },
 			"attachment.delete-on-termination": func(*eni) []string { return boolValue(false) },
 		},

@@ -46,3 +46,13 @@ func (s *State) DefaultSecurityGroup(region, vpcID string) (groupID string, ok b
 	}
 	return "", false
 }
+
+// LookupSubnetCIDR returns the IPv4 CIDR block of the subnet with the id
+// in region; ok is false when there is none.
+func (s *State) LookupSubnetCIDR(region, subnetID string) (cidr string, ok bool) {
+	r := s.Regions[region]
+	if r == nil || r.Subnets[subnetID] == nil {
+		return "", false
+	}
+	return r.Subnets[subnetID].CIDR, true
+}

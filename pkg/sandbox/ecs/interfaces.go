@@ -3,7 +3,6 @@ package ecs
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,10 +12,9 @@ import (
 
 var _ api.Interfaces = (*State)(nil)
 
-// NetworkInterfaces lists the interface of every task of the awsvpc
-// services in region (the desired count, or the tasks still running while
-// a service drains), spread over the service's subnets. As in AWS, an
-// interface's description is the task's attachment ARN.
+// NetworkInterfaces lists the interface of every awsvpc task in region
+// that is not stopped, with the task's address. As in AWS, an interface's
+// description is the task's attachment ARN.
 func (s *State) NetworkInterfaces(region string) []api.NetworkInterface {
 	r := s.Regions[region]
 	if r == nil {
@@ -33,19 +31,20 @@ func (s *State) NetworkInterfaces(region string) []api.NetworkInterface {
 
 func (sv *ServiceRecord) interfaces() []api.NetworkInterface {
 	nc := sv.S.NetworkConfiguration
-	if aws.ToString(sv.S.Status) == statusInactive || nc == nil || nc.AwsvpcConfiguration == nil || len(nc.AwsvpcConfiguration.Subnets) == 0 {
+	if nc == nil || nc.AwsvpcConfiguration == nil {
 		return nil
 	}
-	cfg := nc.AwsvpcConfiguration
 	arn := aws.ToString(sv.S.ServiceArn)
 	prefix := arn[:strings.Index(arn, ":service/")+1]
-	n := max(sv.S.DesiredCount, sv.S.RunningCount+sv.S.PendingCount)
-	out := make([]api.NetworkInterface, 0, n)
-	for i := range int(n) {
-		key := fmt.Sprintf("%s/task/%d", arn, i)
+	var out []api.NetworkInterface
+	for _, t := range sv.Tasks {
+		if t.Subnet == "" || t.stopped() {
+			continue
+		}
 		out = append(out, api.NetworkInterface{
-			Key: key, SubnetID: cfg.Subnets[i%len(cfg.Subnets)], SecurityGroups: cfg.SecurityGroups,
-			Description: prefix + "attachment/" + uuidOf(key), InterfaceType: "interface", RequesterID: "amazon-ecs",
+			Key: aws.ToString(t.T.TaskArn), SubnetID: t.Subnet, SecurityGroups: nc.AwsvpcConfiguration.SecurityGroups,
+			Description: prefix + "attachment/" + aws.ToString(t.T.Attachments[0].Id), InterfaceType: "interface",
+			RequesterID: "amazon-ecs", PrivateIP: t.IP,
 		})
 	}
 	return out

@@ -28,6 +28,7 @@ type RegistryLookup interface {
 // awsvpc configuration.
 type NetworkLookup interface {
 	LookupSubnet(region, subnetID string) (vpcID, zone string, ok bool)
+	LookupSubnetCIDR(region, subnetID string) (cidr string, ok bool)
 	LookupSecurityGroup(region, groupID string) (vpcID string, ok bool)
 }
 
@@ -121,4 +122,25 @@ func checkNetwork(c *api.Call, nc *types.NetworkConfiguration) error {
 		}
 	}
 	return nil
+}
+
+// subnets looks up the zone and CIDR of the awsvpc subnets in EC2; a
+// subnet EC2 does not know (or an EC2 that is not in the sandbox) gets
+// none, and its tasks a zone and an address of their own.
+func subnets(c *api.Call, nc *types.NetworkConfiguration) map[string]Subnet {
+	if nc == nil || nc.AwsvpcConfiguration == nil {
+		return nil
+	}
+	lookup, _ := c.World.State("ec2").(NetworkLookup)
+	out := map[string]Subnet{}
+	for _, id := range nc.AwsvpcConfiguration.Subnets {
+		if lookup == nil {
+			out[id] = Subnet{}
+			continue
+		}
+		_, zone, _ := lookup.LookupSubnet(c.Region, id)
+		cidr, _ := lookup.LookupSubnetCIDR(c.Region, id)
+		out[id] = Subnet{Zone: zone, CIDR: cidr}
+	}
+	return out
 }

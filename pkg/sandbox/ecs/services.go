@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -39,12 +40,13 @@ func createService(c *api.Call, in *ecs.CreateServiceInput) (*ecs.CreateServiceO
 		}
 		return nil, api.Errorf(codeInvalidParam, "Creation of service was not idempotent.")
 	}
-	sv := &ServiceRecord{S: newService(c, in, cl, td), ClientToken: aws.ToString(in.ClientToken)}
-	sv.deploy(c, td)
+	sv := &ServiceRecord{S: newService(c, in, cl, td), ClientToken: aws.ToString(in.ClientToken), Subnets: subnets(c, in.NetworkConfiguration)}
+	sv.deploy(c.Now, td.D.TaskDefinitionArn)
 	if r.Services[clName] == nil {
 		r.Services[clName] = map[string]*ServiceRecord{}
 	}
 	r.Services[clName][name] = sv
+	reschedule(c, sv)
 	return &ecs.CreateServiceOutput{Service: sv.view(false)}, nil
 }
 
@@ -138,25 +140,25 @@ func deploymentConfig(in *types.DeploymentConfiguration) *types.DeploymentConfig
 	return &out
 }
 
-// deploy starts a deployment of td: the new one is PRIMARY and in
-// progress, the previous ones stay ACTIVE until Tick completes it.
-func (sv *ServiceRecord) deploy(c *api.Call, td *TaskDef) {
+// deploy starts a deployment of the task definition: the new one is
+// PRIMARY and in progress, the previous ones stay ACTIVE until the
+// scheduler retires them.
+func (sv *ServiceRecord) deploy(now time.Time, taskDefinition *string) {
 	for i := range sv.S.Deployments {
 		sv.S.Deployments[i].Status = aws.String(statusActive)
 	}
 	d := types.Deployment{
-		Id: aws.String("ecs-svc/" + digits(19)), Status: aws.String(statusPrimary), TaskDefinition: td.D.TaskDefinitionArn,
-		DesiredCount: sv.S.DesiredCount, PendingCount: sv.S.DesiredCount, LaunchType: sv.S.LaunchType,
-		NetworkConfiguration: sv.S.NetworkConfiguration, CreatedAt: aws.Time(c.Now), UpdatedAt: aws.Time(c.Now),
+		Id: aws.String("ecs-svc/" + digits(19)), Status: aws.String(statusPrimary), TaskDefinition: taskDefinition,
+		DesiredCount: sv.S.DesiredCount, LaunchType: sv.S.LaunchType,
+		NetworkConfiguration: sv.S.NetworkConfiguration, CreatedAt: aws.Time(now), UpdatedAt: aws.Time(now),
 		RolloutState: types.DeploymentRolloutStateInProgress, RolloutStateReason: aws.String("ECS deployment " + "in progress."),
 	}
 	if sv.S.LaunchType == types.LaunchTypeFargate {
 		d.PlatformVersion, d.PlatformFamily = aws.String(fargatePlatform), aws.String("Linux")
 	}
 	sv.S.Deployments = append([]types.Deployment{d}, sv.S.Deployments...)
-	sv.S.TaskDefinition = td.D.TaskDefinitionArn
-	sv.S.PendingCount = sv.S.DesiredCount
-	sv.Since = c.Now
+	sv.S.TaskDefinition = taskDefinition
+	sv.Since = now
 }
 
 // digits returns n random decimal digits.
@@ -198,28 +200,45 @@ func findService(c *api.Call, clusterRef, serviceRef *string) (*ServiceRecord, e
 }
 
 func describeServices(c *api.Call, in *ecs.DescribeServicesInput) (*ecs.DescribeServicesOutput, error) {
-	if len(in.Services) == 0 || len(in.Services) > 10 {
-		return nil, api.Errorf(codeInvalidParam, "Services cannot be empty and can have at most 10 elements.")
-	}
-	cl, err := activeCluster(c, in.Cluster)
+	withTags := slices.Contains(in.Include, types.ServiceFieldTags)
+	found, failures, err := describeEach(c, in.Cluster, in.Services, "service", 10, func(_ *Cluster, ref string) (types.Service, bool) {
+		sv, err := findService(c, in.Cluster, &ref)
+		if err != nil {
+			return types.Service{}, false
+		}
+		return *sv.view(withTags), true
+	})
 	if err != nil {
 		return nil, err
 	}
-	withTags := slices.Contains(in.Include, types.ServiceFieldTags)
-	out := &ecs.DescribeServicesOutput{Services: []types.Service{}, Failures: []types.Failure{}}
-	for _, ref := range in.Services {
-		sv, err := findService(c, in.Cluster, &ref)
-		if err != nil {
-			arn := ref
-			if !strings.HasPrefix(ref, "arn:") {
-				arn = c.ARN("ecs", "service/"+aws.ToString(cl.C.ClusterName)+"/"+ref)
-			}
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+	return &ecs.DescribeServicesOutput{Services: found, Failures: failures}, nil
+}
+
+// describeEach resolves the references (names, ids or ARNs) of a Describe
+// call in the referenced cluster: 1 to max of them, each found one through
+// find, the others as MISSING failures naming their ARN (of kind
+// "service" or "task").
+func describeEach[T any](c *api.Call, clusterRef *string, refs []string, kind string, max int, find func(*Cluster, string) (T, bool)) ([]T, []types.Failure, error) {
+	if len(refs) == 0 || len(refs) > max {
+		return nil, nil, api.Errorf(codeInvalidParam, "%ss cannot be empty and can have at most %d elements.", strings.ToUpper(kind[:1])+kind[1:], max)
+	}
+	cl, err := activeCluster(c, clusterRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	found, failures := []T{}, []types.Failure{}
+	for _, ref := range refs {
+		if v, ok := find(cl, ref); ok {
+			found = append(found, v)
 			continue
 		}
-		out.Services = append(out.Services, *sv.view(withTags))
+		arn := ref
+		if !strings.HasPrefix(ref, "arn:") {
+			arn = c.ARN("ecs", kind+"/"+aws.ToString(cl.C.ClusterName)+"/"+ref)
+		}
+		failures = append(failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
 	}
-	return out, nil
+	return found, failures, nil
 }
 
 func updateService(c *api.Call, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
@@ -237,10 +256,14 @@ func updateService(c *api.Call, in *ecs.UpdateServiceInput) (*ecs.UpdateServiceO
 	if err := checkUpdate(c, in, td); err != nil {
 		return nil, err
 	}
+	if in.NetworkConfiguration != nil {
+		sv.Subnets = subnets(c, in.NetworkConfiguration)
+	}
 	changed := applyUpdate(sv, in, td)
 	if changed || in.ForceNewDeployment {
-		sv.deploy(c, td)
+		sv.deploy(c.Now, td.D.TaskDefinitionArn)
 	}
+	reschedule(c, sv)
 	return &ecs.UpdateServiceOutput{Service: sv.view(false)}, nil
 }
 
@@ -274,9 +297,8 @@ func checkUpdate(c *api.Call, in *ecs.UpdateServiceInput, td *TaskDef) error {
 // new deployment (a desired count change alone scales the current one).
 func applyUpdate(sv *ServiceRecord, in *ecs.UpdateServiceInput, td *TaskDef) bool {
 	deploy := aws.ToString(td.D.TaskDefinitionArn) != aws.ToString(sv.S.TaskDefinition)
-	if in.DesiredCount != nil && *in.DesiredCount != sv.S.DesiredCount {
+	if in.DesiredCount != nil {
 		sv.S.DesiredCount = *in.DesiredCount
-		deploy = true
 	}
 	if in.NetworkConfiguration != nil {
 		sv.S.NetworkConfiguration = withPublicIPDefault(in.NetworkConfiguration)
@@ -325,6 +347,7 @@ func deleteService(c *api.Call, in *ecs.DeleteServiceInput) (*ecs.DeleteServiceO
 		sv.S.Deployments[i].DesiredCount = 0
 	}
 	sv.Since = c.Now
+	reschedule(c, sv)
 	return &ecs.DeleteServiceOutput{Service: sv.view(false)}, nil
 }
 

@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -44,6 +43,23 @@ type ServiceRecord struct {
 	// ClientToken is the idempotency token of the CreateService that made
 	// it: a retry with the same token answers this service.
 	ClientToken string `json:"client_token,omitempty"`
+	// Tasks are the service's tasks, running and recently stopped, oldest
+	// first (see tasks.go).
+	Tasks []*TaskRecord `json:"tasks,omitempty"`
+	// TaskSeq numbers the service's tasks: the last one started has it.
+	TaskSeq int `json:"task_seq,omitempty"`
+	// Subnets are the zone and CIDR of each awsvpc subnet, looked up in EC2
+	// when the network configuration is set, for placing tasks.
+	Subnets map[string]Subnet `json:"subnets,omitempty"`
+	// Steady records that the service reached a steady state and has not
+	// left it since, so the event is written once.
+	Steady bool `json:"steady,omitempty"`
+}
+
+// Subnet is where a subnet is and which addresses it has.
+type Subnet struct {
+	Zone string `json:"zone"`
+	CIDR string `json:"cidr"`
 }
 
 // TaskDef is one revision of a family, with its tags. Revisions are
@@ -69,39 +85,29 @@ func NewState() *State {
 // region returns the call's region, creating it on first use.
 var region = lazy.CallRegion[Region](ServiceName)
 
-// Tick finishes deployments after the create delay (running count reaches
-// the desired count, the older deployments go) and turns draining
-// services inactive after the delete delay.
+// Tick runs the service scheduler of every service (scheduler.go) and
+// moves the tasks along their lifecycle (tasks.go) up to now.
 func (s *State) Tick(now time.Time, set api.Settings) {
 	for _, r := range s.Regions {
+		used := r.addresses()
 		for _, svcs := range r.Services {
 			for _, sv := range svcs {
-				sv.tick(now, set)
+				r.schedule(sv, now, set, used)
+				for _, t := range sv.Tasks {
+					t.advance(now, set)
+				}
+				sv.rollup(now, set)
 			}
 		}
 	}
 }
 
-func (sv *ServiceRecord) tick(now time.Time, set api.Settings) {
-	switch aws.ToString(sv.S.Status) {
-	case statusDraining:
-		if now.Sub(sv.Since) >= set.DeleteDelay {
-			sv.S.Status = aws.String(statusInactive)
-			sv.S.RunningCount, sv.S.PendingCount = 0, 0
-			sv.S.Deployments = []types.Deployment{}
-		}
-	case statusActive:
-		if len(sv.S.Deployments) == 0 || sv.S.Deployments[0].RolloutState != types.DeploymentRolloutStateInProgress || now.Sub(sv.Since) < set.CreateDelay {
-			return
-		}
-		d := sv.S.Deployments[0]
-		d.RunningCount, d.PendingCount = d.DesiredCount, 0
-		d.RolloutState, d.RolloutStateReason = types.DeploymentRolloutStateCompleted, aws.String("ECS deployment "+aws.ToString(d.Id)+" completed.")
-		d.UpdatedAt = aws.Time(now)
-		sv.S.Deployments = []types.Deployment{d}
-		sv.S.RunningCount, sv.S.PendingCount = d.DesiredCount, 0
-		sv.event(now, fmt.Sprintf("(service %s) has reached a steady state.", aws.ToString(sv.S.ServiceName)))
-	}
+// reschedule runs the scheduler for a service an operation changed, so
+// the call's answer shows the tasks it started or stopped.
+func reschedule(c *api.Call, sv *ServiceRecord) {
+	r := region(c)
+	r.schedule(sv, c.Now, c.World.Settings(), r.addresses())
+	sv.count(c.Now)
 }
 
 // event adds a service event, newest first, as ECS lists them.
@@ -172,27 +178,3 @@ const (
 	codeHasServices      = "ClusterContainsServicesException"
 	codeNotFound         = "ResourceNotFoundException"
 )
-
-// RegisteredTasks counts the running tasks of the services that register
-// into the Cloud Map service ARN in region (tasks of draining services
-// stay registered until the service is inactive).
-func (s *State) RegisteredTasks(region, registryARN string) int32 {
-	r := s.Regions[region]
-	if r == nil {
-		return 0
-	}
-	var n int32
-	for _, svcs := range r.Services {
-		for _, sv := range svcs {
-			if aws.ToString(sv.S.Status) == statusInactive {
-				continue
-			}
-			for _, reg := range sv.S.ServiceRegistries {
-				if aws.ToString(reg.RegistryArn) == registryARN {
-					n += sv.S.RunningCount
-				}
-			}
-		}
-	}
-	return n
-}

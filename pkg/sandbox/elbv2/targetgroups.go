@@ -346,18 +346,3 @@ func checkAttribute(k, v string) error {
 	}
 	return nil
 }
-
-func describeTargetHealth(c *api.Call, in *elb.DescribeTargetHealthInput) (*elb.DescribeTargetHealthOutput, error) {
-	if _, err := region(c).findTargetGroup(aws.ToString(in.TargetGroupArn)); err != nil {
-		return nil, err
-	}
-	out := &elb.DescribeTargetHealthOutput{TargetHealthDescriptions: []types.TargetHealthDescription{}}
-	for _, t := range in.Targets {
-		out.TargetHealthDescriptions = append(out.TargetHealthDescriptions, types.TargetHealthDescription{
-			Target: &types.TargetDescription{Id: t.Id, Port: t.Port},
-			TargetHealth: &types.TargetHealth{State: types.TargetHealthStateEnumUnused, Reason: types.TargetHealthReasonEnumNotRegistered,
-				Description: aws.String("Target is not registered to the target group")},
-		})
-	}
-	return out, nil
-}

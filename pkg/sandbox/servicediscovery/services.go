@@ -13,15 +13,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/internal/page"
 )
 
-// InstanceSource is implemented by the ECS state (the value of
-// c.World.State("ecs")): ECS tasks are the instances of the Cloud Map
-// services their ECS service registers into.
-type InstanceSource interface {
-	// RegisteredTasks counts the tasks registered into the Cloud Map
-	// service ARN in region.
-	RegisteredTasks(region, registryARN string) int32
-}
-
 func createService(c *api.Call, in *sd.CreateServiceInput) (*sd.CreateServiceOutput, error) {
 	name := aws.ToString(in.Name)
 	if name == "" || len(name) > 127 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
@@ -106,14 +97,6 @@ func (r *Region) findService(ref string) (*ServiceRecord, error) {
 		return nil, api.Errorf(codeServiceNotFound, "Service not found: %s", ref)
 	}
 	return sv, nil
-}
-
-func instanceCount(c *api.Call, sv *ServiceRecord) int32 {
-	src, ok := c.World.State("ecs").(InstanceSource)
-	if !ok {
-		return 0
-	}
-	return src.RegisteredTasks(c.Region, aws.ToString(sv.S.Arn))
 }
 
 func getService(c *api.Call, in *sd.GetServiceInput) (*sd.GetServiceOutput, error) {
