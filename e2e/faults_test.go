@@ -19,13 +19,11 @@ import (
 	"github.com/kcstack/kcstack/pkg/apply"
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/provider"
-	"github.com/kcstack/kcstack/pkg/desired"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/sandboxtest"
 	"github.com/kcstack/kcstack/pkg/stack"
-	"github.com/kcstack/kcstack/pkg/state"
 )
 
 // faultRuns is how many attempts (a clean failure, then re-runs) an apply
@@ -197,23 +195,7 @@ func planInProcess(cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, e
 // planWithProvider is planInProcess within ctx that also returns the
 // provider it planned with, whose handlers apply the plan.
 func planWithProvider(ctx context.Context, cfg aws.Config, st *stack.Stack, destroy bool) (*plan.Plan, *provider.Provider, error) {
-	prov, err := provider.New(cfg, st.Metadata.Name)
-	if err != nil {
-		return nil, nil, fmt.Errorf("provider: %w", err)
-	}
-	ds, err := desired.Resources(st)
-	if err != nil {
-		return nil, nil, err
-	}
-	snap, err := state.Observe(ctx, st.Metadata.Name, ds, prov.Observers)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := plan.Compute(plan.Input{
-		Stack: st.Metadata.Name, Region: cfg.Region, StackDigest: st.Digest(),
-		Desired: ds, Snapshot: snap, Registry: prov.Registry, Destroy: destroy, Now: time.Now(),
-	})
-	return p, prov, err
+	return planWithClusters(ctx, cfg, st, destroy, "")
 }
 
 // applyInProcess runs one kcstack apply (or destroy): lock, plan, apply,

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/kcstack/kcstack/internal/testutil/examples"
+	kubetest "github.com/kcstack/kcstack/internal/testutil/kube"
 	"github.com/kcstack/kcstack/internal/testutil/moto"
 	"github.com/kcstack/kcstack/pkg/sandbox"
 	"github.com/kcstack/kcstack/pkg/sandbox/fixture"
@@ -41,7 +42,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build kcstack: %v\n%s", err, out)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := kubetest.Run(m) // stops the API server tests shared (kubetest.Shared)
 	if err := moto.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 	}

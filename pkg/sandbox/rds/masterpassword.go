@@ -53,6 +53,19 @@ func manageMasterPassword(c *api.Call, r *Region, db *types.DBCluster, kmsKeyID 
 	return nil
 }
 
+// rotateMasterPassword gives the cluster's managed secret a new password
+// for the same user, as RotateMasterUserPassword does.
+func rotateMasterPassword(c *api.Call, db *types.DBCluster) error {
+	value, err := json.Marshal(map[string]string{
+		"username": deref(db.MasterUsername),
+		"password": randomFrom(passwordAlphabet, 32),
+	})
+	if err != nil {
+		return err
+	}
+	return secretsmanager.RotateManaged(c, deref(db.MasterUserSecret.SecretArn), string(value))
+}
+
 // dropMasterSecret deletes the cluster's managed secret, if it has one.
 func dropMasterSecret(c *api.Call, db *types.DBCluster) {
 	if db.MasterUserSecret == nil {

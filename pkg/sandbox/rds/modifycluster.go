@@ -139,6 +139,8 @@ func changeMasterPassword(c *api.Call, r *Region, cl *Cluster, in *rds.ModifyDBC
 	case in.ManageMasterUserPassword != nil && !*in.ManageMasterUserPassword && managed:
 		dropMasterSecret(c, &cl.DB)
 		return true, nil
+	case deref(in.RotateMasterUserPassword) && managed:
+		return true, rotateMasterPassword(c, &cl.DB)
 	}
 	return in.MasterUserPassword != nil || deref(in.RotateMasterUserPassword), nil
 }

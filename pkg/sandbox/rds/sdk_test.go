@@ -411,3 +411,46 @@ func TestSubnetGroupsOverHTTP(t *testing.T) {
 		t.Errorf("subnets: -want +got:\n%s", diff)
 	}
 }
+
+// TestRotateMasterUserPasswordOverHTTP: RotateMasterUserPassword gives the
+// managed secret a new password for the same user, the old one staying as
+// AWSPREVIOUS; without ApplyImmediately it is refused and nothing changes.
+func TestRotateMasterUserPasswordOverHTTP(t *testing.T) {
+	c := newClients(t)
+	ctx := context.Background()
+	createSubnetGroup(t, c)
+	arn := aws.ToString(createCluster(t, c, "keycloak").MasterUserSecret.SecretArn)
+	value := func(stage string) (creds struct{ Username, Password string }) {
+		t.Helper()
+		v, err := c.secrets.GetSecretValue(ctx, &sm.GetSecretValueInput{SecretId: aws.String(arn), VersionStage: aws.String(stage)})
+		if err != nil {
+			t.Fatalf("GetSecretValue %s: %v", stage, err)
+		}
+		if err := json.Unmarshal([]byte(aws.ToString(v.SecretString)), &creds); err != nil {
+			t.Fatal(err)
+		}
+		return creds
+	}
+	if err := awsrds.NewDBClusterAvailableWaiter(c.rds, fast).Wait(ctx, &awsrds.DescribeDBClustersInput{DBClusterIdentifier: aws.String("keycloak")}, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	before := value("AWSCURRENT")
+	_, err := c.rds.ModifyDBCluster(ctx, &awsrds.ModifyDBClusterInput{DBClusterIdentifier: aws.String("keycloak"), RotateMasterUserPassword: aws.Bool(true)})
+	if code, _ := apiError(t, err); code != "InvalidParameterCombination" {
+		t.Fatalf("rotate without ApplyImmediately: want InvalidParameterCombination, got %v", err)
+	}
+	if value("AWSCURRENT") != before {
+		t.Fatal("a refused rotation changed the secret")
+	}
+	if _, err := c.rds.ModifyDBCluster(ctx, &awsrds.ModifyDBClusterInput{DBClusterIdentifier: aws.String("keycloak"), RotateMasterUserPassword: aws.Bool(true), ApplyImmediately: aws.Bool(true)}); err != nil {
+		t.Fatalf("rotate: %v", err)
+	}
+	after := value("AWSCURRENT")
+	if after.Username != before.Username || after.Password == before.Password || after.Password == "" {
+		t.Errorf("after the rotation the user is %q (was %q) and the password changed: %v; want the same user, a new password",
+			after.Username, before.Username, after.Password != before.Password)
+	}
+	if value("AWSPREVIOUS") != before {
+		t.Error("the password before the rotation is not AWSPREVIOUS")
+	}
+}

@@ -77,3 +77,20 @@ func sortedTags(m map[string]string) []types.Tag {
 	}
 	return tags
 }
+
+// RotateManaged gives the managed secret with the given ARN in the call's
+// region a new current version holding value, as the owning service's
+// rotation does (the version before becomes AWSPREVIOUS).
+func RotateManaged(c *api.Call, arn, value string) error {
+	st, ok := c.World.State(ServiceName).(*State)
+	if !ok {
+		return fmt.Errorf("sandbox has no %s state", ServiceName)
+	}
+	sec := st.Region(c.Region).find(arn)
+	if sec == nil || sec.OwningService == "" {
+		return fmt.Errorf("rotate %s: no managed secret", arn)
+	}
+	sec.addVersion(NewUUID(), aws.String(value), nil, nil, c.Now)
+	sec.LastChangedDate = c.Now
+	return nil
+}
