@@ -205,7 +205,7 @@ func (o *Observer) list(ctx context.Context, k resource.Kind, ns string, l liste
 		u := &items.Items[i]
 		if u.GetLabels()[kube.LabelStack] != l.stack {
 			if w := l.claimant(k, u); w != "" {
-				return refusal(w, k, u.GetNamespace(), u.GetName(), u.GetLabels(), l.stack)
+				return refusal(w, u.GetKind(), u.GetNamespace(), u.GetName(), u.GetLabels(), l.stack)
 			}
 			continue
 		}

@@ -10,7 +10,6 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/kcstack/kcstack/pkg/kube"
-	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // owner is who an object must belong to for kcstack to change it: the
@@ -84,13 +83,13 @@ func (h *Handler) guard(ctx context.Context, ri dynamic.ResourceInterface, addre
 	if o.owns(labels) {
 		return true, nil
 	}
-	return true, refusal(address, h.Descriptor.Kind, ns, name, labels, o.stack)
+	return true, refusal(address, live.GetKind(), ns, name, labels, o.stack)
 }
 
-// refusal is the error of an object the stack wants at address that
+// refusal is the error of an object of kind (Kubernetes') the stack wants at address that
 // exists and is not the stack's: it names the object, who owns it (from
 // its labels) and what to do.
-func refusal(address string, kind resource.Kind, ns, name string, labels map[string]string, stack string) error {
+func refusal(address, kind, ns, name string, labels map[string]string, stack string) error {
 	who := "it has no kcstack labels: made by someone else"
 	switch {
 	case labels[kube.LabelManagedBy] == kube.ManagedBy && labels[kube.LabelStack] != stack:
