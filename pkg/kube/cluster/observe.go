@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -48,13 +49,16 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 			wanted[d.Address] = &q.Desired[i]
 		}
 	}
-	l := lister{selector: anyStack, stack: q.Stack, wanted: wanted}
+	l := lister{selector: anyStack, stack: q.Stack, wanted: wanted, conflicts: &[]error{}}
 	seen := map[string]resource.Observation{}
 	namespaces, err := o.namespaces(ctx, q, l, seen)
 	if err != nil {
 		return nil, err
 	}
 	if err := o.objects(ctx, namespaces, l, seen); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(*l.conflicts...); err != nil {
 		return nil, err
 	}
 	out := make([]resource.Observation, 0, len(seen)+len(wanted))
@@ -75,11 +79,13 @@ func ownedBy(stack string) string {
 }
 
 // lister is how list reads objects: by selector, keeping the objects of
-// stack, refusing objects of other stacks named as wanted ones are.
+// stack; objects of other stacks named as wanted ones are are refusals it
+// adds to conflicts (all of them, for one error naming every object).
 type lister struct {
-	selector string
-	stack    string
-	wanted   map[string]*resource.Desired
+	selector  string
+	stack     string
+	wanted    map[string]*resource.Desired
+	conflicts *[]error
 }
 
 // objects reads the owned objects of every namespaced kind in each of
@@ -179,7 +185,7 @@ func (o *Observer) adopt(ctx context.Context, q resource.Query, d resource.Desir
 
 // list reads the objects of l.stack of kind k in namespace ns ("" for
 // cluster-scoped kinds) into seen. An object of another stack named as one
-// l wants is an error (a Namespace is left to adopt). A kind the server
+// l wants is a conflict (a Namespace is left to adopt). A kind the server
 // does not serve (the Keycloak CRD not installed) has no objects.
 func (o *Observer) list(ctx context.Context, k resource.Kind, ns string, l lister, seen map[string]resource.Observation) error {
 	h := o.handlers[k]
@@ -205,7 +211,7 @@ func (o *Observer) list(ctx context.Context, k resource.Kind, ns string, l liste
 		u := &items.Items[i]
 		if u.GetLabels()[kube.LabelStack] != l.stack {
 			if w := l.claimant(k, u); w != "" {
-				return refusal(w, u.GetKind(), u.GetNamespace(), u.GetName(), u.GetLabels(), l.stack)
+				*l.conflicts = append(*l.conflicts, refusal(w, u.GetKind(), u.GetNamespace(), u.GetName(), u.GetLabels(), l.stack))
 			}
 			continue
 		}
