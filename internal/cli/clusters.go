@@ -84,13 +84,20 @@ func (r *runContext) noteFormer(without []string) {
 	}
 }
 
-// noteAdopted notes which Namespaces existed without kcstack's labels:
-// kcstack uses them as they are and never deletes them.
+// noteAdopted notes which Namespaces the stack uses without owning them,
+// without kcstack's labels or owned by another kcstack stack: kcstack uses
+// them as they are and never changes nor deletes them.
 func (r *runContext) noteAdopted(snap *state.Snapshot) {
 	for _, a := range resource.SortedKeys(snap.Observations) {
-		if ob := snap.Observations[a]; ob.Kind == kube.KindNamespace && ob.Found {
-			r.note(plan.Note{Target: targetOf(a), Address: a,
-				Text: fmt.Sprintf("namespace %s (%s) exists without kcstack's labels: kcstack uses it as it is and never deletes it.", ob.ID, a)})
+		ob := snap.Observations[a]
+		if ob.Kind != kube.KindNamespace || !ob.Found {
+			continue
 		}
+		why := "exists without kcstack's labels"
+		if other := ob.Attrs[cluster.AttrOwnerStack]; other != "" {
+			why = fmt.Sprintf("is owned by kcstack stack %q", other)
+		}
+		r.note(plan.Note{Target: targetOf(a), Address: a,
+			Text: fmt.Sprintf("namespace %s (%s) %s: kcstack uses it as it is and never deletes it.", ob.ID, a, why)})
 	}
 }

@@ -38,6 +38,7 @@ type env struct {
 	t        *testing.T
 	ctx      context.Context
 	ns       string
+	stack    string
 	sm       *secretsmanager.Client
 	dbARN    string
 	core     kubernetes.Interface
@@ -53,7 +54,7 @@ type env struct {
 func setup(t *testing.T, ns string) *env {
 	srv := kubetest.Shared(t)
 	srv.InstallKeycloakCRD(t)
-	e := &env{t: t, ctx: context.Background(), ns: ns}
+	e := &env{t: t, ctx: context.Background(), ns: ns, stack: "sso-" + ns}
 	e.sm = sandboxtest.Client(t, secretsmanager.NewFromConfig, smsandbox.Service())
 	got, err := e.sm.CreateSecret(e.ctx, &secretsmanager.CreateSecretInput{
 		Name: aws.String("rds!cluster-" + ns), SecretString: aws.String(`{"username":"kcadmin","password":"first-Pa55"}`)})
@@ -100,7 +101,7 @@ func (e *env) inCluster(peering string, edits ...string) []resource.Desired {
 // observe reads the stack's objects, by address.
 func (e *env) observe() map[string]resource.Observation {
 	e.t.Helper()
-	obs, err := e.observer.Observe(e.ctx, resource.Query{Stack: "sso-" + e.ns, Desired: e.desired})
+	obs, err := e.observer.Observe(e.ctx, resource.Query{Stack: e.stack, Desired: e.desired})
 	if err != nil {
 		e.t.Fatal(err)
 	}

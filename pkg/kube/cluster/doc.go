@@ -19,8 +19,23 @@
 //   - Ownership is the labels app.kubernetes.io/managed-by=kcstack,
 //     kcstack.io/stack=<stack> and kcstack.io/address=<address>; objects
 //     without them are never read as the stack's, never changed, never
-//     deleted. A Namespace that exists without them is adopted for use
-//     (Observation.Found): never labeled, never deleted.
+//     deleted. A Namespace that exists without them, or that another
+//     kcstack stack owns, is adopted for use (Observation.Found, the other
+//     stack in AttrOwnerStack for the plan's note): never labeled, never
+//     deleted. Sharing a namespace is allowed; sharing an object is not.
+//   - Force would take over any object of the name, so Create, Update and
+//     Delete re-read the object by name (one GET) at the moment of acting
+//     and refuse unless it is absent or carries this stack's labels with
+//     this address (or, for an object moving from a renamed target, the
+//     address it was observed at); the error names the object and its
+//     owner (another stack, or nobody: made by hand).
+//   - The plan sees most such conflicts first, at no extra call: the
+//     observer lists every kcstack stack's objects (selector
+//     app.kubernetes.io/managed-by=kcstack, one list call per kind per
+//     namespace as before), keeps this stack's and fails on an object of
+//     another stack whose kind, namespace and name the stack wants. Objects
+//     made by hand without labels are not listed (listing everything would
+//     read other people's Secrets): the re-read at apply refuses them.
 //   - A Secret's values come from Secrets Manager at apply time (the
 //     sources its kcstack.io/sources annotation names) and never travel in
 //     props, observations or plans. The annotation kcstack.io/source-digest

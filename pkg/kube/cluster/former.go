@@ -100,9 +100,9 @@ func removed(u Unread) Unread {
 // read lists the objects the stack owns for g in its cluster.
 func (f *Former) read(ctx context.Context, q resource.Query, k kubeconfig, g former) ([]resource.Observation, error) {
 	o := NewObserver(g.target, f.handlers)
-	selector := ownedBy(q.Stack)
+	l := lister{selector: ownedBy(q.Stack), stack: q.Stack}
 	seen := map[string]resource.Observation{}
-	if err := o.list(ctx, kube.KindNamespace, "", selector, nil, seen); err != nil {
+	if err := o.list(ctx, kube.KindNamespace, "", l, seen); err != nil {
 		return nil, err
 	}
 	names := map[string]bool{g.namespace: true}
@@ -112,7 +112,7 @@ func (f *Former) read(ctx context.Context, q resource.Query, k kubeconfig, g for
 			delete(seen, a)
 		}
 	}
-	if err := o.objects(ctx, resource.SortedKeys(names), selector, nil, seen); err != nil {
+	if err := o.objects(ctx, resource.SortedKeys(names), l, seen); err != nil {
 		return nil, err
 	}
 	return sortedValues(seen), nil

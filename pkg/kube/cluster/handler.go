@@ -95,7 +95,7 @@ func fill(v any, props resource.Props) (any, error) {
 
 // Create applies the object.
 func (h *Handler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
-	return h.apply(ctx, d)
+	return h.apply(ctx, d, ownerOf(d.Address, d.Props[kube.PropLabels]))
 }
 
 // Update applies the object again: the fields kcstack manages take their
@@ -105,12 +105,14 @@ func (h *Handler) Update(ctx context.Context, d resource.Desired, o resource.Obs
 	if o.Found {
 		return o, nil
 	}
-	return h.apply(ctx, d)
+	return h.apply(ctx, d, ownerOf(d.Address, d.Props[kube.PropLabels], o.Props[kube.PropLabels]))
 }
 
 // apply is one server-side apply of d under FieldManager, forced: kcstack
-// sends only the fields it manages, so force takes back only those.
-func (h *Handler) apply(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+// sends only the fields it manages, so force takes back only those. Just
+// before, the object is re-read: apply refuses unless it is absent or
+// carries o's labels (the force would take over anyone's object).
+func (h *Handler) apply(ctx context.Context, d resource.Desired, o owner) (resource.Observation, error) {
 	u, err := manifest(d)
 	if err != nil {
 		return resource.Observation{}, err
@@ -128,6 +130,9 @@ func (h *Handler) apply(ctx context.Context, d resource.Desired) (resource.Obser
 	if namespaced(h.Descriptor.Kind) {
 		ri = rc.Namespace(u.GetNamespace())
 	}
+	if _, err := h.guard(ctx, ri, d.Address, u.GetNamespace(), u.GetName(), o); err != nil {
+		return resource.Observation{}, err
+	}
 	got, err := ri.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("apply %s %s: %w", u.GetKind(), u.GetName(), err)
@@ -136,7 +141,9 @@ func (h *Handler) apply(ctx context.Context, d resource.Desired) (resource.Obser
 }
 
 // Delete deletes the object; a missing one is success. Only owned objects
-// reach Delete: a Namespace kcstack adopted is Found, never deleted.
+// reach Delete: a Namespace kcstack adopted is Found, never deleted; and
+// the object is re-read first: Delete refuses unless it still carries the
+// labels it was observed with.
 func (h *Handler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	rc, err := h.clusters.client(h.Descriptor.Kind, o.Address)
 	if err != nil {
@@ -145,6 +152,13 @@ func (h *Handler) Delete(ctx context.Context, o resource.Observation, _ map[stri
 	var ri dynamic.ResourceInterface = rc
 	if namespaced(h.Descriptor.Kind) {
 		ri = rc.Namespace(o.Attrs["namespace"])
+	}
+	if o.Found {
+		return nil
+	}
+	exists, err := h.guard(ctx, ri, o.Address, o.Attrs["namespace"], o.Attrs["name"], ownerOf(o.Address, o.Props[kube.PropLabels]))
+	if err != nil || !exists {
+		return err
 	}
 	err = ri.Delete(ctx, o.Attrs["name"], metav1.DeleteOptions{})
 	if err != nil && !apierrors.IsNotFound(err) {
