@@ -30,9 +30,9 @@ type Check struct {
 	Message string `json:"message"`
 	// Details name each problem: the unhealthy target and its task, the
 	// missing route, a stopped task's reason.
-	Details []string `json:"details,omitempty"`
+	Details []string `json:"details"`
 	// Hint says what to look at or do when the check fails.
-	Hint string `json:"hint,omitempty"`
+	Hint string `json:"hint"`
 }
 
 // Report is the outcome of verifying a stack.
