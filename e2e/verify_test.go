@@ -161,7 +161,7 @@ func TestVerifyUnhealthyTasks(t *testing.T) {
 		t.Errorf("apply --wait that timed out left the stack lock behind")
 	}
 	text, doc := verifyBoth(t, e, file, 1)
-	for _, want := range []string{"FAIL  targets.ecs.service: targets healthy", "stopped: "} {
+	for _, want := range []string{"FAIL  targets.ecs.service: targets healthy", "target 10.20.", "(task ", "stopped: "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("verify text lacks %q:\n%s", want, text)
 		}

@@ -55,8 +55,8 @@ func (v *verifier) services(ctx context.Context) error {
 		if err := v.readTasks(ctx, s); err != nil {
 			return err
 		}
-		v.steady(s)
-		if err := v.targets(ctx, s); err != nil {
+		steady := v.steady(s)
+		if err := v.targets(ctx, s, !steady); err != nil {
 			return err
 		}
 		if err := v.registrations(ctx, s); err != nil {
@@ -122,13 +122,14 @@ func (v *verifier) tasks(ctx context.Context, s *service, desired ecstypes.Desir
 }
 
 // steady checks running = desired, the primary deployment completed and
-// no deployment failed (a circuit breaker rollback).
-func (v *verifier) steady(s *service) {
+// no deployment failed (a circuit breaker rollback); it reports whether
+// the service is steady.
+func (v *verifier) steady(s *service) bool {
 	c := Check{Name: "service steady", Address: s.address, Status: Pass}
 	if s.live == nil || aws.ToString(s.live.Status) != "ACTIVE" {
 		c.Status, c.Message, c.Hint = Fail, fmt.Sprintf("service %s is not active in %s", s.name, s.cluster), "run kcstack apply"
 		v.add(c)
-		return
+		return false
 	}
 	c.Message = fmt.Sprintf("%d of %d tasks running", s.live.RunningCount, s.live.DesiredCount)
 	if s.live.RunningCount != s.live.DesiredCount {
@@ -148,6 +149,7 @@ func (v *verifier) steady(s *service) {
 		c.Hint = fmt.Sprintf("the stopped tasks' reasons above; aws ecs describe-services --cluster %s --services %s (events); the log group of the task definition", s.cluster, s.name)
 	}
 	v.add(c)
+	return c.Status == Pass
 }
 
 // stoppedReasons names the most recently stopped tasks with their reasons.
@@ -178,8 +180,9 @@ func taskIP(t ecstypes.Task) string {
 }
 
 // targets checks that every target registered in the service's target
-// group is healthy, naming the others with their reason and task.
-func (v *verifier) targets(ctx context.Context, s *service) error {
+// group is healthy, naming the others with their reason and task, and the
+// stopped tasks' reasons unless the steady check named them (named).
+func (v *verifier) targets(ctx context.Context, s *service, named bool) error {
 	tg := str(s.props, "target_group_arn")
 	if tg == "" {
 		return nil
@@ -211,7 +214,9 @@ func (v *verifier) targets(ctx context.Context, s *service) error {
 	}
 	if len(c.Details) > 0 {
 		c.Status = Fail
-		c.Details = append(c.Details, stoppedReasons(s.stopped)...)
+		if !named {
+			c.Details = append(c.Details, stoppedReasons(s.stopped)...)
+		}
 		c.Hint = fmt.Sprintf("the health check (path and port of target group %s) and the tasks' logs; aws elbv2 describe-target-health --target-group-arn %s", targetGroupName(tg), tg)
 	}
 	v.add(c)
