@@ -43,16 +43,12 @@ reached). Each failed check says what to look at.
 Exit 0 when every check passes, 1 when one fails, 2 when the stack file, the flags or AWS cannot be read.`,
 		Example: `  kcstack verify -f stack.yaml
   kcstack verify -f stack.yaml --format json | jq '.checks[] | select(.status == "fail")'`,
-		Args: cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error { return usage(cobra.NoArgs(cmd, args)) },
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := o.run(cmd.Context(), g, cmd.OutOrStdout(), cmd.ErrOrStderr())
-			var exit *ExitError
-			if err != nil && !errors.As(err, &exit) {
-				return &ExitError{Code: 2, Err: err}
-			}
-			return err
+			return usage(o.run(cmd.Context(), g, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
 	f := cmd.Flags()
 	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
@@ -61,6 +57,16 @@ Exit 0 when every check passes, 1 when one fails, 2 when the stack file, the fla
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// usage makes err, unless it carries its own exit code, exit 2: verify's
+// 1 says that a check failed.
+func usage(err error) error {
+	var exit *ExitError
+	if err == nil || errors.As(err, &exit) {
+		return err
+	}
+	return &ExitError{Code: 2, Err: err}
 }
 
 func (o *verifyOptions) run(ctx context.Context, g *globals, stdout, stderr io.Writer) error {
