@@ -20,14 +20,8 @@ import (
 	"github.com/kcstack/kcstack/pkg/verify"
 )
 
-type verifyOptions struct {
-	file   string
-	format string
-	aws    awsFlags
-}
-
 func newVerifyCmd(g *globals) *cobra.Command {
-	o := &verifyOptions{}
+	o := &reportFlags{}
 	cmd := &cobra.Command{
 		Use:   "verify [-f FILE] [--format text|json]",
 		Short: "Check that the applied stack works: database, peerings, routes, rules, services, targets",
@@ -45,17 +39,11 @@ Exit 0 when every check passes, 1 when one fails, 2 when the stack file, the fla
   kcstack verify -f stack.yaml --format json | jq '.checks[] | select(.status == "fail")'`,
 		Args: func(cmd *cobra.Command, args []string) error { return usage(cobra.NoArgs(cmd, args)) },
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usage(o.run(cmd.Context(), g, cmd.OutOrStdout(), cmd.ErrOrStderr()))
+			return usage(verifyStack(cmd.Context(), g, o, cmd.OutOrStdout(), cmd.ErrOrStderr()))
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
-	f := cmd.Flags()
-	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
-	o.aws.register(cmd)
-	g.registerClusterFlags(cmd)
-	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	o.register(cmd, g)
 	return cmd
 }
 
@@ -69,9 +57,10 @@ func usage(err error) error {
 	return &ExitError{Code: 2, Err: err}
 }
 
-func (o *verifyOptions) run(ctx context.Context, g *globals, stdout, stderr io.Writer) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", o.format)
+// verifyStack runs kcstack verify with the flags o.
+func verifyStack(ctx context.Context, g *globals, o *reportFlags, stdout, stderr io.Writer) error {
+	if err := o.checkFormat(); err != nil {
+		return err
 	}
 	st, err := loadStack(o.file, stderr)
 	if exit := (*ExitError)(nil); errors.As(err, &exit) {

@@ -46,17 +46,16 @@ func (v *verifier) members(ctx context.Context, cluster string) ([]member, error
 	if err != nil {
 		return nil, fmt.Errorf("describe DB cluster %s: %w", cluster, err)
 	}
-	byID := map[string]rdstypes.DBInstance{}
 	pages := rds.NewDescribeDBInstancesPaginator(v.c.RDS, &rds.DescribeDBInstancesInput{
 		Filters: []rdstypes.Filter{{Name: aws.String("db-cluster-id"), Values: []string{cluster}}}})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("describe the instances of DB cluster %s: %w", cluster, err)
-		}
-		for _, i := range page.DBInstances {
-			byID[aws.ToString(i.DBInstanceIdentifier)] = i
-		}
+	instances, err := all(ctx, pages.HasMorePages, func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) { return pages.NextPage(ctx) },
+		func(o *rds.DescribeDBInstancesOutput) []rdstypes.DBInstance { return o.DBInstances })
+	if err != nil {
+		return nil, fmt.Errorf("describe the instances of DB cluster %s: %w", cluster, err)
+	}
+	byID := map[string]rdstypes.DBInstance{}
+	for _, i := range instances {
+		byID[aws.ToString(i.DBInstanceIdentifier)] = i
 	}
 	var ms []member
 	for _, c := range out.DBClusters {

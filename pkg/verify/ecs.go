@@ -12,6 +12,7 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/servicediscovery"
+	sdtypes "github.com/aws/aws-sdk-go-v2/service/servicediscovery/types"
 
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -101,14 +102,11 @@ func (v *verifier) readTasks(ctx context.Context, s *service) error {
 }
 
 func (v *verifier) tasks(ctx context.Context, s *service, desired ecstypes.DesiredStatus) ([]ecstypes.Task, error) {
-	var arns []string
 	pages := ecs.NewListTasksPaginator(v.c.ECS, &ecs.ListTasksInput{Cluster: aws.String(s.cluster), ServiceName: aws.String(s.name), DesiredStatus: desired})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list the %s tasks of service %s: %w", strings.ToLower(string(desired)), s.name, err)
-		}
-		arns = append(arns, page.TaskArns...)
+	arns, err := all(ctx, pages.HasMorePages, func(ctx context.Context) (*ecs.ListTasksOutput, error) { return pages.NextPage(ctx) },
+		func(o *ecs.ListTasksOutput) []string { return o.TaskArns })
+	if err != nil {
+		return nil, fmt.Errorf("list the %s tasks of service %s: %w", strings.ToLower(string(desired)), s.name, err)
 	}
 	var out []ecstypes.Task
 	for chunk := range slices.Chunk(arns, 100) {
@@ -169,11 +167,10 @@ func taskID(t ecstypes.Task) string {
 
 // taskIP is the private address of a task's network interface.
 func taskIP(t ecstypes.Task) string {
+	isIP := func(d ecstypes.KeyValuePair) bool { return aws.ToString(d.Name) == "privateIPv4Address" }
 	for _, a := range t.Attachments {
-		for _, d := range a.Details {
-			if aws.ToString(d.Name) == "privateIPv4Address" {
-				return aws.ToString(d.Value)
-			}
+		if i := slices.IndexFunc(a.Details, isIP); i >= 0 {
+			return aws.ToString(a.Details[i].Value)
 		}
 	}
 	return ""
@@ -252,16 +249,15 @@ func (v *verifier) registrations(ctx context.Context, s *service) error {
 		v.missing("cloud map instances", r.Address)
 		return nil
 	}
-	registered := map[string]string{}
 	pages := servicediscovery.NewListInstancesPaginator(v.c.CloudMap, &servicediscovery.ListInstancesInput{ServiceId: aws.String(ob.ID)})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("list the instances of Cloud Map service %s: %w", ob.ID, err)
-		}
-		for _, i := range page.Instances {
-			registered[i.Attributes["AWS_INSTANCE_IPV4"]] = aws.ToString(i.Id)
-		}
+	instances, err := all(ctx, pages.HasMorePages, func(ctx context.Context) (*servicediscovery.ListInstancesOutput, error) { return pages.NextPage(ctx) },
+		func(o *servicediscovery.ListInstancesOutput) []sdtypes.InstanceSummary { return o.Instances })
+	if err != nil {
+		return fmt.Errorf("list the instances of Cloud Map service %s: %w", ob.ID, err)
+	}
+	registered := map[string]string{}
+	for _, i := range instances {
+		registered[i.Attributes["AWS_INSTANCE_IPV4"]] = aws.ToString(i.Id)
 	}
 	v.add(compareInstances(s, ob.ID, registered))
 	return nil

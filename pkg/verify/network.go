@@ -69,23 +69,17 @@ func (v *verifier) routes(ctx context.Context) error {
 // network reads the subnets and route tables of vpcs.
 func (v *verifier) network(ctx context.Context, vpcs []string) ([]types.Subnet, []types.RouteTable, error) {
 	filter := []types.Filter{{Name: aws.String("vpc-id"), Values: vpcs}}
-	var subnets []types.Subnet
 	sp := ec2.NewDescribeSubnetsPaginator(v.c.EC2, &ec2.DescribeSubnetsInput{Filters: filter})
-	for sp.HasMorePages() {
-		page, err := sp.NextPage(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("describe the subnets of %s: %w", strings.Join(vpcs, ", "), err)
-		}
-		subnets = append(subnets, page.Subnets...)
+	subnets, err := all(ctx, sp.HasMorePages, func(ctx context.Context) (*ec2.DescribeSubnetsOutput, error) { return sp.NextPage(ctx) },
+		func(o *ec2.DescribeSubnetsOutput) []types.Subnet { return o.Subnets })
+	if err != nil {
+		return nil, nil, fmt.Errorf("describe the subnets of %s: %w", strings.Join(vpcs, ", "), err)
 	}
-	var tables []types.RouteTable
 	tp := ec2.NewDescribeRouteTablesPaginator(v.c.EC2, &ec2.DescribeRouteTablesInput{Filters: filter})
-	for tp.HasMorePages() {
-		page, err := tp.NextPage(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("describe the route tables of %s: %w", strings.Join(vpcs, ", "), err)
-		}
-		tables = append(tables, page.RouteTables...)
+	tables, err := all(ctx, tp.HasMorePages, func(ctx context.Context) (*ec2.DescribeRouteTablesOutput, error) { return tp.NextPage(ctx) },
+		func(o *ec2.DescribeRouteTablesOutput) []types.RouteTable { return o.RouteTables })
+	if err != nil {
+		return nil, nil, fmt.Errorf("describe the route tables of %s: %w", strings.Join(vpcs, ", "), err)
 	}
 	return subnets, tables, nil
 }
@@ -168,15 +162,12 @@ func opens(p resource.Props, port int64) bool {
 
 // groupRules reads the rules of groups (paginated).
 func (v *verifier) groupRules(ctx context.Context, groups []string) ([]types.SecurityGroupRule, error) {
-	var out []types.SecurityGroupRule
 	pages := ec2.NewDescribeSecurityGroupRulesPaginator(v.c.EC2, &ec2.DescribeSecurityGroupRulesInput{
 		Filters: []types.Filter{{Name: aws.String("group-id"), Values: groups}}})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("describe the rules of %s: %w", strings.Join(groups, ", "), err)
-		}
-		out = append(out, page.SecurityGroupRules...)
+	out, err := all(ctx, pages.HasMorePages, func(ctx context.Context) (*ec2.DescribeSecurityGroupRulesOutput, error) { return pages.NextPage(ctx) },
+		func(o *ec2.DescribeSecurityGroupRulesOutput) []types.SecurityGroupRule { return o.SecurityGroupRules })
+	if err != nil {
+		return nil, fmt.Errorf("describe the rules of %s: %w", strings.Join(groups, ", "), err)
 	}
 	return out, nil
 }

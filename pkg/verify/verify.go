@@ -160,3 +160,17 @@ func strs(p resource.Props, k string) []string {
 func (v *verifier) missing(name, address string) {
 	v.add(Check{Name: name, Address: address, Status: Fail, Message: "not created", Hint: "run kcstack apply"})
 }
+
+// all reads every page: next returns the following page while more says
+// there is one; items picks a page's items.
+func all[O, T any](ctx context.Context, more func() bool, next func(context.Context) (O, error), items func(O) []T) ([]T, error) {
+	var out []T
+	for more() {
+		page, err := next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items(page)...)
+	}
+	return out, nil
+}
