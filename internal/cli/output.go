@@ -43,22 +43,11 @@ AWS cannot be read.`,
 }
 
 func (o *outputOptions) run(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	if err := o.checkFormat(); err != nil {
-		return err
-	}
-	st, err := loadStack(o.file, stderr)
-	if err != nil {
-		return err
-	}
-	run, err := g.prepare(ctx, st, false, o.aws, false, stderr)
+	run, ds, err := o.open(ctx, g, "cannot read the outputs", stderr)
 	if err != nil {
 		return err
 	}
 	defer run.close()
-	ds, err := run.desiredResources()
-	if err != nil {
-		return fmt.Errorf("cannot read the outputs: %w", err)
-	}
 	outs, err := run.outputs(ctx, ds, true)
 	if err != nil {
 		return err

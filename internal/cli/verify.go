@@ -59,25 +59,14 @@ func usage(err error) error {
 
 // verifyStack runs kcstack verify with the flags o.
 func verifyStack(ctx context.Context, g *globals, o *reportFlags, stdout, stderr io.Writer) error {
-	if err := o.checkFormat(); err != nil {
-		return err
-	}
-	st, err := loadStack(o.file, stderr)
+	run, ds, err := o.open(ctx, g, "cannot verify", stderr)
 	if exit := (*ExitError)(nil); errors.As(err, &exit) {
 		exit.Code = 2 // an invalid file: verify's 1 means a failed check
 	}
 	if err != nil {
 		return err
 	}
-	run, err := g.prepare(ctx, st, false, o.aws, false, stderr)
-	if err != nil {
-		return err
-	}
 	defer run.close()
-	ds, err := run.desiredResources()
-	if err != nil {
-		return fmt.Errorf("cannot verify: %w", err)
-	}
 	rep, err := run.verify(ctx, ds)
 	if err != nil {
 		return err

@@ -8,17 +8,6 @@ import (
 	"github.com/kcstack/kcstack/pkg/state"
 )
 
-// Status is the outcome of one check.
-type Status string
-
-// The outcomes of a check: a skipped check could not be made (a ROSA
-// cluster this run does not reach) and is no failure.
-const (
-	Pass Status = "pass"
-	Fail Status = "fail"
-	Skip Status = "skip"
-)
-
 // Check is one verified property of the stack.
 type Check struct {
 	// Name says what was checked: "aurora members available".
@@ -34,6 +23,20 @@ type Check struct {
 	// Hint says what to look at or do when the check fails.
 	Hint string `json:"hint"`
 }
+
+// Status is the outcome of one check.
+type Status string
+
+// The outcomes of a check.
+const (
+	// Pass is a check that found what the file asks.
+	Pass Status = "pass"
+	// Fail is a check that found a problem; verify exits 1.
+	Fail Status = "fail"
+	// Skip is a check that could not be made (a ROSA cluster this run
+	// does not reach, and why): no failure.
+	Skip Status = "skip"
+)
 
 // Report is the outcome of verifying a stack.
 type Report struct {
