@@ -19,7 +19,7 @@ func (v *verifier) clusters() {
 		case !ob.Exists:
 			c.Status, c.Message, c.Hint = Fail, "the Keycloak custom resource does not exist", "run kcstack apply"
 		case st != "Ready":
-			c.Status, c.Message = Fail, "the Keycloak custom resource is "+st
+			c.Status, c.Message = Fail, "the Keycloak custom resource reports: "+st
 			c.Hint = "kubectl describe keycloak (its status conditions), the Keycloak Operator's logs and the Keycloak pods' logs"
 		default:
 			c.Message = "Ready"
