@@ -201,6 +201,7 @@ func (v *verifier) targets(ctx context.Context, s *service, named bool) error {
 		case "healthy":
 			healthy++
 		case "draining":
+			// A target on its way out (a task replaced) is not served.
 		default:
 			c.Details = append(c.Details, fmt.Sprintf("target %s (task %s) is %s: %s (%s)", ip, orUnknown(tasks[ip]), h.State, h.Reason, aws.ToString(h.Description)))
 		}
