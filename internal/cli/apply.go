@@ -35,6 +35,10 @@ type applyOptions struct {
 	trace       bool
 	aws         awsFlags
 	destroy     bool
+	// wait is apply --wait: verify after the apply until every check
+	// passes or waitTimeout passes.
+	wait        bool
+	waitTimeout time.Duration
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -53,13 +57,21 @@ A ROSA target whose cluster cannot be reached (a context missing from the kubeco
 not answer), in the file or removed from it, stops apply before anything changes; --without-cluster TARGET
 (repeatable) leaves a gone cluster out: the AWS part is applied and the target's objects stay in it.
 The lock is taken after approval. Ctrl-C (or SIGTERM, or SIGHUP) stops scheduling, lets the AWS calls in flight finish and stops waits at once (exit 130); a second
-Ctrl-C exits at once. Running it again converges.`,
+Ctrl-C exits at once. Running it again converges.
+--wait (the default when standard error is a terminal; --wait=false skips it) then polls the checks of
+kcstack verify until every one passes (tasks running, targets healthy, Cloud Map registered), printing
+progress on stderr, up to --wait-timeout (exit 1 naming the failing checks). The lock is released before
+the wait; Ctrl-C stops waiting at once (exit 130) and undoes nothing.`,
 		Example: `  kcstack apply -f stack.yaml
+  kcstack apply -f stack.yaml --auto-approve --wait --wait-timeout 20m
   kcstack apply -f stack.yaml --auto-approve
   kcstack plan -f stack.yaml --out reviewed.kcplan && kcstack apply reviewed.kcplan --auto-approve`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.fileSet = cmd.Flags().Changed("file")
+			if !cmd.Flags().Changed("wait") {
+				o.wait = isTerminal(os.Stderr)
+			}
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -99,6 +111,8 @@ func (o *applyOptions) flags(cmd *cobra.Command, isApply bool, g *globals) {
 	if isApply {
 		f.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking (deletes also need --allow-delete)")
 		f.BoolVar(&o.allowDelete, "allow-delete", false, "with --auto-approve, allow a plan that deletes or replaces resources")
+		f.BoolVar(&o.wait, "wait", false, "after the apply, wait until kcstack verify passes (default: true when stderr is a terminal)")
+		f.DurationVar(&o.waitTimeout, "wait-timeout", defaultWaitTimeout, "give up waiting after this long (exit 1)")
 	} else {
 		f.BoolVar(&o.autoApprove, "auto-approve", false, "destroy without asking for the stack's name")
 	}
@@ -266,7 +280,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 		return err
 	}
 	if !p.HasChanges() {
-		return nil
+		return o.finish(ctx, run, p, saved, nil, false, stdout, stderr)
 	}
 	if err := apply.Check(ctx, p, run.prov.Registry); err != nil {
 		return &ExitError{Code: 1, Err: err}
@@ -283,7 +297,7 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	}
 	fmt.Fprintln(stdout)
 	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
-	return o.finish(ctx, run, p, saved, report(stdout, res, o.destroy), stdout, stderr)
+	return o.finish(ctx, run, p, saved, report(stdout, res, o.destroy), true, stdout, stderr)
 }
 
 // interactive reviews, confirms and applies p in the terminal UI drawn on
@@ -315,16 +329,27 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 	if err != nil {
 		fmt.Fprintf(tty, "Warning: %v\n", err)
 	}
-	return o.finish(ctx, run, p, saved, report(stdout, out.Result, o.destroy), stdout, tty)
+	return o.finish(ctx, run, p, saved, report(stdout, out.Result, o.destroy), true, stdout, tty)
 }
 
-// finish prints the outputs after an apply that completed (reported
-// nil), never after a destroy, and returns reported.
-func (o *applyOptions) finish(ctx context.Context, run *runContext, p *plan.Plan, saved bool, reported error, stdout, stderr io.Writer) error {
-	if reported == nil && !o.destroy {
+// finish prints the outputs after an apply that changed something and
+// completed (reported nil), never after a destroy, then with --wait waits
+// for the stack to verify; it returns reported, or the wait's outcome.
+func (o *applyOptions) finish(ctx context.Context, run *runContext, p *plan.Plan, saved bool, reported error, changed bool, stdout, stderr io.Writer) error {
+	if reported != nil || o.destroy {
+		return reported
+	}
+	if changed {
 		o.printOutputs(ctx, run, p, saved, stdout, stderr)
 	}
-	return reported
+	if !o.wait {
+		return nil
+	}
+	ds := run.desired
+	if ds == nil {
+		ds = savedDesired(p)
+	}
+	return o.waitVerified(ctx, run, ds, stderr)
 }
 
 // approve asks on a terminal, or checks the flags that stand for approval.

@@ -13,9 +13,7 @@ import (
 )
 
 type outputOptions struct {
-	file   string
-	format string
-	aws    awsFlags
+	reportFlags
 }
 
 func newOutputCmd(g *globals) *cobra.Command {
@@ -40,33 +38,16 @@ AWS cannot be read.`,
 			return o.run(cmd.Context(), g, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f := cmd.Flags()
-	f.StringVarP(&o.file, "file", "f", defaultStackFile, "stack file")
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
-	o.aws.register(cmd)
-	g.registerClusterFlags(cmd)
-	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	o.register(cmd, g)
 	return cmd
 }
 
 func (o *outputOptions) run(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", o.format)
-	}
-	st, err := loadStack(o.file, stderr)
-	if err != nil {
-		return err
-	}
-	run, err := g.prepare(ctx, st, false, o.aws, false, stderr)
+	run, ds, err := o.open(ctx, g, "cannot read the outputs", stderr)
 	if err != nil {
 		return err
 	}
 	defer run.close()
-	ds, err := run.desiredResources()
-	if err != nil {
-		return fmt.Errorf("cannot read the outputs: %w", err)
-	}
 	outs, err := run.outputs(ctx, ds, true)
 	if err != nil {
 		return err

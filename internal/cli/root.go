@@ -97,6 +97,7 @@ var commands = []func(*globals) *cobra.Command{
 	newApplyCmd,
 	newDestroyCmd,
 	newOutputCmd,
+	newVerifyCmd,
 	newUnlockCmd,
 	newRenderCmd,
 }

@@ -80,10 +80,10 @@ func associationAddress(subnetAddr string) string {
 	return strings.Replace(subnetAddr, ".subnet[", ".route-table-association[", 1)
 }
 
-// tablesInUse returns the route tables that actually route the subnets of
+// TablesInUse returns the route tables that actually route the subnets of
 // vpcID inside within: each subnet's explicitly associated table, or the
 // VPC's main table for a subnet without one. Sorted, without duplicates.
-func tablesInUse(vpcID, within string, subnets []types.Subnet, tables []types.RouteTable) []string {
+func TablesInUse(vpcID, within string, subnets []types.Subnet, tables []types.RouteTable) []string {
 	prefix, err := netip.ParsePrefix(within)
 	if err != nil {
 		return nil
@@ -168,7 +168,7 @@ func wantedTables(s routeSpec, subnets []types.Subnet, tables []types.RouteTable
 		}
 		return want
 	}
-	return tablesInUse(s.vpc, s.within, subnets, tables)
+	return TablesInUse(s.vpc, s.within, subnets, tables)
 }
 
 // routeSets observes the desired peering routes, and the routes through

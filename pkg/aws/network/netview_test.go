@@ -59,7 +59,7 @@ func TestTablesInUse(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, tablesInUse("vpc-1", tc.within, subnets, tc.tables)); diff != "" {
+			if diff := cmp.Diff(tc.want, TablesInUse("vpc-1", tc.within, subnets, tc.tables)); diff != "" {
 				t.Errorf("%s\n-want +got:\n%s", tc.reason, diff)
 			}
 		})
