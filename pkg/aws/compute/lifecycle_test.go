@@ -326,3 +326,23 @@ func TestTaskDefinitionResume(t *testing.T) {
 		t.Errorf("after resume: active revisions %v, want only %s", got, latest)
 	}
 }
+
+// TestTaskDefinitionUpdateDropsLostRegistration: a revision registered
+// between the plan and the update (what a RegisterTaskDefinition retried
+// by the SDK after a lost answer leaves behind) is deregistered by the
+// update, which reads the family's active revisions from AWS: one apply
+// converges.
+func TestTaskDefinitionUpdateDropsLostRegistration(t *testing.T) {
+	h, api := newHarness(t)
+	h.addNetwork()
+	h.Apply(h.Plan(desiredECS(t, 2, 2), false))
+	edited := desiredECS(t, 2, 3)
+	p := h.Plan(edited, false)
+	_, lost := registerDuplicate(t, api)
+	h.Apply(p)
+	active := activeRevisions(t, api)
+	if len(active) != 1 || active[0] == lost {
+		t.Fatalf("after the update: active revisions %v, want only the one the update registered (not %s)", active, lost)
+	}
+	h.noChanges(edited)
+}

@@ -218,7 +218,32 @@ func (h *TaskDefinitionHandler) Create(ctx context.Context, d resource.Desired) 
 	}
 	ob := taskDefinitionObservation(*out.TaskDefinition, d.Address, h.Stack, d.Tags)
 	ob.Attrs[attrMatchingARN] = ob.ID
+	if err := h.supersede(ctx, ob.ID); err != nil {
+		return resource.Observation{}, err
+	}
 	return ob, nil
+}
+
+// supersede deregisters the active revisions of arn's family older than
+// arn. RegisterTaskDefinition is not idempotent: when its answer is lost on
+// the way the SDK retries it and AWS registers the same content twice, so
+// the revisions to drop are read from AWS, not taken from the plan.
+func (h *TaskDefinitionHandler) supersede(ctx context.Context, arn string) error {
+	family, revision := familyRevision(arn)
+	var older []string
+	p := ecs.NewListTaskDefinitionsPaginator(h.API, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String(family), Status: types.TaskDefinitionStatusActive})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list task definitions %s: %w", family, err)
+		}
+		for _, a := range page.TaskDefinitionArns {
+			if f, r := familyRevision(a); f == family && r < revision {
+				older = append(older, a)
+			}
+		}
+	}
+	return h.deregister(ctx, older)
 }
 
 // Update registers the new revision unless the live one is already what
