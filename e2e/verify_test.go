@@ -246,4 +246,3 @@ func discoveryService(t *testing.T, e *env, name string) string {
 	t.Fatalf("no Cloud Map service %s", name)
 	return ""
 }
-
