@@ -2,7 +2,6 @@ package rds
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -172,25 +171,35 @@ func removeMember(cl *Cluster, id string) {
 }
 
 // failover moves the writer role off a departing instance to the reader
-// with the best (lowest) promotion tier, then the lowest identifier.
+// with the best promotion tier (bestReader); with none left the cluster has
+// no writer.
 func (r *Region) failover(cl *Cluster, leaving string) {
-	var candidates []int
-	for i, m := range cl.DB.DBClusterMembers {
-		id := deref(m.DBInstanceIdentifier)
-		if inst, ok := r.Instances[id]; ok && id != leaving && deref(inst.DB.DBInstanceStatus) != statusDeleting {
-			candidates = append(candidates, i)
+	setWriter(cl, r.bestReader(cl, leaving, func(status string) bool { return status != statusDeleting }))
+}
+
+// bestReader is the instance that takes over from leaving: of the members
+// whose status is usable, the one with the best (lowest) promotion tier,
+// then the lowest identifier; "" when there is none.
+func (r *Region) bestReader(cl *Cluster, leaving string, usable func(status string) bool) string {
+	best := ""
+	var bestTier int32
+	for _, m := range cl.DB.DBClusterMembers {
+		id, tier := deref(m.DBInstanceIdentifier), deref(m.PromotionTier)
+		inst, ok := r.Instances[id]
+		if !ok || id == leaving || !usable(deref(inst.DB.DBInstanceStatus)) {
+			continue
+		}
+		if best == "" || tier < bestTier || (tier == bestTier && id < best) {
+			best, bestTier = id, tier
 		}
 	}
-	members := cl.DB.DBClusterMembers
-	sort.SliceStable(candidates, func(a, b int) bool {
-		ma, mb := members[candidates[a]], members[candidates[b]]
-		if deref(ma.PromotionTier) != deref(mb.PromotionTier) {
-			return deref(ma.PromotionTier) < deref(mb.PromotionTier)
-		}
-		return deref(ma.DBInstanceIdentifier) < deref(mb.DBInstanceIdentifier)
-	})
-	for i := range members {
-		members[i].IsClusterWriter = ptr(len(candidates) > 0 && i == candidates[0])
+	return best
+}
+
+// setWriter makes id the cluster's only writer ("" leaves none).
+func setWriter(cl *Cluster, id string) {
+	for i, m := range cl.DB.DBClusterMembers {
+		cl.DB.DBClusterMembers[i].IsClusterWriter = ptr(id != "" && deref(m.DBInstanceIdentifier) == id)
 	}
 }
 

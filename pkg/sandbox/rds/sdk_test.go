@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -452,5 +453,112 @@ func TestRotateMasterUserPasswordOverHTTP(t *testing.T) {
 	}
 	if value("AWSPREVIOUS") != before {
 		t.Error("the password before the rotation is not AWSPREVIOUS")
+	}
+}
+
+// TestFailoverDBClusterOverHTTP: FailoverDBCluster makes the named reader
+// the writer, or without a target the available reader with the best
+// promotion tier; the cluster is failing-over, then available, and its
+// endpoint keeps its name. A target that is the writer or not a member, a
+// cluster failing over already, one without readers and an unknown one are
+// refused without changing the writer.
+func TestFailoverDBClusterOverHTTP(t *testing.T) {
+	c := newClients(t)
+	ctx := context.Background()
+	createSubnetGroup(t, c)
+	endpoint := aws.ToString(createCluster(t, c, "aurora").Endpoint)
+	for _, id := range []string{"db-1", "db-2", "db-3"} {
+		createInstance(t, c, "aurora", id)
+	}
+	createCluster(t, c, "single")
+	createInstance(t, c, "single", "only")
+	available := func(id string) {
+		t.Helper()
+		in := &awsrds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(id)}
+		if err := awsrds.NewDBClusterAvailableWaiter(c.rds, fast).Wait(ctx, in, 10*time.Second); err != nil {
+			t.Fatalf("wait for %s available: %v", id, err)
+		}
+		if err := awsrds.NewDBInstanceAvailableWaiter(c.rds, fast).Wait(ctx, &awsrds.DescribeDBInstancesInput{
+			Filters: []types.Filter{{Name: aws.String("db-cluster-id"), Values: []string{id}}}}, 10*time.Second); err != nil {
+			t.Fatalf("wait for the instances of %s: %v", id, err)
+		}
+	}
+	available("aurora")
+	available("single")
+	writer := func(cl *types.DBCluster) string {
+		var ws []string
+		for _, m := range cl.DBClusterMembers {
+			if aws.ToBool(m.IsClusterWriter) {
+				ws = append(ws, aws.ToString(m.DBInstanceIdentifier))
+			}
+		}
+		return strings.Join(ws, ",")
+	}
+	describe := func() *types.DBCluster {
+		t.Helper()
+		out, err := c.rds.DescribeDBClusters(ctx, &awsrds.DescribeDBClustersInput{DBClusterIdentifier: aws.String("aurora")})
+		if err != nil || len(out.DBClusters) != 1 {
+			t.Fatalf("DescribeDBClusters: %v", err)
+		}
+		return &out.DBClusters[0]
+	}
+	if _, err := c.rds.ModifyDBInstance(ctx, &awsrds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("db-3"), PromotionTier: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct{ target, want string }{
+		{"", "db-3"},     // tier 0 beats db-2's tier 1
+		{"db-2", "db-2"}, // a named reader
+		{"db-1", "db-1"},
+	}
+	for _, s := range steps {
+		if got := writer(describe()); got == s.want {
+			t.Fatalf("writer is %s before failing over to it", got)
+		}
+		in := &awsrds.FailoverDBClusterInput{DBClusterIdentifier: aws.String("aurora")}
+		if s.target != "" {
+			in.TargetDBInstanceIdentifier = aws.String(s.target)
+		}
+		out, err := c.rds.FailoverDBCluster(ctx, in)
+		if err != nil {
+			t.Fatalf("FailoverDBCluster to %q: %v", s.target, err)
+		}
+		if got := aws.ToString(out.DBCluster.Status); got != "failing-over" {
+			t.Errorf("status in the answer: %s, want failing-over", got)
+		}
+		_, err = c.rds.FailoverDBCluster(ctx, &awsrds.FailoverDBClusterInput{DBClusterIdentifier: aws.String("aurora")})
+		if code, _ := apiError(t, err); code != "InvalidDBClusterStateFault" {
+			t.Errorf("failover while failing over: want InvalidDBClusterStateFault, got %v", err)
+		}
+		available("aurora")
+		cl := describe()
+		if got := writer(cl); got != s.want {
+			t.Errorf("failover to %q: writer %s, want %s", s.target, got, s.want)
+		}
+		if got := aws.ToString(cl.Endpoint); got != endpoint {
+			t.Errorf("cluster endpoint %s after a failover, want %s", got, endpoint)
+		}
+	}
+	refused := map[string]struct {
+		cluster, target, code string
+		status                int
+	}{
+		"the writer":     {"aurora", "db-1", "InvalidParameterValue", 400},
+		"not a member":   {"aurora", "only", "InvalidParameterValue", 400},
+		"no reader":      {"single", "", "InvalidDBClusterStateFault", 400},
+		"unknown":        {"nope", "", "DBClusterNotFoundFault", 404},
+		"unknown target": {"aurora", "nope", "InvalidParameterValue", 400},
+	}
+	for name, r := range refused {
+		in := &awsrds.FailoverDBClusterInput{DBClusterIdentifier: aws.String(r.cluster)}
+		if r.target != "" {
+			in.TargetDBInstanceIdentifier = aws.String(r.target)
+		}
+		_, err := c.rds.FailoverDBCluster(ctx, in)
+		if code, status := apiError(t, err); code != r.code || status != r.status {
+			t.Errorf("%s: got %s %d (%v), want %s %d", name, code, status, err, r.code, r.status)
+		}
+	}
+	if got := writer(describe()); got != "db-1" || aws.ToString(describe().Status) != "available" {
+		t.Errorf("after refused failovers: writer %s status %s, want db-1 available", got, aws.ToString(describe().Status))
 	}
 }

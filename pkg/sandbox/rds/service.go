@@ -18,6 +18,7 @@ func Service() api.Service {
 			"CreateDBCluster":            {Fn: createDBCluster},
 			"DescribeDBClusters":         {Fn: describeDBClusters},
 			"ModifyDBCluster":            {Fn: modifyDBCluster},
+			"FailoverDBCluster":          {Fn: failoverDBCluster},
 			"DeleteDBCluster":            {Fn: deleteDBCluster},
 			"DescribeDBClusterSnapshots": {Fn: describeDBClusterSnapshots},
 			"DeleteDBClusterSnapshot":    {Fn: deleteDBClusterSnapshot},

@@ -163,7 +163,7 @@ func (cl *Cluster) view(now time.Time) types.DBCluster {
 
 // transitional reports whether status ends in available on its own.
 func transitional(status string) bool {
-	return status == statusCreating || status == statusModifying || status == statusUpgrading
+	return status == statusCreating || status == statusModifying || status == statusUpgrading || status == statusFailingOver
 }
 
 // TaggedResources lists every tagged RDS resource, for the tagging API.
