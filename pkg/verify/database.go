@@ -34,7 +34,7 @@ func (v *verifier) database(ctx context.Context) error {
 		}
 		v.available(d.Address, ob.ID, members)
 		v.writerZone(d.Address, ob.ID, members)
-		v.tiers(d.Address, members)
+		v.tiers(d.Address, ob.ID, members)
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func failover(cluster, zone string, ms []member) string {
 }
 
 // tiers checks the promotion tiers: the writer's 0, the readers' 1..n.
-func (v *verifier) tiers(address string, ms []member) {
+func (v *verifier) tiers(address, cluster string, ms []member) {
 	c := Check{Name: "aurora promotion tiers", Address: address, Status: Pass}
 	readers := len(ms) - 1
 	var got []string
@@ -149,7 +149,34 @@ func (v *verifier) tiers(address string, ms []member) {
 	c.Message = "tiers " + strings.Join(got, ", ")
 	if len(c.Details) > 0 {
 		c.Status = Fail
-		c.Hint = "after a failover the new writer keeps its reader tier: fail over back to the writerZone instance, or run kcstack apply to set the tiers again"
+		c.Hint = v.tiersHint(cluster, ms)
 	}
 	v.add(c)
+}
+
+// tiersHint says what puts the tiers right: when every instance has the
+// tier the file sets, a failover moved the writer (kcstack apply would
+// change nothing) and failing over back to the tier-0 instance does;
+// otherwise kcstack apply sets the file's tiers again.
+func (v *verifier) tiersHint(cluster string, ms []member) string {
+	want := map[string]int64{}
+	for _, d := range v.ofKind(resource.KindDBInstance) {
+		if t, ok := d.Props["promotion_tier"].(int64); ok {
+			want[str(d.Props, "identifier")] = t
+		}
+	}
+	first := ""
+	for _, m := range ms {
+		t, ok := want[m.id]
+		if !ok || int64(m.tier) != t {
+			return "run kcstack apply to set the tiers the file asks"
+		}
+		if t == 0 {
+			first = m.id
+		}
+	}
+	if first == "" {
+		return "run kcstack apply to set the tiers the file asks"
+	}
+	return fmt.Sprintf("the instances have the tiers the file sets but a failover moved the writer (kcstack apply changes nothing): fail over back with aws rds failover-db-cluster --db-cluster-identifier %s --target-db-instance-identifier %s", cluster, first)
 }

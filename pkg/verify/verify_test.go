@@ -52,8 +52,8 @@ func snapshot(obs ...resource.Observation) *state.Snapshot {
 // in eu-west-1b.
 var aurora = []resource.Desired{
 	{Address: "database.cluster", Kind: resource.KindDBCluster},
-	{Address: "database.instance[0]", Kind: resource.KindDBInstance, Props: resource.Props{"identifier": "db-1"}},
-	{Address: "database.instance[1]", Kind: resource.KindDBInstance, Props: resource.Props{"identifier": "db-2"}},
+	{Address: "database.instance[0]", Kind: resource.KindDBInstance, Props: resource.Props{"identifier": "db-1", "promotion_tier": int64(0)}},
+	{Address: "database.instance[1]", Kind: resource.KindDBInstance, Props: resource.Props{"identifier": "db-2", "promotion_tier": int64(1)}},
 }
 
 type instance struct {
@@ -108,7 +108,18 @@ func TestDatabase(t *testing.T) {
 					Hint: "fail over with aws rds failover-db-cluster --db-cluster-identifier db --target-db-instance-identifier db-1"},
 				{Name: "aurora promotion tiers", Status: "fail", Message: "tiers db-1=0, db-2=1",
 					Details: []string{"reader db-1 has tier 0, want 1 to 1", "writer db-2 has tier 1, want 0"},
-					Hint:    "after a failover the new writer keeps its reader tier: fail over back to the writerZone instance, or run kcstack apply to set the tiers again"},
+					Hint:    "the instances have the tiers the file sets but a failover moved the writer (kcstack apply changes nothing): fail over back with aws rds failover-db-cluster --db-cluster-identifier db --target-db-instance-identifier db-1"},
+			},
+		},
+		"tier changed by hand": {
+			reason:     "a reader's tier changed by hand is not a failover: the hint is kcstack apply",
+			writerZone: "eu-west-1a",
+			instances:  []instance{{"db-1", "eu-west-1a", "available", true, 0}, {"db-2", "eu-west-1b", "available", false, 5}},
+			want: []summary{
+				{Name: "aurora members available", Status: "pass", Message: "2 of 2 instances available"},
+				{Name: "aurora writer zone", Status: "pass", Message: "writer db-1 is in eu-west-1a"},
+				{Name: "aurora promotion tiers", Status: "fail", Message: "tiers db-1=0, db-2=5",
+					Details: []string{"reader db-2 has tier 5, want 1 to 1"}, Hint: "run kcstack apply to set the tiers the file asks"},
 			},
 		},
 		"member missing and one modifying": {
