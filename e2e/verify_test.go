@@ -48,10 +48,17 @@ func appliedDNSStack(t *testing.T, opts ...sandbox.Option) (*env, string) {
 	return e, file
 }
 
-// verifyBoth runs kcstack verify in both forms, checks that they exit
-// with code and that the JSON form agrees, and returns the text output
-// and the JSON document.
+// verifyBoth runs kcstack verify in both forms on the stack of
+// examples/ecs-dns-ping.yaml (verifyStack).
 func verifyBoth(t *testing.T, e *env, file string, code int) (string, verifyDoc) {
+	t.Helper()
+	return verifyStack(t, e, file, dnsStack, code)
+}
+
+// verifyStack runs kcstack verify in both forms, checks that they exit
+// with code and that the JSON form agrees and names stack, and returns
+// the text output and the JSON document.
+func verifyStack(t *testing.T, e *env, file, stack string, code int) (string, verifyDoc) {
 	t.Helper()
 	text := e.kcstack(t, "verify", "-f", file)
 	mustRun(t, "verify", text, code)
@@ -59,8 +66,8 @@ func verifyBoth(t *testing.T, e *env, file string, code int) (string, verifyDoc)
 	mustRun(t, "verify --format json", r, code)
 	var doc verifyDoc
 	decode(t, "verify --format json", r.Stdout, &doc)
-	if doc.FormatVersion != "1" || doc.Stack != dnsStack || doc.Passed != (code == 0) {
-		t.Errorf("verify JSON: format_version %q stack %q passed %v, want 1, %s, %v", doc.FormatVersion, doc.Stack, doc.Passed, dnsStack, code == 0)
+	if doc.FormatVersion != "1" || doc.Stack != stack || doc.Passed != (code == 0) {
+		t.Errorf("verify JSON: format_version %q stack %q passed %v, want 1, %s, %v", doc.FormatVersion, doc.Stack, doc.Passed, stack, code == 0)
 	}
 	return text.Stdout, doc
 }
