@@ -18,6 +18,9 @@ type pane struct {
 	tmux   string
 	socket string
 	name   string
+	// patience replaces tmuxWait when set (a whole ECS apply and its
+	// wait under load).
+	patience time.Duration
 }
 
 // tmuxWait is how long a pane may take to show what a test waits for.
@@ -87,14 +90,18 @@ func (p *pane) waitForLine(texts ...string) string {
 // screen; it fails the test, saying it waited for what, after tmuxWait.
 func (p *pane) waitUntil(what string, ok func(screen string) bool) string {
 	p.t.Helper()
-	deadline := time.Now().Add(tmuxWait)
+	wait := tmuxWait
+	if p.patience > 0 {
+		wait = p.patience
+	}
+	deadline := time.Now().Add(wait)
 	for {
 		s := p.screen()
 		if ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("after %s the pane does not show %s:\n%s", tmuxWait, what, s)
+			p.t.Fatalf("after %s the pane does not show %s:\n%s", wait, what, s)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -170,6 +177,7 @@ func TestTUI(t *testing.T) {
 	apply := shellQuote(kcstackBin) + " apply -f "
 
 	p := e.newPane(t, apply+shellQuote(full))
+	p.patience = 2 * time.Minute // the apply, then the wait (--wait is the default on a terminal)
 	p.waitFor("Plan: 21 to add, 0 to change, 0 to destroy.", "▸   + database.vpc", "a approve")
 	p.keys("a")
 	p.waitFor("21/21", "Apply complete! Resources: 21 added, 0 changed, 0 destroyed.", "q exit")
@@ -201,7 +209,8 @@ func TestTUI(t *testing.T) {
 	p.waitFor(`Type the stack name "sso-rosa" to confirm.`)
 	p.typeText("sso-rosa")
 	p.keys("Enter")
-	p.waitFor("4/4", "Apply complete! Resources: 0 added, 0 changed, 4 destroyed.")
+	p.patience = 2 * time.Minute
+	p.waitFor("4/4", "Apply complete! Resources: 0 added, 0 changed, 4 destroyed.", "Stack verified: every check passes.", "q exit")
 	p.keys("q")
 	p.waitFor("kcstack exited 0")
 	mustRun(t, "plan after the delete", e.kcstack(t, "plan", "-f", dropped, "--detailed-exitcode"), 0, "No changes.")

@@ -195,7 +195,7 @@ func TestApplyWaitInterrupted(t *testing.T) {
 	case <-p.done:
 	}
 	r := p.wait(t)
-	mustRun(t, "apply --wait interrupted", r, 130, "Apply complete!", "Stopped waiting: nothing was undone and the stack lock is released.")
+	mustRun(t, "apply --wait interrupted", r, 130, "Apply complete!", "Stopped waiting: the apply is complete, nothing was undone and the stack lock is released.")
 	if e.lockHeld(t, dnsStack) {
 		t.Errorf("apply --wait interrupted left the stack lock behind")
 	}

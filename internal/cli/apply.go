@@ -159,7 +159,7 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	if err := run.checkReachable(); err != nil {
 		return err
 	}
-	p, err := o.planFor(ctx, run, saved)
+	p, snap, err := o.planFor(ctx, run, saved)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (o *applyOptions) run(ctx context.Context, g *globals, args []string, stdou
 	if err := run.checkReachable(); err != nil {
 		return err
 	}
-	return o.execute(ctx, run, p, saved != nil, stackFile(args, o.file), stdout, stderr)
+	return o.execute(ctx, run, p, snap, saved != nil, stackFile(args, o.file), stdout, stderr)
 }
 
 // lock takes the stack lock once the plan is approved, then re-reads what
@@ -221,17 +221,17 @@ func lockNotice(stderr io.Writer) func(*apply.HeldError) {
 	}
 }
 
-// planFor computes the plan, or checks that a saved plan is still exact.
-func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan.Plan) (*plan.Plan, error) {
+// planFor computes the plan, or checks that a saved plan is still exact;
+// it also returns the observation of AWS the plan was checked against.
+func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan.Plan) (*plan.Plan, *state.Snapshot, error) {
 	if saved == nil {
-		p, _, err := run.plan(ctx, o.destroy)
-		return p, err
+		return run.plan(ctx, o.destroy)
 	}
 	if err := inClusterFree(saved); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := run.checkSavedNotes(saved); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	refusal := "the saved plan cannot be applied; nothing was applied"
 	if saved.Destroy {
@@ -239,15 +239,15 @@ func (o *applyOptions) planFor(ctx context.Context, run *runContext, saved *plan
 	}
 	snap, err := run.observe(ctx, saved.Stack, savedDesired(saved), refusal)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if changed := plan.Stale(saved, snap); len(changed) > 0 {
-		return nil, fmt.Errorf("the saved plan is stale: AWS changed since it was made, at:\n  %s\nNothing was applied. Make a new plan with kcstack plan --out and review it", strings.Join(changed, "\n  "))
+		return nil, nil, fmt.Errorf("the saved plan is stale: AWS changed since it was made, at:\n  %s\nNothing was applied. Make a new plan with kcstack plan --out and review it", strings.Join(changed, "\n  "))
 	}
 	if err := o.verify(saved, snap, run); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return saved, nil
+	return saved, snap, nil
 }
 
 // verify checks a saved plan against a fresh snapshot: every change must
@@ -274,13 +274,14 @@ func (o *applyOptions) verify(saved *plan.Plan, snap *state.Snapshot, run *runCo
 
 // execute shows p, asks for approval, takes the lock and applies. A saved
 // plan is checked against AWS again under the lock; file is the stack
-// file for the unlock hint.
-func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Plan, saved bool, file string, stdout, stderr io.Writer) error {
+// file for the unlock hint. snap is the observation p was made from: when
+// p changes nothing, the outputs are built from it.
+func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Plan, snap *state.Snapshot, saved bool, file string, stdout, stderr io.Writer) error {
 	if err := writePlan(stdout, p, "text", useColor(o.noColor, stdout)); err != nil {
 		return err
 	}
 	if !p.HasChanges() {
-		return o.finish(ctx, run, p, saved, nil, false, stdout, stderr)
+		return o.finish(ctx, run, p, saved, nil, snap, stdout, stderr)
 	}
 	if err := apply.Check(ctx, p, run.prov.Registry); err != nil {
 		return &ExitError{Code: 1, Err: err}
@@ -297,15 +298,18 @@ func (o *applyOptions) execute(ctx context.Context, run *runContext, p *plan.Pla
 	}
 	fmt.Fprintln(stdout)
 	res := apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: printEvent(stdout)})
-	return o.finish(ctx, run, p, saved, report(stdout, res, o.destroy), true, stdout, stderr)
+	return o.finish(ctx, run, p, saved, report(stdout, res, o.destroy), nil, stdout, stderr)
 }
 
 // interactive reviews, confirms and applies p in the terminal UI drawn on
-// tty (standard error); the outcome is then reported on stdout. lock runs
-// once the plan is approved, before anything is applied.
+// tty (standard error); with --wait the wait runs inside the UI too. The
+// outcome is then reported on stdout, and the wait's lines are repeated on
+// tty so that they stay once the UI has closed. lock runs once the plan is
+// approved, before anything is applied.
 func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan.Plan, saved bool, lock func(context.Context) error, stdout io.Writer, tty *os.File) error {
 	var locked error
-	out, err := tui.Run(ctx, p, tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
+	var said []string
+	opts := tui.Options{Stack: run.st.Metadata.Name, Destroy: o.destroy, Input: os.Stdin, Output: tty, Color: useColor(o.noColor, tty),
 		Apply: func(ctx context.Context, onEvent func(apply.Event)) *apply.Result {
 			// The lock goes when the apply ends, not when its summary closes.
 			defer run.unlock()
@@ -313,7 +317,13 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 				return &apply.Result{Failed: []apply.Failure{{Address: "before apply", Err: locked}}}
 			}
 			return apply.Apply(ctx, p, apply.Options{Stack: p.Stack, Handlers: run.prov.Registry, Retryable: awserr.IsAmbiguous, Parallelism: o.parallelism, OnEvent: onEvent})
-		}})
+		}}
+	if o.wait && !o.destroy {
+		opts.Wait = func(ctx context.Context, say func(string)) error {
+			return o.waitVerified(ctx, run, o.desired(run, p), func(line string) { said = append(said, line); say(line) })
+		}
+	}
+	out, err := tui.Run(ctx, p, opts)
 	if locked != nil {
 		return locked
 	}
@@ -329,27 +339,44 @@ func (o *applyOptions) interactive(ctx context.Context, run *runContext, p *plan
 	if err != nil {
 		fmt.Fprintf(tty, "Warning: %v\n", err)
 	}
-	return o.finish(ctx, run, p, saved, report(stdout, out.Result, o.destroy), true, stdout, tty)
+	reported := report(stdout, out.Result, o.destroy)
+	if !out.Waited {
+		return o.finish(ctx, run, p, saved, reported, nil, stdout, tty)
+	}
+	if reported != nil {
+		return reported
+	}
+	o.printOutputs(ctx, run, p, saved, nil, stdout, tty)
+	fmt.Fprintln(tty)
+	for _, line := range said {
+		fmt.Fprintln(tty, line)
+	}
+	return out.WaitErr
 }
 
-// finish prints the outputs after an apply that changed something and
-// completed (reported nil), never after a destroy, then with --wait waits
-// for the stack to verify; it returns reported, or the wait's outcome.
-func (o *applyOptions) finish(ctx context.Context, run *runContext, p *plan.Plan, saved bool, reported error, changed bool, stdout, stderr io.Writer) error {
+// finish prints the outputs after an apply that completed (reported nil),
+// also when it changed nothing (from snap, the plan's observation), never
+// after a destroy; then with --wait waits for the stack to verify, with
+// progress on stderr. It returns reported, or the wait's outcome.
+func (o *applyOptions) finish(ctx context.Context, run *runContext, p *plan.Plan, saved bool, reported error, snap *state.Snapshot, stdout, stderr io.Writer) error {
 	if reported != nil || o.destroy {
 		return reported
 	}
-	if changed {
-		o.printOutputs(ctx, run, p, saved, stdout, stderr)
-	}
+	o.printOutputs(ctx, run, p, saved, snap, stdout, stderr)
 	if !o.wait {
 		return nil
 	}
-	ds := run.desired
-	if ds == nil {
-		ds = savedDesired(p)
+	fmt.Fprintln(stderr)
+	return o.waitVerified(ctx, run, o.desired(run, p), lines(stderr))
+}
+
+// desired are the desired resources the apply of p was planned from: the
+// stack file's, or a saved plan's.
+func (o *applyOptions) desired(run *runContext, p *plan.Plan) []resource.Desired {
+	if run.desired != nil {
+		return run.desired
 	}
-	return o.waitVerified(ctx, run, ds, stderr)
+	return savedDesired(p)
 }
 
 // approve asks on a terminal, or checks the flags that stand for approval.

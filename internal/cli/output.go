@@ -10,6 +10,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/output"
 	"github.com/kcstack/kcstack/pkg/plan"
 	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/state"
 )
 
 type outputOptions struct {
@@ -76,6 +77,11 @@ func (r *runContext) outputs(ctx context.Context, ds []resource.Desired, fromFil
 	if err != nil {
 		return nil, err
 	}
+	return r.outputsOf(snap, ds, fromFile), nil
+}
+
+// outputsOf builds the stack's outputs of ds from snap, live AWS read once.
+func (r *runContext) outputsOf(snap *state.Snapshot, ds []resource.Desired, fromFile bool) *output.Outputs {
 	k := r.st.Spec.Keycloak
 	var notes []string
 	if !fromFile {
@@ -85,7 +91,7 @@ func (r *runContext) outputs(ctx context.Context, ds []resource.Desired, fromFil
 		Stack: r.st.Metadata.Name, Region: r.sess.cfg.Region, Desired: ds, Snapshot: snap,
 		Descriptors: r.prov.Registry.Descriptors(), Hostname: k.Hostname, AdminHostname: k.AdminHostname,
 		HostnameUnknown: !fromFile, Notes: notes,
-	}), nil
+	})
 }
 
 func writeOutputs(w io.Writer, outs *output.Outputs, format string) error {
@@ -95,15 +101,19 @@ func writeOutputs(w io.Writer, outs *output.Outputs, format string) error {
 	return output.Text(w, outs)
 }
 
-// printOutputs prints the stack's outputs after an apply that completed,
-// read again from AWS (one observation). Not reading them does not undo
-// the apply: it is a warning, and kcstack output reads them later.
-func (o *applyOptions) printOutputs(ctx context.Context, run *runContext, p *plan.Plan, saved bool, stdout, stderr io.Writer) {
-	ds := run.desired
-	if ds == nil {
-		ds = savedDesired(p)
+// printOutputs prints the stack's outputs after an apply that completed:
+// from snap, the plan's observation, when the apply changed nothing (nil
+// reads AWS again, one observation). Not reading them does not undo the
+// apply: it is a warning, and kcstack output reads them later.
+func (o *applyOptions) printOutputs(ctx context.Context, run *runContext, p *plan.Plan, saved bool, snap *state.Snapshot, stdout, stderr io.Writer) {
+	ds := o.desired(run, p)
+	var outs *output.Outputs
+	var err error
+	if snap != nil {
+		outs = run.outputsOf(snap, ds, !saved)
+	} else {
+		outs, err = run.outputs(ctx, ds, !saved)
 	}
-	outs, err := run.outputs(ctx, ds, !saved)
 	if err == nil {
 		fmt.Fprintln(stdout, "\nOutputs:")
 		err = output.Text(stdout, outs)

@@ -110,13 +110,13 @@ func (r *runContext) verify(ctx context.Context, ds []resource.Desired) (*verify
 const defaultWaitTimeout = 15 * time.Minute
 
 // waitVerified polls the verify checks of ds after an apply, with backoff,
-// until they all pass or --wait-timeout passes, printing a progress line
-// on stderr whenever the outcome changes. The stack lock is given up
-// first: the wait only reads. An interrupt stops the wait at once (exit
-// 130) and undoes nothing.
-func (o *applyOptions) waitVerified(ctx context.Context, run *runContext, ds []resource.Desired, stderr io.Writer) error {
+// until they all pass or --wait-timeout passes, giving say a progress line
+// whenever the outcome changes (stderr, or the terminal UI). The stack lock
+// is given up first: the wait only reads. An interrupt stops the wait at
+// once (exit 130) and undoes nothing.
+func (o *applyOptions) waitVerified(ctx context.Context, run *runContext, ds []resource.Desired, say func(line string)) error {
 	run.unlock()
-	fmt.Fprintf(stderr, "\nWaiting up to %s for the stack to verify (tasks running, targets healthy); --wait=false skips this, kcstack verify checks later.\n", o.waitTimeout)
+	say(fmt.Sprintf("Waiting up to %s for the stack to verify (tasks running, targets healthy); --wait=false skips this, kcstack verify checks later.", o.waitTimeout))
 	var last *verify.Report
 	shown := ""
 	err := poll.Until(ctx, "the stack to verify", poll.Options{First: time.Second, Max: 15 * time.Second, Timeout: o.waitTimeout},
@@ -127,21 +127,26 @@ func (o *applyOptions) waitVerified(ctx context.Context, run *runContext, ds []r
 			}
 			last = rep
 			if line := progress(rep); line != shown {
-				fmt.Fprintln(stderr, line)
+				say(line)
 				shown = line
 			}
 			return rep.Passed(), verify.Summary(rep), nil
 		})
 	switch {
 	case err == nil:
-		fmt.Fprintln(stderr, "Stack verified: every check passes.")
+		say("Stack verified: every check passes.")
 		return nil
 	case ctx.Err() != nil:
-		return &ExitError{Code: 130, Message: "Stopped waiting: nothing was undone and the stack lock is released. Check later with: kcstack verify"}
+		return &ExitError{Code: 130, Message: "Stopped waiting: the apply is complete, nothing was undone and the stack lock is released. Check later with: kcstack verify"}
 	case errors.Is(err, poll.ErrTimeout) && last != nil:
 		return &ExitError{Code: 1, Err: fmt.Errorf("the stack did not verify within --wait-timeout %s; failing:\n  %s\nNothing was undone: run kcstack verify to see what to look at", o.waitTimeout, strings.Join(verify.Failing(last), "\n  "))}
 	}
 	return &ExitError{Code: 1, Err: fmt.Errorf("waiting for the stack to verify: %w", err)}
+}
+
+// lines says each line on w.
+func lines(w io.Writer) func(string) {
+	return func(line string) { fmt.Fprintln(w, line) }
 }
 
 // progress is one line on the wait: the summary and the checks failing.

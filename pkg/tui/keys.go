@@ -27,7 +27,7 @@ type keymap struct {
 	expand, open, close, filter, help         binding
 	approve, quit                             binding
 	interrupt, confirm, cancel, exit, yes, no binding
-	abort                                     binding
+	abort, stopWait                           binding
 }
 
 // keys are kcstack's key bindings.
@@ -52,6 +52,7 @@ var keys = keymap{
 	yes:       binding{keys: []string{"y", "Y", "ctrl+c"}, label: "y", short: "stop", desc: "stop"},
 	abort:     binding{keys: []string{"ctrl+c"}, label: "ctrl+c", short: "exit now", desc: "exit at once, leaving the calls in flight"},
 	no:        binding{keys: []string{"n", "N", "esc"}, label: "n", short: "keep going", desc: "keep going"},
+	stopWait:  binding{keys: []string{"ctrl+c"}, label: "ctrl+c", short: "stop waiting (the apply is complete)", desc: "stop waiting for the stack to verify; the apply is complete"},
 }
 
 // hint renders a footer of bindings: "↑/k up · q quit".

@@ -26,8 +26,16 @@ type (
 	abortMsg struct{}
 	// eventMsg carries one event of the apply engine.
 	eventMsg struct{ ev apply.Event }
-	// doneMsg carries the apply's result.
-	doneMsg struct{ res *apply.Result }
+	// doneMsg carries the apply's result; waiting is set when the wait
+	// follows it.
+	doneMsg struct {
+		res     *apply.Result
+		waiting bool
+	}
+	// waitLineMsg carries one progress line of the wait.
+	waitLineMsg struct{ line string }
+	// waitDoneMsg carries the wait's outcome.
+	waitDoneMsg struct{ err error }
 	// tickMsg advances spinners and elapsed times.
 	tickMsg struct{ now time.Time }
 	// contextDoneMsg: the caller's context ended (a signal, a timeout).

@@ -42,8 +42,10 @@ type model struct {
 	// animate starts the spinner's ticks; tests leave it off so that
 	// views depend only on the messages they are given.
 	animate bool
-	// cancel stops the apply; run is the apply once started.
+	// cancel stops the apply (and the wait); runCtx is their context;
+	// run is the apply once started.
 	cancel context.CancelFunc
+	runCtx context.Context
 	run    *applyRun
 }
 
@@ -103,7 +105,14 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.outcome.Result = msg.res
 		// Stopped by the caller (a signal), nobody may be there to
 		// close the summary: the caller reports it.
-		if m.parent.Err() != nil {
+		if m.parent.Err() != nil && !msg.waiting {
+			return m, tea.Sequence(m.progress.update(msg), tea.Quit)
+		}
+	case waitDoneMsg:
+		m.outcome.Waited, m.outcome.WaitErr = true, msg.err
+		// A wait stopped (ctrl+c or a signal) exits at once: the apply
+		// is complete and the caller reports the stop.
+		if m.runCtx.Err() != nil {
 			return m, tea.Sequence(m.progress.update(msg), tea.Quit)
 		}
 	case contextDoneMsg:
@@ -112,7 +121,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 	case tickMsg:
-		if m.screen == screenProgress && m.progress.result == nil {
+		if m.screen == screenProgress && (m.progress.result == nil || m.progress.wait.running) {
 			return m, tea.Batch(m.progress.update(msg), m.tick())
 		}
 		return m, nil
@@ -152,13 +161,17 @@ func (m *model) start() tea.Cmd {
 	m.outcome = Outcome{Approved: true}
 	ctx, cancel := context.WithCancel(m.parent)
 	r := &applyRun{done: make(chan struct{})}
-	m.cancel, m.run = cancel, r
+	m.cancel, m.runCtx, m.run = cancel, ctx, r
 	m.progress.started(time.Now())
-	fn, send := m.o.Apply, m.send
+	fn, wait, send := m.o.Apply, m.o.Wait, m.send
 	cmd := func() tea.Msg {
 		defer close(r.done)
 		r.res = fn(ctx, func(ev apply.Event) { send(eventMsg{ev: ev}) })
-		return doneMsg{res: r.res}
+		if wait == nil || !r.res.OK() || ctx.Err() != nil {
+			return doneMsg{res: r.res}
+		}
+		send(doneMsg{res: r.res, waiting: true})
+		return waitDoneMsg{err: wait(ctx, func(line string) { send(waitLineMsg{line: line}) })}
 	}
 	if !m.animate {
 		return cmd

@@ -38,6 +38,17 @@ type progress struct {
 	// flight in view until the operator scrolls.
 	offset int
 	follow bool
+	// wait is the wait after a complete apply (apply --wait).
+	wait waitState
+}
+
+// waitState is what the wait after the apply has said: its lines, whether
+// it runs, and its outcome once it ended.
+type waitState struct {
+	running, ended bool
+	begun          time.Time
+	lines          []string
+	err            error
 }
 
 // changeState is what the events say about one change.
@@ -71,6 +82,11 @@ func (g *progress) update(msg tea.Msg) tea.Cmd {
 		g.event(msg.ev)
 	case doneMsg:
 		g.result, g.asking = msg.res, false
+		g.wait.running, g.wait.begun = msg.waiting, g.now
+	case waitLineMsg:
+		g.wait.lines = append(g.wait.lines, msg.line)
+	case waitDoneMsg:
+		g.wait.running, g.wait.ended, g.wait.err = false, true, msg.err
 	case tickMsg:
 		g.frame = (g.frame + 1) % len(spinnerFrames)
 		g.now = msg.now
@@ -85,6 +101,10 @@ func (g *progress) update(msg tea.Msg) tea.Cmd {
 // updateKey handles a key: scrolling, stopping, and closing the summary.
 func (g *progress) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
+	case g.wait.running && !g.stopping && keys.stopWait.matches(msg):
+		g.stopping = true
+		return emit(stopMsg{})
+	case g.wait.running:
 	case g.result != nil && keys.exit.matches(msg):
 		return emit(exitMsg{})
 	case g.result == nil && g.stopping && keys.abort.matches(msg):
@@ -242,6 +262,15 @@ func (g *progress) body() (lines []string, active int) {
 			lines = append(lines, g.errorLines(s)...)
 		}
 	}
+	if g.wait.running || g.wait.ended {
+		lines = append(lines, "", g.st.bold.render(rule("after apply", min(g.width, 80))))
+		for _, l := range g.wait.lines {
+			lines = append(lines, g.wrapped("", strings.TrimSpace(l))...)
+		}
+		// The wait's last line stays in view, as the change in flight
+		// does during the apply.
+		active = len(lines) - 1
+	}
 	return lines, max(active, 0)
 }
 
@@ -373,8 +402,18 @@ func errorText(err error) string {
 // the keys.
 func (g *progress) footer() []string {
 	switch {
+	case g.result != nil && g.wait.running:
+		lines := strings.Split(ansi.Wordwrap(g.summary(), g.width, " "), "\n")
+		if g.stopping {
+			return append(lines, g.st.update.render("Stopping the wait; the apply is complete and nothing is undone…"), "")
+		}
+		waiting := fmt.Sprintf("%s Waiting for the stack to verify… %s", g.st.update.render(spinnerFrames[g.frame]), duration(g.now.Sub(g.wait.begun)))
+		return append(lines, waiting, hint(g.st, keys.stopWait))
 	case g.result != nil:
 		lines := strings.Split(ansi.Wordwrap(g.summary(), g.width, " "), "\n")
+		if g.wait.ended && g.wait.err != nil {
+			lines = append(lines, strings.Split(ansi.Wordwrap(g.st.fail.render(g.wait.err.Error()), g.width, " "), "\n")...)
+		}
 		return append(lines, hint(g.st, keys.exit))
 	case g.asking:
 		return []string{g.st.warn.render(fmt.Sprintf("Stop the %s? Nothing new starts; calls in flight finish, waits stop.", g.word())), hint(g.st, keys.yes, keys.no)}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os/exec"
 	"strings"
@@ -109,5 +110,78 @@ func TestImports(t *testing.T) {
 				t.Errorf("pkg/tui imports %s", dep)
 			}
 		}
+	}
+}
+
+// TestRunWait runs the real program with a wait after the apply: its
+// lines show under the changes while it runs, then the summary waits for
+// q and Run reports the wait's outcome.
+func TestRunWait(t *testing.T) {
+	in, keys := io.Pipe()
+	defer keys.Close()
+	out := &syncbuf.Buffer{}
+	release := make(chan struct{})
+	done := make(chan Outcome, 1)
+	go func() {
+		o, _ := Run(context.Background(), createsPlan(), Options{Stack: "prod", Input: in, Output: out,
+			Apply: func(context.Context, func(apply.Event)) *apply.Result { return &apply.Result{Added: 1} },
+			Wait: func(ctx context.Context, say func(string)) error {
+				say("Waiting up to 2m0s for the stack to verify")
+				say("  1 passed, 1 failed. Waiting for: svc (targets healthy)")
+				<-release
+				say("Stack verified: every check passes.")
+				return nil
+			}})
+		done <- o
+	}()
+	waitOutput(t, out, "a approve")
+	io.WriteString(keys, "a")
+	waitOutput(t, out, "Waiting for: svc (targets healthy)")
+	waitOutput(t, out, "stop waiting (the apply is complete)")
+	io.WriteString(keys, "x") // not an exit key: the wait goes on
+	close(release)
+	waitOutput(t, out, "Stack verified: every check passes.")
+	waitOutput(t, out, "q exit")
+	io.WriteString(keys, "q")
+	select {
+	case o := <-done:
+		if !o.Approved || !o.Waited || o.WaitErr != nil {
+			t.Errorf("outcome %+v, want approved and waited without error", o)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after q")
+	}
+}
+
+// TestRunWaitInterrupted: ctrl+c while waiting stops the wait at once
+// (its context ends) and the UI exits without waiting for a key,
+// reporting the wait's error; the apply's result stands.
+func TestRunWaitInterrupted(t *testing.T) {
+	in, keys := io.Pipe()
+	defer keys.Close()
+	out := &syncbuf.Buffer{}
+	want := &apply.Result{Added: 1}
+	done := make(chan Outcome, 1)
+	go func() {
+		o, _ := Run(context.Background(), createsPlan(), Options{Stack: "prod", Input: in, Output: out,
+			Apply: func(context.Context, func(apply.Event)) *apply.Result { return want },
+			Wait: func(ctx context.Context, say func(string)) error {
+				say("  0 passed, 2 failed.")
+				<-ctx.Done()
+				return ctx.Err()
+			}})
+		done <- o
+	}()
+	waitOutput(t, out, "a approve")
+	io.WriteString(keys, "a")
+	waitOutput(t, out, "0 passed, 2 failed.")
+	io.WriteString(keys, "\x03")
+	select {
+	case o := <-done:
+		if !o.Waited || !errors.Is(o.WaitErr, context.Canceled) || o.Result != want {
+			t.Errorf("outcome %+v, want the apply's result and the wait stopped by its context", o)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Run did not return after ctrl+c during the wait:\n%q", out.String())
 	}
 }

@@ -17,6 +17,11 @@ import (
 // finish.
 type ApplyFunc func(ctx context.Context, onEvent func(apply.Event)) *apply.Result
 
+// WaitFunc waits after a complete apply (kcstack apply --wait), passing
+// each progress line to say (calls are serialized); cancelling ctx stops
+// it at once. Its error is the wait's outcome.
+type WaitFunc func(ctx context.Context, say func(line string)) error
+
 // Options configure the UI.
 type Options struct {
 	// Stack is the name to type to confirm deletes and replacements.
@@ -33,6 +38,10 @@ type Options struct {
 	Color bool
 	// Apply is called once, after approval, in its own goroutine.
 	Apply ApplyFunc
+	// Wait, when set, is called after an Apply that completed, in the same
+	// goroutine; its lines show under the changes, ctrl+c stops it at once
+	// and then the UI exits without waiting for a key.
+	Wait WaitFunc
 }
 
 // Outcome is how the UI ended.
@@ -49,6 +58,9 @@ type Outcome struct {
 	// apply was stopping: Run returned at once, with calls in flight and
 	// no Result.
 	Aborted bool
+	// Waited is set when Wait ran; WaitErr is what it returned.
+	Waited  bool
+	WaitErr error
 }
 
 // Run shows plan p for review and, once approved, runs o.Apply and shows
