@@ -177,8 +177,10 @@ func (k *kcrun) checkOnlyValue(t *testing.T, file, name, want string) {
 
 // checkECSOutputs applies ECS example ex on e and checks its outputs
 // against the aws CLI: before apply a note, after apply (at the end of
-// apply's own output too) every value; destroy prints none.
-func checkECSOutputs(t *testing.T, e *env, ex ecsExample, file string) {
+// apply's own output too) every value; with noChange, an apply that finds
+// nothing to change prints them too (checkNoChangeOutputs); destroy
+// prints none.
+func checkECSOutputs(t *testing.T, e *env, ex ecsExample, file string, noChange bool) {
 	k := &kcrun{run: e.kcstack}
 	mustRun(t, "output before apply", k.do(t, "output", "-f", file), 0, "owns nothing in eu-west-1 yet", "database.writer_endpoint", "(not created)")
 	before := k.do(t, "output", "-f", file, "--format", "json", "database.writer_endpoint")
@@ -205,6 +207,9 @@ func checkECSOutputs(t *testing.T, e *env, ex ecsExample, file string) {
 		t.Errorf("apply's output ends without the outputs:\n%s", applied.Stdout)
 	}
 	k.checkOnlyValue(t, file, "database.writer_endpoint", want["database.writer_endpoint"])
+	if noChange {
+		k.checkNoChangeOutputs(t, file, want)
+	}
 	destroyed := k.do(t, "destroy", "-f", file, "--auto-approve")
 	mustRun(t, "destroy", destroyed, 0, "Destroy complete!")
 	if strings.Contains(destroyed.Stdout, "Outputs:") {
@@ -213,17 +218,50 @@ func checkECSOutputs(t *testing.T, e *env, ex ecsExample, file string) {
 	noSecret(t, secret, k.seen)
 }
 
+// checkNoChangeOutputs is the acceptance item "outputs after a no-change
+// apply": an apply that finds nothing to change prints No changes. and
+// then every output, like Terraform, built from the plan's own
+// observation: it makes exactly the AWS calls a plan makes (--trace).
+func (k *kcrun) checkNoChangeOutputs(t *testing.T, file string, want map[string]string) {
+	t.Helper()
+	r := k.do(t, "apply", "-f", file, "--auto-approve", "--wait=false", "--trace")
+	mustRun(t, "apply with nothing to change", r, 0, "No changes.", "\nOutputs:\n")
+	for name, v := range want {
+		if !lineMatches(r.Stdout, name, v) {
+			t.Errorf("the no-change apply's outputs lack %s = %s:\n%s", name, v, r.Stdout)
+		}
+	}
+	p := k.do(t, "plan", "-f", file, "--detailed-exitcode", "--trace")
+	mustRun(t, "plan with nothing to change", p, 0, "No changes.")
+	if diff := cmp.Diff(tracedCalls(p.Stderr), tracedCalls(r.Stderr)); diff != "" {
+		t.Errorf("AWS calls of the no-change apply against the plan's (-plan +apply):\n%s", diff)
+	}
+}
+
+// tracedCalls are the "service operation" of each --trace line, sorted
+// (independent calls run in parallel).
+func tracedCalls(stderr string) []string {
+	var calls []string
+	for _, line := range strings.Split(stderr, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[0] == "trace:" {
+			calls = append(calls, f[1]+" "+f[2])
+		}
+	}
+	slices.Sort(calls)
+	return calls
+}
+
 // TestOutputECS: for each ECS example on its own sandbox, kcstack output
 // (text, JSON and one NAME) after apply gives the endpoints, port and
 // secret ARN the aws CLI describes, the load balancer's DNS name, the
-// peering id and the Keycloak URLs; apply ends with them, destroy does
-// not; the secret's value shows nowhere.
+// peering id and the Keycloak URLs; apply ends with them, a no-change
+// apply too, destroy does not; the secret's value shows nowhere.
 func TestOutputECS(t *testing.T) {
 	for name, ex := range ecsExamples {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e, _ := newSandbox(t)
-			checkECSOutputs(t, e, ex, e.stackFile(t, ex.file, unprotectedECS...))
+			checkECSOutputs(t, e, ex, e.stackFile(t, ex.file, unprotectedECS...), true)
 		})
 	}
 }
@@ -237,7 +275,7 @@ func TestOutputECSMoto(t *testing.T) {
 	var cert struct{ CertificateArn string }
 	decode(t, "acm request-certificate", awsJSON(t, e, "acm", "request-certificate", "--domain-name", "auth.example.com"), &cert)
 	ex := ecsExamples["jdbc-ping"]
-	checkECSOutputs(t, e, ex, e.stackFile(t, ex.file, append(slices.Clone(unprotectedECS), exampleCertificate, cert.CertificateArn)...))
+	checkECSOutputs(t, e, ex, e.stackFile(t, ex.file, append(slices.Clone(unprotectedECS), exampleCertificate, cert.CertificateArn)...), false)
 }
 
 // TestOutputROSA: after apply of aurora-rosa.yaml with a kubeconfig,
