@@ -266,16 +266,99 @@ func TestOutputECS(t *testing.T) {
 	}
 }
 
-// TestOutputECSMoto is TestOutputECS for the JDBC_PING example against
-// moto's server.
-func TestOutputECSMoto(t *testing.T) {
+// TestOutputMoto is TestOutputECS, and the AWS part of the ROSA examples
+// (no kubeconfig: the in-cluster outputs are left out with a note), against
+// moto's server: each example of examples/ gives the endpoints, port and
+// secret ARN the aws CLI describes, the load balancer's DNS name and each
+// peering id, in text and JSON and at the end of apply. The examples have
+// different stack names and ranges, so they run in parallel on this
+// process's moto server, reset once (not parallel itself, as
+// TestECSExamplesMoto).
+func TestOutputMoto(t *testing.T) {
 	url := moto.Private(t)
 	moto.Reset(t, url)
 	e := &env{URL: url, Dir: t.TempDir(), cfg: sandboxtest.Config(t, url)}
-	var cert struct{ CertificateArn string }
-	decode(t, "acm request-certificate", awsJSON(t, e, "acm", "request-certificate", "--domain-name", "auth.example.com"), &cert)
-	ex := ecsExamples["jdbc-ping"]
-	checkECSOutputs(t, e, ex, e.stackFile(t, ex.file, append(slices.Clone(unprotectedECS), exampleCertificate, cert.CertificateArn)...), false)
+	e.rosaNetworks(t)
+	for name, ex := range ecsExamples {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := &env{URL: url, Dir: t.TempDir(), cfg: e.cfg}
+			var cert struct{ CertificateArn string }
+			decode(t, "acm request-certificate", awsJSON(t, e, "acm", "request-certificate", "--domain-name", "auth.example.com"), &cert)
+			checkECSOutputs(t, e, ex, e.stackFile(t, ex.file, append(slices.Clone(unprotectedECS), exampleCertificate, cert.CertificateArn)...), false)
+		})
+	}
+	for name, ex := range rosaExamples {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := &env{URL: url, Dir: t.TempDir(), cfg: e.cfg}
+			k := &kcrun{run: e.kcstack}
+			doc := checkROSAOutputs(t, e, k, ex, e.stackFile(t, ex.file, ex.unprotected...), nil)
+			if !slices.ContainsFunc(doc.Notes, func(n string) bool { return strings.Contains(n, "was not read") }) {
+				t.Errorf("outputs without a kubeconfig have no note that the clusters were not read: %q", doc.Notes)
+			}
+		})
+	}
+}
+
+// rosaExample is a ROSA example of examples/: its stack, database and
+// targets, and the edits that let destroy remove the database.
+type rosaExample struct {
+	file, stack, cluster string
+	targets              []string
+	unprotected          []string
+}
+
+var rosaExamples = map[string]rosaExample{
+	"aurora-rosa": {file: "aurora-rosa.yaml", stack: stackName, cluster: "kc-aurora", targets: []string{"rosa-a", "rosa-b"}, unprotected: unprotected},
+	"rosa-kube-ping": {file: "rosa-kube-ping.yaml", stack: "sso-kube", cluster: "sso-kube-db", targets: []string{"rosa"},
+		unprotected: []string{"      vpc: {cidr: 192.168.30.0/24}", "      vpc: {cidr: 192.168.30.0/24}\n      deletionProtection: false\n      skipFinalSnapshot: true"}},
+}
+
+// checkROSAOutputs applies ROSA example ex on e through k and checks the
+// outputs against the aws CLI: the database's, each target's peering id,
+// and inCluster's (the in-cluster outputs; nil without a kubeconfig), in
+// text and JSON and at the end of apply; then destroys, and checks that the
+// secret's value showed nowhere. It returns the outputs' JSON document.
+func checkROSAOutputs(t *testing.T, e *env, k *kcrun, ex rosaExample, file string, inCluster map[string]string) outputDoc {
+	t.Helper()
+	applied := k.do(t, "apply", "-f", file, "--auto-approve")
+	mustRun(t, "apply from empty", applied, 0, "Apply complete!", "\nOutputs:\n")
+	want, secret := databaseOutputs(t, e, ex.cluster)
+	for _, target := range ex.targets {
+		want["targets."+target+".peering_id"] = peeringID(t, e, ex.stack, "targets."+target+".peering")
+	}
+	for name, v := range inCluster {
+		want[name] = v
+	}
+	doc := k.outputs(t, file)
+	if diff := cmp.Diff(want, doc.values()); diff != "" {
+		t.Errorf("outputs of %s (-aws CLI +kcstack output):\n%s", ex.file, diff)
+	}
+	for name, v := range want {
+		if !lineMatches(applied.Stdout, name, v) {
+			t.Errorf("apply's output lacks %s = %s:\n%s", name, v, applied.Stdout)
+		}
+	}
+	mustRun(t, "destroy", k.do(t, "destroy", "-f", file, "--auto-approve"), 0, "Destroy complete!")
+	noSecret(t, secret, k.seen)
+	return doc
+}
+
+// TestOutputROSAKubePing: examples/rosa-kube-ping.yaml on the sandbox with
+// a kubeconfig reaching its cluster (the package's shared API server, the
+// namespace made its own): the database outputs and the peering id as the
+// aws CLI describes them, and the Keycloak custom resource's hostname and
+// status.
+func TestOutputROSAKubePing(t *testing.T) {
+	t.Parallel()
+	c := newSharedROSA(t)
+	ex := rosaExamples["rosa-kube-ping"]
+	file := c.stackFile(t, ex.file, append(slices.Clone(ex.unprotected), "namespace: keycloak\n", "namespace: output-kube-ping\n")...)
+	checkROSAOutputs(t, c.env, &kcrun{run: c.run}, ex, file, map[string]string{
+		"targets.rosa.keycloak_hostname": "https://auth.apps.example.com", // the CR's spec.hostname.hostname
+		"targets.rosa.keycloak_status":   "no status reported by the Keycloak Operator yet",
+	})
 }
 
 // TestOutputROSA: after apply of aurora-rosa.yaml with a kubeconfig,
