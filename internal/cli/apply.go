@@ -60,8 +60,9 @@ The lock is taken after approval. Ctrl-C (or SIGTERM, or SIGHUP) stops schedulin
 Ctrl-C exits at once. Running it again converges.
 --wait (the default when standard error is a terminal; --wait=false skips it) then polls the checks of
 kcstack verify until every one passes (tasks running, targets healthy, Cloud Map registered), printing
-progress on stderr, up to --wait-timeout (exit 1 naming the failing checks). The lock is released before
-the wait; Ctrl-C stops waiting at once (exit 130) and undoes nothing.`,
+progress on stderr (in the terminal UI: on its progress screen), up to --wait-timeout (exit 1 naming the
+failing checks). The lock is released before the wait; Ctrl-C stops waiting at once (exit 130): the apply
+is complete by then and nothing is undone. An apply with nothing to change still prints the outputs.`,
 		Example: `  kcstack apply -f stack.yaml
   kcstack apply -f stack.yaml --auto-approve --wait --wait-timeout 20m
   kcstack apply -f stack.yaml --auto-approve
