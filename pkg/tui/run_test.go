@@ -117,39 +117,23 @@ func TestImports(t *testing.T) {
 // lines show under the changes while it runs, then the summary waits for
 // q and Run reports the wait's outcome.
 func TestRunWait(t *testing.T) {
-	in, keys := io.Pipe()
-	defer keys.Close()
-	out := &syncbuf.Buffer{}
 	release := make(chan struct{})
-	done := make(chan Outcome, 1)
-	go func() {
-		o, _ := Run(context.Background(), createsPlan(), Options{Stack: "prod", Input: in, Output: out,
-			Apply: func(context.Context, func(apply.Event)) *apply.Result { return &apply.Result{Added: 1} },
-			Wait: func(ctx context.Context, say func(string)) error {
-				say("Waiting up to 2m0s for the stack to verify")
-				say("  1 passed, 1 failed. Waiting for: svc (targets healthy)")
-				<-release
-				say("Stack verified: every check passes.")
-				return nil
-			}})
-		done <- o
-	}()
-	waitOutput(t, out, "a approve")
-	io.WriteString(keys, "a")
-	waitOutput(t, out, "Waiting for: svc (targets healthy)")
-	waitOutput(t, out, "stop waiting (the apply is complete)")
-	io.WriteString(keys, "x") // not an exit key: the wait goes on
+	w := startWaiting(t, &apply.Result{Added: 1}, func(ctx context.Context, say func(string)) error {
+		say("Waiting up to 2m0s for the stack to verify")
+		say("  1 passed, 1 failed. Waiting for: svc (targets healthy)")
+		<-release
+		say("Stack verified: every check passes.")
+		return nil
+	})
+	waitOutput(t, w.out, "Waiting for: svc (targets healthy)")
+	waitOutput(t, w.out, "stop waiting (the apply is complete)")
+	io.WriteString(w.keys, "x") // not an exit key: the wait goes on
 	close(release)
-	waitOutput(t, out, "Stack verified: every check passes.")
-	waitOutput(t, out, "q exit")
-	io.WriteString(keys, "q")
-	select {
-	case o := <-done:
-		if !o.Approved || !o.Waited || o.WaitErr != nil {
-			t.Errorf("outcome %+v, want approved and waited without error", o)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after q")
+	waitOutput(t, w.out, "Stack verified: every check passes.")
+	waitOutput(t, w.out, "q exit")
+	io.WriteString(w.keys, "q")
+	if o := w.outcome(t, "q"); !o.Approved || !o.Waited || o.WaitErr != nil {
+		t.Errorf("outcome %+v, want approved and waited without error", o)
 	}
 }
 
@@ -157,31 +141,52 @@ func TestRunWait(t *testing.T) {
 // (its context ends) and the UI exits without waiting for a key,
 // reporting the wait's error; the apply's result stands.
 func TestRunWaitInterrupted(t *testing.T) {
-	in, keys := io.Pipe()
-	defer keys.Close()
-	out := &syncbuf.Buffer{}
 	want := &apply.Result{Added: 1}
-	done := make(chan Outcome, 1)
-	go func() {
-		o, _ := Run(context.Background(), createsPlan(), Options{Stack: "prod", Input: in, Output: out,
-			Apply: func(context.Context, func(apply.Event)) *apply.Result { return want },
-			Wait: func(ctx context.Context, say func(string)) error {
-				say("  0 passed, 2 failed.")
-				<-ctx.Done()
-				return ctx.Err()
-			}})
-		done <- o
-	}()
-	waitOutput(t, out, "a approve")
-	io.WriteString(keys, "a")
-	waitOutput(t, out, "0 passed, 2 failed.")
-	io.WriteString(keys, "\x03")
-	select {
-	case o := <-done:
-		if !o.Waited || !errors.Is(o.WaitErr, context.Canceled) || o.Result != want {
-			t.Errorf("outcome %+v, want the apply's result and the wait stopped by its context", o)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("Run did not return after ctrl+c during the wait:\n%q", out.String())
+	w := startWaiting(t, want, func(ctx context.Context, say func(string)) error {
+		say("  0 passed, 2 failed.")
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	waitOutput(t, w.out, "0 passed, 2 failed.")
+	io.WriteString(w.keys, "\x03")
+	if o := w.outcome(t, "ctrl+c during the wait"); !o.Waited || !errors.Is(o.WaitErr, context.Canceled) || o.Result != want {
+		t.Errorf("outcome %+v, want the apply's result and the wait stopped by its context", o)
 	}
+}
+
+// waiting is a Run on a pipe whose plan was approved, its apply returning
+// at once and its wait running.
+type waiting struct {
+	keys *io.PipeWriter
+	out  *syncbuf.Buffer
+	done chan Outcome
+}
+
+// startWaiting runs the UI with an apply that returns res and wait, and
+// approves the plan.
+func startWaiting(t *testing.T, res *apply.Result, wait WaitFunc) *waiting {
+	t.Helper()
+	in, keys := io.Pipe()
+	t.Cleanup(func() { keys.Close() })
+	w := &waiting{keys: keys, out: &syncbuf.Buffer{}, done: make(chan Outcome, 1)}
+	go func() {
+		o, _ := Run(context.Background(), createsPlan(), Options{Stack: "prod", Input: in, Output: w.out,
+			Apply: func(context.Context, func(apply.Event)) *apply.Result { return res }, Wait: wait})
+		w.done <- o
+	}()
+	waitOutput(t, w.out, "a approve")
+	io.WriteString(keys, "a")
+	return w
+}
+
+// outcome is what Run returned after the last key, what.
+func (w *waiting) outcome(t *testing.T, what string) Outcome {
+	t.Helper()
+	select {
+	case o := <-w.done:
+		return o
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Run did not return after %s:\n%q", what, w.out.String())
+	}
+	return Outcome{}
 }
