@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -246,23 +247,31 @@ func (k *kcrun) checkNoChangeOutputs(t *testing.T, file string, want map[string]
 	}
 	p := k.do(t, "plan", "-f", file, "--detailed-exitcode", "--trace")
 	mustRun(t, "plan with nothing to change", p, 0, "No changes.")
+	if len(tracedCalls(p.Stderr)) == 0 {
+		t.Fatalf("plan --trace shows no AWS call:\n%s", p.Stderr)
+	}
 	if diff := cmp.Diff(tracedCalls(p.Stderr), tracedCalls(r.Stderr)); diff != "" {
 		t.Errorf("AWS calls of the no-change apply against the plan's (-plan +apply):\n%s", diff)
 	}
 }
 
-// tracedCalls are the "service operation" of each --trace line, sorted
-// (independent calls run in parallel).
+// tracedCalls are the "service operation" of each --trace line ("trace:
+// <service id, maybe with spaces> <operation> <duration> <outcome>"),
+// sorted (independent calls run in parallel).
 func tracedCalls(stderr string) []string {
 	var calls []string
 	for _, line := range strings.Split(stderr, "\n") {
-		if f := strings.Fields(line); len(f) >= 3 && f[0] == "trace:" {
-			calls = append(calls, f[1]+" "+f[2])
+		if m := traceLine.FindStringSubmatch(line); m != nil {
+			calls = append(calls, m[1])
 		}
 	}
 	slices.Sort(calls)
 	return calls
 }
+
+// traceLine is a line of --trace: the service and operation, then the
+// call's duration.
+var traceLine = regexp.MustCompile(`^trace: (.+? [A-Za-z0-9]+) [0-9.]+(?:ns|µs|ms|s|m[0-9.]+s|h[0-9hm.]+s) `)
 
 // TestOutputECS: for each ECS example on its own sandbox, kcstack output
 // (text, JSON and one NAME) after apply gives the endpoints, port and
