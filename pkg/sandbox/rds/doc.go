@@ -2,7 +2,8 @@
 // Aurora PostgreSQL deployment needs: DB subnet groups (checked against the
 // EC2 emulation's subnets), Aurora clusters with writer and reader
 // endpoints and an optional Secrets Manager-managed master password,
-// instances in those clusters with writer failover, final snapshots,
+// instances in those clusters with writer failover (on deleting the
+// writer, and FailoverDBCluster: failing-over, then available), final snapshots,
 // tags, engine versions, and the creating → available → deleting
 // transitions that the SDK waiters poll for.
 //
