@@ -1,0 +1,16 @@
+package cache
+
+import (
+	"github.com/kcstack/kcstack/pkg/aws/clients"
+)
+
+// Register adds the handlers of the four ElastiCache kinds to s, and
+// their observer as a part of the shared tagging observer, over c's
+// ElastiCache client (and Secrets Manager for the users' passwords).
+// o.Wait, when set, bounds the waits.
+func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
+	base := clients.Over[API](c.ElastiCache, o)
+	s.Add(&SubnetGroupHandler{base(subnetGroupKind)}, &UserHandler{Base: base(userKind), Secrets: c.Secrets},
+		&UserGroupHandler{base(userGroupKind)}, &ReplicationGroupHandler{base(replicationGroupKind)})
+	s.ObserveTagged(&Observer{API: c.ElastiCache}, kinds...)
+}

@@ -1,0 +1,253 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// UserHandler creates, updates and deletes ElastiCache users with
+// password authentication. The password comes from the Secrets Manager
+// secret the user refers to, read at acting time; a user that refers to
+// none (the default user) gets a generated password nobody keeps.
+type UserHandler struct {
+	clients.Base[API]
+	Secrets SecretsAPI
+}
+
+var (
+	_ resource.Handler = (*UserHandler)(nil)
+	_ resource.Tagger  = (*UserHandler)(nil)
+)
+
+// userKind describes elasticache:user. A user goes before the secret it
+// reads its password from; a new secret or a new version of it (a
+// rotation) is followed in place, by ModifyUser. The user group listing a
+// user goes first. A retried CreateUser fails on the unique id, and
+// Create adopts the user tagged for the address.
+var userKind = resource.Descriptor{
+	Kind:         resource.KindCacheUser,
+	TaggingTypes: []string{string(resource.KindCacheUser)},
+	References: []resource.Reference{
+		{Prop: propPasswordSecretARN, Kind: resource.KindSecret, Attr: "arn", InPlace: true},
+		{Prop: propPasswordVersion, Kind: resource.KindSecret, Attr: "version_id", InPlace: true},
+	},
+	Fields: resource.Fields{
+		propUserID:   {ForcesReplace: true, Reason: "an ElastiCache user's id cannot change"},
+		propUserName: {ForcesReplace: true, Reason: "an ElastiCache user's name cannot change"},
+		propEngine:   {ForcesReplace: true, Reason: "an ElastiCache user's engine cannot change"},
+	},
+	DataLoss: resource.NoDataLoss,
+	Create:   resource.Creation{Operations: []string{"CreateUser"}, Idempotent: true},
+}
+
+var userRules = map[string]rule{propUserID: foldCase, propAccessString: spaces}
+
+// Diff compares the props d lists with o's, without I/O.
+func (h *UserHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return diff(h.Described, userRules, d, o)
+}
+
+// userObservation converts a described user and its tags: the secret and
+// version its password came from are props, not tags.
+func userObservation(u types.User, tags map[string]string, address, stack string) resource.Observation {
+	id := aws.ToString(u.UserId)
+	props := resource.Props{
+		propUserID: id, propUserName: aws.ToString(u.UserName), propEngine: aws.ToString(u.Engine),
+		propAccessString: aws.ToString(u.AccessString),
+	}
+	own := make(map[string]string, len(tags))
+	for k, v := range tags {
+		switch k {
+		case tagPasswordSecret:
+			props[propPasswordSecretARN] = v
+		case tagPasswordVersion:
+			props[propPasswordVersion] = v
+		default:
+			own[k] = v
+		}
+	}
+	attrs := map[string]string{attrARN: aws.ToString(u.ARN), propUserName: aws.ToString(u.UserName), attrStatus: aws.ToString(u.Status)}
+	return ownership.Observed(resource.KindCacheUser, address, id, stack, own, props, attrs)
+}
+
+type userProps struct {
+	id, name, engine, access, secret string
+}
+
+func readUser(d resource.Desired) (userProps, error) {
+	r := resource.Read(d.Props)
+	p := userProps{id: r.String(propUserID), name: r.String(propUserName), engine: r.OptString(propEngine),
+		access: r.String(propAccessString), secret: r.OptString(propPasswordSecretARN)}
+	if err := r.Err(); err != nil {
+		return p, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	if p.engine == "" {
+		p.engine = engineRedis
+	}
+	return p, nil
+}
+
+// Create creates the user with its password, tagged with the secret
+// version it came from, waits until it is active and returns it. A user
+// of that id tagged for this stack and address is adopted.
+func (h *UserHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	p, err := readUser(d)
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	pw, err := h.password(ctx, p)
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create ElastiCache user %s: %w", p.id, err)
+	}
+	_, err = h.API.CreateUser(ctx, &ec.CreateUserInput{
+		UserId: aws.String(p.id), UserName: aws.String(p.name), Engine: aws.String(p.engine), AccessString: aws.String(p.access),
+		AuthenticationMode: &types.AuthenticationMode{Type: types.InputAuthenticationTypePassword, Passwords: []string{pw.value}},
+		Tags:               ecTags(resource.WithTags(d.Tags, pw.tags(), nil)),
+	})
+	if awserr.Is(err, codeUserExists) {
+		err = h.adopt(ctx, d, p.id)
+	}
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create ElastiCache user %s: %w", p.id, err)
+	}
+	return h.waitActive(ctx, p.id, d.Address)
+}
+
+func (h *UserHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
+	u, err := h.describe(ctx, id)
+	if err != nil || u == nil {
+		return fmt.Errorf("it exists but cannot be read: %v", err)
+	}
+	_, err = checkAdoptable(ctx, h.API, "ElastiCache user", id, aws.ToString(u.ARN), h.Stack, d.Address)
+	return err
+}
+
+// Update changes the access string and, when the secret or its version
+// changed (a rotation), sets the password read from the secret now; then
+// it records the version in the user's tags and waits until the user is
+// active again.
+func (h *UserHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, diffs []resource.FieldDiff) (resource.Observation, error) {
+	p, err := readUser(d)
+	if err != nil {
+		return o, err
+	}
+	in := &ec.ModifyUserInput{UserId: aws.String(o.ID)}
+	var pw password
+	for _, fd := range diffs {
+		switch fd.Path {
+		case propAccessString:
+			in.AccessString = aws.String(p.access)
+		case propPasswordSecretARN, propPasswordVersion:
+			if pw, err = h.password(ctx, p); err != nil {
+				return o, fmt.Errorf("update ElastiCache user %s: %w", o.ID, err)
+			}
+			in.AuthenticationMode = &types.AuthenticationMode{Type: types.InputAuthenticationTypePassword, Passwords: []string{pw.value}}
+		default:
+			return o, fmt.Errorf("update ElastiCache user %s: %s cannot change in place", o.ID, fd.Path)
+		}
+	}
+	if err := h.settle(ctx, o); err != nil {
+		return o, err
+	}
+	if _, err := h.API.ModifyUser(ctx, in); err != nil {
+		return o, fmt.Errorf("modify ElastiCache user %s: %w", o.ID, err)
+	}
+	if pw.secret != "" {
+		if err := setTags(ctx, h.API, "ElastiCache user", o, pw.tags(), nil); err != nil {
+			return o, err
+		}
+	}
+	return h.waitActive(ctx, o.ID, d.Address)
+}
+
+// settle waits for a user observed in another state than active (a
+// change an interrupted run left going): ElastiCache modifies active
+// users only.
+func (h *UserHandler) settle(ctx context.Context, o resource.Observation) error {
+	if s := o.Attrs[attrStatus]; s == "" || s == "active" {
+		return nil
+	}
+	_, err := h.waitActive(ctx, o.ID, o.Address)
+	return err
+}
+
+// Delete deletes the user and waits until it is gone; one already gone
+// is success.
+func (h *UserHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	r := clients.Refusals{Gone: []string{codeUserNotFound}, Busy: []string{codeUserState, codeDefaultUserInGroup}}
+	err := h.DeleteWhenFree(ctx, "ElastiCache user", o.ID, "to be free of user groups", r, func(ctx context.Context) error {
+		_, err := h.API.DeleteUser(ctx, &ec.DeleteUserInput{UserId: aws.String(o.ID)})
+		if awserr.Is(err, codeUserState) && h.deleting(ctx, o.ID) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return waitGone(ctx, h.WaitOr(userWait), "ElastiCache user "+o.ID, h.check(o.ID, nil))
+}
+
+// deleting reports whether user id is already being deleted.
+func (h *UserHandler) deleting(ctx context.Context, id string) bool {
+	u, err := h.describe(ctx, id)
+	return err == nil && (u == nil || aws.ToString(u.Status) == "deleting")
+}
+
+// SetTags sets and removes tags of the user o; the password tags are not
+// among o's tags and are never removed.
+func (h *UserHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setTags(ctx, h.API, "ElastiCache user", o, set, remove)
+}
+
+// waitActive waits until user id is active and returns it at address.
+func (h *UserHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
+	var last *types.User
+	if err := waitReady(ctx, h.WaitOr(userWait), "ElastiCache user "+id, h.check(id, &last)); err != nil {
+		return resource.Observation{}, err
+	}
+	tags, err := listTags(ctx, h.API, aws.ToString(last.ARN))
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	return userObservation(*last, tags, address, h.Stack), nil
+}
+
+// check reads user id for a wait, keeping it in last when set.
+func (h *UserHandler) check(id string, last **types.User) check {
+	return func(ctx context.Context) (bool, string, bool, error) {
+		u, err := h.describe(ctx, id)
+		if err != nil || u == nil {
+			return false, "", false, err
+		}
+		if last != nil {
+			*last = u
+		}
+		s := aws.ToString(u.Status)
+		return true, s, s == "active", nil
+	}
+}
+
+// describe returns user id, nil when it does not exist.
+func (h *UserHandler) describe(ctx context.Context, id string) (*types.User, error) {
+	out, err := h.API.DescribeUsers(ctx, &ec.DescribeUsersInput{UserId: aws.String(id)})
+	if awserr.Is(err, codeUserNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describe ElastiCache user %s: %w", id, err)
+	}
+	if len(out.Users) == 0 {
+		return nil, nil
+	}
+	return &out.Users[0], nil
+}

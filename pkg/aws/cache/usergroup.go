@@ -1,0 +1,211 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
+
+	"github.com/kcstack/kcstack/pkg/aws/awserr"
+	"github.com/kcstack/kcstack/pkg/aws/clients"
+	"github.com/kcstack/kcstack/pkg/aws/ownership"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+// UserGroupHandler creates, updates and deletes ElastiCache user groups.
+type UserGroupHandler struct{ clients.Base[API] }
+
+var (
+	_ resource.Handler = (*UserGroupHandler)(nil)
+	_ resource.Tagger  = (*UserGroupHandler)(nil)
+)
+
+// userGroupKind describes elasticache:usergroup. It lists its users by
+// id, so it goes before them, and the replication group using it goes
+// before it. A retried CreateUserGroup fails on the unique id, and Create
+// adopts the group tagged for the address.
+var userGroupKind = resource.Descriptor{
+	Kind:         resource.KindCacheUserGroup,
+	TaggingTypes: []string{string(resource.KindCacheUserGroup)},
+	References:   []resource.Reference{{Prop: propUserIDs, Kind: resource.KindCacheUser, Attr: "id"}},
+	Fields: resource.Fields{
+		propUserGroupID: {ForcesReplace: true, Reason: "an ElastiCache user group's id cannot change"},
+		propEngine:      {ForcesReplace: true, Reason: "an ElastiCache user group's engine cannot change"},
+	},
+	DataLoss: resource.NoDataLoss,
+	Create:   resource.Creation{Operations: []string{"CreateUserGroup"}, Idempotent: true},
+}
+
+var userGroupRules = map[string]rule{propUserGroupID: foldCase}
+
+// Diff compares the props d lists with o's, without I/O.
+func (h *UserGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return diff(h.Described, userGroupRules, d, o)
+}
+
+func userGroupObservation(g types.UserGroup, tags map[string]string, address, stack string) resource.Observation {
+	id := aws.ToString(g.UserGroupId)
+	props := resource.Props{propUserGroupID: id, propEngine: aws.ToString(g.Engine), propUserIDs: resource.List(g.UserIds)}
+	attrs := map[string]string{attrARN: aws.ToString(g.ARN), attrStatus: aws.ToString(g.Status)}
+	return ownership.Observed(resource.KindCacheUserGroup, address, id, stack, tags, props, attrs)
+}
+
+type userGroupProps struct {
+	id, engine string
+	users      []string
+}
+
+func readUserGroup(d resource.Desired) (userGroupProps, error) {
+	r := resource.Read(d.Props)
+	p := userGroupProps{id: r.String(propUserGroupID), engine: r.OptString(propEngine), users: r.Strings(propUserIDs)}
+	if err := r.Err(); err != nil {
+		return p, fmt.Errorf("%s: %w", d.Address, err)
+	}
+	if p.engine == "" {
+		p.engine = engineRedis
+	}
+	slices.Sort(p.users)
+	return p, nil
+}
+
+// Create creates the group with its users, tagged, waits until it is
+// active and returns it. A group of that id tagged for this stack and
+// address is adopted.
+func (h *UserGroupHandler) Create(ctx context.Context, d resource.Desired) (resource.Observation, error) {
+	p, err := readUserGroup(d)
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	_, err = h.API.CreateUserGroup(ctx, &ec.CreateUserGroupInput{
+		UserGroupId: aws.String(p.id), Engine: aws.String(p.engine), UserIds: p.users, Tags: ecTags(d.Tags),
+	})
+	if awserr.Is(err, codeUserGroupExists) {
+		err = h.adopt(ctx, d, p.id)
+	}
+	if err != nil {
+		return resource.Observation{}, fmt.Errorf("create ElastiCache user group %s: %w", p.id, err)
+	}
+	return h.waitActive(ctx, p.id, d.Address)
+}
+
+func (h *UserGroupHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
+	g, err := h.describe(ctx, id)
+	if err != nil || g == nil {
+		return fmt.Errorf("it exists but cannot be read: %v", err)
+	}
+	_, err = checkAdoptable(ctx, h.API, "ElastiCache user group", id, aws.ToString(g.ARN), h.Stack, d.Address)
+	return err
+}
+
+// Update adds and removes users so that the group holds exactly the
+// desired ones, and waits until it is active with no pending change.
+func (h *UserGroupHandler) Update(ctx context.Context, d resource.Desired, o resource.Observation, _ []resource.FieldDiff) (resource.Observation, error) {
+	p, err := readUserGroup(d)
+	if err != nil {
+		return o, err
+	}
+	if err := h.settle(ctx, o); err != nil {
+		return o, err
+	}
+	have := resource.Read(o.Props).OptStrings(propUserIDs)
+	in := &ec.ModifyUserGroupInput{UserGroupId: aws.String(o.ID), UserIdsToAdd: missingFrom(p.users, have), UserIdsToRemove: missingFrom(have, p.users)}
+	if len(in.UserIdsToAdd)+len(in.UserIdsToRemove) > 0 {
+		if _, err := h.API.ModifyUserGroup(ctx, in); err != nil {
+			return o, fmt.Errorf("modify ElastiCache user group %s: %w", o.ID, err)
+		}
+	}
+	return h.waitActive(ctx, o.ID, d.Address)
+}
+
+// missingFrom returns the elements of a that b lacks.
+func missingFrom(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (h *UserGroupHandler) settle(ctx context.Context, o resource.Observation) error {
+	if s := o.Attrs[attrStatus]; s == "" || s == "active" {
+		return nil
+	}
+	_, err := h.waitActive(ctx, o.ID, o.Address)
+	return err
+}
+
+// Delete deletes the group once no replication group uses it and waits
+// until it is gone; one already gone is success.
+func (h *UserGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
+	r := clients.Refusals{Gone: []string{codeUserGroupNotFound}, Busy: []string{codeUserGroupState}}
+	err := h.DeleteWhenFree(ctx, "ElastiCache user group", o.ID, "to be free of replication groups", r, func(ctx context.Context) error {
+		_, err := h.API.DeleteUserGroup(ctx, &ec.DeleteUserGroupInput{UserGroupId: aws.String(o.ID)})
+		if awserr.Is(err, codeUserGroupState) && h.deleting(ctx, o.ID) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return waitGone(ctx, h.WaitOr(userWait), "ElastiCache user group "+o.ID, h.check(o.ID, nil))
+}
+
+func (h *UserGroupHandler) deleting(ctx context.Context, id string) bool {
+	g, err := h.describe(ctx, id)
+	return err == nil && (g == nil || aws.ToString(g.Status) == "deleting")
+}
+
+// SetTags sets and removes tags of the group o.
+func (h *UserGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setTags(ctx, h.API, "ElastiCache user group", o, set, remove)
+}
+
+// waitActive waits until group id is active with no pending change and
+// returns it at address.
+func (h *UserGroupHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
+	var last *types.UserGroup
+	if err := waitReady(ctx, h.WaitOr(userWait), "ElastiCache user group "+id, h.check(id, &last)); err != nil {
+		return resource.Observation{}, err
+	}
+	tags, err := listTags(ctx, h.API, aws.ToString(last.ARN))
+	if err != nil {
+		return resource.Observation{}, err
+	}
+	return userGroupObservation(*last, tags, address, h.Stack), nil
+}
+
+func (h *UserGroupHandler) check(id string, last **types.UserGroup) check {
+	return func(ctx context.Context) (bool, string, bool, error) {
+		g, err := h.describe(ctx, id)
+		if err != nil || g == nil {
+			return false, "", false, err
+		}
+		if last != nil {
+			*last = g
+		}
+		s := aws.ToString(g.Status)
+		pending := g.PendingChanges != nil && len(g.PendingChanges.UserIdsToAdd)+len(g.PendingChanges.UserIdsToRemove) > 0
+		return true, s, s == "active" && !pending, nil
+	}
+}
+
+// describe returns group id, nil when it does not exist.
+func (h *UserGroupHandler) describe(ctx context.Context, id string) (*types.UserGroup, error) {
+	out, err := h.API.DescribeUserGroups(ctx, &ec.DescribeUserGroupsInput{UserGroupId: aws.String(id)})
+	if awserr.Is(err, codeUserGroupNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describe ElastiCache user group %s: %w", id, err)
+	}
+	if len(out.UserGroups) == 0 {
+		return nil, nil
+	}
+	return &out.UserGroups[0], nil
+}
