@@ -1,0 +1,186 @@
+package cache
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
+	sm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kcstack/kcstack/pkg/aws/awstest"
+	"github.com/kcstack/kcstack/pkg/plan"
+	"github.com/kcstack/kcstack/pkg/resource"
+)
+
+var shop = app{name: "shop-dev", prefix: "shop"}
+
+// TestLifecycle applies the stack's Redis from empty, checks what
+// ElastiCache holds and that a no-change plan reads each kind with one
+// call, then changes it field by field, each change planned as exactly
+// the updates it needs, and destroys it with a final snapshot.
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ds := e.desired(shop)
+	e.cycle.Apply(e.cycle.Plan(ds, false))
+	e.cycle.NoChanges(ds, "after apply")
+	e.checkCreated(t, ds)
+	e.checkObserveCalls(t, ds)
+
+	t.Run("access string", func(t *testing.T) {
+		find(t, ds, "redis.user[shop-dev]").Props[propAccessString] = "on ~shop:* &shop:* +@read -@dangerous"
+		e.cycle.Update(ds, map[string]plan.Action{"redis.user[shop-dev]": plan.ActionUpdate}, "access string")
+		if u := e.user(t, "kc-shop-dev"); aws.ToString(u.AccessString) != "on ~shop:* &shop:* +@read -@dangerous" {
+			t.Errorf("access string %q after the update", aws.ToString(u.AccessString))
+		}
+	})
+	t.Run("password rotation", func(t *testing.T) { e.checkRotation(t, ds) })
+	t.Run("user group membership", func(t *testing.T) {
+		more := e.desired(shop, app{name: "blog-prod", prefix: "blog"})
+		e.cycle.Update(more, map[string]plan.Action{
+			"redis.secret[blog-prod]": plan.ActionCreate, "redis.user[blog-prod]": plan.ActionCreate, "redis.user-group": plan.ActionUpdate,
+		}, "an application added")
+		if diff := cmp.Diff([]string{"kc-blog-prod", "kc-default", "kc-shop-dev"}, e.userGroup(t).UserIds); diff != "" {
+			t.Errorf("user group members: -want +got:\n%s", diff)
+		}
+		ds = e.desired(shop)
+		e.cycle.Update(ds, map[string]plan.Action{
+			"redis.secret[blog-prod]": plan.ActionDelete, "redis.user[blog-prod]": plan.ActionDelete, "redis.user-group": plan.ActionUpdate,
+		}, "an application removed")
+		if diff := cmp.Diff([]string{"kc-default", "kc-shop-dev"}, e.userGroup(t).UserIds); diff != "" {
+			t.Errorf("user group members: -want +got:\n%s", diff)
+		}
+	})
+	t.Run("node type and replicas", func(t *testing.T) {
+		rg := find(t, ds, "redis.replication-group")
+		rg.Props[propNodeType] = "cache.t4g.medium"
+		e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "node type")
+		rg.Props[propReplicas] = int64(2)
+		e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "more replicas")
+		rg.Props[propReplicas] = int64(1)
+		rg.Props[propSecurityGroupIDs] = []any{e.net.sg, e.net.sg2}
+		e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "fewer replicas and another security group")
+	})
+	t.Run("tag drift", func(t *testing.T) {
+		all := func(resource.Desired) bool { return true }
+		ds = awstest.Retag(ds, all)
+		awstest.ApplyRetag(t, e.cycle, ds, all)
+	})
+	t.Run("destroy", func(t *testing.T) {
+		e.cycle.DestroyAll(ds)
+		out, err := e.c.ElastiCache.DescribeSnapshots(context.Background(), &ec.DescribeSnapshotsInput{SnapshotName: aws.String("kc-redis-final")})
+		if err != nil || len(out.Snapshots) != 1 {
+			t.Errorf("no final snapshot kc-redis-final after the destroy: %v", err)
+		}
+	})
+}
+
+// checkCreated checks what ElastiCache holds after the first apply.
+func (e *env) checkCreated(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	def := e.user(t, "kc-default")
+	if aws.ToString(def.UserName) != "default" || aws.ToString(def.AccessString) != "off -@all" {
+		t.Errorf("default user: name %q access %q, want default, off -@all", aws.ToString(def.UserName), aws.ToString(def.AccessString))
+	}
+	if def.Authentication == nil || def.Authentication.Type != "password" {
+		t.Errorf("default user authentication %+v, want a password", def.Authentication)
+	}
+	rg := e.replicationGroup(t)
+	if !aws.ToBool(rg.TransitEncryptionEnabled) || !aws.ToBool(rg.AtRestEncryptionEnabled) || !cmp.Equal(rg.UserGroupIds, []string{"kc-redis"}) {
+		t.Errorf("replication group: transit %v at rest %v user groups %v, want encrypted and kc-redis", rg.TransitEncryptionEnabled, rg.AtRestEncryptionEnabled, rg.UserGroupIds)
+	}
+	ob := awstest.Observed(t, e.cycle.Plan(ds, false), "redis.replication-group")
+	for _, attr := range []string{attrPrimaryEndpoint, attrReaderEndpoint, attrPort, attrARN} {
+		if ob.Attrs[attr] == "" {
+			t.Errorf("replication group observation has no %s: %v", attr, ob.Attrs)
+		}
+	}
+	if ob.Attrs[attrPort] != "6379" {
+		t.Errorf("port attr %q, want 6379", ob.Attrs[attrPort])
+	}
+}
+
+// checkObserveCalls: a no-change plan reads each kind with one call.
+func (e *env) checkObserveCalls(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	e.srv.ResetCalls()
+	e.cycle.NoChanges(ds, "again")
+	want := map[string]map[string]int{
+		"elasticache": {"DescribeCacheSubnetGroups": 1, "DescribeUsers": 1, "DescribeUserGroups": 1, "DescribeReplicationGroups": 1,
+			"DescribeCacheClusters": 1},
+		"resourcegroupstaggingapi": {"GetResources": 1},
+		"secretsmanager":           {"ListSecrets": 1},
+	}
+	if diff := cmp.Diff(want, e.srv.Calls()); diff != "" {
+		t.Errorf("a no-change plan made other calls than one per kind: -want +got:\n%s", diff)
+	}
+}
+
+// checkRotation gives the secret a new password (a new length) and checks
+// that the plan updates the secret and the user, and that afterwards the
+// user carries the secret's new version.
+func (e *env) checkRotation(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	secret := find(t, ds, "redis.secret[shop-dev]")
+	secret.Props["password_length"] = int64(48)
+	e.cycle.Update(ds, map[string]plan.Action{secret.Address: plan.ActionUpdate, "redis.user[shop-dev]": plan.ActionUpdate}, "password rotation")
+	v, err := e.c.Secrets.GetSecretValue(context.Background(), &sm.GetSecretValueInput{SecretId: aws.String("kcstack/kc/redis/shop-dev")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var value struct{ Password string }
+	if err := json.Unmarshal([]byte(aws.ToString(v.SecretString)), &value); err != nil || len(value.Password) != 48 {
+		t.Errorf("the secret holds no new 48-character password")
+	}
+	tags := e.tags(t, aws.ToString(e.user(t, "kc-shop-dev").ARN))
+	if tags[tagPasswordVersion] != aws.ToString(v.VersionId) {
+		t.Errorf("user's %s tag %q, want the secret's current version %s", tagPasswordVersion, tags[tagPasswordVersion], aws.ToString(v.VersionId))
+	}
+}
+
+// user describes user id.
+func (e *env) user(t *testing.T, id string) types.User {
+	t.Helper()
+	out, err := e.c.ElastiCache.DescribeUsers(context.Background(), &ec.DescribeUsersInput{UserId: aws.String(id)})
+	if err != nil || len(out.Users) != 1 {
+		t.Fatalf("describe user %s: %v", id, err)
+	}
+	return out.Users[0]
+}
+
+// userGroup describes the stack's user group.
+func (e *env) userGroup(t *testing.T) types.UserGroup {
+	t.Helper()
+	out, err := e.c.ElastiCache.DescribeUserGroups(context.Background(), &ec.DescribeUserGroupsInput{UserGroupId: aws.String(e.stack + "-redis")})
+	if err != nil || len(out.UserGroups) != 1 {
+		t.Fatalf("describe user group: %v", err)
+	}
+	g := out.UserGroups[0]
+	slices.Sort(g.UserIds)
+	return g
+}
+
+// replicationGroup describes the stack's replication group.
+func (e *env) replicationGroup(t *testing.T) types.ReplicationGroup {
+	t.Helper()
+	out, err := e.c.ElastiCache.DescribeReplicationGroups(context.Background(), &ec.DescribeReplicationGroupsInput{ReplicationGroupId: aws.String(e.stack + "-redis")})
+	if err != nil || len(out.ReplicationGroups) != 1 {
+		t.Fatalf("describe replication group: %v", err)
+	}
+	return out.ReplicationGroups[0]
+}
+
+// tags lists the tags of arn.
+func (e *env) tags(t *testing.T, arn string) map[string]string {
+	t.Helper()
+	out, err := e.c.ElastiCache.ListTagsForResource(context.Background(), &ec.ListTagsForResourceInput{ResourceName: aws.String(arn)})
+	if err != nil {
+		t.Fatalf("list tags of %s: %v", arn, err)
+	}
+	return tagMap(out.TagList)
+}
