@@ -32,6 +32,8 @@ type env struct {
 	c     *clients.Clients
 	cycle *awstest.Cycle
 	net   network
+	// handlers are the cycle's handlers by kind.
+	handlers map[resource.Kind]resource.Handler
 }
 
 // network is a VPC with subnets in two zones and two security groups.
@@ -65,7 +67,10 @@ func newEnvOn(t *testing.T, cfg aws.Config, stack string) *env {
 	o := clients.Options{Stack: stack, Wait: &testPoll}
 	Register(s, c, o)
 	secrets.Register(s, c, o)
-	e := &env{stack: stack, c: c, cycle: awstest.NewCycle(t, stack, s.Handlers, awstest.Observers(s, c.Tagging))}
+	e := &env{stack: stack, c: c, cycle: awstest.NewCycle(t, stack, s.Handlers, awstest.Observers(s, c.Tagging)), handlers: map[resource.Kind]resource.Handler{}}
+	for _, h := range s.Handlers {
+		e.handlers[h.Describe().Kind] = h
+	}
 	e.net = makeNetwork(t, c.EC2)
 	return e
 }

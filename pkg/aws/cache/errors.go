@@ -17,4 +17,5 @@ const (
 	codeReplicationGroupState    = "InvalidReplicationGroupState"
 	codeSnapshotExists           = "SnapshotAlreadyExistsFault"
 	codeSnapshotNotFound         = "SnapshotNotFoundFault"
+	codeClusterNotFound          = "CacheClusterNotFound"
 )

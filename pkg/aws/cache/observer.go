@@ -26,13 +26,13 @@ var _ clients.TaggedObserver = (*Observer)(nil)
 // kinds are the kinds Observer reads.
 var kinds = []resource.Kind{resource.KindCacheSubnetGroup, resource.KindCacheUser, resource.KindCacheUserGroup, resource.KindReplicationGroup}
 
-// ObserveTagged reads the four kinds; it makes no ElastiCache call when
-// the stack desires none of them and owns none.
+// ObserveTagged reads the four kinds; it describes only the kinds the
+// stack desires or owns, and makes no ElastiCache call without Redis.
 func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed map[string]map[string]string) ([]resource.Observation, error) {
 	if !ownership.Wanted(q, listed, ":elasticache:", kinds...) {
 		return ownership.Complete(q, nil, kinds...), nil
 	}
-	l, err := o.read(ctx)
+	l, err := o.read(ctx, q, listed)
 	if err != nil {
 		return nil, err
 	}
@@ -77,15 +77,26 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed m
 	return ownership.Complete(q, obs, kinds...), nil
 }
 
-// read makes the five describes in parallel.
-func (o *Observer) read(ctx context.Context) (live, error) {
+// read makes the describes in parallel, of the kinds the stack desires
+// or the tagging API listed (and of the cache clusters with the
+// replication groups).
+func (o *Observer) read(ctx context.Context, q resource.Query, listed map[string]map[string]string) (live, error) {
 	var l live
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { l.subnetGroups, err = listSubnetGroups(ctx, o.API); return err })
-	g.Go(func() (err error) { l.users, err = listUsers(ctx, o.API); return err })
-	g.Go(func() (err error) { l.userGroups, err = listUserGroups(ctx, o.API); return err })
-	g.Go(func() (err error) { l.replicationGroups, err = listReplicationGroups(ctx, o.API); return err })
-	g.Go(func() (err error) { l.clusters, err = listClusters(ctx, o.API); return err })
+	wanted := func(arnPart string, k resource.Kind) bool { return ownership.Wanted(q, listed, arnPart, k) }
+	if wanted(":subnetgroup:", resource.KindCacheSubnetGroup) {
+		g.Go(func() (err error) { l.subnetGroups, err = listSubnetGroups(ctx, o.API); return err })
+	}
+	if wanted(":user:", resource.KindCacheUser) {
+		g.Go(func() (err error) { l.users, err = listUsers(ctx, o.API); return err })
+	}
+	if wanted(":usergroup:", resource.KindCacheUserGroup) {
+		g.Go(func() (err error) { l.userGroups, err = listUserGroups(ctx, o.API); return err })
+	}
+	if wanted(":replicationgroup:", resource.KindReplicationGroup) {
+		g.Go(func() (err error) { l.replicationGroups, err = listReplicationGroups(ctx, o.API); return err })
+		g.Go(func() (err error) { l.clusters, err = listClusters(ctx, o.API); return err })
+	}
 	return l, g.Wait()
 }
 

@@ -35,6 +35,9 @@ func (h *ReplicationGroupHandler) primary(ctx context.Context, g types.Replicati
 		return nil, nil
 	}
 	out, err := h.API.DescribeCacheClusters(ctx, &ec.DescribeCacheClustersInput{CacheClusterId: aws.String(id)})
+	if awserr.Is(err, codeClusterNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("describe cache cluster %s of replication group %s: %w", id, aws.ToString(g.ReplicationGroupId), err)
 	}
