@@ -155,7 +155,7 @@ func (h *ReplicationGroupHandler) Create(ctx context.Context, d resource.Desired
 	}
 	_, err = h.API.CreateReplicationGroup(ctx, createInput(p, d.Tags))
 	if awserr.Is(err, codeReplicationGroupExists) {
-		err = h.adopt(ctx, d, p.id)
+		_, err = h.reading().adopt(ctx, h.API, p.id, h.Stack, d.Address)
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create replication group %s: %w", p.id, err)
@@ -178,20 +178,6 @@ func createInput(p replicationGroupProps, tags map[string]string) *ec.CreateRepl
 		in.Port = aws.Int32(int32(p.port))
 	}
 	return in
-}
-
-func (h *ReplicationGroupHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
-	g, err := h.describe(ctx, id)
-	if err != nil || g == nil {
-		return fmt.Errorf("it exists but cannot be read: %v", err)
-	}
-	if _, err := checkAdoptable(ctx, h.API, "replication group", id, aws.ToString(g.ARN), h.Stack, d.Address); err != nil {
-		return err
-	}
-	if aws.ToString(g.Status) == "deleting" {
-		return fmt.Errorf("replication group %s is being deleted: run kcstack apply again once it is gone", id)
-	}
-	return nil
 }
 
 // SetTags sets and removes tags of the group o.

@@ -25,7 +25,7 @@ func (h *ReplicationGroupHandler) Update(ctx context.Context, d resource.Desired
 	if err != nil {
 		return o, fmt.Errorf("update replication group %s: %w", o.ID, err)
 	}
-	if err := h.settle(ctx, o); err != nil {
+	if err := h.reading().settle(ctx, o, "available"); err != nil {
 		return o, err
 	}
 	have := resource.Read(o.Props).OptInt(propReplicas)
@@ -122,17 +122,6 @@ func (h *ReplicationGroupHandler) replicas(ctx context.Context, id string, n int
 	return err
 }
 
-// settle waits for a group observed in another state than available (a
-// change an interrupted run left going): ElastiCache modifies available
-// groups only.
-func (h *ReplicationGroupHandler) settle(ctx context.Context, o resource.Observation) error {
-	if s := o.Attrs[attrStatus]; s == "" || s == "available" {
-		return nil
-	}
-	_, err := h.waitAvailable(ctx, o.ID, o.Address)
-	return err
-}
-
 // Delete deletes the group, taking a final snapshot named by
 // opts["final_snapshot_identifier"] (default <id>-final) unless
 // opts["skip_final_snapshot"] is "true", and waits until it is gone. One
@@ -143,7 +132,7 @@ func (h *ReplicationGroupHandler) Delete(ctx context.Context, o resource.Observa
 	switch {
 	case awserr.Is(err, codeReplicationGroupNotFound):
 		return nil
-	case awserr.Is(err, codeReplicationGroupState) && h.deleting(ctx, o.ID):
+	case awserr.Is(err, codeReplicationGroupState) && h.reading().deleting(ctx, o.ID):
 		err = nil
 	case awserr.Is(err, codeSnapshotExists):
 		err = fmt.Errorf("%w; the final snapshot %s already exists: set spec.redis.finalSnapshotIdentifier to a new name in the stack file, or delete the old snapshot",
@@ -152,12 +141,7 @@ func (h *ReplicationGroupHandler) Delete(ctx context.Context, o resource.Observa
 	if err != nil {
 		return fmt.Errorf("delete replication group %s: %w", o.ID, err)
 	}
-	return h.waitGone(ctx, o.ID)
-}
-
-func (h *ReplicationGroupHandler) deleting(ctx context.Context, id string) bool {
-	g, err := h.describe(ctx, id)
-	return err == nil && (g == nil || aws.ToString(g.Status) == "deleting")
+	return h.reading().waitGone(ctx, o.ID)
 }
 
 func deleteInput(id string, opts map[string]string) *ec.DeleteReplicationGroupInput {

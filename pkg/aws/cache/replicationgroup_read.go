@@ -15,16 +15,16 @@ import (
 // describe returns group id, nil when it does not exist.
 func (h *ReplicationGroupHandler) describe(ctx context.Context, id string) (*types.ReplicationGroup, error) {
 	out, err := h.API.DescribeReplicationGroups(ctx, &ec.DescribeReplicationGroupsInput{ReplicationGroupId: aws.String(id)})
-	if awserr.Is(err, codeReplicationGroupNotFound) {
-		return nil, nil
+	return one(err, codeReplicationGroupNotFound, "replication group", id, func() []types.ReplicationGroup { return out.ReplicationGroups })
+}
+
+// reading is how the handler reads replication groups.
+func (h *ReplicationGroupHandler) reading() reading[types.ReplicationGroup] {
+	return reading[types.ReplicationGroup]{
+		noun: "replication group", describe: h.describe, ready: ready, wait: h.WaitOr(groupWait),
+		status: func(g *types.ReplicationGroup) string { return aws.ToString(g.Status) },
+		arn:    func(g *types.ReplicationGroup) string { return aws.ToString(g.ARN) },
 	}
-	if err != nil {
-		return nil, fmt.Errorf("describe replication group %s: %w", id, err)
-	}
-	if len(out.ReplicationGroups) == 0 {
-		return nil, nil
-	}
-	return &out.ReplicationGroups[0], nil
 }
 
 // primary returns the cache cluster of g's primary (its first member
@@ -75,19 +75,11 @@ func ready(g *types.ReplicationGroup) bool {
 // waitAvailable waits until group id is available and returns it at
 // address, with its primary's cluster and its tags.
 func (h *ReplicationGroupHandler) waitAvailable(ctx context.Context, id, address string) (resource.Observation, error) {
-	var last *types.ReplicationGroup
-	err := waitReady(ctx, h.WaitOr(groupWait), "replication group "+id, func(ctx context.Context) (bool, string, bool, error) {
-		g, err := h.describe(ctx, id)
-		if err != nil || g == nil {
-			return false, "", false, err
-		}
-		last = g
-		return true, aws.ToString(g.Status), ready(g), nil
-	})
+	g, err := h.reading().waitReady(ctx, id)
 	if err != nil {
 		return resource.Observation{}, err
 	}
-	return h.observe(ctx, *last, address)
+	return h.observe(ctx, *g, address)
 }
 
 // observe reads g's primary cluster and tags into its observation.
@@ -103,13 +95,3 @@ func (h *ReplicationGroupHandler) observe(ctx context.Context, g types.Replicati
 	return replicationGroupObservation(g, c, tags, address, h.Stack), nil
 }
 
-// waitGone waits until group id no longer exists.
-func (h *ReplicationGroupHandler) waitGone(ctx context.Context, id string) error {
-	return waitGone(ctx, h.WaitOr(groupWait), "replication group "+id, func(ctx context.Context) (bool, string, bool, error) {
-		g, err := h.describe(ctx, id)
-		if err != nil || g == nil {
-			return false, "deleted", false, err
-		}
-		return true, aws.ToString(g.Status), false, nil
-	})
-}

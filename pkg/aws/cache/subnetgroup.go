@@ -107,16 +107,7 @@ func (h *SubnetGroupHandler) adopt(ctx context.Context, d resource.Desired, name
 // describe returns the group name, nil when it does not exist.
 func (h *SubnetGroupHandler) describe(ctx context.Context, name string) (*types.CacheSubnetGroup, error) {
 	out, err := h.API.DescribeCacheSubnetGroups(ctx, &ec.DescribeCacheSubnetGroupsInput{CacheSubnetGroupName: aws.String(name)})
-	if awserr.Is(err, codeSubnetGroupNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe cache subnet group %s: %w", name, err)
-	}
-	if len(out.CacheSubnetGroups) == 0 {
-		return nil, nil
-	}
-	return &out.CacheSubnetGroups[0], nil
+	return one(err, codeSubnetGroupNotFound, "cache subnet group", name, func() []types.CacheSubnetGroup { return out.CacheSubnetGroups })
 }
 
 // Update sets the group's subnets and description.

@@ -114,21 +114,12 @@ func (h *UserHandler) Create(ctx context.Context, d resource.Desired) (resource.
 		Tags:               ecTags(resource.WithTags(d.Tags, pw.tags(), nil)),
 	})
 	if awserr.Is(err, codeUserExists) {
-		err = h.adopt(ctx, d, p.id)
+		_, err = h.reading().adopt(ctx, h.API, p.id, h.Stack, d.Address)
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create ElastiCache user %s: %w", p.id, err)
 	}
 	return h.waitActive(ctx, p.id, d.Address)
-}
-
-func (h *UserHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
-	u, err := h.describe(ctx, id)
-	if err != nil || u == nil {
-		return fmt.Errorf("it exists but cannot be read: %v", err)
-	}
-	_, err = checkAdoptable(ctx, h.API, "ElastiCache user", id, aws.ToString(u.ARN), h.Stack, d.Address)
-	return err
 }
 
 // Update changes the access string and, when the secret or its version
@@ -155,7 +146,7 @@ func (h *UserHandler) Update(ctx context.Context, d resource.Desired, o resource
 			return o, fmt.Errorf("update ElastiCache user %s: %s cannot change in place", o.ID, fd.Path)
 		}
 	}
-	if err := h.settle(ctx, o); err != nil {
+	if err := h.reading().settle(ctx, o, "active"); err != nil {
 		return o, err
 	}
 	if _, err := h.API.ModifyUser(ctx, in); err != nil {
@@ -169,38 +160,14 @@ func (h *UserHandler) Update(ctx context.Context, d resource.Desired, o resource
 	return h.waitActive(ctx, o.ID, d.Address)
 }
 
-// settle waits for a user observed in another state than active (a
-// change an interrupted run left going): ElastiCache modifies active
-// users only.
-func (h *UserHandler) settle(ctx context.Context, o resource.Observation) error {
-	if s := o.Attrs[attrStatus]; s == "" || s == "active" {
-		return nil
-	}
-	_, err := h.waitActive(ctx, o.ID, o.Address)
-	return err
-}
-
 // Delete deletes the user and waits until it is gone; one already gone
 // is success.
 func (h *UserHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	r := clients.Refusals{Gone: []string{codeUserNotFound}, Busy: []string{codeUserState, codeDefaultUserInGroup}}
-	err := h.DeleteWhenFree(ctx, "ElastiCache user", o.ID, "to be free of user groups", r, func(ctx context.Context) error {
+	return h.reading().deleteWhenFree(ctx, h.Base, o.ID, "to be free of user groups", r, func(ctx context.Context) error {
 		_, err := h.API.DeleteUser(ctx, &ec.DeleteUserInput{UserId: aws.String(o.ID)})
-		if awserr.Is(err, codeUserState) && h.deleting(ctx, o.ID) {
-			return nil
-		}
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return waitGone(ctx, h.WaitOr(userWait), "ElastiCache user "+o.ID, h.check(o.ID, nil))
-}
-
-// deleting reports whether user id is already being deleted.
-func (h *UserHandler) deleting(ctx context.Context, id string) bool {
-	u, err := h.describe(ctx, id)
-	return err == nil && (u == nil || aws.ToString(u.Status) == "deleting")
 }
 
 // SetTags sets and removes tags of the user o; the password tags are not
@@ -211,43 +178,22 @@ func (h *UserHandler) SetTags(ctx context.Context, o resource.Observation, set m
 
 // waitActive waits until user id is active and returns it at address.
 func (h *UserHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
-	var last *types.User
-	if err := waitReady(ctx, h.WaitOr(userWait), "ElastiCache user "+id, h.check(id, &last)); err != nil {
-		return resource.Observation{}, err
-	}
-	tags, err := listTags(ctx, h.API, aws.ToString(last.ARN))
-	if err != nil {
-		return resource.Observation{}, err
-	}
-	return userObservation(*last, tags, address, h.Stack), nil
+	return h.reading().waitObserved(ctx, h.API, id, address, func(u types.User, tags map[string]string, address string) resource.Observation {
+		return userObservation(u, tags, address, h.Stack)
+	})
 }
 
-// check reads user id for a wait, keeping it in last when set.
-func (h *UserHandler) check(id string, last **types.User) check {
-	return func(ctx context.Context) (bool, string, bool, error) {
-		u, err := h.describe(ctx, id)
-		if err != nil || u == nil {
-			return false, "", false, err
-		}
-		if last != nil {
-			*last = u
-		}
-		s := aws.ToString(u.Status)
-		return true, s, s == "active", nil
+// reading is how the handler reads users.
+func (h *UserHandler) reading() reading[types.User] {
+	status := func(u *types.User) string { return aws.ToString(u.Status) }
+	return reading[types.User]{
+		noun: "ElastiCache user", describe: h.describe, status: status, arn: func(u *types.User) string { return aws.ToString(u.ARN) },
+		ready: func(u *types.User) bool { return status(u) == "active" }, wait: h.WaitOr(userWait),
 	}
 }
 
 // describe returns user id, nil when it does not exist.
 func (h *UserHandler) describe(ctx context.Context, id string) (*types.User, error) {
 	out, err := h.API.DescribeUsers(ctx, &ec.DescribeUsersInput{UserId: aws.String(id)})
-	if awserr.Is(err, codeUserNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe ElastiCache user %s: %w", id, err)
-	}
-	if len(out.Users) == 0 {
-		return nil, nil
-	}
-	return &out.Users[0], nil
+	return one(err, codeUserNotFound, "ElastiCache user", id, func() []types.User { return out.Users })
 }

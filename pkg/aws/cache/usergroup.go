@@ -83,21 +83,12 @@ func (h *UserGroupHandler) Create(ctx context.Context, d resource.Desired) (reso
 		UserGroupId: aws.String(p.id), Engine: aws.String(p.engine), UserIds: p.users, Tags: ecTags(d.Tags),
 	})
 	if awserr.Is(err, codeUserGroupExists) {
-		err = h.adopt(ctx, d, p.id)
+		_, err = h.reading().adopt(ctx, h.API, p.id, h.Stack, d.Address)
 	}
 	if err != nil {
 		return resource.Observation{}, fmt.Errorf("create ElastiCache user group %s: %w", p.id, err)
 	}
 	return h.waitActive(ctx, p.id, d.Address)
-}
-
-func (h *UserGroupHandler) adopt(ctx context.Context, d resource.Desired, id string) error {
-	g, err := h.describe(ctx, id)
-	if err != nil || g == nil {
-		return fmt.Errorf("it exists but cannot be read: %v", err)
-	}
-	_, err = checkAdoptable(ctx, h.API, "ElastiCache user group", id, aws.ToString(g.ARN), h.Stack, d.Address)
-	return err
 }
 
 // Update adds and removes users so that the group holds exactly the
@@ -107,7 +98,7 @@ func (h *UserGroupHandler) Update(ctx context.Context, d resource.Desired, o res
 	if err != nil {
 		return o, err
 	}
-	if err := h.settle(ctx, o); err != nil {
+	if err := h.reading().settle(ctx, o, "active"); err != nil {
 		return o, err
 	}
 	have := resource.Read(o.Props).OptStrings(propUserIDs)
@@ -131,34 +122,14 @@ func missingFrom(a, b []string) []string {
 	return out
 }
 
-func (h *UserGroupHandler) settle(ctx context.Context, o resource.Observation) error {
-	if s := o.Attrs[attrStatus]; s == "" || s == "active" {
-		return nil
-	}
-	_, err := h.waitActive(ctx, o.ID, o.Address)
-	return err
-}
-
 // Delete deletes the group once no replication group uses it and waits
 // until it is gone; one already gone is success.
 func (h *UserGroupHandler) Delete(ctx context.Context, o resource.Observation, _ map[string]string) error {
 	r := clients.Refusals{Gone: []string{codeUserGroupNotFound}, Busy: []string{codeUserGroupState}}
-	err := h.DeleteWhenFree(ctx, "ElastiCache user group", o.ID, "to be free of replication groups", r, func(ctx context.Context) error {
+	return h.reading().deleteWhenFree(ctx, h.Base, o.ID, "to be free of replication groups", r, func(ctx context.Context) error {
 		_, err := h.API.DeleteUserGroup(ctx, &ec.DeleteUserGroupInput{UserGroupId: aws.String(o.ID)})
-		if awserr.Is(err, codeUserGroupState) && h.deleting(ctx, o.ID) {
-			return nil
-		}
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return waitGone(ctx, h.WaitOr(userWait), "ElastiCache user group "+o.ID, h.check(o.ID, nil))
-}
-
-func (h *UserGroupHandler) deleting(ctx context.Context, id string) bool {
-	g, err := h.describe(ctx, id)
-	return err == nil && (g == nil || aws.ToString(g.Status) == "deleting")
 }
 
 // SetTags sets and removes tags of the group o.
@@ -169,43 +140,26 @@ func (h *UserGroupHandler) SetTags(ctx context.Context, o resource.Observation, 
 // waitActive waits until group id is active with no pending change and
 // returns it at address.
 func (h *UserGroupHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
-	var last *types.UserGroup
-	if err := waitReady(ctx, h.WaitOr(userWait), "ElastiCache user group "+id, h.check(id, &last)); err != nil {
-		return resource.Observation{}, err
-	}
-	tags, err := listTags(ctx, h.API, aws.ToString(last.ARN))
-	if err != nil {
-		return resource.Observation{}, err
-	}
-	return userGroupObservation(*last, tags, address, h.Stack), nil
+	return h.reading().waitObserved(ctx, h.API, id, address, func(g types.UserGroup, tags map[string]string, address string) resource.Observation {
+		return userGroupObservation(g, tags, address, h.Stack)
+	})
 }
 
-func (h *UserGroupHandler) check(id string, last **types.UserGroup) check {
-	return func(ctx context.Context) (bool, string, bool, error) {
-		g, err := h.describe(ctx, id)
-		if err != nil || g == nil {
-			return false, "", false, err
-		}
-		if last != nil {
-			*last = g
-		}
-		s := aws.ToString(g.Status)
+// reading is how the handler reads user groups.
+func (h *UserGroupHandler) reading() reading[types.UserGroup] {
+	status := func(g *types.UserGroup) string { return aws.ToString(g.Status) }
+	ready := func(g *types.UserGroup) bool {
 		pending := g.PendingChanges != nil && len(g.PendingChanges.UserIdsToAdd)+len(g.PendingChanges.UserIdsToRemove) > 0
-		return true, s, s == "active" && !pending, nil
+		return status(g) == "active" && !pending
+	}
+	return reading[types.UserGroup]{
+		noun: "ElastiCache user group", describe: h.describe, status: status, arn: func(g *types.UserGroup) string { return aws.ToString(g.ARN) },
+		ready: ready, wait: h.WaitOr(userWait),
 	}
 }
 
 // describe returns group id, nil when it does not exist.
 func (h *UserGroupHandler) describe(ctx context.Context, id string) (*types.UserGroup, error) {
 	out, err := h.API.DescribeUserGroups(ctx, &ec.DescribeUserGroupsInput{UserGroupId: aws.String(id)})
-	if awserr.Is(err, codeUserGroupNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe ElastiCache user group %s: %w", id, err)
-	}
-	if len(out.UserGroups) == 0 {
-		return nil, nil
-	}
-	return &out.UserGroups[0], nil
+	return one(err, codeUserGroupNotFound, "ElastiCache user group", id, func() []types.UserGroup { return out.UserGroups })
 }
