@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -30,59 +29,30 @@ func groupProps() resource.Props {
 	return p
 }
 
-func TestReplicationGroupDiff(t *testing.T) {
-	h := &ReplicationGroupHandler{}
-	h.Descriptor = replicationGroupKind
-	cases := map[string]struct {
-		reason string
-		want   resource.Props
-		paths  []string
-	}{
-		"Same": {reason: "a minor version given as major.minor, no parameter group and a window in another case match", want: groupProps()},
-		"Version": {reason: "another minor version is an update",
-			want: awstest.With(groupProps(), propEngineVersion, "7.2"), paths: []string{propEngineVersion}},
-		"VersionPrefix": {reason: "7.1 does not match 7.10.0",
-			want: awstest.With(groupProps(), propEngineVersion, "7.10"), paths: []string{propEngineVersion}},
-		"Replicas": {reason: "replicas change in place",
-			want: awstest.With(groupProps(), propReplicas, int64(2)), paths: []string{propReplicas}},
-		"Encryption": {reason: "encryption at rest forces a replacement",
-			want: awstest.With(groupProps(), propAtRestEncryption, false), paths: []string{propAtRestEncryption + " (replace: encryption at rest is set at creation only)"}},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			got := h.Diff(resource.Desired{Props: tc.want}, resource.Observation{Props: observedGroup})
-			if diff := cmp.Diff(tc.paths, awstest.Paths(got)); diff != "" {
-				t.Errorf("%s\nDiff paths: -want +got:\n%s", tc.reason, diff)
-			}
-		})
-	}
-}
+var observedUser = resource.Props{propUserID: "kc-shop", propUserName: "shop", propEngine: "redis", propAccessString: "on ~shop:* +@all",
+	propPasswordSecretARN: "arn:s", propPasswordVersion: "v1"}
 
-func TestUserDiff(t *testing.T) {
-	h := &UserHandler{}
-	h.Descriptor = userKind
-	observed := resource.Props{propUserID: "kc-shop", propUserName: "shop", propEngine: "redis", propAccessString: "on ~shop:* +@all",
-		propPasswordSecretARN: "arn:s", propPasswordVersion: "v1"}
-	cases := map[string]struct {
-		reason string
-		want   resource.Props
-		paths  []string
-	}{
-		"Same": {reason: "runs of blanks in an access string do not matter",
-			want: awstest.With(observed, propAccessString, "on  ~shop:*   +@all")},
-		"Rotation": {reason: "a new secret version is an update",
-			want: awstest.With(observed, propPasswordVersion, "v2"), paths: []string{propPasswordVersion}},
-		"Default": {reason: "a user without a secret compares without one",
-			want: awstest.Without(awstest.Without(observed, propPasswordSecretARN), propPasswordVersion)},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			got := h.Diff(resource.Desired{Props: tc.want}, resource.Observation{Props: observed})
-			if diff := cmp.Diff(tc.paths, awstest.Paths(got)); diff != "" {
-				t.Errorf("%s\nDiff paths: -want +got:\n%s", tc.reason, diff)
-			}
-		})
-	}
+func TestDiff(t *testing.T) {
+	group, user := resource.KindReplicationGroup, resource.KindCacheUser
+	awstest.CheckDiffs(t, Register, map[string]awstest.DiffCase{
+		"Same": {Reason: "a minor version given as major.minor, no parameter group and a window in another case match",
+			Kind: group, Desired: groupProps(), Live: observedGroup},
+		"Version": {Reason: "another minor version is an update",
+			Kind: group, Desired: awstest.With(groupProps(), propEngineVersion, "7.2"), Live: observedGroup, Want: []string{propEngineVersion}},
+		"VersionPrefix": {Reason: "7.1 does not match 7.10.0",
+			Kind: group, Desired: awstest.With(groupProps(), propEngineVersion, "7.10"), Live: observedGroup, Want: []string{propEngineVersion}},
+		"Replicas": {Reason: "replicas change in place",
+			Kind: group, Desired: awstest.With(groupProps(), propReplicas, int64(2)), Live: observedGroup, Want: []string{propReplicas}},
+		"Encryption": {Reason: "encryption at rest forces a replacement",
+			Kind: group, Desired: awstest.With(groupProps(), propAtRestEncryption, false), Live: observedGroup,
+			Want: []string{propAtRestEncryption + " (replace: encryption at rest is set at creation only)"}},
+		"AccessString": {Reason: "runs of blanks in an access string do not matter",
+			Kind: user, Desired: awstest.With(observedUser, propAccessString, "on  ~shop:*   +@all"), Live: observedUser},
+		"Rotation": {Reason: "a new secret version is an update",
+			Kind: user, Desired: awstest.With(observedUser, propPasswordVersion, "v2"), Live: observedUser, Want: []string{propPasswordVersion}},
+		"DefaultUser": {Reason: "a user without a secret compares without one",
+			Kind: user, Desired: awstest.Without(awstest.Without(observedUser, propPasswordSecretARN), propPasswordVersion), Live: observedUser},
+	})
 }
 
 func TestUserObservationKeepsPasswordTagsOut(t *testing.T) {

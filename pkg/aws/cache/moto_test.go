@@ -2,8 +2,6 @@ package cache
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"os"
 	"slices"
@@ -36,9 +34,7 @@ func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 // resources are available as soon as they are created.
 func TestMotoLifecycle(t *testing.T) {
 	t.Parallel()
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	e := newEnvOn(t, sandboxtest.Config(t, moto.URL(t)), "kcm-"+hex.EncodeToString(b))
+	e := newEnvOn(t, sandboxtest.Config(t, moto.URL(t)), moto.Stack())
 	ds := withoutUserGroup(e.desired(shop))
 	e.cycle.Apply(e.cycle.Plan(ds, false))
 	p := e.cycle.Plan(ds, false)

@@ -94,4 +94,3 @@ func (h *ReplicationGroupHandler) observe(ctx context.Context, g types.Replicati
 	}
 	return replicationGroupObservation(g, c, tags, address, h.Stack), nil
 }
-

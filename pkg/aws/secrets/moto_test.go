@@ -1,8 +1,6 @@
 package secrets
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"os"
 	"testing"
 
@@ -22,9 +20,7 @@ func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 func TestMotoLifecycle(t *testing.T) {
 	t.Parallel()
 	c := clients.New(sandboxtest.Config(t, moto.URL(t)))
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	stack := "kcm-" + hex.EncodeToString(b)
+	stack := moto.Stack()
 	cycle, _ := awstest.NewSetCycle(t, stack, c, Register)
 	ds := desired()
 	ds[0].Props[propName] = "kcstack/" + stack + "/redis/shop-dev"
