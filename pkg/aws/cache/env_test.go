@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -38,12 +37,8 @@ type env struct {
 
 // network is a VPC with subnets in two zones and two security groups.
 type network struct {
-	subnets  []string
-	sg, sg2  string
-	subnetC  string
-	vpc      string
-	zones    []string
-	cidrBase string
+	subnets []string
+	sg, sg2 string
 }
 
 func newEnv(t *testing.T, opts ...sandbox.Option) *env {
@@ -75,37 +70,11 @@ func newEnvOn(t *testing.T, cfg aws.Config, stack string) *env {
 	return e
 }
 
-// makeNetwork creates a VPC, subnets in eu-west-1a, -1b and -1c and two
-// security groups through the EC2 API.
+// makeNetwork creates the network through the EC2 API.
 func makeNetwork(t *testing.T, c *ec2.Client) network {
 	t.Helper()
-	ctx := context.Background()
-	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.50.0.0/16")})
-	if err != nil {
-		t.Fatalf("create vpc: %v", err)
-	}
-	n := network{vpc: aws.ToString(vpc.Vpc.VpcId), zones: []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}}
-	for i, zone := range n.zones {
-		sn, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.vpc), AvailabilityZone: aws.String(zone),
-			CidrBlock: aws.String([]string{"10.50.0.0/24", "10.50.1.0/24", "10.50.2.0/24"}[i])})
-		if err != nil {
-			t.Fatalf("create subnet in %s: %v", zone, err)
-		}
-		n.subnets = append(n.subnets, aws.ToString(sn.Subnet.SubnetId))
-	}
-	n.subnetC, n.subnets, n.zones = n.subnets[2], n.subnets[:2], n.zones[:2]
-	for i, name := range []string{"redis", "redis-other"} {
-		sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(n.vpc), GroupName: aws.String(name), Description: aws.String("test")})
-		if err != nil {
-			t.Fatalf("create security group: %v", err)
-		}
-		if i == 0 {
-			n.sg = aws.ToString(sg.GroupId)
-		} else {
-			n.sg2 = aws.ToString(sg.GroupId)
-		}
-	}
-	return n
+	n := awstest.MakeNetwork(t, c, "10.50", "redis", "redis-other")
+	return network{subnets: n.Subnets[:2], sg: n.SecurityGroups[0], sg2: n.SecurityGroups[1]}
 }
 
 // app is one application of the stack's Redis.
