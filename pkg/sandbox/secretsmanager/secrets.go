@@ -118,8 +118,10 @@ func getSecretValue(c *api.Call, in *secretsmanager.GetSecretValueInput) (*secre
 	}, nil
 }
 
-func putSecretValue(c *api.Call, in *secretsmanager.PutSecretValueInput) (*secretsmanager.PutSecretValueOutput, error) {
-	sec, err := lookup(c, in.SecretId)
+// lookupChangeable returns the secret id when a caller may change it:
+// neither scheduled for deletion nor managed by another service.
+func lookupChangeable(c *api.Call, id *string) (*Secret, error) {
+	sec, err := lookup(c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +130,14 @@ func putSecretValue(c *api.Call, in *secretsmanager.PutSecretValueInput) (*secre
 	}
 	if sec.OwningService != "" {
 		return nil, errManaged(sec, "update")
+	}
+	return sec, nil
+}
+
+func putSecretValue(c *api.Call, in *secretsmanager.PutSecretValueInput) (*secretsmanager.PutSecretValueOutput, error) {
+	sec, err := lookupChangeable(c, in.SecretId)
+	if err != nil {
+		return nil, err
 	}
 	if in.SecretString == nil && in.SecretBinary == nil {
 		return nil, api.Errorf(codeInvalidParam, "You must provide either SecretString or SecretBinary.")

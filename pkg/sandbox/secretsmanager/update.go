@@ -10,15 +10,9 @@ import (
 // updateSecret changes a secret's description or KMS key and, when a
 // value is given, stores it as a new current version (as PutSecretValue).
 func updateSecret(c *api.Call, in *secretsmanager.UpdateSecretInput) (*secretsmanager.UpdateSecretOutput, error) {
-	sec, err := lookup(c, in.SecretId)
+	sec, err := lookupChangeable(c, in.SecretId)
 	if err != nil {
 		return nil, err
-	}
-	if sec.deleted() {
-		return nil, errMarkedForDeletion()
-	}
-	if sec.OwningService != "" {
-		return nil, errManaged(sec, "update")
 	}
 	out := &secretsmanager.UpdateSecretOutput{ARN: aws.String(sec.ARN), Name: aws.String(sec.Name)}
 	if in.SecretString != nil || in.SecretBinary != nil {
