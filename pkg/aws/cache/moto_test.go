@@ -50,7 +50,7 @@ func TestMotoLifecycle(t *testing.T) {
 	// moto never removes a deleted replication group: it stays
 	// "deleting", so the wait for it to be gone times out.
 	rg := awstest.Observed(t, p, "redis.replication-group")
-	short := &ReplicationGroupHandler{e.handlers[resource.KindReplicationGroup].(*ReplicationGroupHandler).Base}
+	short := &ReplicationGroupHandler{e.handlers[resource.KindReplicationGroup].(*ReplicationGroupHandler).handler}
 	short.Wait = &poll.Options{First: 10 * time.Millisecond, Max: 50 * time.Millisecond, Timeout: 300 * time.Millisecond}
 	if err := short.Delete(context.Background(), *rg, map[string]string{"skip_final_snapshot": "true"}); !errors.Is(err, poll.ErrTimeout) || !strings.Contains(err.Error(), `"deleting"`) {
 		t.Errorf("delete the replication group on moto: %v, want a wait that ends with it deleting", err)

@@ -10,7 +10,9 @@ import (
 // o.Wait, when set, bounds the waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	base := clients.Over[API](c.ElastiCache, o)
-	s.Add(&SubnetGroupHandler{base(subnetGroupKind)}, &UserHandler{Base: base(userKind), Secrets: c.Secrets},
-		&UserGroupHandler{base(userGroupKind)}, &ReplicationGroupHandler{base(replicationGroupKind)})
+	s.Add(&SubnetGroupHandler{handler{base(subnetGroupKind), "cache subnet group"}},
+		&UserHandler{handler: handler{base(userKind), "ElastiCache user"}, Secrets: c.Secrets},
+		&UserGroupHandler{handler{base(userGroupKind), "ElastiCache user group"}},
+		&ReplicationGroupHandler{handler{base(replicationGroupKind), "replication group"}})
 	s.ObserveTagged(&Observer{API: c.ElastiCache}, kinds...)
 }

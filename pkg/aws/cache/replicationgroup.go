@@ -10,14 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 
 	"github.com/kcstack/kcstack/pkg/aws/awserr"
-	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
 
 // ReplicationGroupHandler creates, updates and deletes Redis replication
 // groups (cluster mode disabled: one shard, a primary and its replicas).
-type ReplicationGroupHandler struct{ clients.Base[API] }
+type ReplicationGroupHandler struct{ handler }
 
 var (
 	_ resource.Handler       = (*ReplicationGroupHandler)(nil)
@@ -180,10 +179,6 @@ func createInput(p replicationGroupProps, tags map[string]string) *ec.CreateRepl
 	return in
 }
 
-// SetTags sets and removes tags of the group o.
-func (h *ReplicationGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return setTags(ctx, h.API, "replication group", o, set, remove)
-}
 
 func optionalString(s string) *string {
 	if s == "" {

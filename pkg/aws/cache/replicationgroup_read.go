@@ -21,7 +21,7 @@ func (h *ReplicationGroupHandler) describe(ctx context.Context, id string) (*typ
 // reading is how the handler reads replication groups.
 func (h *ReplicationGroupHandler) reading() reading[types.ReplicationGroup] {
 	return reading[types.ReplicationGroup]{
-		noun: "replication group", describe: h.describe, ready: ready, wait: h.WaitOr(groupWait),
+		noun: h.noun, describe: h.describe, ready: ready, wait: h.WaitOr(groupWait),
 		status: func(g *types.ReplicationGroup) string { return aws.ToString(g.Status) },
 		arn:    func(g *types.ReplicationGroup) string { return aws.ToString(g.ARN) },
 	}

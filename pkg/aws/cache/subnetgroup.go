@@ -16,7 +16,7 @@ import (
 
 // SubnetGroupHandler creates, updates and deletes cache subnet groups.
 // They have no transitional states: nothing is waited for.
-type SubnetGroupHandler struct{ clients.Base[API] }
+type SubnetGroupHandler struct{ handler }
 
 var (
 	_ resource.Handler = (*SubnetGroupHandler)(nil)
@@ -135,7 +135,3 @@ func (h *SubnetGroupHandler) Delete(ctx context.Context, o resource.Observation,
 	})
 }
 
-// SetTags sets and removes tags of the group o.
-func (h *SubnetGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return setTags(ctx, h.API, "cache subnet group", o, set, remove)
-}

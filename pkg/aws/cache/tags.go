@@ -9,9 +9,24 @@ import (
 	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 
+	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
+
+// handler is what the four handlers share: their base, and the noun that
+// names their kind in messages ("ElastiCache user"). It gives them SetTags.
+type handler struct {
+	clients.Base[API]
+	noun string
+}
+
+// SetTags adds or changes the tags in set and removes the keys in remove
+// on the resource o (a user's password tags are not among its tags and
+// are never removed).
+func (h handler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
+	return setTags(ctx, h.API, h.noun, o, set, remove)
+}
 
 // setTags adds or changes the tags in set and removes the keys in remove
 // on the resource o observes, by the ARN in its attrs, with ElastiCache's

@@ -19,7 +19,7 @@ import (
 // secret the user refers to, read at acting time; a user that refers to
 // none (the default user) gets a generated password nobody keeps.
 type UserHandler struct {
-	clients.Base[API]
+	handler
 	Secrets SecretsAPI
 }
 
@@ -153,7 +153,7 @@ func (h *UserHandler) Update(ctx context.Context, d resource.Desired, o resource
 		return o, fmt.Errorf("modify ElastiCache user %s: %w", o.ID, err)
 	}
 	if pw.secret != "" {
-		if err := setTags(ctx, h.API, "ElastiCache user", o, pw.tags(), nil); err != nil {
+		if err := h.SetTags(ctx, o, pw.tags(), nil); err != nil {
 			return o, err
 		}
 	}
@@ -170,11 +170,6 @@ func (h *UserHandler) Delete(ctx context.Context, o resource.Observation, _ map[
 	})
 }
 
-// SetTags sets and removes tags of the user o; the password tags are not
-// among o's tags and are never removed.
-func (h *UserHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return setTags(ctx, h.API, "ElastiCache user", o, set, remove)
-}
 
 // waitActive waits until user id is active and returns it at address.
 func (h *UserHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
@@ -187,7 +182,7 @@ func (h *UserHandler) waitActive(ctx context.Context, id, address string) (resou
 func (h *UserHandler) reading() reading[types.User] {
 	status := func(u *types.User) string { return aws.ToString(u.Status) }
 	return reading[types.User]{
-		noun: "ElastiCache user", describe: h.describe, status: status, arn: func(u *types.User) string { return aws.ToString(u.ARN) },
+		noun: h.noun, describe: h.describe, status: status, arn: func(u *types.User) string { return aws.ToString(u.ARN) },
 		ready: func(u *types.User) bool { return status(u) == "active" }, wait: h.WaitOr(userWait),
 	}
 }

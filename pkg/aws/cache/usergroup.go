@@ -16,7 +16,7 @@ import (
 )
 
 // UserGroupHandler creates, updates and deletes ElastiCache user groups.
-type UserGroupHandler struct{ clients.Base[API] }
+type UserGroupHandler struct{ handler }
 
 var (
 	_ resource.Handler = (*UserGroupHandler)(nil)
@@ -132,10 +132,6 @@ func (h *UserGroupHandler) Delete(ctx context.Context, o resource.Observation, _
 	})
 }
 
-// SetTags sets and removes tags of the group o.
-func (h *UserGroupHandler) SetTags(ctx context.Context, o resource.Observation, set map[string]string, remove []string) error {
-	return setTags(ctx, h.API, "ElastiCache user group", o, set, remove)
-}
 
 // waitActive waits until group id is active with no pending change and
 // returns it at address.
@@ -153,7 +149,7 @@ func (h *UserGroupHandler) reading() reading[types.UserGroup] {
 		return status(g) == "active" && !pending
 	}
 	return reading[types.UserGroup]{
-		noun: "ElastiCache user group", describe: h.describe, status: status, arn: func(g *types.UserGroup) string { return aws.ToString(g.ARN) },
+		noun: h.noun, describe: h.describe, status: status, arn: func(g *types.UserGroup) string { return aws.ToString(g.ARN) },
 		ready: ready, wait: h.WaitOr(userWait),
 	}
 }
