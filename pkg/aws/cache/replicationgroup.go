@@ -179,7 +179,6 @@ func createInput(p replicationGroupProps, tags map[string]string) *ec.CreateRepl
 	return in
 }
 
-
 func optionalString(s string) *string {
 	if s == "" {
 		return nil

@@ -134,4 +134,3 @@ func (h *SubnetGroupHandler) Delete(ctx context.Context, o resource.Observation,
 		return err
 	})
 }
-

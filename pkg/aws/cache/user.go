@@ -170,7 +170,6 @@ func (h *UserHandler) Delete(ctx context.Context, o resource.Observation, _ map[
 	})
 }
 
-
 // waitActive waits until user id is active and returns it at address.
 func (h *UserHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
 	return h.reading().waitObserved(ctx, h.API, id, address, func(u types.User, tags map[string]string, address string) resource.Observation {

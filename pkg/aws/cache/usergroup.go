@@ -132,7 +132,6 @@ func (h *UserGroupHandler) Delete(ctx context.Context, o resource.Observation, _
 	})
 }
 
-
 // waitActive waits until group id is active with no pending change and
 // returns it at address.
 func (h *UserGroupHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
