@@ -32,52 +32,70 @@ func TestLifecycle(t *testing.T) {
 	e.checkCreated(t, ds)
 	e.checkObserveCalls(t, ds)
 
-	t.Run("access string", func(t *testing.T) {
-		find(t, ds, "redis.user[shop-dev]").Props[propAccessString] = "on ~shop:* &shop:* +@read -@dangerous"
-		e.cycle.Update(ds, map[string]plan.Action{"redis.user[shop-dev]": plan.ActionUpdate}, "access string")
-		if u := e.user(t, "kc-shop-dev"); aws.ToString(u.AccessString) != "on ~shop:* &shop:* +@read -@dangerous" {
-			t.Errorf("access string %q after the update", aws.ToString(u.AccessString))
+	// The cycle fails the test itself: the steps run in order, not as
+	// subtests.
+	find(t, ds, "redis.user[shop-dev]").Props[propAccessString] = "on ~shop:* &shop:* +@read -@dangerous"
+	e.cycle.Update(ds, map[string]plan.Action{"redis.user[shop-dev]": plan.ActionUpdate}, "access string")
+	if u := e.user(t, "kc-shop-dev"); aws.ToString(u.AccessString) != "on ~shop:* &shop:* +@read -@dangerous" {
+		t.Errorf("access string %q after the update", aws.ToString(u.AccessString))
+	}
+	e.checkRotation(t, ds)
+	e.checkMembership(t, ds)
+	e.checkGroupUpdates(t, ds)
+	all := func(resource.Desired) bool { return true }
+	ds = awstest.Retag(ds, all)
+	awstest.ApplyRetag(t, e.cycle, ds, all)
+	e.cycle.DestroyAll(ds)
+	out, err := e.c.ElastiCache.DescribeSnapshots(context.Background(), &ec.DescribeSnapshotsInput{SnapshotName: aws.String("kc-redis-final")})
+	if err != nil || len(out.Snapshots) != 1 {
+		t.Errorf("no final snapshot kc-redis-final after the destroy: %v", err)
+	}
+}
+
+// checkMembership adds an application (its user joins the user group)
+// and removes it again (its user leaves and is deleted).
+func (e *env) checkMembership(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	more := e.desired(shop, app{name: "blog-prod", prefix: "blog"})
+	for i := range more {
+		for _, d := range ds {
+			if d.Address == more[i].Address && d.Kind != resource.KindCacheUserGroup {
+				more[i] = d
+			}
 		}
-	})
-	t.Run("password rotation", func(t *testing.T) { e.checkRotation(t, ds) })
-	t.Run("user group membership", func(t *testing.T) {
-		more := e.desired(shop, app{name: "blog-prod", prefix: "blog"})
-		e.cycle.Update(more, map[string]plan.Action{
-			"redis.secret[blog-prod]": plan.ActionCreate, "redis.user[blog-prod]": plan.ActionCreate, "redis.user-group": plan.ActionUpdate,
-		}, "an application added")
-		if diff := cmp.Diff([]string{"kc-blog-prod", "kc-default", "kc-shop-dev"}, e.userGroup(t).UserIds); diff != "" {
-			t.Errorf("user group members: -want +got:\n%s", diff)
-		}
-		ds = e.desired(shop)
-		e.cycle.Update(ds, map[string]plan.Action{
-			"redis.secret[blog-prod]": plan.ActionDelete, "redis.user[blog-prod]": plan.ActionDelete, "redis.user-group": plan.ActionUpdate,
-		}, "an application removed")
-		if diff := cmp.Diff([]string{"kc-default", "kc-shop-dev"}, e.userGroup(t).UserIds); diff != "" {
-			t.Errorf("user group members: -want +got:\n%s", diff)
-		}
-	})
-	t.Run("node type and replicas", func(t *testing.T) {
-		rg := find(t, ds, "redis.replication-group")
-		rg.Props[propNodeType] = "cache.t4g.medium"
-		e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "node type")
-		rg.Props[propReplicas] = int64(2)
-		e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "more replicas")
-		rg.Props[propReplicas] = int64(1)
-		rg.Props[propSecurityGroupIDs] = []any{e.net.sg, e.net.sg2}
-		e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "fewer replicas and another security group")
-	})
-	t.Run("tag drift", func(t *testing.T) {
-		all := func(resource.Desired) bool { return true }
-		ds = awstest.Retag(ds, all)
-		awstest.ApplyRetag(t, e.cycle, ds, all)
-	})
-	t.Run("destroy", func(t *testing.T) {
-		e.cycle.DestroyAll(ds)
-		out, err := e.c.ElastiCache.DescribeSnapshots(context.Background(), &ec.DescribeSnapshotsInput{SnapshotName: aws.String("kc-redis-final")})
-		if err != nil || len(out.Snapshots) != 1 {
-			t.Errorf("no final snapshot kc-redis-final after the destroy: %v", err)
-		}
-	})
+	}
+	e.cycle.Update(more, map[string]plan.Action{
+		"redis.secret[blog-prod]": plan.ActionCreate, "redis.user[blog-prod]": plan.ActionCreate, "redis.user-group": plan.ActionUpdate,
+	}, "an application added")
+	if diff := cmp.Diff([]string{"kc-blog-prod", "kc-default", "kc-shop-dev"}, e.userGroup(t).UserIds); diff != "" {
+		t.Errorf("user group members: -want +got:\n%s", diff)
+	}
+	e.cycle.Update(ds, map[string]plan.Action{
+		"redis.secret[blog-prod]": plan.ActionDelete, "redis.user[blog-prod]": plan.ActionDelete, "redis.user-group": plan.ActionUpdate,
+	}, "an application removed")
+	if diff := cmp.Diff([]string{"kc-default", "kc-shop-dev"}, e.userGroup(t).UserIds); diff != "" {
+		t.Errorf("user group members: -want +got:\n%s", diff)
+	}
+}
+
+// checkGroupUpdates changes the replication group's node type, replicas
+// and security groups in place.
+func (e *env) checkGroupUpdates(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	rg := find(t, ds, "redis.replication-group")
+	rg.Props[propNodeType] = "cache.t4g.medium"
+	e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "node type")
+	rg.Props[propReplicas] = int64(2)
+	e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "more replicas")
+	if n := len(e.replicationGroup(t).MemberClusters); n != 3 {
+		t.Errorf("%d member clusters after 2 replicas, want 3", n)
+	}
+	rg.Props[propReplicas] = int64(1)
+	rg.Props[propSecurityGroupIDs] = []any{e.net.sg, e.net.sg2}
+	e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "fewer replicas and another security group")
+	if g := e.replicationGroup(t); len(g.MemberClusters) != 2 || aws.ToString(g.CacheNodeType) != "cache.t4g.medium" {
+		t.Errorf("replication group: %d members, node type %s; want 2 and cache.t4g.medium", len(g.MemberClusters), aws.ToString(g.CacheNodeType))
+	}
 }
 
 // checkCreated checks what ElastiCache holds after the first apply.
