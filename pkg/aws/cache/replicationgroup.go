@@ -119,6 +119,9 @@ type replicationGroupProps struct {
 	securityGroups, userGroups                                    []string
 	replicas, snapshotRetention, port                             int64
 	transit, atRest, failover, multiAZ                            bool
+	// retentionSet: the props give snapshot_retention_days (else
+	// ElastiCache's default applies).
+	retentionSet bool
 }
 
 func readReplicationGroup(d resource.Desired) (replicationGroupProps, error) {
@@ -135,6 +138,7 @@ func readReplicationGroup(d resource.Desired) (replicationGroupProps, error) {
 	if err := r.Err(); err != nil {
 		return p, fmt.Errorf("%s: %w", d.Address, err)
 	}
+	_, p.retentionSet = d.Props[propSnapshotRetention]
 	if p.engine == "" {
 		p.engine = engineRedis
 	}
@@ -169,12 +173,15 @@ func createInput(p replicationGroupProps, tags map[string]string) *ec.CreateRepl
 		NumCacheClusters: aws.Int32(int32(p.replicas + 1)), CacheSubnetGroupName: aws.String(p.subnetGroup),
 		SecurityGroupIds: p.securityGroups, UserGroupIds: p.userGroups,
 		CacheParameterGroupName: optionalString(p.parameterGroup), PreferredMaintenanceWindow: optionalString(p.maintenanceWindow),
-		SnapshotWindow: optionalString(p.snapshotWindow), SnapshotRetentionLimit: aws.Int32(int32(p.snapshotRetention)),
+		SnapshotWindow:           optionalString(p.snapshotWindow),
 		TransitEncryptionEnabled: aws.Bool(p.transit), AtRestEncryptionEnabled: aws.Bool(p.atRest),
 		AutomaticFailoverEnabled: aws.Bool(p.failover), MultiAZEnabled: aws.Bool(p.multiAZ), Tags: ecTags(tags),
 	}
 	if p.port != 0 {
 		in.Port = aws.Int32(int32(p.port))
+	}
+	if p.retentionSet {
+		in.SnapshotRetentionLimit = aws.Int32(int32(p.snapshotRetention))
 	}
 	return in
 }
