@@ -133,3 +133,16 @@ func (r reading[T]) deleteWhenFree(ctx context.Context, b clients.Base[API], id,
 	}
 	return r.waitGone(ctx, id)
 }
+
+// created returns nil when the create of id succeeded (err nil) or was
+// refused as a duplicate (the code exists) of a resource that is stack's
+// at address, which is adopted; any other error is wrapped.
+func (r reading[T]) created(ctx context.Context, api API, err error, exists, id, stack, address string) error {
+	if awserr.Is(err, exists) {
+		_, err = r.adopt(ctx, api, id, stack, address)
+	}
+	if err != nil {
+		return fmt.Errorf("create %s %s: %w", r.noun, id, err)
+	}
+	return nil
+}

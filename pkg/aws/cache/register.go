@@ -10,9 +10,9 @@ import (
 // o.Wait, when set, bounds the waits.
 func Register(s *clients.Set, c *clients.Clients, o clients.Options) {
 	base := clients.Over[API](c.ElastiCache, o)
-	s.Add(&SubnetGroupHandler{handler{base(subnetGroupKind), "cache subnet group"}},
-		&UserHandler{handler: handler{base(userKind), "ElastiCache user"}, Secrets: c.Secrets},
-		&UserGroupHandler{handler{base(userGroupKind), "ElastiCache user group"}},
-		&ReplicationGroupHandler{handler{base(replicationGroupKind), "replication group"}})
+	s.Add(&SubnetGroupHandler{handler{base(subnetGroupKind), "cache subnet group", subnetGroupRules}},
+		&UserHandler{handler: handler{base(userKind), "ElastiCache user", userRules}, Secrets: c.Secrets},
+		&UserGroupHandler{handler{base(userGroupKind), "ElastiCache user group", userGroupRules}},
+		&ReplicationGroupHandler{handler{base(replicationGroupKind), "replication group", replicationGroupRules}})
 	s.ObserveTagged(&Observer{API: c.ElastiCache}, kinds...)
 }

@@ -9,7 +9,6 @@ import (
 	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -58,11 +57,6 @@ var replicationGroupRules = map[string]rule{
 	propReplicationGroupID: foldCase, propSubnetGroup: foldCase, propDescription: optional,
 	propEngineVersion: optional | version, propParameterGroup: optional,
 	propMaintenanceWindow: optional | foldCase, propSnapshotWindow: optional,
-}
-
-// Diff compares the props d lists with o's, without I/O.
-func (h *ReplicationGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diff(h.Described, replicationGroupRules, d, o)
 }
 
 // replicationGroupObservation converts a described group, the cache
@@ -157,11 +151,8 @@ func (h *ReplicationGroupHandler) Create(ctx context.Context, d resource.Desired
 		return resource.Observation{}, err
 	}
 	_, err = h.API.CreateReplicationGroup(ctx, createInput(p, d.Tags))
-	if awserr.Is(err, codeReplicationGroupExists) {
-		_, err = h.reading().adopt(ctx, h.API, p.id, h.Stack, d.Address)
-	}
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create replication group %s: %w", p.id, err)
+	if err := h.reading().created(ctx, h.API, err, codeReplicationGroupExists, p.id, h.Stack, d.Address); err != nil {
+		return resource.Observation{}, err
 	}
 	return h.waitAvailable(ctx, p.id, d.Address)
 }

@@ -38,11 +38,6 @@ var subnetGroupKind = resource.Descriptor{
 
 var subnetGroupRules = map[string]rule{propName: foldCase, propDescription: optional}
 
-// Diff compares the props d lists with o's, without I/O.
-func (h *SubnetGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diff(h.Described, subnetGroupRules, d, o)
-}
-
 // subnetGroupObservation converts a described group and its tags.
 func subnetGroupObservation(g types.CacheSubnetGroup, tags map[string]string, address, stack string) resource.Observation {
 	name := aws.ToString(g.CacheSubnetGroupName)

@@ -15,10 +15,19 @@ import (
 )
 
 // handler is what the four handlers share: their base, and the noun that
-// names their kind in messages ("ElastiCache user"). It gives them SetTags.
+// names their kind in messages ("ElastiCache user"). It gives them Diff
+// and SetTags.
 type handler struct {
 	clients.Base[API]
 	noun string
+	// rules say how Diff compares the props that are not plain data.
+	rules map[string]rule
+}
+
+// Diff compares the props d lists with o's under the kind's rules,
+// without I/O.
+func (h handler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
+	return diff(h.Described, h.rules, d, o)
 }
 
 // SetTags adds or changes the tags in set and removes the keys in remove

@@ -8,7 +8,6 @@ import (
 	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -50,11 +49,6 @@ var userKind = resource.Descriptor{
 }
 
 var userRules = map[string]rule{propUserID: foldCase, propAccessString: spaces}
-
-// Diff compares the props d lists with o's, without I/O.
-func (h *UserHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diff(h.Described, userRules, d, o)
-}
 
 // userObservation converts a described user and its tags: the secret and
 // version its password came from are props, not tags.
@@ -113,11 +107,8 @@ func (h *UserHandler) Create(ctx context.Context, d resource.Desired) (resource.
 		AuthenticationMode: &types.AuthenticationMode{Type: types.InputAuthenticationTypePassword, Passwords: []string{pw.value}},
 		Tags:               ecTags(resource.WithTags(d.Tags, pw.tags(), nil)),
 	})
-	if awserr.Is(err, codeUserExists) {
-		_, err = h.reading().adopt(ctx, h.API, p.id, h.Stack, d.Address)
-	}
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create ElastiCache user %s: %w", p.id, err)
+	if err := h.reading().created(ctx, h.API, err, codeUserExists, p.id, h.Stack, d.Address); err != nil {
+		return resource.Observation{}, err
 	}
 	return h.waitActive(ctx, p.id, d.Address)
 }

@@ -9,7 +9,6 @@ import (
 	ec "github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/elasticache/types"
 
-	"github.com/kcstack/kcstack/pkg/aws/awserr"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/ownership"
 	"github.com/kcstack/kcstack/pkg/resource"
@@ -40,11 +39,6 @@ var userGroupKind = resource.Descriptor{
 }
 
 var userGroupRules = map[string]rule{propUserGroupID: foldCase}
-
-// Diff compares the props d lists with o's, without I/O.
-func (h *UserGroupHandler) Diff(d resource.Desired, o resource.Observation) []resource.FieldDiff {
-	return diff(h.Described, userGroupRules, d, o)
-}
 
 func userGroupObservation(g types.UserGroup, tags map[string]string, address, stack string) resource.Observation {
 	id := aws.ToString(g.UserGroupId)
@@ -82,11 +76,8 @@ func (h *UserGroupHandler) Create(ctx context.Context, d resource.Desired) (reso
 	_, err = h.API.CreateUserGroup(ctx, &ec.CreateUserGroupInput{
 		UserGroupId: aws.String(p.id), Engine: aws.String(p.engine), UserIds: p.users, Tags: ecTags(d.Tags),
 	})
-	if awserr.Is(err, codeUserGroupExists) {
-		_, err = h.reading().adopt(ctx, h.API, p.id, h.Stack, d.Address)
-	}
-	if err != nil {
-		return resource.Observation{}, fmt.Errorf("create ElastiCache user group %s: %w", p.id, err)
+	if err := h.reading().created(ctx, h.API, err, codeUserGroupExists, p.id, h.Stack, d.Address); err != nil {
+		return resource.Observation{}, err
 	}
 	return h.waitActive(ctx, p.id, d.Address)
 }
