@@ -166,7 +166,7 @@ func TestReplicationGroupLifecycleOverHTTP(t *testing.T) {
 		"failover":  string(g.AutomaticFailover) + " " + string(g.MultiAZ),
 		"roles":     aws.ToString(ng.NodeGroupMembers[0].CurrentRole) + " " + aws.ToString(ng.NodeGroupMembers[1].CurrentRole),
 		"zones":     aws.ToString(ng.NodeGroupMembers[0].PreferredAvailabilityZone) + " " + aws.ToString(ng.NodeGroupMembers[1].PreferredAvailabilityZone),
-		"encrypted": strings.ToLower(aws.ToString(boolString(g.TransitEncryptionEnabled)) + " " + aws.ToString(boolString(g.AtRestEncryptionEnabled))) + " " + string(g.TransitEncryptionMode),
+		"encrypted": strings.ToLower(aws.ToString(boolString(g.TransitEncryptionEnabled))+" "+aws.ToString(boolString(g.AtRestEncryptionEnabled))) + " " + string(g.TransitEncryptionMode),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("available group (-want +got):\n%s", diff)

@@ -26,7 +26,9 @@ func (fakeEC2) LookupSecurityGroup(_, id string) (string, bool) {
 	return vpc, ok
 }
 
-func (fakeEC2) DefaultSecurityGroup(_, vpc string) (string, bool) { return "sg-default", vpc == "vpc-1" }
+func (fakeEC2) DefaultSecurityGroup(_, vpc string) (string, bool) {
+	return "sg-default", vpc == "vpc-1"
+}
 
 // world is an api.World with ElastiCache and the fake EC2 on a clock the
 // test moves.
