@@ -39,6 +39,18 @@ func newEnv(t *testing.T) *env {
 		sandbox.WithDelays(30*time.Millisecond, 30*time.Millisecond))
 	cfg := sandboxtest.AWSConfig(t, srv)
 	e := &env{t: t, ctx: context.Background(), ec: ec.NewFromConfig(cfg), ec2: awsec2.NewFromConfig(cfg), tagging: rgt.NewFromConfig(cfg)}
+	e.network()
+	return e
+}
+
+func ec2Client(t *testing.T, srv *sandbox.Server) *awsec2.Client {
+	return awsec2.NewFromConfig(sandboxtest.AWSConfig(t, srv))
+}
+
+// network creates a VPC with two subnets in two zones and a security
+// group.
+func (e *env) network() {
+	e.t.Helper()
 	vpc, err := e.ec2.CreateVpc(e.ctx, &awsec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	e.must("CreateVpc", err)
 	for i, zone := range []string{"eu-west-1a", "eu-west-1b"} {
@@ -51,7 +63,6 @@ func newEnv(t *testing.T) *env {
 		GroupName: aws.String("redis"), Description: aws.String("redis")})
 	e.must("CreateSecurityGroup", err)
 	e.sg = *sg.GroupId
-	return e
 }
 
 func (e *env) must(what string, err error) {
