@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,6 +46,7 @@ func TestLifecycle(t *testing.T) {
 	all := func(resource.Desired) bool { return true }
 	ds = awstest.Retag(ds, all)
 	awstest.ApplyRetag(t, e.cycle, ds, all)
+	e.checkHandTag(t, ds)
 	e.cycle.DestroyAll(ds)
 	out, err := e.c.ElastiCache.DescribeSnapshots(context.Background(), &ec.DescribeSnapshotsInput{SnapshotName: aws.String("kc-redis-final")})
 	if err != nil || len(out.Snapshots) != 1 {
@@ -95,6 +97,29 @@ func (e *env) checkGroupUpdates(t *testing.T, ds []resource.Desired) {
 	e.cycle.Update(ds, map[string]plan.Action{rg.Address: plan.ActionUpdate}, "fewer replicas and another security group")
 	if g := e.replicationGroup(t); len(g.MemberClusters) != 2 || aws.ToString(g.CacheNodeType) != "cache.t4g.medium" {
 		t.Errorf("replication group: %d members, node type %s; want 2 and cache.t4g.medium", len(g.MemberClusters), aws.ToString(g.CacheNodeType))
+	}
+}
+
+// checkHandTag tags the replication group and a user by hand: the plan
+// removes exactly those tags, with ElastiCache's own tagging calls.
+func (e *env) checkHandTag(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	ctx := context.Background()
+	for _, arn := range []string{aws.ToString(e.replicationGroup(t).ARN), aws.ToString(e.user(t, "kc-shop-dev").ARN)} {
+		if _, err := e.c.ElastiCache.AddTagsToResource(ctx, &ec.AddTagsToResourceInput{ResourceName: aws.String(arn),
+			Tags: ecTags(map[string]string{"owner": "someone"})}); err != nil {
+			t.Fatalf("tag %s by hand: %v", arn, err)
+		}
+	}
+	p := e.cycle.Plan(ds, false)
+	awstest.CheckUpdates(t, p, map[string][]resource.FieldDiff{
+		"redis.replication-group": {{Path: "tags.owner", Before: "someone"}},
+		"redis.user[shop-dev]":    {{Path: "tags.owner", Before: "someone"}},
+	})
+	e.cycle.Apply(p)
+	e.cycle.NoChanges(ds, "after removing the tags made by hand")
+	if tags := e.tags(t, aws.ToString(e.user(t, "kc-shop-dev").ARN)); tags["owner"] != "" || tags[tagPasswordVersion] == "" {
+		t.Errorf("user tags after the plan removed the hand-made tag: %v, want no owner and the password version kept", tags)
 	}
 }
 
@@ -154,6 +179,9 @@ func (e *env) checkRotation(t *testing.T, ds []resource.Desired) {
 	var value struct{ Password string }
 	if err := json.Unmarshal([]byte(aws.ToString(v.SecretString)), &value); err != nil || len(value.Password) != 48 {
 		t.Errorf("the secret holds no new 48-character password")
+	}
+	if b, err := json.Marshal(e.cycle.Plan(ds, false)); err != nil || strings.Contains(string(b), value.Password) {
+		t.Errorf("the plan's JSON holds the password (or cannot be written: %v)", err)
 	}
 	tags := e.tags(t, aws.ToString(e.user(t, "kc-shop-dev").ARN))
 	if tags[tagPasswordVersion] != aws.ToString(v.VersionId) {
