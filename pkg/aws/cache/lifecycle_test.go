@@ -47,6 +47,7 @@ func TestLifecycle(t *testing.T) {
 	ds = awstest.Retag(ds, all)
 	awstest.ApplyRetag(t, e.cycle, ds, all)
 	e.checkHandTag(t, ds)
+	e.checkDeleteOrder(t, ds)
 	e.cycle.DestroyAll(ds)
 	out, err := e.c.ElastiCache.DescribeSnapshots(context.Background(), &ec.DescribeSnapshotsInput{SnapshotName: aws.String("kc-redis-final")})
 	if err != nil || len(out.Snapshots) != 1 {
@@ -120,6 +121,26 @@ func (e *env) checkHandTag(t *testing.T, ds []resource.Desired) {
 	e.cycle.NoChanges(ds, "after removing the tags made by hand")
 	if tags := e.tags(t, aws.ToString(e.user(t, "kc-shop-dev").ARN)); tags["owner"] != "" || tags[tagPasswordVersion] == "" {
 		t.Errorf("user tags after the plan removed the hand-made tag: %v, want no owner and the password version kept", tags)
+	}
+}
+
+// checkDeleteOrder checks the order the destroy plan deletes in: the
+// replication group before its user group and subnet group, the user
+// group before its users, each user before its secret.
+func (e *env) checkDeleteOrder(t *testing.T, ds []resource.Desired) {
+	t.Helper()
+	deps := map[string][]string{}
+	for _, c := range e.cycle.Plan(ds, true).Changes {
+		deps[c.Address] = c.DependsOn
+	}
+	for addr, before := range map[string]string{
+		"redis.user-group": "redis.replication-group", "redis.subnet-group": "redis.replication-group",
+		"redis.user[shop-dev]": "redis.user-group", "redis.default-user": "redis.user-group",
+		"redis.secret[shop-dev]": "redis.user[shop-dev]",
+	} {
+		if !slices.Contains(deps[addr], before) {
+			t.Errorf("the destroy deletes %s without waiting for %s (it waits for %v)", addr, before, deps[addr])
+		}
 	}
 }
 
