@@ -274,7 +274,6 @@ func (r *Region) groupView(c *api.Call, g *ReplicationGroup) *types.ReplicationG
 		UserGroupIds: append([]string{}, g.UserGroupIDs...), DataTiering: types.DataTieringStatusDisabled,
 		NetworkType: types.NetworkTypeIpv4, IpDiscovery: types.IpDiscoveryIpv4, MemberClusters: []string{},
 		LogDeliveryConfigurations: []types.LogDeliveryConfiguration{},
-		PendingModifiedValues:     &types.ReplicationGroupPendingModifiedValues{},
 	}
 	if g.AutomaticFailover {
 		v.AutomaticFailover = types.AutomaticFailoverStatusEnabled
@@ -289,6 +288,7 @@ func (r *Region) groupView(c *api.Call, g *ReplicationGroup) *types.ReplicationG
 		v.KmsKeyId = aws.String(g.KmsKeyID)
 	}
 	if len(g.UserGroupsToAdd) > 0 || len(g.UserGroupsToRemove) > 0 {
+		v.PendingModifiedValues = &types.ReplicationGroupPendingModifiedValues{}
 		v.PendingModifiedValues.UserGroups = &types.UserGroupsUpdateStatus{UserGroupIdsToAdd: g.UserGroupsToAdd, UserGroupIdsToRemove: g.UserGroupsToRemove}
 	}
 	ng := types.NodeGroup{NodeGroupId: aws.String("0001"), Status: aws.String(g.Status), NodeGroupMembers: []types.NodeGroupMember{}}
