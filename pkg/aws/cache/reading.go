@@ -22,23 +22,15 @@ type reading[T any] struct {
 	// ready reports whether the resource is in the state waits wait for.
 	ready func(*T) bool
 	wait  poll.Options
+	// observe builds the observation of an item with its tags at an
+	// address.
+	observe func(item T, tags map[string]string, address string) resource.Observation
 }
 
 // one returns the first of the items a describe by id answered, nil when
-// the resource does not exist (the notFound code, or no item); items is
-// called only when err is nil.
+// the resource does not exist (the notFound code, or no item).
 func one[T any](err error, notFound, noun, id string, items func() []T) (*T, error) {
-	if awserr.Is(err, notFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe %s %s: %w", noun, id, err)
-	}
-	all := items()
-	if len(all) == 0 {
-		return nil, nil
-	}
-	return &all[0], nil
+	return awserr.First(err, []string{notFound}, noun+" "+id, items)
 }
 
 // check reads id for a wait, keeping it in last when last is set.
@@ -104,8 +96,8 @@ func (r reading[T]) adopt(ctx context.Context, api API, id, stack, address strin
 }
 
 // waitObserved waits until id is ready and returns its observation at
-// address, with its tags; observe builds it.
-func (r reading[T]) waitObserved(ctx context.Context, api API, id, address string, observe func(T, map[string]string, string) resource.Observation) (resource.Observation, error) {
+// address, with its tags.
+func (r reading[T]) waitObserved(ctx context.Context, api API, id, address string) (resource.Observation, error) {
 	item, err := r.waitReady(ctx, id)
 	if err != nil {
 		return resource.Observation{}, err
@@ -114,7 +106,7 @@ func (r reading[T]) waitObserved(ctx context.Context, api API, id, address strin
 	if err != nil {
 		return resource.Observation{}, err
 	}
-	return observe(*item, tags, address), nil
+	return r.observe(*item, tags, address), nil
 }
 
 // deleteWhenFree calls del until it succeeds (a refusal in ref.Busy is

@@ -110,7 +110,7 @@ func (h *UserHandler) Create(ctx context.Context, d resource.Desired) (resource.
 	if err := h.reading().created(ctx, h.API, err, codeUserExists, p.id, h.Stack, d.Address); err != nil {
 		return resource.Observation{}, err
 	}
-	return h.waitActive(ctx, p.id, d.Address)
+	return h.reading().waitObserved(ctx, h.API, p.id, d.Address)
 }
 
 // Update changes the access string and, when the secret or its version
@@ -148,7 +148,7 @@ func (h *UserHandler) Update(ctx context.Context, d resource.Desired, o resource
 			return o, err
 		}
 	}
-	return h.waitActive(ctx, o.ID, d.Address)
+	return h.reading().waitObserved(ctx, h.API, o.ID, d.Address)
 }
 
 // Delete deletes the user and waits until it is gone; one already gone
@@ -161,19 +161,15 @@ func (h *UserHandler) Delete(ctx context.Context, o resource.Observation, _ map[
 	})
 }
 
-// waitActive waits until user id is active and returns it at address.
-func (h *UserHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
-	return h.reading().waitObserved(ctx, h.API, id, address, func(u types.User, tags map[string]string, address string) resource.Observation {
-		return userObservation(u, tags, address, h.Stack)
-	})
-}
-
 // reading is how the handler reads users.
 func (h *UserHandler) reading() reading[types.User] {
 	status := func(u *types.User) string { return aws.ToString(u.Status) }
 	return reading[types.User]{
 		noun: h.noun, describe: h.describe, status: status, arn: func(u *types.User) string { return aws.ToString(u.ARN) },
 		ready: func(u *types.User) bool { return status(u) == "active" }, wait: h.WaitOr(userWait),
+		observe: func(u types.User, tags map[string]string, address string) resource.Observation {
+			return userObservation(u, tags, address, h.Stack)
+		},
 	}
 }
 

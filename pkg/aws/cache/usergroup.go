@@ -79,7 +79,7 @@ func (h *UserGroupHandler) Create(ctx context.Context, d resource.Desired) (reso
 	if err := h.reading().created(ctx, h.API, err, codeUserGroupExists, p.id, h.Stack, d.Address); err != nil {
 		return resource.Observation{}, err
 	}
-	return h.waitActive(ctx, p.id, d.Address)
+	return h.reading().waitObserved(ctx, h.API, p.id, d.Address)
 }
 
 // Update adds and removes users so that the group holds exactly the
@@ -99,7 +99,7 @@ func (h *UserGroupHandler) Update(ctx context.Context, d resource.Desired, o res
 			return o, fmt.Errorf("modify ElastiCache user group %s: %w", o.ID, err)
 		}
 	}
-	return h.waitActive(ctx, o.ID, d.Address)
+	return h.reading().waitObserved(ctx, h.API, o.ID, d.Address)
 }
 
 // missingFrom returns the elements of a that b lacks.
@@ -123,14 +123,6 @@ func (h *UserGroupHandler) Delete(ctx context.Context, o resource.Observation, _
 	})
 }
 
-// waitActive waits until group id is active with no pending change and
-// returns it at address.
-func (h *UserGroupHandler) waitActive(ctx context.Context, id, address string) (resource.Observation, error) {
-	return h.reading().waitObserved(ctx, h.API, id, address, func(g types.UserGroup, tags map[string]string, address string) resource.Observation {
-		return userGroupObservation(g, tags, address, h.Stack)
-	})
-}
-
 // reading is how the handler reads user groups.
 func (h *UserGroupHandler) reading() reading[types.UserGroup] {
 	status := func(g *types.UserGroup) string { return aws.ToString(g.Status) }
@@ -141,6 +133,9 @@ func (h *UserGroupHandler) reading() reading[types.UserGroup] {
 	return reading[types.UserGroup]{
 		noun: h.noun, describe: h.describe, status: status, arn: func(g *types.UserGroup) string { return aws.ToString(g.ARN) },
 		ready: ready, wait: h.WaitOr(userWait),
+		observe: func(g types.UserGroup, tags map[string]string, address string) resource.Observation {
+			return userGroupObservation(g, tags, address, h.Stack)
+		},
 	}
 }
 
