@@ -65,7 +65,7 @@ func describeCacheClusters(c *api.Call, in *elasticache.DescribeCacheClustersInp
 		id := lower(*in.CacheClusterId)
 		g := r.memberGroup(id)
 		if g == nil {
-			return nil, errClusterNotFound(*in.CacheClusterId)
+			return nil, errNotFound(codeClusterNotFound, "CacheCluster", *in.CacheClusterId)
 		}
 		for _, m := range g.Members {
 			if m.ID == id {

@@ -2,18 +2,12 @@ package elasticache
 
 import "github.com/kcstack/kcstack/pkg/sandbox/api"
 
-// Subnets is what ElastiCache needs from the EC2 emulation's state (the
-// value c.World.State("ec2") returns) to check cache subnet groups.
-type Subnets interface {
-	// LookupSubnet returns the VPC and Availability Zone of the subnet
-	// with the given id in region; ok is false when there is none.
+// EC2 is what ElastiCache needs from the EC2 emulation's state (the value
+// c.World.State("ec2") returns): the VPC and zone of a subnet, the VPC of
+// a security group and a VPC's default group, each with ok false when
+// there is none.
+type EC2 interface {
 	LookupSubnet(region, subnetID string) (vpcID, zone string, ok bool)
-}
-
-// SecurityGroups is implemented by the EC2 state to let ElastiCache check
-// SecurityGroupIds and pick a VPC's default group. Without it, security
-// group ids are taken as given.
-type SecurityGroups interface {
 	LookupSecurityGroup(region, groupID string) (vpcID string, ok bool)
 	DefaultSecurityGroup(region, vpcID string) (groupID string, ok bool)
 }
@@ -30,7 +24,7 @@ func resolveSubnets(c *api.Call, ids []string) ([]subnetInfo, string, error) {
 	if len(ids) == 0 {
 		return nil, "", invalidValue("The parameter SubnetIds must be provided and must not be empty.")
 	}
-	ec2, ok := c.World.State("ec2").(Subnets)
+	ec2, ok := c.World.State("ec2").(EC2)
 	if !ok {
 		return nil, "", api.Errorf(codeInvalidSubnet, "The sandbox's EC2 emulation cannot resolve subnets, so no subnet can be used.")
 	}
@@ -58,9 +52,9 @@ func resolveSubnets(c *api.Call, ids []string) ([]subnetInfo, string, error) {
 // checkSecurityGroups checks the requested groups against the VPC, or
 // picks the VPC's default group when none is requested.
 func checkSecurityGroups(c *api.Call, ids []string, vpc string) ([]string, error) {
-	ec2, ok := c.World.State("ec2").(SecurityGroups)
+	ec2, ok := c.World.State("ec2").(EC2)
 	if !ok {
-		return ids, nil
+		return nil, api.Errorf(codeInvalidVPCNetwork, "The sandbox's EC2 emulation cannot resolve security groups, so none can be used.")
 	}
 	if len(ids) == 0 {
 		if id, found := ec2.DefaultSecurityGroup(c.Region, vpc); found {

@@ -89,7 +89,7 @@ func checkParameterGroup(name, engine, version string) (string, error) {
 	if strings.HasPrefix(name, "default.") {
 		return "", invalidCombination("Cache parameter group %s does not fit engine %s %s: use %s.", name, engine, version, def)
 	}
-	return "", notFoundParameterGroup(name)
+	return "", errNotFound(codeParameterGroupNotFound, "CacheParameterGroup", name)
 }
 
 var (

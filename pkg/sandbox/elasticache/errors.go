@@ -42,30 +42,13 @@ func invalidCombination(format string, args ...any) *api.Error {
 	return api.Errorf(codeInvalidCombination, format, args...)
 }
 
-func errUserNotFound(id string) *api.Error {
-	return api.NotFound(codeUserNotFound, "User %s not found.", id)
-}
-
-func errUserGroupNotFound(id string) *api.Error {
-	return api.NotFound(codeUserGroupNotFound, "User group %s not found.", id)
-}
-
-func errGroupNotFound(id string) *api.Error {
-	return api.NotFound(codeGroupNotFound, "ReplicationGroup %s not found.", id)
-}
-
-func errSubnetGroupNotFound(name string) *api.Error {
-	return api.Errorf(codeSubnetGroupNotFound, "CacheSubnetGroup %s not found.", name)
-}
-
-func errSnapshotNotFound(name string) *api.Error {
-	return api.NotFound(codeSnapshotNotFound, "Snapshot %s not found.", name)
-}
-
-func errClusterNotFound(id string) *api.Error {
-	return api.NotFound(codeClusterNotFound, "CacheCluster %s not found.", id)
-}
-
-func notFoundParameterGroup(name string) *api.Error {
-	return api.NotFound(codeParameterGroupNotFound, "CacheParameterGroup %s not found.", name)
+// errNotFound is the fault code answers for the missing resource what
+// (User, ReplicationGroup, ...) id: 404 as the model gives it, but 400 for
+// cache subnet groups.
+func errNotFound(code, what, id string) *api.Error {
+	e := api.NotFound(code, "%s %s not found.", what, id)
+	if code == codeSubnetGroupNotFound {
+		e.Status = 0
+	}
+	return e
 }

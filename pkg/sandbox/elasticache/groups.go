@@ -171,7 +171,7 @@ func (r *Region) checkUserGroups(ids []string, engine string) error {
 	for _, id := range ids {
 		ug, ok := r.UserGroups[id]
 		if !ok || ug.Status == statusDeleting {
-			return errUserGroupNotFound(id)
+			return errNotFound(codeUserGroupNotFound, "User group", id)
 		}
 		if ug.Status != statusActive {
 			return api.Errorf(codeUserGroupState, "User group %s is %s, not active.", id, ug.Status)
@@ -207,7 +207,7 @@ func (r *Region) placement(c *api.Call, g *ReplicationGroup, subnetGroup *string
 	}
 	sg, ok := r.SubnetGroups[lower(*subnetGroup)]
 	if !ok {
-		return nil, errSubnetGroupNotFound(*subnetGroup)
+		return nil, errNotFound(codeSubnetGroupNotFound, "CacheSubnetGroup", *subnetGroup)
 	}
 	ids, err := checkSecurityGroups(c, securityGroups, sg.VpcID)
 	if err != nil {
@@ -337,7 +337,7 @@ func describeReplicationGroups(c *api.Call, in *elasticache.DescribeReplicationG
 	ids := sortedKeys(r.Groups)
 	if in.ReplicationGroupId != nil {
 		if _, ok := r.Groups[lower(*in.ReplicationGroupId)]; !ok {
-			return nil, errGroupNotFound(*in.ReplicationGroupId)
+			return nil, errNotFound(codeGroupNotFound, "ReplicationGroup", *in.ReplicationGroupId)
 		}
 		ids = []string{lower(*in.ReplicationGroupId)}
 	}
@@ -357,7 +357,7 @@ func describeReplicationGroups(c *api.Call, in *elasticache.DescribeReplicationG
 func (r *Region) availableGroup(id *string) (*ReplicationGroup, error) {
 	g, ok := r.Groups[lower(aws.ToString(id))]
 	if !ok {
-		return nil, errGroupNotFound(aws.ToString(id))
+		return nil, errNotFound(codeGroupNotFound, "ReplicationGroup", aws.ToString(id))
 	}
 	if g.Status != statusAvailable {
 		return nil, api.Errorf(codeGroupState, "Replication group %s is %s, not available.", g.ID, g.Status)

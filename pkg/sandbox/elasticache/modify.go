@@ -154,7 +154,7 @@ func (r *Region) modifyPlacement(c *api.Call, g *ReplicationGroup, in *elasticac
 	}
 	sg := r.SubnetGroups[g.SubnetGroup]
 	if sg == nil {
-		return errSubnetGroupNotFound(g.SubnetGroup)
+		return errNotFound(codeSubnetGroupNotFound, "CacheSubnetGroup", g.SubnetGroup)
 	}
 	ids, err := checkSecurityGroups(c, in.SecurityGroupIds, sg.VpcID)
 	if err != nil {
@@ -289,7 +289,7 @@ func replicasToRemove(g *ReplicationGroup, live []*Member, in *elasticache.Decre
 		for _, id := range lowerAll(in.ReplicasToRemove) {
 			m := findMember(live, id)
 			if m == nil {
-				return nil, errClusterNotFound(id)
+				return nil, errNotFound(codeClusterNotFound, "CacheCluster", id)
 			}
 			if m.Primary {
 				return nil, invalidValue("Cache cluster %s is the primary of %s, not a replica.", id, g.ID)

@@ -65,6 +65,9 @@ func (e *env) network() {
 	e.sg = *sg.GroupId
 }
 
+// sleep pauses between polls of a state the SDK has no waiter for.
+func sleep() { time.Sleep(10 * time.Millisecond) }
+
 func (e *env) must(what string, err error) {
 	e.t.Helper()
 	if err != nil {
@@ -123,7 +126,7 @@ func (e *env) waitUserGroup(id, status string) {
 		if aws.ToString(out.UserGroups[0].Status) == status {
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		sleep()
 	}
 	e.t.Fatalf("user group %s never became %s", id, status)
 }

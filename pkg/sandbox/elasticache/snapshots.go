@@ -45,7 +45,7 @@ func describeSnapshots(c *api.Call, in *elasticache.DescribeSnapshotsInput) (*el
 	r := region(c)
 	if in.SnapshotName != nil {
 		if _, ok := r.Snapshots[lower(*in.SnapshotName)]; !ok {
-			return nil, errSnapshotNotFound(*in.SnapshotName)
+			return nil, errNotFound(codeSnapshotNotFound, "Snapshot", *in.SnapshotName)
 		}
 	}
 	var snaps []types.Snapshot
@@ -73,7 +73,7 @@ func deleteSnapshot(c *api.Call, in *elasticache.DeleteSnapshotInput) (*elastica
 	name := lower(aws.ToString(in.SnapshotName))
 	sn, ok := r.Snapshots[name]
 	if !ok {
-		return nil, errSnapshotNotFound(aws.ToString(in.SnapshotName))
+		return nil, errNotFound(codeSnapshotNotFound, "Snapshot", aws.ToString(in.SnapshotName))
 	}
 	if aws.ToString(sn.Snap.SnapshotStatus) != statusAvailable {
 		return nil, api.Errorf(codeSnapshotState, "Snapshot %s is %s, not available.", name, aws.ToString(sn.Snap.SnapshotStatus))

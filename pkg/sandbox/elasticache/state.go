@@ -1,6 +1,7 @@
 package elasticache
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -140,18 +141,14 @@ func NewState() *State {
 	return &State{lazy.NewRegional[Region]()}
 }
 
-func state(c *api.Call) *State {
-	return c.World.State(ServiceName).(*State)
-}
-
-// region returns the call's region, creating it with the account's
-// built-in "default" user on first use.
+// region returns the call's region, with its endpoint label and the
+// account's built-in "default" user made on first use.
 func region(c *api.Call) *Region {
-	r := lazy.Entry(&state(c).Regions, c.Region, func() *Region {
-		return &Region{EndpointID: randomLower(6)}
-	})
-	lazy.Maps(r)
-	if _, ok := r.Users[defaultUserName]; !ok && r.EndpointID != "" {
+	r := c.World.State(ServiceName).(*State).Region(c.Region)
+	if r.EndpointID == "" {
+		r.EndpointID = randomLower(6)
+	}
+	if _, ok := r.Users[defaultUserName]; !ok {
 		r.Users[defaultUserName] = &User{
 			ID: defaultUserName, Name: defaultUserName, ARN: arn(c, "user", defaultUserName), Engine: engineRedis,
 			AccessString: "on ~* +@all", AuthType: authNone, Status: statusActive, Since: c.Now,
@@ -240,17 +237,10 @@ func (r *Region) tickUsers(now time.Time, set api.Settings) {
 
 // applyChanges returns the sorted set ids + add - remove.
 func applyChanges(ids, add, remove []string) []string {
-	set := map[string]bool{}
-	for _, id := range ids {
-		set[id] = true
-	}
-	for _, id := range add {
-		set[id] = true
-	}
-	for _, id := range remove {
-		delete(set, id)
-	}
-	return sortedKeys(set)
+	out := slices.Concat(ids, add)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	return slices.DeleteFunc(out, func(id string) bool { return slices.Contains(remove, id) })
 }
 
 // TaggedResources lists every tagged ElastiCache resource, for the tagging

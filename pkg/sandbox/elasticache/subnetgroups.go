@@ -68,7 +68,7 @@ func describeCacheSubnetGroups(c *api.Call, in *elasticache.DescribeCacheSubnetG
 	if in.CacheSubnetGroupName != nil {
 		g, ok := r.SubnetGroups[lower(*in.CacheSubnetGroupName)]
 		if !ok {
-			return nil, errSubnetGroupNotFound(*in.CacheSubnetGroupName)
+			return nil, errNotFound(codeSubnetGroupNotFound, "CacheSubnetGroup", *in.CacheSubnetGroupName)
 		}
 		groups = append(groups, *g.view())
 	} else {
@@ -88,7 +88,7 @@ func modifyCacheSubnetGroup(c *api.Call, in *elasticache.ModifyCacheSubnetGroupI
 	r := region(c)
 	g, ok := r.SubnetGroups[name]
 	if !ok {
-		return nil, errSubnetGroupNotFound(name)
+		return nil, errNotFound(codeSubnetGroupNotFound, "CacheSubnetGroup", name)
 	}
 	if len(in.SubnetIds) > 0 {
 		subnets, vpc, err := resolveSubnets(c, in.SubnetIds)
@@ -139,7 +139,7 @@ func deleteCacheSubnetGroup(c *api.Call, in *elasticache.DeleteCacheSubnetGroupI
 	name := lower(aws.ToString(in.CacheSubnetGroupName))
 	r := region(c)
 	if _, ok := r.SubnetGroups[name]; !ok {
-		return nil, errSubnetGroupNotFound(name)
+		return nil, errNotFound(codeSubnetGroupNotFound, "CacheSubnetGroup", name)
 	}
 	for _, id := range sortedKeys(r.Groups) {
 		if r.Groups[id].SubnetGroup == name {

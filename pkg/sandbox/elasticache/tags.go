@@ -26,32 +26,32 @@ func (r *Region) tagsOf(c *api.Call, resourceARN string) (*[]types.Tag, error) {
 		if g, ok := r.Groups[id]; ok && g.Status != statusDeleting {
 			return &g.Tags, nil
 		}
-		return nil, errGroupNotFound(id)
+		return nil, errNotFound(codeGroupNotFound, "ReplicationGroup", id)
 	case "subnetgroup":
 		if g, ok := r.SubnetGroups[id]; ok {
 			return &g.Tags, nil
 		}
-		return nil, errSubnetGroupNotFound(id)
+		return nil, errNotFound(codeSubnetGroupNotFound, "CacheSubnetGroup", id)
 	case "user":
 		if u, ok := r.Users[id]; ok {
 			return &u.Tags, nil
 		}
-		return nil, errUserNotFound(id)
+		return nil, errNotFound(codeUserNotFound, "User", id)
 	case "usergroup":
 		if ug, ok := r.UserGroups[id]; ok {
 			return &ug.Tags, nil
 		}
-		return nil, errUserGroupNotFound(id)
+		return nil, errNotFound(codeUserGroupNotFound, "User group", id)
 	case "snapshot":
 		if sn, ok := r.Snapshots[id]; ok {
 			return &sn.Tags, nil
 		}
-		return nil, errSnapshotNotFound(id)
+		return nil, errNotFound(codeSnapshotNotFound, "Snapshot", id)
 	case "cluster":
 		if g := r.memberGroup(id); g != nil {
 			return &g.Tags, nil
 		}
-		return nil, errClusterNotFound(id)
+		return nil, errNotFound(codeClusterNotFound, "CacheCluster", id)
 	}
 	return nil, api.Errorf(codeInvalidARN, "The sandbox does not tag ElastiCache resources of type %s.", kind)
 }

@@ -43,7 +43,7 @@ func (r *Region) checkMembers(ids []string, engine string) error {
 	for _, id := range ids {
 		u, ok := r.Users[id]
 		if !ok || u.Status == statusDeleting {
-			return errUserNotFound(id)
+			return errNotFound(codeUserNotFound, "User", id)
 		}
 		if u.Engine != engine && !(engine == engineValkey && u.Engine == engineRedis) {
 			return invalidValue("User %s has engine %s, which a %s user group cannot hold.", id, u.Engine, engine)
@@ -57,6 +57,18 @@ func (r *Region) checkMembers(ids []string, engine string) error {
 		return api.Errorf(codeDefaultUserRequired, "A user group must contain a user named default.")
 	}
 	return nil
+}
+
+// activeUserGroup returns the user group id, failing unless it is active.
+func (r *Region) activeUserGroup(id string) (*UserGroup, error) {
+	ug, ok := r.UserGroups[lower(id)]
+	if !ok {
+		return nil, errNotFound(codeUserGroupNotFound, "User group", id)
+	}
+	if ug.Status != statusActive {
+		return nil, api.Errorf(codeUserGroupState, "User group %s is %s, not active.", ug.ID, ug.Status)
+	}
+	return ug, nil
 }
 
 func lowerAll(ids []string) []string {
@@ -90,7 +102,7 @@ func describeUserGroups(c *api.Call, in *elasticache.DescribeUserGroupsInput) (*
 	ids := sortedKeys(r.UserGroups)
 	if in.UserGroupId != nil {
 		if _, ok := r.UserGroups[lower(*in.UserGroupId)]; !ok {
-			return nil, errUserGroupNotFound(*in.UserGroupId)
+			return nil, errNotFound(codeUserGroupNotFound, "User group", *in.UserGroupId)
 		}
 		ids = []string{lower(*in.UserGroupId)}
 	}
@@ -107,12 +119,9 @@ func describeUserGroups(c *api.Call, in *elasticache.DescribeUserGroupsInput) (*
 
 func modifyUserGroup(c *api.Call, in *elasticache.ModifyUserGroupInput) (*elasticache.ModifyUserGroupOutput, error) {
 	r := region(c)
-	ug, ok := r.UserGroups[lower(aws.ToString(in.UserGroupId))]
-	if !ok {
-		return nil, errUserGroupNotFound(aws.ToString(in.UserGroupId))
-	}
-	if ug.Status != statusActive {
-		return nil, api.Errorf(codeUserGroupState, "User group %s is %s, not active.", ug.ID, ug.Status)
+	ug, err := r.activeUserGroup(aws.ToString(in.UserGroupId))
+	if err != nil {
+		return nil, err
 	}
 	add, remove := lowerAll(in.UserIdsToAdd), lowerAll(in.UserIdsToRemove)
 	for _, id := range add {
@@ -138,12 +147,9 @@ func modifyUserGroup(c *api.Call, in *elasticache.ModifyUserGroupInput) (*elasti
 
 func deleteUserGroup(c *api.Call, in *elasticache.DeleteUserGroupInput) (*elasticache.DeleteUserGroupOutput, error) {
 	r := region(c)
-	ug, ok := r.UserGroups[lower(aws.ToString(in.UserGroupId))]
-	if !ok {
-		return nil, errUserGroupNotFound(aws.ToString(in.UserGroupId))
-	}
-	if ug.Status != statusActive {
-		return nil, api.Errorf(codeUserGroupState, "User group %s is %s, not active.", ug.ID, ug.Status)
+	ug, err := r.activeUserGroup(aws.ToString(in.UserGroupId))
+	if err != nil {
+		return nil, err
 	}
 	if groups := r.userGroupView(ug).ReplicationGroups; len(groups) > 0 {
 		return nil, api.Errorf(codeUserGroupState, "User group %s is in use by replication group %s.", ug.ID, groups[0])

@@ -167,7 +167,7 @@ func describeUsers(c *api.Call, in *elasticache.DescribeUsersInput) (*elasticach
 	ids := sortedKeys(r.Users)
 	if in.UserId != nil {
 		if _, ok := r.Users[lower(*in.UserId)]; !ok {
-			return nil, errUserNotFound(*in.UserId)
+			return nil, errNotFound(codeUserNotFound, "User", *in.UserId)
 		}
 		ids = []string{lower(*in.UserId)}
 	}
@@ -212,7 +212,7 @@ func modifyUser(c *api.Call, in *elasticache.ModifyUserInput) (*elasticache.Modi
 	r := region(c)
 	u, ok := r.Users[lower(aws.ToString(in.UserId))]
 	if !ok {
-		return nil, errUserNotFound(aws.ToString(in.UserId))
+		return nil, errNotFound(codeUserNotFound, "User", aws.ToString(in.UserId))
 	}
 	if u.Status != statusActive {
 		return nil, api.Errorf(codeUserState, "User %s is %s, not active.", u.ID, u.Status)
@@ -254,7 +254,7 @@ func deleteUser(c *api.Call, in *elasticache.DeleteUserInput) (*elasticache.Dele
 	id := lower(aws.ToString(in.UserId))
 	u, ok := r.Users[id]
 	if !ok {
-		return nil, errUserNotFound(aws.ToString(in.UserId))
+		return nil, errNotFound(codeUserNotFound, "User", aws.ToString(in.UserId))
 	}
 	if id == defaultUserName {
 		return nil, invalidValue("The built-in user default cannot be deleted.")

@@ -14,19 +14,13 @@
 set -euo pipefail
 
 : "${KCSTACK:?set KCSTACK to the kcstack binary}" "${PORT:?set PORT to a free port}" "${WORK:?set WORK to a temporary directory}"
-URL="http://127.0.0.1:$PORT"
-STATE="$WORK/sandbox.json"
-OUT="$WORK/out"
-mkdir -p "$OUT"
-SERVE_ARGS=(--create-delay 0s --delete-delay 0s)
 STACK=awscli-redis
+TAGS="Key=kcstack:stack,Value=$STACK"
+SERVE_ARGS=(--create-delay 0s --delete-delay 0s)
+URL="http://127.0.0.1:$PORT" STATE="$WORK/sandbox.json"
 
 # shellcheck source=awscli-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/awscli-lib.sh"
-
-save() { printf '%s' "$2" >"$OUT/$1"; }
-load() { cat "$OUT/$1"; }
-TAGS="Key=kcstack:stack,Value=$STACK"
 
 create_network() {
   step "create a VPC, two subnets in two zones, a security group"
