@@ -141,11 +141,18 @@ func value(address, name, description string, ob resource.Observation, attr stri
 }
 
 // Group is the output group of a resource address: "database" for
-// database.cluster, "targets.ecs-main" for targets.ecs-main.load-balancer.
+// database.cluster, "targets.ecs-main" for targets.ecs-main.load-balancer,
+// "redis" for redis.replication-group and "redis.shop-dev" for a Redis
+// application's redis.secret[shop-dev].
 func Group(address string) string {
 	parts := strings.SplitN(address, ".", 3)
 	if len(parts) == 3 && (parts[0] == "targets" || parts[0] == "peers") {
 		return parts[0] + "." + parts[1]
+	}
+	if len(parts) == 2 && parts[0] == "redis" {
+		if _, key, ok := strings.Cut(parts[1], "["); ok && strings.HasSuffix(key, "]") {
+			return "redis." + strings.TrimSuffix(key, "]")
+		}
 	}
 	return parts[0]
 }

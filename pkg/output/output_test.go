@@ -135,3 +135,21 @@ func TestNoURLsWithoutHostname(t *testing.T) {
 		t.Errorf("the load balancer's DNS name stays: %v", err)
 	}
 }
+
+func TestGroup(t *testing.T) {
+	cases := map[string]struct {
+		reason, address, want string
+	}{
+		"Database":    {"a database resource is in the database group", "database.cluster", "database"},
+		"Target":      {"a target's resource is in the target's group", "targets.ecs-main.load-balancer", "targets.ecs-main"},
+		"Redis":       {"the replication group is in the redis group", "redis.replication-group", "redis"},
+		"Application": {"a Redis application's secret is in the application's group", "redis.secret[shop-dev]", "redis.shop-dev"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := Group(tc.address); got != tc.want {
+				t.Errorf("%s\nGroup(%q) = %q, want %q", tc.reason, tc.address, got, tc.want)
+			}
+		})
+	}
+}

@@ -24,6 +24,12 @@ func TestAWSCLIECS(t *testing.T) { runAWSCLIScript(t, "awscli-ecs.sh") }
 // instances, and stops a task.
 func TestAWSCLITasks(t *testing.T) { runAWSCLIScript(t, "awscli-tasks.sh") }
 
+// TestAWSCLIRedis runs testdata/awscli-redis.sh: the aws CLI creates and
+// reads ElastiCache users, a user group and an encrypted replication group
+// (with a password from Secrets Manager's GetRandomPassword), across a
+// restart, and deletes them in the wrong and the right order.
+func TestAWSCLIRedis(t *testing.T) { runAWSCLIScript(t, "awscli-redis.sh") }
+
 // TestAWSCLICredentials runs testdata/awscli-credentials.sh: the aws CLI
 // against `kcstack sandbox serve --credentials`, signing with the right
 // key pair, a wrong secret and an unknown key.

@@ -5,6 +5,7 @@ import (
 	"github.com/kcstack/kcstack/pkg/sandbox/api"
 	"github.com/kcstack/kcstack/pkg/sandbox/ec2"
 	"github.com/kcstack/kcstack/pkg/sandbox/ecs"
+	"github.com/kcstack/kcstack/pkg/sandbox/elasticache"
 	"github.com/kcstack/kcstack/pkg/sandbox/elbv2"
 	"github.com/kcstack/kcstack/pkg/sandbox/iam"
 	"github.com/kcstack/kcstack/pkg/sandbox/logs"
@@ -33,5 +34,6 @@ func All() []api.Service {
 		servicediscovery.Service(),
 		s3.Service(),
 		acm.Service(),
+		elasticache.Service(),
 	}
 }

@@ -2,6 +2,8 @@ package moto
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -157,4 +159,12 @@ func dashboardAnswers(base string) func(context.Context) error {
 		resp.Body.Close()
 		return nil
 	}
+}
+
+// Stack returns a stack name of its own for a test on a moto server that
+// other tests and packages share: "kcm-" and eight random hex digits.
+func Stack() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return "kcm-" + hex.EncodeToString(b)
 }

@@ -2,8 +2,6 @@ package aurora
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"os"
 	"testing"
@@ -28,15 +26,12 @@ func newMotoEnv(t *testing.T) (*env, string) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	cfg.HTTPClient = &http.Client{Transport: tr}
 	t.Cleanup(tr.CloseIdleConnections)
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	suffix := hex.EncodeToString(b)
 	e := &env{
-		stack: "kcm-" + suffix, cfg: cfg, rds: rds.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
+		stack: moto.Stack(), cfg: cfg, rds: rds.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg),
 		h: newKinds(rds.NewFromConfig(cfg), rgt.NewFromConfig(cfg), &testPoll),
 	}
 	e.net = makeNetwork(t, e.ec2)
-	return e, "kcm-" + suffix
+	return e, e.stack
 }
 
 // TestMotoLifecycle runs create, a no-change observe, an instance class

@@ -15,17 +15,7 @@ import (
 // resource does not exist (a not-found error or no item); items is only
 // called when err is nil. noun names the kind in the error: "DB cluster".
 func first[T any](err error, noun, id string, items func() []T) (*T, error) {
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("describe %s %s: %w", noun, id, err)
-	}
-	all := items()
-	if len(all) == 0 {
-		return nil, nil
-	}
-	return &all[0], nil
+	return awserr.First(err, []string{codeClusterNotFound, codeInstanceNotFound, codeSubnetGroupNotFound}, noun+" "+id, items)
 }
 
 // statusKind is how the waits and finds of a kind with a status (a DB

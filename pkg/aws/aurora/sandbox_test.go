@@ -1,7 +1,6 @@
 package aurora
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
+	"github.com/kcstack/kcstack/pkg/aws/awstest"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/sandbox"
@@ -69,34 +69,9 @@ func newBareEnv(t *testing.T, opts ...sandbox.Option) *env {
 // security groups through the EC2 API.
 func makeNetwork(t *testing.T, c *ec2.Client) network {
 	t.Helper()
-	ctx := context.Background()
-	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.40.0.0/16")})
-	if err != nil {
-		t.Fatalf("create vpc: %v", err)
-	}
-	n := network{vpc: aws.ToString(vpc.Vpc.VpcId), zones: []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}}
-	for i, zone := range n.zones {
-		sn, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(n.vpc), AvailabilityZone: aws.String(zone),
-			CidrBlock: aws.String([]string{"10.40.0.0/24", "10.40.1.0/24", "10.40.2.0/24"}[i])})
-		if err != nil {
-			t.Fatalf("create subnet in %s: %v", zone, err)
-		}
-		n.subnets = append(n.subnets, aws.ToString(sn.Subnet.SubnetId))
-	}
-	n.subnetC, n.subnets, n.zones = n.subnets[2], n.subnets[:2], n.zones[:2]
-	for i, name := range []string{"kc-aurora", "kc-other"} {
-		sg, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{VpcId: aws.String(n.vpc), GroupName: aws.String(name),
-			Description: aws.String("test")})
-		if err != nil {
-			t.Fatalf("create security group: %v", err)
-		}
-		if i == 0 {
-			n.sg = aws.ToString(sg.GroupId)
-		} else {
-			n.otherSG = aws.ToString(sg.GroupId)
-		}
-	}
-	return n
+	n := awstest.MakeNetwork(t, c, "10.40", "kc-aurora", "kc-other")
+	return network{vpc: n.VPC, sg: n.SecurityGroups[0], otherSG: n.SecurityGroups[1],
+		subnets: n.Subnets[:2], zones: n.Zones[:2], subnetC: n.Subnets[2]}
 }
 
 // propString returns the string prop k of p, "" when absent or not a string.

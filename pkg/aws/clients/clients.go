@@ -13,11 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	sd "github.com/aws/aws-sdk-go-v2/service/servicediscovery"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -38,6 +40,8 @@ type Clients struct {
 	ELB           *elb.Client
 	CloudMap      *sd.Client
 	S3            *s3.Client
+	ElastiCache   *elasticache.Client
+	Secrets       *secretsmanager.Client
 	STS           *sts.Client
 	Tagging       *tagging.Client
 	GlobalTagging *tagging.Client // the tagging API in IAMRegion, for roles
@@ -52,6 +56,8 @@ func New(cfg aws.Config) *Clients {
 		CloudMap:      sd.NewFromConfig(cfg),
 		S3:            s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = cfg.BaseEndpoint != nil }),
 		STS:           sts.NewFromConfig(cfg),
+		ElastiCache:   elasticache.NewFromConfig(cfg),
+		Secrets:       secretsmanager.NewFromConfig(cfg),
 		Tagging:       tagging.NewFromConfig(cfg),
 		GlobalTagging: tagging.NewFromConfig(cfg, func(o *tagging.Options) { o.Region = IAMRegion }),
 	}

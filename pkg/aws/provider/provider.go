@@ -10,12 +10,14 @@ import (
 
 	"github.com/kcstack/kcstack/pkg/aws/ambiguous"
 	"github.com/kcstack/kcstack/pkg/aws/aurora"
+	"github.com/kcstack/kcstack/pkg/aws/cache"
 	"github.com/kcstack/kcstack/pkg/aws/clients"
 	"github.com/kcstack/kcstack/pkg/aws/compute"
 	"github.com/kcstack/kcstack/pkg/aws/discovery"
 	"github.com/kcstack/kcstack/pkg/aws/loadbalancer"
 	"github.com/kcstack/kcstack/pkg/aws/network"
 	"github.com/kcstack/kcstack/pkg/aws/poll"
+	"github.com/kcstack/kcstack/pkg/aws/secrets"
 	"github.com/kcstack/kcstack/pkg/aws/tagged"
 	"github.com/kcstack/kcstack/pkg/resource"
 )
@@ -56,6 +58,8 @@ func WithKinds(handlers []resource.Handler, observers []resource.Observer) Optio
 // registers are the Register of every service package.
 var registers = []func(*clients.Set, *clients.Clients, clients.Options){
 	network.Register, aurora.Register, compute.Register, loadbalancer.Register, discovery.Register,
+	cache.Register,
+	secrets.Register,
 }
 
 // New builds the provider for stack over cfg: every package's handlers,
@@ -63,7 +67,7 @@ var registers = []func(*clients.Set, *clients.Clients, clients.Options){
 // own the creates their descriptors declare not idempotent
 // (pkg/aws/ambiguous), their observers, and one shared
 // tagging observer over the packages' tagged parts (one tagging API call
-// for all of them, none when the stack has no ECS target). It fails when
+// for all of them, none when the stack has no ECS target and no Redis). It fails when
 // a kind's descriptor is incomplete or refers to a kind no package
 // manages.
 func New(cfg aws.Config, stack string, opts ...Option) (*Provider, error) {

@@ -12,11 +12,11 @@ import (
 )
 
 // Observer is the round-2 observer of an ECS target's compute, load
-// balancing and discovery kinds: one GetResources call lists the stack's
-// resources of all ResourceTypes for every part. A stack that desires none
-// of Kinds and owns no ECS target network (no task security group in the
-// first round) makes no call at all: stacks without ECS targets pay
-// nothing for them.
+// balancing and discovery kinds and of the Redis kinds: one GetResources
+// call lists the stack's resources of all ResourceTypes for every part. A
+// stack that desires none of Kinds and owns no ECS target network and no
+// Redis security group (none in the first round) makes no call at all:
+// stacks without ECS targets or Redis pay nothing for them.
 type Observer struct {
 	Tagging       TaggingAPI
 	ResourceTypes []string
@@ -46,6 +46,11 @@ func (o *Observer) Round() int { return 2 }
 // TaskSecurityGroupSuffix ends the address of an ECS target's tasks'
 // security group (pkg/stack: targets.<name>.task-security-group).
 const TaskSecurityGroupSuffix = ".task-security-group"
+
+// RedisSecurityGroup is the address of the security group of the stack's
+// Redis: while the stack owns it, the Redis kinds are read (to be deleted
+// once the file no longer has Redis).
+const RedisSecurityGroup = "redis.security-group"
 
 // Observe reads every part, or only completes the desired resources when
 // the stack has no ECS target.
@@ -79,7 +84,7 @@ func (o *Observer) needed(q resource.Query) bool {
 		}
 	}
 	for addr, ob := range q.Known {
-		if ob.Owned && ob.Kind == resource.KindSecurityGroup && strings.HasSuffix(addr, TaskSecurityGroupSuffix) {
+		if ob.Owned && ob.Kind == resource.KindSecurityGroup && (strings.HasSuffix(addr, TaskSecurityGroupSuffix) || addr == RedisSecurityGroup) {
 			return true
 		}
 	}

@@ -41,6 +41,10 @@ func TestObserverCallsNothingWithoutECSTargets(t *testing.T) {
 			resource.Query{Stack: "s", Known: map[string]resource.Observation{
 				"targets.e.task-security-group": {Kind: resource.KindSecurityGroup, Exists: true, Owned: true},
 			}}, 1},
+		"removed redis": {"Redis dropped from the file still owns its security group: its resources are read to be deleted",
+			resource.Query{Stack: "s", Known: map[string]resource.Observation{
+				RedisSecurityGroup: {Kind: resource.KindSecurityGroup, Exists: true, Owned: true},
+			}}, 1},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -86,6 +86,7 @@ var containers = []struct{ from, to string }{
 	{"DBClusters[].", "DBCluster."}, {"DBInstances[].", "DBInstance."}, {"DBSubnetGroups[].", "DBSubnetGroup."},
 	{"Vpcs[].", "Vpc."}, {"Subnets[].", "Subnet."}, {"SecurityGroups[].", "SecurityGroup."},
 	{"VpcPeeringConnections[].", "VpcPeeringConnection."}, {"RouteTables[].", "RouteTable."},
+	{"ReplicationGroups[].", "ReplicationGroup."}, {"CacheSubnetGroups[].", "CacheSubnetGroup."}, {"Users[].", "User."},
 }
 
 // normalize names a path by the resource that holds it (DBCluster.Port),

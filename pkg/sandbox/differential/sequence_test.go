@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticache"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -32,6 +33,7 @@ type run struct {
 	ctx   context.Context
 	ec2   *ec2.Client
 	rds   *rds.Client
+	ec    *elasticache.Client
 	ssm   *ssm.Client
 	sm    *secretsmanager.Client
 	sts   *sts.Client
@@ -42,6 +44,7 @@ type run struct {
 
 func newRun(t *testing.T, side string, cfg aws.Config, name string) *run {
 	return &run{t: t, side: side, ctx: context.Background(), ec2: ec2.NewFromConfig(cfg), rds: rds.NewFromConfig(cfg),
+		ec:  elasticache.NewFromConfig(cfg),
 		ssm: ssm.NewFromConfig(cfg), sm: secretsmanager.NewFromConfig(cfg), sts: sts.NewFromConfig(cfg), name: name, obs: map[string]observation{}}
 }
 
@@ -275,6 +278,7 @@ func (r *run) parameters() {
 func (r *run) sequence() {
 	n := r.network()
 	r.database(n)
+	r.cache(n)
 	r.parameters()
 	r.deleteNetwork(n)
 }

@@ -90,6 +90,7 @@ var generalizations = []struct {
 	{regexp.MustCompile(`(:secret:[^:]+)-[A-Za-z0-9]{6}$`), "$1-<rand6>"},
 	{regexp.MustCompile(`\b(cluster|db)-[A-Z0-9]{26}\b`), "$1-<ID26>"},
 	{regexp.MustCompile(`\.(cluster-(?:ro-)?)?[a-z0-9]{12}\.([a-z0-9-]+)\.rds\.amazonaws\.com`), ".$1<hash12>.$2.rds.amazonaws.com"},
+	{regexp.MustCompile(`\.[a-z0-9]{6}\.([a-z0-9]+)\.cache\.amazonaws\.com`), ".<label6>.$1.cache.amazonaws.com"},
 	{regexp.MustCompile(`^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$`), "<ddd:hh:mm-ddd:hh:mm>"},
 	{regexp.MustCompile(`^\d\d:\d\d-\d\d:\d\d$`), "<hh:mm-hh:mm>"},
 	{regexp.MustCompile(`\b([a-z]+(?:-[a-z]+)*)-[0-9a-f]{17}\b`), "$1-<hex17>"},

@@ -26,6 +26,9 @@ func createSecret(c *api.Call, in *secretsmanager.CreateSecretInput) (*secretsma
 	}
 	r := state(c).Region(c.Region)
 	if old, ok := r.Secrets[name]; ok {
+		if retry, err := old.retriedCreate(in); retry != nil || err != nil {
+			return retry, err
+		}
 		if old.deleted() {
 			return nil, api.Errorf(codeInvalidReq, "You can't create this secret because a secret with this name is already scheduled for deletion.")
 		}
@@ -67,6 +70,25 @@ func describeSecret(c *api.Call, in *secretsmanager.DescribeSecretInput) (*secre
 	return out, nil
 }
 
+// retriedCreate answers a CreateSecret whose ClientRequestToken names a
+// version of the existing secret: the same answer when the value is the
+// same (an idempotent retry), ResourceExistsException when it differs.
+// It returns nil, nil when the request is no retry.
+func (sec *Secret) retriedCreate(in *secretsmanager.CreateSecretInput) (*secretsmanager.CreateSecretOutput, error) {
+	token := aws.ToString(in.ClientRequestToken)
+	if token == "" || sec.deleted() || sec.Versions[token] == nil {
+		return nil, nil
+	}
+	if aws.ToString(in.Description) != sec.Description {
+		return nil, api.Errorf(codeExists, "The operation failed because the secret %s already exists with another description.", sec.Name)
+	}
+	v, err := sec.existingVersion(token, in.SecretString, in.SecretBinary)
+	if err != nil {
+		return nil, err
+	}
+	return &secretsmanager.CreateSecretOutput{ARN: aws.String(sec.ARN), Name: aws.String(sec.Name), VersionId: aws.String(v.ID)}, nil
+}
+
 // rotation reports a managed secret's rotation settings.
 func (sec *Secret) rotation() (*bool, *types.RotationRulesType) {
 	if sec.RotationDays <= 0 {
@@ -96,8 +118,10 @@ func getSecretValue(c *api.Call, in *secretsmanager.GetSecretValueInput) (*secre
 	}, nil
 }
 
-func putSecretValue(c *api.Call, in *secretsmanager.PutSecretValueInput) (*secretsmanager.PutSecretValueOutput, error) {
-	sec, err := lookup(c, in.SecretId)
+// lookupChangeable returns the secret id when a caller may change it:
+// neither scheduled for deletion nor managed by another service.
+func lookupChangeable(c *api.Call, id *string) (*Secret, error) {
+	sec, err := lookup(c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +130,14 @@ func putSecretValue(c *api.Call, in *secretsmanager.PutSecretValueInput) (*secre
 	}
 	if sec.OwningService != "" {
 		return nil, errManaged(sec, "update")
+	}
+	return sec, nil
+}
+
+func putSecretValue(c *api.Call, in *secretsmanager.PutSecretValueInput) (*secretsmanager.PutSecretValueOutput, error) {
+	sec, err := lookupChangeable(c, in.SecretId)
+	if err != nil {
+		return nil, err
 	}
 	if in.SecretString == nil && in.SecretBinary == nil {
 		return nil, api.Errorf(codeInvalidParam, "You must provide either SecretString or SecretBinary.")

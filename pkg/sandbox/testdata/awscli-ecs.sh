@@ -15,16 +15,9 @@ set -euo pipefail
 URL="http://127.0.0.1:$PORT"
 STATE="$WORK/sandbox.json"
 STACK=awscli-ecs
-OUT="$WORK/out"
-mkdir -p "$OUT"
 
 # shellcheck source=awscli-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/awscli-lib.sh"
-
-# save NAME VALUE keeps a value for after the restart and for other
-# functions run in parallel; load NAME reads it back.
-save() { printf '%s' "$2" >"$OUT/$1"; }
-load() { cat "$OUT/$1"; }
 
 TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 EXEC_POLICY=arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy

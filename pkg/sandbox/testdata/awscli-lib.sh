@@ -1,4 +1,4 @@
-# Shared by awscli.sh and awscli-ecs.sh (sourced): the aws CLI's
+# Shared by the awscli*.sh scripts (sourced): the aws CLI's
 # environment, the sandbox server's start and stop, and the checks.
 # Needs KCSTACK, PORT, WORK, URL and STATE set by the sourcing script.
 
@@ -6,6 +6,13 @@ export AWS_ACCESS_KEY_ID=AKIDAWSCLITEST AWS_SECRET_ACCESS_KEY=awscli-test-secret
 export AWS_DEFAULT_REGION=eu-west-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export AWS_PAGER="" AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=3
 unset AWS_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN
+
+# OUT holds the values the steps pass on: save NAME VALUE, load NAME
+# (checks that run in the background cannot set shell variables).
+OUT="$WORK/out"
+mkdir -p "$OUT"
+save() { printf '%s' "$2" >"$OUT/$1"; }
+load() { cat "$OUT/$1"; }
 
 step() { echo "--- $*"; }
 fail() {

@@ -13,15 +13,11 @@ set -euo pipefail
 : "${KCSTACK:?set KCSTACK to the kcstack binary}" "${PORT:?set PORT to a free port}" "${WORK:?set WORK to a temporary directory}"
 URL="http://127.0.0.1:$PORT"
 STATE="$WORK/sandbox.json"
-OUT="$WORK/out"
-mkdir -p "$OUT"
 SERVE_ARGS=(--create-delay 0s --delete-delay 0s)
 
 # shellcheck source=awscli-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/awscli-lib.sh"
 
-save() { printf '%s' "$2" >"$OUT/$1"; }
-load() { cat "$OUT/$1"; }
 
 create_network() {
   step "create a VPC, two subnets, a load balancer and its target group, a Cloud Map service, a cluster"
