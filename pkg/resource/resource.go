@@ -54,6 +54,15 @@ const (
 	KindBucket            Kind = "s3:bucket"
 )
 
+// Resource kinds of the stack's Redis (ElastiCache) and the secrets kcstack generates.
+const (
+	KindCacheSubnetGroup Kind = "elasticache:subnetgroup"
+	KindCacheUser        Kind = "elasticache:user"
+	KindCacheUserGroup   Kind = "elasticache:usergroup"
+	KindReplicationGroup Kind = "elasticache:replicationgroup"
+	KindSecret           Kind = "secretsmanager:secret"
+)
+
 // Ref is a desired property whose value is an attribute of another
 // resource, known once that resource exists ("(known after apply)" in a
 // plan for a resource still to be created).

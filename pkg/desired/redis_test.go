@@ -1,0 +1,198 @@
+package desired
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kcstack/kcstack/pkg/resource"
+	"github.com/kcstack/kcstack/pkg/stack"
+)
+
+func loadExample(t *testing.T, name string) *stack.Stack {
+	t.Helper()
+	st, ds, err := stack.LoadFile("../../examples/" + name)
+	if err != nil || ds.HasErrors() {
+		t.Fatalf("load example %s: %v %v", name, err, ds)
+	}
+	return st
+}
+
+func byAddress(t *testing.T, st *stack.Stack) map[string]resource.Desired {
+	t.Helper()
+	all, err := Resources(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]resource.Desired{}
+	for _, d := range all {
+		if _, dup := out[d.Address]; dup {
+			t.Errorf("%s is desired twice", d.Address)
+		}
+		out[d.Address] = d
+	}
+	for _, d := range all {
+		for _, dep := range d.DependsOn {
+			if _, ok := out[dep]; !ok {
+				t.Errorf("%s depends on %s, which is not desired", d.Address, dep)
+			}
+		}
+	}
+	return out
+}
+
+// TestRedisResources: the example's Redis is the contract's resources,
+// each of kind and component redis, with the replication group encrypted,
+// failing over and authenticated through a user group whose default user
+// is disabled.
+func TestRedisResources(t *testing.T) {
+	got := byAddress(t, loadExample(t, "ecs-redis.yaml"))
+	want := map[string]resource.Kind{
+		AddrRedisSubnetGroup: resource.KindCacheSubnetGroup, AddrRedisSG: resource.KindSecurityGroup,
+		"redis.ingress[ecs-main]": resource.KindSecurityGroupRule, "redis.ingress[10.40.0.0/16]": resource.KindSecurityGroupRule,
+		AddrRedisDefaultUser: resource.KindCacheUser, "redis.user[shop-prod]": resource.KindCacheUser, "redis.user[billing-prod]": resource.KindCacheUser,
+		"redis.secret[shop-prod]": resource.KindSecret, "redis.secret[billing-prod]": resource.KindSecret,
+		AddrRedisUserGroup: resource.KindCacheUserGroup, AddrRedisReplicationGroup: resource.KindReplicationGroup,
+	}
+	redis := map[string]resource.Kind{}
+	for addr, d := range got {
+		if d.Component == ComponentRedis {
+			redis[addr] = d.Kind
+		}
+	}
+	if diff := cmp.Diff(want, redis); diff != "" {
+		t.Fatalf("resources of component redis (-want +got):\n%s", diff)
+	}
+	rg := got[AddrRedisReplicationGroup].Props
+	for prop, v := range map[string]any{
+		"replication_group_id": "sso-prod-redis", "engine": "redis", "engine_version": "7.1", "node_type": "cache.r7g.large",
+		"replicas": int64(1), "transit_encryption": true, "at_rest_encryption": true, "automatic_failover": true, "multi_az": true,
+		"port": int64(6379), "parameter_group": "default.redis7", "snapshot_retention_days": int64(7),
+		"subnet_group": ref(AddrRedisSubnetGroup, "name"),
+	} {
+		if !cmp.Equal(rg[prop], v) {
+			t.Errorf("replication group %s = %v, want %v", prop, rg[prop], v)
+		}
+	}
+	if o := got[AddrRedisReplicationGroup].Options; o["skip_final_snapshot"] != "false" || o["final_snapshot_identifier"] != "sso-prod-redis-final" {
+		t.Errorf("replication group options %v: a final snapshot by default", o)
+	}
+	users := []any{ref(AddrRedisDefaultUser, "id"), ref("redis.user[billing-prod]", "id"), ref("redis.user[shop-prod]", "id")}
+	if diff := cmp.Diff(users, got[AddrRedisUserGroup].Props["user_ids"]); diff != "" {
+		t.Errorf("user group user_ids (-want +got):\n%s", diff)
+	}
+	def := got[AddrRedisDefaultUser].Props
+	if def["user_name"] != "default" || def["access_string"] != "off -@all" || def["password_secret_arn"] != nil {
+		t.Errorf("default user %v: named default, disabled, without a password", def)
+	}
+	shop := got["redis.user[shop-prod]"].Props
+	wantShop := resource.Props{
+		"user_id": "sso-prod-shop-prod", "user_name": "shop-prod", "engine": "redis",
+		"access_string":       "on ~shop:* &shop:* +@all -@dangerous",
+		"password_secret_arn": ref("redis.secret[shop-prod]", "arn"), "password_version": ref("redis.secret[shop-prod]", "version_id"),
+	}
+	if diff := cmp.Diff(wantShop, shop); diff != "" {
+		t.Errorf("user shop-prod (-want +got):\n%s", diff)
+	}
+	secret := got["redis.secret[shop-prod]"]
+	if secret.Props["name"] != "kcstack/sso-prod/redis/shop-prod" || secret.Props["username"] != "shop-prod" || secret.Options["recovery_window_days"] != "7" {
+		t.Errorf("secret shop-prod: %v %v", secret.Props, secret.Options)
+	}
+	if src := got["redis.ingress[ecs-main]"].Props["source_group_id"]; src != ref("targets.ecs-main.task-security-group", "id") {
+		t.Errorf("ingress from ecs-main: source %v, want the tasks' group", src)
+	}
+	if c := got["redis.ingress[10.40.0.0/16]"].Props["cidr_ipv4"]; c != "10.40.0.0/16" {
+		t.Errorf("ingress from the CIDR: %v", c)
+	}
+	if sg := got[AddrRedisSG].Props["vpc_id"]; sg != ref(AddrAuroraVPC, "id") {
+		t.Errorf("Redis security group in %v, want the database VPC", sg)
+	}
+	subnets := got[AddrRedisSubnetGroup].Props["subnet_ids"].([]any)
+	if len(subnets) != 3 || subnets[0] != ref("database.subnet[eu-west-1a]", "id") {
+		t.Errorf("subnet group subnets %v, want the database's three", subnets)
+	}
+}
+
+// TestRedisECSWiring: the ECS target named in from reaches the database VPC
+// on 6379, its container gets each application's connection and password
+// (placeholders the task definition's props fill), and its execution role
+// may read exactly those secrets besides the database's.
+func TestRedisECSWiring(t *testing.T) {
+	got := byAddress(t, loadExample(t, "ecs-redis.yaml"))
+	rule := got["targets.ecs-main.task-egress[redis]"].Props
+	if rule["type"] != egress || rule["from_port"] != int64(6379) || rule["cidr_ipv4"] != "192.168.0.0/24" {
+		t.Errorf("task egress to Redis: %v", rule)
+	}
+	td := got["targets.ecs-main.task-definition"]
+	for prop, v := range map[string]any{
+		"redis_primary_endpoint":     ref(AddrRedisReplicationGroup, "primary_endpoint"),
+		"redis_secret_arn_shop_prod": ref("redis.secret[shop-prod]", "arn"), "redis_secret_arn_billing_prod": ref("redis.secret[billing-prod]", "arn"),
+	} {
+		if td.Props[prop] != v {
+			t.Errorf("task definition %s = %v, want %v", prop, td.Props[prop], v)
+		}
+	}
+	containers := td.Options["container_definitions"]
+	for _, s := range []string{
+		`{"Name":"KCSTACK_REDIS_SHOP_PROD_HOST","Value":"${redis_primary_endpoint}"}`,
+		`{"Name":"KCSTACK_REDIS_SHOP_PROD_PORT","Value":"6379"}`,
+		`{"Name":"KCSTACK_REDIS_SHOP_PROD_TLS","Value":"true"}`,
+		`{"Name":"KCSTACK_REDIS_SHOP_PROD_USERNAME","Value":"shop-prod"}`,
+		`{"Name":"KCSTACK_REDIS_SHOP_PROD_PASSWORD","ValueFrom":"${redis_secret_arn_shop_prod}:password::"}`,
+		`{"Name":"KCSTACK_REDIS_BILLING_PROD_PASSWORD","ValueFrom":"${redis_secret_arn_billing_prod}:password::"}`,
+	} {
+		if !strings.Contains(containers, s) {
+			t.Errorf("container definitions lack %s", s)
+		}
+	}
+	filled, err := resource.FillJSON(containers, resource.Props{
+		"redis_primary_endpoint": "r.example", "redis_secret_arn_shop_prod": "arn:s", "redis_secret_arn_billing_prod": "arn:b",
+		"writer_endpoint": "w", "db_secret_arn": "arn:db", "log_group": "g", "execution_role_arn": "e", "task_role_arn": "t",
+	})
+	if err != nil || !strings.Contains(filled, `"Value":"r.example"`) {
+		t.Errorf("the task definition's props fill its placeholders: %v", err)
+	}
+	allowed := got["targets.ecs-main.execution-role"].Props["allow_resources"].([]any)
+	for _, s := range []any{ref("redis.secret[shop-prod]", "arn"), ref("redis.secret[billing-prod]", "arn")} {
+		if !slices.Contains(allowed, s) {
+			t.Errorf("execution role may not read %v: %v", s, allowed)
+		}
+	}
+	service := got["targets.ecs-main.service"].DependsOn
+	for _, dep := range []string{"targets.ecs-main.task-egress[redis]", "redis.ingress[ecs-main]"} {
+		if !slices.Contains(service, dep) {
+			t.Errorf("the service starts before %s", dep)
+		}
+	}
+}
+
+// TestNoRedis: a stack without spec.redis has no Redis resource, no Redis
+// rule and no Redis fact in its task definitions.
+func TestNoRedis(t *testing.T) {
+	for addr, d := range byAddress(t, loadExample(t, "ecs-jdbc-ping.yaml")) {
+		if strings.Contains(addr, "redis") || d.Component == ComponentRedis || d.Props[propRedisEndpoint] != nil {
+			t.Errorf("%s: Redis in a stack without it", addr)
+		}
+	}
+}
+
+// TestRedisOwnSubnets: subnets of its own are created in the database VPC
+// and routed through the database's route table.
+func TestRedisOwnSubnets(t *testing.T) {
+	st := loadExample(t, "ecs-redis.yaml")
+	st.Spec.Redis.Subnets = []stack.Subnet{{Zone: "eu-west-1a", CIDR: "192.168.0.192/28"}, {Zone: "eu-west-1b", CIDR: "192.168.0.208/28"}}
+	got := byAddress(t, st)
+	sn := got["redis.subnet[eu-west-1b]"]
+	if sn.Kind != resource.KindSubnet || sn.Props["vpc_id"] != ref(AddrAuroraVPC, "id") || sn.Props["cidr_block"] != "192.168.0.208/28" {
+		t.Errorf("own subnet: %+v", sn)
+	}
+	if a := got["redis.route-table-association[eu-west-1b]"].Props["route_table_id"]; a != ref(AddrAuroraRouteTable, "id") {
+		t.Errorf("own subnet's route table %v, want the database's", a)
+	}
+	want := []any{ref("redis.subnet[eu-west-1a]", "id"), ref("redis.subnet[eu-west-1b]", "id")}
+	if diff := cmp.Diff(want, got[AddrRedisSubnetGroup].Props["subnet_ids"]); diff != "" {
+		t.Errorf("subnet group (-want +got):\n%s", diff)
+	}
+}
