@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
@@ -48,15 +49,12 @@ const (
 	redisDefaultAccess = "off -@all"
 )
 
-// redisSecretProp is the prop of a task definition holding the ARN of
-// application key's secret: redis_secret_arn_<key with _ for ->.
-func redisSecretProp(key string) string {
-	return "redis_secret_arn_" + strings.ReplaceAll(key, "-", "_")
-}
+// The props of a task definition (and of a ROSA target's Secret) that
+// hold the replication group's primary endpoint and the ARN of an
+// application's secret.
+const propRedisEndpoint = kube.PropRedisEndpoint
 
-// propRedisEndpoint is the prop of a task definition holding the
-// replication group's primary endpoint.
-const propRedisEndpoint = "redis_primary_endpoint"
+func redisSecretProp(key string) string { return kube.RedisSecretProp(key) }
 
 // redis adds the stack's Redis: the subnet group (the database's subnets
 // or its own), the security group, the disabled default user, a secret

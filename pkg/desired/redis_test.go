@@ -196,3 +196,57 @@ func TestRedisOwnSubnets(t *testing.T) {
 		t.Errorf("subnet group (-want +got):\n%s", diff)
 	}
 }
+
+// TestRedisROSA: an application whose from names a ROSA target gets the
+// Secret redis-<name>-<environment> in the target's namespace, its facts
+// references to the replication group's endpoint and the application's
+// secret (after both exist), and 6379 from the target's machine network.
+func TestRedisROSA(t *testing.T) {
+	st := loadExample(t, "ecs-redis.yaml")
+	st.Spec.Targets = append(st.Spec.Targets, stack.Target{Name: "rosa-a", ROSA: &stack.ROSATarget{
+		Cluster: "gh-keycloak-a", VPC: stack.VPCRef{Tags: map[string]string{"Name": "gh-keycloak-a-vpc"}},
+		MachineCIDR: "10.0.0.0/16", Namespace: "apps", Instances: 2, KubeContext: "gh-keycloak-a",
+	}})
+	st.Spec.Redis.Applications = append(st.Spec.Redis.Applications,
+		stack.RedisApplication{Name: "portal", Environment: "staging", KeyPrefix: "portal", From: []string{"rosa-a"}})
+	if ds := stack.Validate(st); ds.HasErrors() {
+		t.Fatalf("stack: %s", ds)
+	}
+	got := byAddress(t, st)
+	if c := got["redis.ingress[rosa-a]"].Props["cidr_ipv4"]; c != "10.0.0.0/16" {
+		t.Errorf("ingress from rosa-a: %v, want its machine CIDR", c)
+	}
+	if _, ok := got["targets.rosa-a.task-egress[redis]"]; ok {
+		t.Error("a ROSA target got a task egress rule")
+	}
+	objs, err := InCluster(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secret *resource.Desired
+	for i, d := range objs {
+		if d.Address == "targets.rosa-a.k8s.redis-portal-staging" {
+			secret = &objs[i]
+		}
+	}
+	if secret == nil {
+		t.Fatal("no Secret redis-portal-staging")
+	}
+	if secret.Props["name"] != "redis-portal-staging" || secret.Props["namespace"] != "apps" || secret.Kind != "k8s:secret" {
+		t.Errorf("Secret: %v", secret.Props)
+	}
+	for prop, want := range map[string]resource.Ref{
+		"redis_primary_endpoint":          ref(AddrRedisReplicationGroup, "primary_endpoint"),
+		"redis_secret_arn_portal_staging": ref("redis.secret[portal-staging]", "arn"),
+	} {
+		if secret.Props[prop] != want {
+			t.Errorf("Secret %s = %v, want %v", prop, secret.Props[prop], want)
+		}
+		if !slices.Contains(secret.DependsOn, want.Address) {
+			t.Errorf("Secret does not wait for %s", want.Address)
+		}
+	}
+	if !slices.Equal(secret.Sensitive, []string{"data"}) {
+		t.Errorf("Secret's sensitive props: %v", secret.Sensitive)
+	}
+}
