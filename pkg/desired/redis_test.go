@@ -1,12 +1,12 @@
 package desired
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/kcstack/kcstack/pkg/kube"
 	"github.com/kcstack/kcstack/pkg/resource"
 	"github.com/kcstack/kcstack/pkg/stack"
 )
@@ -62,8 +62,8 @@ func TestRedisResources(t *testing.T) {
 			redis[addr] = d.Kind
 		}
 	}
-	if diff := cmp.Diff(want, redis); diff != "" {
-		t.Fatalf("resources of component redis (-want +got):\n%s", diff)
+	if !reflect.DeepEqual(want, redis) {
+		t.Fatalf("resources of component redis:\n got %v\nwant %v", redis, want)
 	}
 	rg := got[AddrRedisReplicationGroup].Props
 	for prop, v := range map[string]any{
@@ -72,7 +72,7 @@ func TestRedisResources(t *testing.T) {
 		"port": int64(6379), "parameter_group": "default.redis7", "snapshot_retention_days": int64(7),
 		"subnet_group": ref(AddrRedisSubnetGroup, "name"),
 	} {
-		if !cmp.Equal(rg[prop], v) {
+		if !reflect.DeepEqual(rg[prop], v) {
 			t.Errorf("replication group %s = %v, want %v", prop, rg[prop], v)
 		}
 	}
@@ -80,8 +80,8 @@ func TestRedisResources(t *testing.T) {
 		t.Errorf("replication group options %v: a final snapshot by default", o)
 	}
 	users := []any{ref(AddrRedisDefaultUser, "id"), ref("redis.user[billing-prod]", "id"), ref("redis.user[shop-prod]", "id")}
-	if diff := cmp.Diff(users, got[AddrRedisUserGroup].Props["user_ids"]); diff != "" {
-		t.Errorf("user group user_ids (-want +got):\n%s", diff)
+	if ids := got[AddrRedisUserGroup].Props["user_ids"]; !reflect.DeepEqual(users, ids) {
+		t.Errorf("user group user_ids %v, want %v", ids, users)
 	}
 	def := got[AddrRedisDefaultUser].Props
 	if def["user_name"] != "default" || def["access_string"] != "off -@all" || def["password_secret_arn"] != nil {
@@ -93,8 +93,8 @@ func TestRedisResources(t *testing.T) {
 		"access_string":       "on ~shop:* &shop:* +@all -@dangerous",
 		"password_secret_arn": ref("redis.secret[shop-prod]", "arn"), "password_version": ref("redis.secret[shop-prod]", "version_id"),
 	}
-	if diff := cmp.Diff(wantShop, shop); diff != "" {
-		t.Errorf("user shop-prod (-want +got):\n%s", diff)
+	if !reflect.DeepEqual(wantShop, shop) {
+		t.Errorf("user shop-prod:\n got %v\nwant %v", shop, wantShop)
 	}
 	secret := got["redis.secret[shop-prod]"]
 	if secret.Props["name"] != "kcstack/sso-prod/redis/shop-prod" || secret.Props["username"] != "shop-prod" || secret.Options["recovery_window_days"] != "7" {
@@ -192,8 +192,8 @@ func TestRedisOwnSubnets(t *testing.T) {
 		t.Errorf("own subnet's route table %v, want the database's", a)
 	}
 	want := []any{ref("redis.subnet[eu-west-1a]", "id"), ref("redis.subnet[eu-west-1b]", "id")}
-	if diff := cmp.Diff(want, got[AddrRedisSubnetGroup].Props["subnet_ids"]); diff != "" {
-		t.Errorf("subnet group (-want +got):\n%s", diff)
+	if ids := got[AddrRedisSubnetGroup].Props["subnet_ids"]; !reflect.DeepEqual(want, ids) {
+		t.Errorf("subnet group subnets %v, want %v", ids, want)
 	}
 }
 
@@ -225,19 +225,19 @@ func TestRedisROSA(t *testing.T) {
 	}
 	var secret *resource.Desired
 	for i, d := range objs {
-		if d.Address == "targets.rosa-a.k8s.redis-portal-staging" {
+		if d.Address == kube.Address("rosa-a", kube.RedisSecretName("portal-staging")) {
 			secret = &objs[i]
 		}
 	}
 	if secret == nil {
 		t.Fatal("no Secret redis-portal-staging")
 	}
-	if secret.Props["name"] != "redis-portal-staging" || secret.Props["namespace"] != "apps" || secret.Kind != "k8s:secret" {
+	if secret.Props[kube.PropName] != kube.RedisSecretName("portal-staging") || secret.Props[kube.PropNamespace] != "apps" || secret.Kind != kube.KindSecret {
 		t.Errorf("Secret: %v", secret.Props)
 	}
 	for prop, want := range map[string]resource.Ref{
-		"redis_primary_endpoint":          ref(AddrRedisReplicationGroup, "primary_endpoint"),
-		"redis_secret_arn_portal_staging": ref("redis.secret[portal-staging]", "arn"),
+		kube.PropRedisEndpoint:                 ref(AddrRedisReplicationGroup, "primary_endpoint"),
+		kube.RedisSecretProp("portal-staging"): ref("redis.secret[portal-staging]", "arn"),
 	} {
 		if secret.Props[prop] != want {
 			t.Errorf("Secret %s = %v, want %v", prop, secret.Props[prop], want)

@@ -313,13 +313,13 @@ type Redis struct {
 	// Replicas is the number of replicas of the writer, 1 to 5; at least
 	// one, in another zone, for automatic failover and Multi-AZ.
 	Replicas int `yaml:"replicas" json:"replicas"`
+	// ParameterGroup defaults to the engine's default group
+	// (default.redis7, default.redis6.x).
+	ParameterGroup string `yaml:"parameterGroup" json:"parameterGroup"`
 	// Subnets of the cache subnet group: by default the database's. Zone
 	// and cidr give subnets of its own in a database VPC kcstack creates,
 	// id existing subnets of an existing database VPC.
 	Subnets []Subnet `yaml:"subnets,omitempty" json:"subnets,omitempty"`
-	// ParameterGroup defaults to the engine's default group
-	// (default.redis7, default.redis6.x).
-	ParameterGroup string `yaml:"parameterGroup" json:"parameterGroup"`
 	// MaintenanceWindow is ddd:hh24:mi-ddd:hh24:mi (UTC), at least an hour.
 	MaintenanceWindow string `yaml:"maintenanceWindow" json:"maintenanceWindow"`
 	// SnapshotWindow is hh24:mi-hh24:mi (UTC), at least an hour, not
@@ -328,10 +328,10 @@ type Redis struct {
 	// SnapshotRetentionDays is how long daily snapshots are kept, 0 (none)
 	// to 35.
 	SnapshotRetentionDays *int `yaml:"snapshotRetentionDays" json:"snapshotRetentionDays"`
-	// SkipFinalSnapshot deletes the replication group without a final
-	// snapshot.
-	SkipFinalSnapshot bool `yaml:"skipFinalSnapshot" json:"skipFinalSnapshot"`
-	// FinalSnapshotIdentifier defaults to <stack>-redis-final.
+	// Deleting the replication group takes a final snapshot named
+	// FinalSnapshotIdentifier (by default <stack>-redis-final), unless
+	// SkipFinalSnapshot.
+	SkipFinalSnapshot       bool   `yaml:"skipFinalSnapshot" json:"skipFinalSnapshot"`
 	FinalSnapshotIdentifier string `yaml:"finalSnapshotIdentifier,omitempty" json:"finalSnapshotIdentifier,omitempty"`
 	// Applications each get a user, a password and a key prefix.
 	Applications []RedisApplication `yaml:"applications" json:"applications"`

@@ -115,30 +115,29 @@ func parseWindow(s string, parse func(string) (int, bool), period int) (window, 
 }
 
 func checkRedisWindows(r *Redis) Diagnostics {
-	var ds Diagnostics
-	maint, okM := parseWindow(r.MaintenanceWindow, parseWeekly, minutesPerWeek)
-	snap, okS := parseWindow(r.SnapshotWindow, parseClock, minutesPerDay)
-	if !okM {
-		ds = append(ds, errorf(redisPath+".maintenanceWindow", "write ddd:hh24:mi-ddd:hh24:mi in UTC, such as "+DefaultRedisMaintenanceWindow,
-			"%q is not a weekly window", r.MaintenanceWindow))
-	} else if maint.end-maint.start < minWindow {
-		ds = append(ds, errorf(redisPath+".maintenanceWindow", "make it at least an hour long",
-			"the window is %d minutes; ElastiCache needs at least %d", maint.end-maint.start, minWindow))
-		okM = false
-	}
-	if !okS {
-		ds = append(ds, errorf(redisPath+".snapshotWindow", "write hh24:mi-hh24:mi in UTC, such as "+DefaultRedisSnapshotWindow,
-			"%q is not a daily window", r.SnapshotWindow))
-	} else if snap.end-snap.start < minWindow {
-		ds = append(ds, errorf(redisPath+".snapshotWindow", "make it at least an hour long",
-			"the window is %d minutes; ElastiCache needs at least %d", snap.end-snap.start, minWindow))
-		okS = false
-	}
-	if okM && okS && windowsOverlap(maint, snap) {
-		ds = append(ds, errorf(redisPath+".snapshotWindow", "move one of the two windows",
+	maint, ds := checkWindow(redisPath+".maintenanceWindow", r.MaintenanceWindow, parseWeekly, minutesPerWeek,
+		"weekly window", "ddd:hh24:mi-ddd:hh24:mi in UTC, such as "+DefaultRedisMaintenanceWindow)
+	snap, more := checkWindow(redisPath+".snapshotWindow", r.SnapshotWindow, parseClock, minutesPerDay,
+		"daily window", "hh24:mi-hh24:mi in UTC, such as "+DefaultRedisSnapshotWindow)
+	if len(ds)+len(more) == 0 && windowsOverlap(maint, snap) {
+		more = append(more, errorf(redisPath+".snapshotWindow", "move one of the two windows",
 			"the daily snapshot window %s overlaps the maintenance window %s; ElastiCache refuses that", r.SnapshotWindow, r.MaintenanceWindow))
 	}
-	return ds
+	return append(ds, more...)
+}
+
+// checkWindow reads the window at path (what it is, written as form) and
+// checks that it lasts at least minWindow.
+func checkWindow(path, value string, parse func(string) (int, bool), period int, what, form string) (window, Diagnostics) {
+	w, ok := parseWindow(value, parse, period)
+	switch {
+	case !ok:
+		return w, Diagnostics{errorf(path, "write "+form, "%q is not a %s", value, what)}
+	case w.end-w.start < minWindow:
+		return w, Diagnostics{errorf(path, "make it at least an hour long",
+			"the window is %d minutes; ElastiCache needs at least %d", w.end-w.start, minWindow)}
+	}
+	return w, nil
 }
 
 // windowsOverlap reports whether the daily window snap, on any day of the
