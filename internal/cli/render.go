@@ -123,7 +123,7 @@ func renderROSAManifests(stdout, stderr io.Writer, st *stack.Stack, target strin
 	if err != nil {
 		return err
 	}
-	b, err := kube.MarshalYAML(objs, kube.Placeholders)
+	b, err := kube.MarshalYAML(objs, kube.RenderValues(st))
 	if err != nil {
 		return err
 	}

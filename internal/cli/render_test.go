@@ -253,3 +253,29 @@ func TestRenderTwoTargets(t *testing.T) {
 		t.Errorf("the transports' cluster names (-want +got):\n%s", diff)
 	}
 }
+
+// TestRenderRedis pins what the ECS and the ROSA target of a stack with a
+// Redis get: the ECS container's KCSTACK_REDIS_* variables and password
+// secrets of the two applications whose from names it (and no variable of
+// the third), the ROSA target's Secret redis-portal-staging naming its
+// Secrets Manager source and holding no value. Run with -update to
+// rewrite the goldens.
+func TestRenderRedis(t *testing.T) {
+	file := filepath.Join("testdata", "redis.yaml")
+	for _, c := range []struct{ target, kind string }{
+		{"ecs-main", renderTaskDefinition}, {"ecs-main", renderEnv}, {"rosa-a", renderManifests},
+	} {
+		t.Run(c.target+"/"+c.kind, func(t *testing.T) {
+			code, stdout, stderr := runWithInput(t, "", "render", "-f", file, "--target", c.target, "--kind", c.kind)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			if strings.Contains(stdout, "PORTAL") || (c.kind == renderManifests) != strings.Contains(stdout, "redis-portal-staging") {
+				t.Errorf("%s got another target's Redis application:\n%s", c.target, stdout)
+			}
+			got := "# kcstack render -f internal/cli/testdata/redis.yaml --target " + c.target + " --kind " + c.kind +
+				"\n-- stdout --\n" + stdout + "-- stderr --\n" + stderr
+			compareGolden(t, filepath.Join("testdata", "render", "redis-"+c.target+"."+c.kind+".golden"), got)
+		})
+	}
+}

@@ -45,6 +45,10 @@ func (b *builder) ecsTarget(t stack.Target) error {
 		}
 	}
 	b.ecsSecurityGroups(comp, prefix, name)
+	if len(b.s.RedisFrom(t.Name)) > 0 {
+		b.rule(comp, prefix+".task-egress[redis]", prefix+".task-security-group", egress, stack.RedisPort,
+			resource.Props{"cidr_ipv4": b.databaseCIDR()}, "Redis to the database VPC")
+	}
 	cidr := any(e.VPC.CIDR)
 	if e.VPC.CIDR == "" {
 		cidr = ref(vpc, "cidr_block")
@@ -258,7 +262,7 @@ func (b *builder) ecsService(t stack.Target) error {
 	comp, prefix, name := componentTarget+t.Name, "targets."+t.Name, b.s.Metadata.Name+"-"+t.Name
 	b.add(resource.Desired{Address: prefix + ".log-group", Kind: resource.KindLogGroup, Component: comp, Name: b.logGroup(t),
 		Props: resource.Props{"name": b.logGroup(t), "retention_in_days": int64(t.ECS.LogRetentionDays)}})
-	b.roles(comp, prefix, name)
+	b.roles(comp, prefix, name, t.Name)
 	b.add(resource.Desired{Address: prefix + ".cluster", Kind: resource.KindECSCluster, Component: comp, Name: name,
 		Props: resource.Props{"name": name}})
 	if err := b.taskDefinition(t, comp, prefix); err != nil {
@@ -276,17 +280,18 @@ func (b *builder) logGroup(t stack.Target) string {
 }
 
 // roles adds the execution role (pull, logs, read the secrets the task
-// definition names) and the task role (only what discovery needs).
-func (b *builder) roles(comp, prefix, name string) {
+// definition names, the Redis applications' among them) and the task role (only what discovery needs).
+func (b *builder) roles(comp, prefix, name, target string) {
 	path := "/kcstack/" + b.s.Metadata.Name + "/"
 	resources := append([]any{ref(AddrDBCluster, "master_user_secret_arn")}, b.extraSecrets()...)
+	redis := b.redisSecrets(target)
 	b.add(resource.Desired{Address: prefix + ".execution-role", Kind: resource.KindIAMRole, Component: comp, Name: name + "-execution",
 		Props: resource.Props{
 			"name": name + "-execution", "path": path, "trust_service": ecsTasksPrincipal, "trust_conditions": b.ecsTrustConditions(),
 			"managed_policy_arns": []any{managedExecutionPolicy},
-			"allow_actions":       []any{"secretsmanager:GetSecretValue"}, "allow_resources": resources,
+			"allow_actions":       []any{"secretsmanager:GetSecretValue"}, "allow_resources": append(resources, redis...),
 		},
-		DependsOn: []string{AddrDBCluster}})
+		DependsOn: append([]string{AddrDBCluster}, refAddrs(redis)...)})
 	actions, buckets := []any{}, []any{}
 	if s := b.s.Spec.Discovery.S3Ping; b.s.Spec.Discovery.Mode == stack.DiscoveryS3Ping && s != nil {
 		actions = []any{"s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"}
@@ -355,7 +360,9 @@ func (b *builder) taskDefinition(t stack.Target, comp, prefix string) error {
 	in, err := keycloak.TaskDefinition(b.s, t.Name, keycloak.Facts{
 		WriterEndpoint: resource.Placeholder(propWriterEndpoint), DBSecretARN: resource.Placeholder(propDBSecretARN),
 		LogGroup: resource.Placeholder(propLogGroup), ExecutionRoleARN: resource.Placeholder(propExecutionRoleARN),
-		TaskRoleARN: resource.Placeholder(propTaskRoleARN),
+		TaskRoleARN:    resource.Placeholder(propTaskRoleARN),
+		RedisEndpoint:  resource.Placeholder(propRedisEndpoint),
+		RedisSecretARN: func(key string) string { return resource.Placeholder(redisSecretProp(key)) },
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", addr, err)
@@ -365,15 +372,19 @@ func (b *builder) taskDefinition(t stack.Target, comp, prefix string) error {
 		return fmt.Errorf("%s: %w", addr, err)
 	}
 	family := aws.ToString(in.Family)
+	props := resource.Props{
+		"family":             family,
+		propExecutionRoleARN: ref(prefix+".execution-role", "arn"), propTaskRoleARN: ref(prefix+".task-role", "arn"),
+		propWriterEndpoint: ref(AddrDBCluster, "endpoint"), propDBSecretARN: ref(AddrDBCluster, "master_user_secret_arn"),
+		propLogGroup: b.logGroup(t),
+	}
+	redis, redisDeps := b.redisTaskFacts(t)
+	for k, v := range redis {
+		props[k] = v
+	}
 	b.add(resource.Desired{Address: addr, Kind: resource.KindECSTaskDefinition, Component: comp, Name: family,
-		Props: resource.Props{
-			"family":             family,
-			propExecutionRoleARN: ref(prefix+".execution-role", "arn"), propTaskRoleARN: ref(prefix+".task-role", "arn"),
-			propWriterEndpoint: ref(AddrDBCluster, "endpoint"), propDBSecretARN: ref(AddrDBCluster, "master_user_secret_arn"),
-			propLogGroup: b.logGroup(t),
-		},
-		Options:   opts,
-		DependsOn: []string{prefix + ".execution-role", prefix + ".task-role", prefix + ".log-group", AddrDBCluster}})
+		Props: props, Options: opts,
+		DependsOn: append([]string{prefix + ".execution-role", prefix + ".task-role", prefix + ".log-group", AddrDBCluster}, redisDeps...)})
 	return nil
 }
 
@@ -534,6 +545,9 @@ func (b *builder) service(t stack.Target, comp, prefix, name string, registry an
 	}
 	if b.s.Spec.Discovery.Mode == stack.DiscoveryS3Ping {
 		deps = append(deps, AddrBucket)
+	}
+	if len(b.s.RedisFrom(t.Name)) > 0 {
+		deps = append(deps, prefix+".task-egress[redis]", redisIngressAddr(t.Name))
 	}
 	deps = append(deps, b.privateDefaultRoutes(prefix)...)
 	b.add(resource.Desired{Address: prefix + ".service", Kind: resource.KindECSService, Component: comp, Name: name,

@@ -15,6 +15,19 @@ var factRefs = map[string]resource.Ref{
 	kube.PropDBSecretARN:    ref(AddrDBCluster, "master_user_secret_arn"),
 }
 
+// factRef is the reference fact f of an object stands for: an attribute
+// of the Aurora cluster, of the Redis replication group, or the ARN of a
+// Redis application's secret.
+func factRef(f string) resource.Ref {
+	if key, ok := kube.RedisSecretKey(f); ok {
+		return ref(RedisSecretAddr(key), "arn")
+	}
+	if f == kube.PropRedisEndpoint {
+		return ref(AddrRedisReplicationGroup, "primary_endpoint")
+	}
+	return factRefs[f]
+}
+
 // InCluster returns the in-cluster resources of every ROSA target of st, a
 // defaulted and valid stack, addressed targets.<target>.k8s.<object>: the
 // objects of pkg/kube, with the facts known only after apply as references
@@ -50,8 +63,9 @@ func inCluster(target string, o kube.Object) resource.Desired {
 	}
 	props[kube.PropPeering] = ref(prefix+".peering", "id")
 	for _, f := range o.Facts {
-		props[f] = factRefs[f]
-		deps = append(deps, factRefs[f].Address)
+		r := factRef(f)
+		props[f] = r
+		deps = append(deps, r.Address)
 	}
 	if o.Kind == kube.KindKeycloak {
 		deps = append(deps, fmt.Sprintf("database.instance[%d]", 0)) // the writer

@@ -38,12 +38,12 @@ func TestInCluster(t *testing.T) {
 			if !isRef {
 				continue
 			}
-			decl, ok := desc.Reference(k)
-			want := resource.Ref{Address: AddrDBCluster, Attr: decl.Attr}
+			kind, want := resource.KindDBCluster, AddrDBCluster
 			if k == kube.PropPeering {
-				want.Address = d.Address[:strings.Index(d.Address, ".k8s.")] + ".peering"
+				kind, want = resource.KindPeering, d.Address[:strings.Index(d.Address, ".k8s.")]+".peering"
 			}
-			if !ok || r != want || (k == kube.PropPeering) != (decl.Kind == resource.KindPeering) {
+			decl, ok := desc.Reference(k, kind)
+			if !ok || r != (resource.Ref{Address: want, Attr: decl.Attr}) {
 				t.Errorf("%s: %s = %v, which %s does not declare", d.Address, k, r, d.Kind)
 			}
 		}

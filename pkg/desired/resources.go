@@ -42,6 +42,7 @@ const (
 func Resources(st *stack.Stack) ([]resource.Desired, error) {
 	b := &builder{s: st}
 	b.database()
+	b.redis()
 	for _, t := range st.Spec.Targets {
 		if t.ECS != nil {
 			if err := b.ecsTarget(t); err != nil {
@@ -59,6 +60,7 @@ func Resources(st *stack.Stack) ([]resource.Desired, error) {
 		b.peered(componentPeer+p.Name, "peers."+p.Name, p.VPC, p.CIDR, "peer "+p.Name,
 			fmt.Sprintf("peer VPC %s must exist; check spec.peers (%s)", p.Name, p.Name))
 	}
+	b.redisIngress()
 	return b.out, nil
 }
 

@@ -3,6 +3,7 @@ package desired_test
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,6 +24,9 @@ func TestExecutionRoleReadsEverySecret(t *testing.T) {
 		t.Fatalf("no ECS examples: %v", err)
 	}
 	const dbSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf"
+	redisSecret := func(key string) string {
+		return "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kcstack/sso-prod/redis/" + key + "-AbCdEf"
+	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			st, _, err := stack.LoadFile(file)
@@ -38,11 +42,17 @@ func TestExecutionRoleReadsEverySecret(t *testing.T) {
 					continue
 				}
 				target := d.Address[len("targets.") : len(d.Address)-len(".execution-role")]
-				env, err := keycloak.Env(st, keycloak.Facts{WriterEndpoint: "w", DBSecretARN: dbSecret})
+				env, err := keycloak.Env(st, keycloak.Facts{WriterEndpoint: "w", DBSecretARN: dbSecret, Target: target,
+					RedisEndpoint: "r", RedisSecretARN: redisSecret})
 				if err != nil {
 					t.Fatal(err)
 				}
-				allowed := resource.Resolve(d.Props, func(r resource.Ref) (string, bool) { return dbSecret, true })
+				allowed := resource.Resolve(d.Props, func(r resource.Ref) (string, bool) {
+					if key, ok := strings.CutPrefix(r.Address, "redis.secret["); ok {
+						return redisSecret(strings.TrimSuffix(key, "]")), true
+					}
+					return dbSecret, true
+				})
 				r := resource.Read(allowed)
 				got := r.Strings("allow_resources")
 				if err := r.Err(); err != nil {

@@ -2,6 +2,7 @@ package desired_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -26,10 +27,16 @@ func TestTaskDefinitionIsWhatKeycloakGenerates(t *testing.T) {
 		t.Fatalf("no ECS examples: %v", err)
 	}
 	facts := map[string]string{
-		"writer_endpoint":    `sso-prod-db.cluster-abc.eu-west-1.rds.amazonaws.com`,
-		"db_secret_arn":      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf",
-		"execution_role_arn": "arn:aws:iam::123456789012:role/kcstack/exec",
-		"task_role_arn":      "arn:aws:iam::123456789012:role/kcstack/task",
+		"writer_endpoint":        `sso-prod-db.cluster-abc.eu-west-1.rds.amazonaws.com`,
+		"db_secret_arn":          "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1-AbCdEf",
+		"execution_role_arn":     "arn:aws:iam::123456789012:role/kcstack/exec",
+		"task_role_arn":          "arn:aws:iam::123456789012:role/kcstack/task",
+		"redis_primary_endpoint": "master.sso-prod-redis.abc.euw1.cache.amazonaws.com",
+	}
+	// redisSecret is the ARN of the secret of a Redis application, by the
+	// prop of the task definition that holds it.
+	redisSecret := func(prop string) string {
+		return "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + prop + "-AbCdEf"
 	}
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -50,6 +57,9 @@ func TestTaskDefinitionIsWhatKeycloakGenerates(t *testing.T) {
 				target := d.Address[len("targets.") : len(d.Address)-len(".task-definition")]
 				d.Props = resource.Resolve(d.Props, func(r resource.Ref) (string, bool) {
 					for prop, v := range d.Props {
+						if v == r && strings.HasPrefix(prop, "redis_secret_arn_") {
+							return redisSecret(prop), true
+						}
 						if v == r {
 							return facts[prop], true
 						}
@@ -63,7 +73,8 @@ func TestTaskDefinitionIsWhatKeycloakGenerates(t *testing.T) {
 				want, err := keycloak.TaskDefinition(st, target, keycloak.Facts{
 					WriterEndpoint: facts["writer_endpoint"], DBSecretARN: facts["db_secret_arn"],
 					ExecutionRoleARN: facts["execution_role_arn"], TaskRoleARN: facts["task_role_arn"],
-					LogGroup: d.Props["log_group"].(string),
+					LogGroup: d.Props["log_group"].(string), RedisEndpoint: facts["redis_primary_endpoint"],
+					RedisSecretARN: func(key string) string { return redisSecret("redis_secret_arn_" + strings.ReplaceAll(key, "-", "_")) },
 				})
 				if err != nil {
 					t.Fatal(err)

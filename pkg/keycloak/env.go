@@ -34,7 +34,9 @@ func EnvName(option string) string {
 // secret (secrets only), and the ServerOptions of ECS as KC_* variables
 // (secret ones as secrets), the Java properties in JAVA_OPTS_APPEND, the
 // cache configuration in CacheConfigVar and, before Keycloak 26, the
-// bootstrap admin. Facts the stack file knows may be left empty in facts.
+// bootstrap admin, and the connections of the Redis applications whose
+// from names facts.Target. Facts the stack file knows may be left empty in
+// facts.
 func Env(st *stack.Stack, facts Facts) (Environment, error) {
 	v, err := version(st)
 	if err != nil {
@@ -43,6 +45,9 @@ func Env(st *stack.Stack, facts Facts) (Environment, error) {
 	facts = facts.withStack(st)
 	if err := facts.missing(st.Spec.Discovery.Mode, false); err != nil {
 		return Environment{}, err
+	}
+	if m := facts.redisMissing(st); len(m) > 0 {
+		return Environment{}, fmt.Errorf("facts missing: %s", strings.Join(m, ", "))
 	}
 	opts, err := serverOptions(st, v, PlatformECS, facts)
 	if err != nil {
@@ -56,6 +61,7 @@ func Env(st *stack.Stack, facts Facts) (Environment, error) {
 		e.setSecret(EnvName(name), arn)
 	}
 	e.addDatabase(st.Spec.Keycloak.DB, facts)
+	e.addRedis(st, facts)
 	if !v.AtLeast(26, 0) {
 		e.addAdminBefore26(st.Spec.Keycloak.BootstrapAdmin)
 	}

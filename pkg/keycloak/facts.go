@@ -40,6 +40,14 @@ type Facts struct {
 	TaskRoleARN      string
 	// Image is the Keycloak container image.
 	Image string
+	// RedisEndpoint is the primary endpoint host of the stack's Redis
+	// replication group; needed when a Redis application's from names
+	// the target.
+	RedisEndpoint string
+	// RedisSecretARN returns the ARN of the Secrets Manager secret of the
+	// Redis application <name>-<environment> (its JSON has username and
+	// password keys).
+	RedisSecretARN func(key string) string
 	// Target is the name of the target the configuration is for: with the
 	// stack's name, it names the target's JGroups cluster (ClusterName).
 	// Empty leaves the cluster name Keycloak's default.
@@ -65,6 +73,8 @@ func Placeholders(st *stack.Stack) Facts {
 		LogGroup:         PlaceholderLogGroup,
 		ExecutionRoleARN: PlaceholderExecutionRoleARN,
 		TaskRoleARN:      PlaceholderTaskRoleARN,
+		RedisEndpoint:    PlaceholderRedisEndpoint,
+		RedisSecretARN:   func(key string) string { return fmt.Sprintf(placeholderRedisSecret, key) },
 	}
 	return f.withStack(st)
 }

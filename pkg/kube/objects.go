@@ -60,8 +60,8 @@ type Object struct {
 	// Manifest is the object as the API server reads it, ownership labels
 	// included, with Placeholders for the props in Facts.
 	Manifest map[string]any
-	// Facts are the props (PropWriterEndpoint, PropDBSecretARN) the
-	// manifest's placeholders name.
+	// Facts are the props (PropWriterEndpoint, PropDBSecretARN,
+	// PropRedisEndpoint, RedisSecretProp) the manifest's placeholders name.
 	Facts []string
 	// After are the Names of objects of the same target that must exist
 	// first.
@@ -87,7 +87,7 @@ func Address(target, name string) string { return "targets." + target + ".k8s." 
 
 // Objects returns the in-cluster objects of ROSA target t of st (a loaded,
 // defaulted and valid stack), in the order they are applied: the
-// Namespace, the Secrets, the cache configuration, the discovery objects
+// Namespace, the Secrets (the Redis applications' among them), the cache configuration, the discovery objects
 // and last the Keycloak custom resource.
 func Objects(st *stack.Stack, t stack.Target) ([]Object, error) {
 	if t.ROSA == nil {
@@ -104,6 +104,7 @@ func Objects(st *stack.Stack, t stack.Target) ([]Object, error) {
 	b.namespace()
 	b.dbSecret()
 	b.adminSecret()
+	b.redisSecrets()
 	b.optionsSecret(opts)
 	b.cacheConfig(opts)
 	b.discovery()

@@ -173,9 +173,11 @@ func waitForReferrers(g graph.Graph, holders map[resource.Kind]map[string]string
 			if ref.InPlace && !inPlace {
 				continue
 			}
-			for _, v := range referenced(ob.Props[ref.Prop]) {
-				if target, ok := holders[ref.Kind][v]; ok && target != ob.Address {
-					g[target] = appendOnce(g[target], ob.Address)
+			for _, prop := range ref.In(ob.Props) {
+				for _, v := range referenced(ob.Props[prop]) {
+					if target, ok := holders[ref.Kind][v]; ok && target != ob.Address {
+						g[target] = appendOnce(g[target], ob.Address)
+					}
 				}
 			}
 		}
@@ -207,7 +209,7 @@ func waitForMovesOff(g graph.Graph, holders map[resource.Kind]map[string]string,
 func referencedAddresses(d resource.Descriptor, prop string, v any, holders map[resource.Kind]map[string]string) []string {
 	var out []string
 	for _, ref := range d.References {
-		if ref.Prop != prop {
+		if !ref.Matches(prop) {
 			continue
 		}
 		for _, id := range referenced(v) {
@@ -223,8 +225,10 @@ func referencedAddresses(d resource.Descriptor, prop string, v any, holders map[
 func refersTo(r resource.Registry, u resource.Observation, target string, holders map[resource.Kind]map[string]string) bool {
 	d, _ := r.Descriptor(u.Kind)
 	for _, ref := range d.References {
-		if slices.Contains(referencedAddresses(d, ref.Prop, u.Props[ref.Prop], holders), target) {
-			return true
+		for _, prop := range ref.In(u.Props) {
+			if slices.Contains(referencedAddresses(d, prop, u.Props[prop], holders), target) {
+				return true
+			}
 		}
 	}
 	return false

@@ -57,17 +57,19 @@ func followReplacements(desc resource.Descriptor, d resource.Desired, ob resourc
 		if ref.InPlace {
 			continue
 		}
-		target := replacedTarget(d.Props[ref.Prop], pend)
-		if target == "" {
-			continue
+		for _, prop := range ref.In(d.Props) {
+			target := replacedTarget(d.Props[prop], pend)
+			if target == "" {
+				continue
+			}
+			i := diffAt(diffs, prop)
+			if i < 0 {
+				diffs = append(diffs, resource.FieldDiff{Path: prop, Before: resource.Normalize(ob.Props[prop]), After: d.Props[prop], KnownAfterApply: true})
+				i = len(diffs) - 1
+			}
+			diffs[i].ForcesReplace = true
+			diffs[i].Reason = fmt.Sprintf("it refers to %s, which is replaced", target)
 		}
-		i := diffAt(diffs, ref.Prop)
-		if i < 0 {
-			diffs = append(diffs, resource.FieldDiff{Path: ref.Prop, Before: resource.Normalize(ob.Props[ref.Prop]), After: d.Props[ref.Prop], KnownAfterApply: true})
-			i = len(diffs) - 1
-		}
-		diffs[i].ForcesReplace = true
-		diffs[i].Reason = fmt.Sprintf("it refers to %s, which is replaced", target)
 	}
 	return diffs
 }

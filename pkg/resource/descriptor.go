@@ -3,6 +3,7 @@ package resource
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Descriptor is what kcstack knows about one resource kind, declared once,
@@ -71,6 +72,10 @@ type Output struct {
 // resources it refers to, and replaced when a reference that cannot
 // change in place (a field of Descriptor.Fields) changes.
 type Reference struct {
+	// Prop is the property; a Prop ending in "*" declares every property
+	// starting with what precedes it (redis_secret_arn_*: one property per
+	// Redis application). Several references may declare one property
+	// whose values refer to resources of several kinds.
 	Prop string
 	Kind Kind
 	// Attr is the attribute of the referenced resource the value holds
@@ -178,10 +183,30 @@ func (d Descriptor) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Reference returns the reference d declares through prop.
-func (d Descriptor) Reference(prop string) (Reference, bool) {
+// Matches reports whether r declares prop.
+func (r Reference) Matches(prop string) bool {
+	if prefix, ok := strings.CutSuffix(r.Prop, "*"); ok {
+		return strings.HasPrefix(prop, prefix)
+	}
+	return r.Prop == prop
+}
+
+// In returns the properties of p that r declares, sorted.
+func (r Reference) In(p Props) []string {
+	var out []string
+	for _, prop := range SortedKeys(p) {
+		if r.Matches(prop) {
+			out = append(out, prop)
+		}
+	}
+	return out
+}
+
+// Reference returns the reference d declares through prop to a resource
+// of kind kind.
+func (d Descriptor) Reference(prop string, kind Kind) (Reference, bool) {
 	for _, r := range d.References {
-		if r.Prop == prop {
+		if r.Matches(prop) && r.Kind == kind {
 			return r, true
 		}
 	}

@@ -225,6 +225,68 @@ func TestInvalidStacks(t *testing.T) {
 				`proxy-removed.yaml:10:12: error: spec.keycloak.proxy: the proxy option was removed in Keycloak 26; use spec.keycloak.proxyHeaders (xforwarded behind an ALB or an OpenShift route)`,
 			},
 		},
+		"redis-duplicate-application": {
+			reason: `one Redis user per application and environment; names that join to the same user are refused`,
+			want: []string{
+				`redis-duplicate-application.yaml:39:16: error: spec.redis.applications[1].name: application shop in environment prod is listed twice (also spec.redis.applications[0]); list each application and environment once`,
+				`redis-duplicate-application.yaml:41:16: error: spec.redis.applications[3].name: shop in prod-eu and shop-prod in eu (spec.redis.applications[2]) would both be the Redis user "shop-prod-eu"; rename one of them: names and environments are joined with a hyphen`,
+			},
+		},
+		"redis-from-unknown-target": {
+			reason: `a from entry names a target of the stack or a CIDR; a typo gets a suggestion`,
+			want: []string{
+				`redis-from-unknown-target.yaml:41:16: error: spec.redis.applications[0].from[0]: "ecs-mian" is not a target of this stack; did you mean "ecs-main"?`,
+			},
+		},
+		"redis-key-prefix-shared": {
+			reason: `two applications whose key patterns overlap could read each other's keys`,
+			want: []string{
+				`redis-key-prefix-shared.yaml:39:52: error: spec.redis.applications[1].keyPrefix: cart-prod and shop-prod (spec.redis.applications[0]) would share keys: shop:cart:* and shop:* overlap, so each user could read and overwrite the other's sessions; give each application a key prefix of its own that does not start with another's followed by a colon`,
+			},
+		},
+		"redis-node-type-unknown": {
+			reason: `the node type is one of the current-generation ElastiCache node types`,
+			want: []string{
+				`redis-node-type-unknown.yaml:37:15: error: spec.redis.nodeType: "cache.r7g.larg" is not a current-generation ElastiCache node type; did you mean "cache.r7g.large"?`,
+			},
+		},
+		"redis-parameter-group-other-version": {
+			reason: `a default parameter group of another engine family is refused`,
+			want: []string{
+				`redis-parameter-group-other-version.yaml:38:21: error: spec.redis.parameterGroup: default.redis6.x is not the default parameter group of Redis OSS 7.1; use default.redis7, or remove parameterGroup to get it`,
+			},
+		},
+		"redis-replicas-zero": {
+			reason: `automatic failover and Multi-AZ need a replica`,
+			want: []string{
+				`redis-replicas-zero.yaml:37:15: error: spec.redis.replicas: must be at least 1, not 0; automatic failover and Multi-AZ need a replica in another zone to promote: use 1 or more`,
+			},
+		},
+		"redis-subnets-overlap-database": {
+			reason: `own Redis subnets stay apart from the database subnets`,
+			want: []string{
+				`redis-subnets-overlap-database.yaml:38:34: error: spec.redis.subnets[0].cidr: 192.168.0.0/28 overlaps the database subnet 192.168.0.0/26 in eu-west-1a; choose a range of the VPC the database's subnets leave free`,
+			},
+		},
+		"redis-user-id-too-long": {
+			reason: `the derived ElastiCache user id <stack>-<name>-<environment> is at most 40 characters`,
+			want: []string{
+				`redis-user-id-too-long.yaml:38:16: error: spec.redis.applications[0].name: the ElastiCache user id would be "sso-test-customer-portal-backend-production" (43 characters); kcstack keeps ElastiCache identifiers to 40; shorten metadata.name, the name or the environment so that <stack>-<name>-<environment> has at most 40 characters`,
+			},
+		},
+		"redis-window-short": {
+			reason: `windows are at least an hour, with valid times`,
+			want: []string{
+				`redis-window-short.yaml:37:24: error: spec.redis.maintenanceWindow: the window is 30 minutes; ElastiCache needs at least 60; make it at least an hour long`,
+				`redis-window-short.yaml:38:21: error: spec.redis.snapshotWindow: "25:00-26:00" is not a daily window; write hh24:mi-hh24:mi in UTC, such as 03:00-04:00`,
+			},
+		},
+		"redis-windows-overlap": {
+			reason: `the snapshot window may not overlap the maintenance window, also across midnight`,
+			want: []string{
+				`redis-windows-overlap.yaml:38:21: error: spec.redis.snapshotWindow: the daily snapshot window 00:00-01:00 overlaps the maintenance window sun:23:30-mon:00:30; ElastiCache refuses that; move one of the two windows`,
+			},
+		},
 		"reserved-tag": {
 			reason: `kcstack: tags are reserved, reported at the key`,
 			want: []string{

@@ -47,6 +47,7 @@ func SetDefaults(s *Stack) {
 		defaultTarget(&s.Spec.Targets[i], s.Spec.Region)
 	}
 	defaultDiscovery(s)
+	defaultRedis(s)
 	if s.Spec.Caches.Owners == 0 {
 		s.Spec.Caches.Owners = min(DefaultOwners, max(1, s.MinNodes()))
 	}

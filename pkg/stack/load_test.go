@@ -392,7 +392,7 @@ func TestSecretInMergedMapping(t *testing.T) {
 	// The merged key sits in the anchored mapping on line 6: every
 	// diagnostic about it points there, whichever path reached it.
 	want := []string{
-		`x.yaml:6:3: error: spec.x: unknown key "x"; expected one of caches, database, discovery, keycloak, peers, region, tags, targets`,
+		`x.yaml:6:3: error: spec.x: unknown key "x"; expected one of caches, database, discovery, keycloak, peers, redis, region, tags, targets`,
 		`x.yaml:6:13: error: spec.keycloak.extraOptions.clientSecret: "clientSecret" is not a Keycloak option name; write the option name as in keycloak.conf, without -- or KC_: client-secret`,
 		`x.yaml:6:27: error: spec.keycloak.extraOptions.clientSecret: "clientSecret" holds a literal secret; secrets never go in the stack file; store the value in AWS Secrets Manager and write the secret's ARN here (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`,
 		`x.yaml:6:27: error: spec.x.clientSecret: "clientSecret" holds a literal secret; secrets never go in the stack file; store the value in AWS Secrets Manager and write the secret's ARN here (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`,

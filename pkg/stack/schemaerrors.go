@@ -112,10 +112,19 @@ func describeFailure(e *jsonschema.ValidationError, doc any, t *tree) Diagnostic
 		return Diagnostics{patternMismatch(path, k)}
 	}
 	d := boundFailure(path, e.ErrorKind, t.source(path))
+	if _, below := e.ErrorKind.(*kind.Minimum); below && d.Hint == "" {
+		d.Hint = minimumHints[path]
+	}
 	if rule := ruleOf(e.InstanceLocation); rule != "" && upperBound(e.ErrorKind) {
 		d.Message += ": " + rule
 	}
 	return Diagnostics{d}
+}
+
+// minimumHints say why a field has its lower bound, where that is not
+// plain.
+var minimumHints = map[string]string{
+	"spec.redis.replicas": "automatic failover and Multi-AZ need a replica in another zone to promote: use 1 or more",
 }
 
 // upperBound reports whether k is a value over its schema's bound, which

@@ -35,6 +35,9 @@ type Spec struct {
 	Peers     []Peer            `yaml:"peers,omitempty" json:"peers,omitempty"`
 	Discovery Discovery         `yaml:"discovery" json:"discovery"`
 	Caches    Caches            `yaml:"caches" json:"caches"`
+	// Redis is an optional ElastiCache Redis OSS for the applications
+	// behind Keycloak (keycloak-connector sessions).
+	Redis *Redis `yaml:"redis,omitempty" json:"redis,omitempty"`
 }
 
 // Keycloak is the Keycloak server every target runs.
@@ -290,4 +293,60 @@ type CacheOverrides struct {
 	AuthenticationSessions *int `yaml:"authenticationSessions,omitempty" json:"authenticationSessions,omitempty"`
 	ActionTokens           *int `yaml:"actionTokens,omitempty" json:"actionTokens,omitempty"`
 	LoginFailures          *int `yaml:"loginFailures,omitempty" json:"loginFailures,omitempty"`
+}
+
+// Redis is one ElastiCache Redis OSS replication group in the database
+// VPC: TLS in transit, encryption at rest, a writer and replicas in other
+// zones with automatic failover and Multi-AZ, and role-based access: the
+// default user is disabled, each application and environment gets its own
+// user confined to its key prefix, with a generated password kept in
+// Secrets Manager.
+type Redis struct {
+	// EngineVersion is a Redis OSS version with role-based access control:
+	// 6.0, 6.2, 7.0 or 7.1 (the default).
+	EngineVersion string `yaml:"engineVersion" json:"engineVersion"`
+	// NodeType is a current-generation ElastiCache node type. The default,
+	// cache.r7g.large, is memory optimized with steady CPU: burstable t
+	// nodes run out of CPU credits under the constant load of a session
+	// store, and a session store lives in memory.
+	NodeType string `yaml:"nodeType" json:"nodeType"`
+	// Replicas is the number of replicas of the writer, 1 to 5; at least
+	// one, in another zone, for automatic failover and Multi-AZ.
+	Replicas int `yaml:"replicas" json:"replicas"`
+	// ParameterGroup defaults to the engine's default group
+	// (default.redis7, default.redis6.x).
+	ParameterGroup string `yaml:"parameterGroup" json:"parameterGroup"`
+	// Subnets of the cache subnet group: by default the database's. Zone
+	// and cidr give subnets of its own in a database VPC kcstack creates,
+	// id existing subnets of an existing database VPC.
+	Subnets []Subnet `yaml:"subnets,omitempty" json:"subnets,omitempty"`
+	// MaintenanceWindow is ddd:hh24:mi-ddd:hh24:mi (UTC), at least an hour.
+	MaintenanceWindow string `yaml:"maintenanceWindow" json:"maintenanceWindow"`
+	// SnapshotWindow is hh24:mi-hh24:mi (UTC), at least an hour, not
+	// overlapping the maintenance window.
+	SnapshotWindow string `yaml:"snapshotWindow" json:"snapshotWindow"`
+	// SnapshotRetentionDays is how long daily snapshots are kept, 0 (none)
+	// to 35.
+	SnapshotRetentionDays *int `yaml:"snapshotRetentionDays" json:"snapshotRetentionDays"`
+	// Deleting the replication group takes a final snapshot named
+	// FinalSnapshotIdentifier (by default <stack>-redis-final), unless
+	// SkipFinalSnapshot.
+	SkipFinalSnapshot       bool   `yaml:"skipFinalSnapshot" json:"skipFinalSnapshot"`
+	FinalSnapshotIdentifier string `yaml:"finalSnapshotIdentifier,omitempty" json:"finalSnapshotIdentifier,omitempty"`
+	// Applications each get a user, a password and a key prefix.
+	Applications []RedisApplication `yaml:"applications" json:"applications"`
+}
+
+// RedisApplication is one application in one environment: a Redis user
+// named <name>-<environment> whose access string confines it to the keys
+// (and channels) <keyPrefix>:*, reachable from the targets and CIDRs in
+// From.
+type RedisApplication struct {
+	Name        string `yaml:"name" json:"name"`
+	Environment string `yaml:"environment" json:"environment"`
+	// KeyPrefix is the application's key space: keys <keyPrefix>:*.
+	KeyPrefix string `yaml:"keyPrefix" json:"keyPrefix"`
+	// From lists target names (their tasks or machine network) and IPv4
+	// CIDRs that may connect on 6379.
+	From []string `yaml:"from" json:"from"`
 }

@@ -43,6 +43,7 @@ var rules = []func(*Stack) Diagnostics{
 	checkOptionsSize,
 	checkTaskAddresses,
 	checkBucket,
+	checkRedis,
 }
 
 func checkTags(s *Stack) Diagnostics {

@@ -388,3 +388,30 @@ for row in SYNTAX.strip().split('\n'):
     body = BASE.replace(old, new, 1)
     assert body != BASE, stem
     write('syntax-' + stem, what, body, [locate(body, marker, int(nth)) + (path, text)])
+
+# --- Redis ---------------------------------------------------------------------------
+# BASE with a Redis for one application on each target; replicas and
+# snapshotRetentionDays are written so that their values can be replaced.
+REDIS = BASE + '''  redis:
+    replicas: 1
+    snapshotRetentionDays: 7
+    applications:
+      - name: shop
+        environment: prod
+        keyPrefix: shop
+        from: [ecs-main, rosa-a]
+'''
+for stem, key, path, lo, hi in [('redis-replicas', 'replicas', 'spec.redis.replicas', 1, 5),
+                                 ('redis-snapshot-retention', 'snapshotRetentionDays', 'spec.redis.snapshotRetentionDays', 0, 35)]:
+    for vname, value, text in [('over', str(hi + 1), 'must be at most %d, not %d' % (hi, hi + 1)),
+                               ('under', str(lo - 1), 'must be at least %d, not %d' % (lo, lo - 1)),
+                               ('beyond-int64', '99999999999999999999', 'must be at most %d, not 99999999999999999999' % hi)]:
+        body, (l, c) = replace_value(REDIS, key, value)
+        write('number-%s-%s' % (stem, vname), '%s = %s' % (path, value), body, [(l, c, path, text)])
+string_case('redis-key-prefix-65', 'keyPrefix', 'p' * 65, 'spec.redis.applications[0].keyPrefix', 'at most 64 characters long, not 65', base=REDIS)
+body = REDIS.replace('      - name: shop\n', '      - name: ' + 'a' * 24 + '\n').replace('environment: prod', 'environment: ' + 'e' * 8)
+derived('redis-user-id-over-40', '<stack>-<name>-<environment> is 41 characters: an ElastiCache user id', body,
+        'a' * 24, 'spec.redis.applications[0].name', 'kcstack keeps ElastiCache identifiers to 40')
+many = REDIS.replace('        from: [ecs-main, rosa-a]\n', '        from: [%s]\n' % ', '.join('10.%d.0.0/16' % i for i in range(21)))
+l, c = locate(many, 'from:')
+write('huge-redis-from', 'one application with 21 sources', many, [(l, c, 'spec.redis.applications[0].from', 'must list at most 20 items')])
