@@ -51,6 +51,11 @@ var (
 	peering        = resource.Reference{Prop: PropPeering, Kind: resource.KindPeering, Attr: "id", InPlace: true}
 	writerEndpoint = resource.Reference{Prop: PropWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint", InPlace: true}
 	dbSecretARN    = resource.Reference{Prop: PropDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true}
+	// redisEndpoint and redisSecretARN are the references of a Redis
+	// application's Secret: the replication group and the application's
+	// Secrets Manager secret.
+	redisEndpoint  = resource.Reference{Prop: PropRedisEndpoint, Kind: resource.KindReplicationGroup, Attr: "primary_endpoint", InPlace: true}
+	redisSecretARN = resource.Reference{Prop: redisSecretPropPrefix + "*", Kind: resource.KindSecret, Attr: "arn", InPlace: true}
 )
 
 // descriptors declares each in-cluster kind once. Deletes: the Keycloak
@@ -63,7 +68,7 @@ var descriptors = []resource.Descriptor{
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak, KindSecret, KindConfigMap, KindService,
 			KindServiceAccount, KindRole, KindRoleBinding}},
 		DataLoss: resource.LosesData, Create: applied},
-	{Kind: KindSecret, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{dbSecretARN, peering}, Fields: renamed,
+	{Kind: KindSecret, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{dbSecretARN, redisEndpoint, redisSecretARN, peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},
 	{Kind: KindConfigMap, Untagged: untagged, UniqueBy: unique, References: []resource.Reference{peering}, Fields: renamed,
 		Deletion: resource.Deletion{After: []resource.Kind{KindKeycloak}}, DataLoss: resource.NoDataLoss, Create: applied},

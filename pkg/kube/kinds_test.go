@@ -32,6 +32,12 @@ func TestDescriptorsRegister(t *testing.T) {
 	}}}, stub{resource.Described{Descriptor: resource.Descriptor{
 		Kind: resource.KindPeering, TaggingTypes: []string{"ec2:vpc-peering-connection"}, Deletion: resource.Deletion{Placed: true},
 		DataLoss: resource.NoDataLoss, Create: resource.Creation{Operations: []string{"CreateVpcPeeringConnection"}, Idempotent: true},
+	}}}, stub{resource.Described{Descriptor: resource.Descriptor{
+		Kind: resource.KindReplicationGroup, TaggingTypes: []string{"elasticache:replicationgroup"}, Deletion: resource.Deletion{Placed: true},
+		DataLoss: resource.LosesData, Create: resource.Creation{Operations: []string{"CreateReplicationGroup"}, Idempotent: true},
+	}}}, stub{resource.Described{Descriptor: resource.Descriptor{
+		Kind: resource.KindSecret, TaggingTypes: []string{"secretsmanager:secret"}, Deletion: resource.Deletion{Placed: true},
+		DataLoss: resource.NoDataLoss, Create: resource.Creation{Operations: []string{"CreateSecret"}, Idempotent: true},
 	}}}}
 	for _, k := range Kinds() {
 		d, ok := Descriptor(k)
@@ -44,8 +50,8 @@ func TestDescriptorsRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(r.Kinds()); got != len(Kinds())+2 {
-		t.Errorf("registry holds %d kinds, want %d", got, len(Kinds())+2)
+	if got := len(r.Kinds()); got != len(Kinds())+4 {
+		t.Errorf("registry holds %d kinds, want %d", got, len(Kinds())+4)
 	}
 	if d, _ := Descriptor(KindNamespace); d.DataLoss != resource.LosesData {
 		t.Errorf("deleting a Namespace deletes all it holds: DataLoss = %v, want LosesData", d.DataLoss)

@@ -77,7 +77,6 @@ func (o *Observer) ObserveTagged(ctx context.Context, q resource.Query, listed m
 		return nil, err
 	}
 	obs := c.Observations()
-	markMatching(q, obs)
 	return ownership.Complete(q, obs, resource.KindLogGroup, resource.KindIAMRole, resource.KindECSCluster, resource.KindECSTaskDefinition), nil
 }
 
@@ -307,11 +306,19 @@ func (o *ServiceObserver) services(ctx context.Context, q resource.Query, cluste
 	return nil
 }
 
+// Finish marks the task definitions that match (markMatching) once every
+// part of the round has read: the roles here, the Redis replication group
+// and secrets in the cache and secrets parts.
+func (o *Observer) Finish(q resource.Query, all []resource.Observation) { markMatching(q, all) }
+
+var _ tagged.Finisher = (*Observer)(nil)
+
 // markMatching sets attrs["matching_arn"] of each desired task
 // definition's observation whose live revision is what the stack generates
 // now, with the facts resolved from earlier rounds (the database) and this
-// one (the roles). Without it the service's task_definition is known only
-// after apply: a new revision is due.
+// one (the roles, the Redis endpoint and secrets). Without it the
+// service's task_definition is known only after apply: a new revision is
+// due.
 func markMatching(q resource.Query, obs []resource.Observation) {
 	byAddress := make(map[string]resource.Observation, len(q.Known)+len(obs))
 	for a, ob := range q.Known {

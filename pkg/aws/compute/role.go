@@ -55,8 +55,9 @@ const (
 )
 
 // roleDescriptor declares iam:role. The execution role's inline policy
-// may allow reading the database's master user secret (allow_resources
-// holds a reference to it among plain ARNs). A role is deleted after the
+// may allow reading the database's master user secret and the Redis
+// applications' secrets (allow_resources holds references to them among
+// plain ARNs). A role is deleted after the
 // task definitions naming it (their role ARNs) and after the ECS
 // services, whose running tasks assume it until they stop.
 var roleDescriptor = resource.Descriptor{
@@ -64,6 +65,7 @@ var roleDescriptor = resource.Descriptor{
 	TaggingTypes: []string{"iam:role"},
 	References: []resource.Reference{
 		{Prop: propRoleAllowResources, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true},
+		{Prop: propRoleAllowResources, Kind: resource.KindSecret, Attr: "arn", InPlace: true},
 	},
 	Fields: resource.Fields{
 		propRoleName: {ForcesReplace: true, Reason: "an IAM role cannot be renamed"},

@@ -91,6 +91,10 @@ var taskDefinitionDescriptor = resource.Descriptor{
 		{Prop: propTaskDefTaskRoleARN, Kind: resource.KindIAMRole, Attr: attrARN, InPlace: true},
 		{Prop: propTaskDefWriterEndpoint, Kind: resource.KindDBCluster, Attr: "endpoint", InPlace: true},
 		{Prop: propTaskDefDBSecretARN, Kind: resource.KindDBCluster, Attr: "master_user_secret_arn", InPlace: true},
+		// The Redis applications whose from names the target: the
+		// replication group's endpoint and one secret per application.
+		{Prop: "redis_primary_endpoint", Kind: resource.KindReplicationGroup, Attr: "primary_endpoint", InPlace: true},
+		{Prop: "redis_secret_arn_*", Kind: resource.KindSecret, Attr: "arn", InPlace: true},
 	},
 	// An update registers a new revision: its ARN is new.
 	UpdatedAttrs: []string{attrARN, attrMatchingARN, "revision"},

@@ -74,7 +74,22 @@ func (o *Observer) Observe(ctx context.Context, q resource.Query) ([]resource.Ob
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return all.Observations(), nil
+	obs := all.Observations()
+	for _, p := range o.Parts {
+		if f, ok := p.(Finisher); ok {
+			f.Finish(q, obs)
+		}
+	}
+	return obs, nil
+}
+
+// Finisher is a part whose observations depend on what the other parts
+// of the round read: Finish runs once every part has read, with all their
+// observations, and may set attributes of its own (an ECS task
+// definition matches what the stack generates only with the Redis
+// endpoint and secrets, which other parts read).
+type Finisher interface {
+	Finish(q resource.Query, all []resource.Observation)
 }
 
 func (o *Observer) needed(q resource.Query) bool {

@@ -63,3 +63,38 @@ func TestObserverCallsNothingWithoutECSTargets(t *testing.T) {
 		})
 	}
 }
+
+// readingPart returns one observation at its address.
+type readingPart struct{ address string }
+
+func (p readingPart) ObserveTagged(context.Context, resource.Query, map[string]map[string]string) ([]resource.Observation, error) {
+	return []resource.Observation{{Address: p.address, Attrs: map[string]string{}}}, nil
+}
+
+// finishingPart records what Finish saw.
+type finishingPart struct {
+	readingPart
+	saw []string
+}
+
+func (p *finishingPart) Finish(_ resource.Query, all []resource.Observation) {
+	for _, ob := range all {
+		p.saw = append(p.saw, ob.Address)
+	}
+}
+
+// TestFinishSeesEveryPart: a part that completes its observations with
+// other parts' (a task definition needing the Redis secrets) finishes
+// after every part has read, with all of the round's observations.
+func TestFinishSeesEveryPart(t *testing.T) {
+	f := &finishingPart{readingPart: readingPart{"targets.e.task-definition"}}
+	s := &Observer{Tagging: &fakeTagging{}, Kinds: []resource.Kind{resource.KindECSCluster},
+		Parts: []clients.TaggedObserver{f, readingPart{"redis.secret[a-b]"}, readingPart{"redis.replication-group"}}}
+	q := resource.Query{Stack: "s", Desired: []resource.Desired{{Address: "targets.e.cluster", Kind: resource.KindECSCluster}}}
+	if _, err := s.Observe(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.saw) != 3 {
+		t.Errorf("Finish saw %v, want the observations of all three parts", f.saw)
+	}
+}
