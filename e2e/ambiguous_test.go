@@ -37,6 +37,7 @@ type lostCreateExample struct {
 var lostCreateExamples = []lostCreateExample{
 	{file: "ecs-dns-ping.yaml"},
 	{file: "ecs-s3-ping.yaml"},
+	{file: "ecs-redis.yaml"},
 	{file: "aurora-rosa.yaml", rosa: true},
 }
 
