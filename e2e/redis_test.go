@@ -188,4 +188,9 @@ func TestRedis(t *testing.T) {
 	if names := redisSecretNames(t, e); len(names) != 0 {
 		t.Errorf("after destroy: secrets %v", names)
 	}
+	for _, describe := range []string{"describe-replication-groups", "describe-user-groups", "describe-cache-subnet-groups"} {
+		if out := awsJSON(t, e, "elasticache", describe); strings.Contains(out, "sso-prod-redis") {
+			t.Errorf("after destroy, %s still lists sso-prod-redis:\n%s", describe, out)
+		}
+	}
 }
