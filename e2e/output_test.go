@@ -219,6 +219,7 @@ func checkECSOutputs(t *testing.T, e *env, ex ecsExample, file string) {
 // peering id and the Keycloak URLs; apply ends with them, destroy does
 // not; the secret's value shows nowhere.
 func TestOutputECS(t *testing.T) {
+	t.Parallel()
 	for name, ex := range ecsExamples {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -231,8 +232,8 @@ func TestOutputECS(t *testing.T) {
 // TestOutputECSMoto is TestOutputECS for the JDBC_PING example against
 // moto's server.
 func TestOutputECSMoto(t *testing.T) {
-	url := moto.Private(t)
-	moto.Reset(t, url)
+	t.Parallel()
+	url := moto.Own(t)
 	e := &env{URL: url, Dir: t.TempDir(), cfg: sandboxtest.Config(t, url)}
 	var cert struct{ CertificateArn string }
 	decode(t, "acm request-certificate", awsJSON(t, e, "acm", "request-certificate", "--domain-name", "auth.example.com"), &cert)
