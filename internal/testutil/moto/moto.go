@@ -99,12 +99,15 @@ func Own(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("start moto server: %v", err)
 	}
-	t.Cleanup(func() {
-		if err := p.Stop(); err != nil {
-			t.Errorf("stop moto server: %v", err)
-		}
-	})
+	t.Cleanup(func() { stopOwn(t, p) })
 	return base
+}
+
+// stopOwn stops the server Own started for t; a failure fails t.
+func stopOwn(t testing.TB, p *proc.Process) {
+	if err := p.Stop(); err != nil {
+		t.Errorf("stop moto server: %v", err)
+	}
 }
 
 // ownMu serializes the tests that Own falls back to URL's server for.

@@ -13,14 +13,7 @@ func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 
 func TestURLAnswersAndResets(t *testing.T) {
 	u := moto.Private(t)
-	resp, err := http.Get(u + "/moto-api/")
-	if err != nil {
-		t.Fatalf("GET %s/moto-api/: %v", u, err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s/moto-api/: HTTP %s, want 200", u, resp.Status)
-	}
+	answers(t, u)
 	moto.Reset(t, u)
 	if again := moto.Private(t); again != u {
 		t.Errorf("second URL = %q, want the same server %q", again, u)
@@ -36,14 +29,19 @@ func TestOwnIsTheTestsAlone(t *testing.T) {
 	if a == b {
 		t.Fatalf("two Own servers are the same %s", a)
 	}
-	for _, u := range []string{a, b} {
-		resp, err := http.Get(u + "/moto-api/")
-		if err != nil {
-			t.Fatalf("GET %s/moto-api/: %v", u, err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s/moto-api/: HTTP %s, want 200", u, resp.Status)
-		}
+	answers(t, a)
+	answers(t, b)
+}
+
+// answers fails t unless the moto server at u answers its dashboard API.
+func answers(t *testing.T, u string) {
+	t.Helper()
+	resp, err := http.Get(u + "/moto-api/")
+	if err != nil {
+		t.Fatalf("GET %s/moto-api/: %v", u, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s/moto-api/: HTTP %s, want 200", u, resp.Status)
 	}
 }
