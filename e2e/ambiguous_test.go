@@ -55,6 +55,7 @@ var lostCreateExamples = []lostCreateExample{
 // route per destination and one association per subnet. A kind no example holds
 // fails the test: the kinds come from the registry, not from a list here.
 func TestLostCreateAnswers(t *testing.T) {
+	t.Parallel()
 	probe, _ := newSandbox(t)
 	prov, err := provider.New(probe.cfg, "probe")
 	if err != nil {

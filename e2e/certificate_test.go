@@ -19,6 +19,7 @@ import (
 // CLI). A saved plan is checked again when applied: a certificate deleted
 // after the plan stops the apply.
 func TestPlanChecksTheCertificate(t *testing.T) {
+	t.Parallel()
 	// Requested certificates stay pending validation for the whole test.
 	e, _ := newSandbox(t, sandbox.WithDelays(time.Hour, 10*time.Millisecond))
 	var pending struct{ CertificateArn string }

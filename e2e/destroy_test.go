@@ -101,6 +101,7 @@ func targetOf(addr string) string {
 // a delete of the other, and the two targets' deletes overlap in time, as
 // the apply's event timestamps show.
 func TestDestroyTargetsInParallel(t *testing.T) {
+	t.Parallel()
 	e, _ := newSandbox(t, sandbox.WithDelays(2*time.Second, time.Second))
 	st := twoTargets(t)
 	if res, err := applyInProcess(context.Background(), clientConfig(e), st, false); err != nil || !res.OK() {
@@ -151,6 +152,7 @@ func BenchmarkDestroyTwoTargets(b *testing.B) {
 // plan fails before the first delete, naming the snapshot and what to do,
 // and everything the stack owns is still there.
 func TestDestroyFinalSnapshotTaken(t *testing.T) {
+	t.Parallel()
 	e, _ := newSandbox(t, sandbox.WithDelays(50*time.Millisecond, 10*time.Millisecond))
 	e.rosaNetworks(t)
 	file := e.stackFile(t, "aurora-rosa.yaml", "      vpc: {cidr: 192.168.0.0/24}\n", "      vpc: {cidr: 192.168.0.0/24}\n      deletionProtection: false\n")

@@ -73,12 +73,10 @@ const exampleCertificate = sandbox.ExampleCertificateARN
 //
 // The examples have different stack names and resource names (clusters,
 // VPC ranges, buckets), so they run in parallel on one moto server of
-// this process (moto.Private), reset once before. The test itself is not
-// parallel: TestApplyCycleMoto resets the same server, and a parallel
-// top-level test resumes only after this one has finished.
+// the test's own (moto.Own), empty at start.
 func TestECSExamplesMoto(t *testing.T) {
-	url := moto.Private(t)
-	moto.Reset(t, url)
+	t.Parallel()
+	url := moto.Own(t)
 	for name, ex := range ecsExamples {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

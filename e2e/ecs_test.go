@@ -50,6 +50,7 @@ var ecsExamples = map[string]ecsExample{
 // health check and stickiness, and the discovery mode's wiring; destroy
 // removes everything, the NAT gateway's address and the bucket included.
 func TestECSExamples(t *testing.T) {
+	t.Parallel()
 	for name, ex := range ecsExamples {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -67,6 +67,7 @@ func (e *env) described(t *testing.T, v existingVPC) string {
 // converges, the routes use the CIDR read from AWS, and neither apply nor
 // destroy touches the VPC or its subnets.
 func TestExistingDatabaseVPC(t *testing.T) {
+	t.Parallel()
 	e, _ := newSandbox(t, sandbox.WithDelays(50*time.Millisecond, 10*time.Millisecond))
 	e.rosaNetworks(t)
 	vpc := e.makeVPC(t, "192.168.0.0/24", "eu-west-1a", "eu-west-1b", "eu-west-1c")

@@ -38,6 +38,7 @@ const faultRuns = 4
 // pieces kcstack apply runs (lock, observe, plan, apply, unlock) in
 // process, with short SDK backoffs so that the 20 runs stay fast.
 func TestApplyUnderFaults(t *testing.T) {
+	t.Parallel()
 	seeded(t, 20, 5, func(t *testing.T, seed uint64) {
 		e := faultySandbox(t, sandbox.Faults{ErrorRate: 0.2, ThrottleRate: 0.2, AmbiguousRate: 0.1, Seed: seed})
 		st := loadExample(t, e)
@@ -263,6 +264,7 @@ const (
 // associations and routes it does not list), and for the first
 // destroySeeds seeds destroy converges too and leaves nothing tagged.
 func TestAmbiguousFaultRuns(t *testing.T) {
+	t.Parallel()
 	for name, ex := range ecsExamples {
 		for seed := uint64(1); seed <= ambiguousSeeds; seed++ {
 			t.Run(fmt.Sprintf("%s/seed=%d", name, seed), func(t *testing.T) {

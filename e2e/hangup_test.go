@@ -17,6 +17,7 @@ import (
 // with SIGHUP) while kcstack apply shows its review screen: the lock is
 // taken only after approval, so none is left, and nothing was created.
 func TestHangupAtReview(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed (apt-get install tmux)")
 	}

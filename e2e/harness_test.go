@@ -29,6 +29,7 @@ import (
 var kcstackBin string
 
 func TestMain(m *testing.M) {
+	defaultParallel()
 	dir, err := os.MkdirTemp("", "kcstack-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -106,7 +107,7 @@ func (e *env) kcstack(t *testing.T, args ...string) result {
 // aws CLI is not installed (CI installs it).
 func (e *env) aws(t *testing.T, args ...string) result {
 	t.Helper()
-	path, err := exec.LookPath("aws")
+	path, err := awsCLI()
 	if err != nil {
 		t.Skip("aws CLI not installed (apt-get install awscli)")
 	}

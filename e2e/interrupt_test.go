@@ -24,6 +24,7 @@ import (
 // lock released", over 10 seeded moments. Resources stay creating for
 // 300 ms so that the interrupt lands while changes are in flight.
 func TestApplyInterrupted(t *testing.T) {
+	t.Parallel()
 	seeded(t, 10, 4, func(t *testing.T, seed uint64) {
 		e, _, file := rosaStack(t, sandbox.WithDelays(300*time.Millisecond, 50*time.Millisecond))
 		delay := time.Duration(rand.New(rand.NewPCG(seed, 5)).Int64N(int64(500 * time.Millisecond)))
@@ -229,6 +230,7 @@ const clusterCreating = "database.cluster: Creating..."
 // exits 130 within 5 s and releases the lock; a re-run converges with no
 // duplicates.
 func TestApplyInterruptedInLongWait(t *testing.T) {
+	t.Parallel()
 	seeded(t, 3, 3, func(t *testing.T, seed uint64) {
 		e, _, file := rosaStack(t, sandbox.WithDelays(longWait, 50*time.Millisecond))
 		delay := time.Duration(rand.New(rand.NewPCG(seed, 30)).Int64N(int64(2 * time.Second)))

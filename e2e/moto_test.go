@@ -22,12 +22,10 @@ import (
 //     while; the checks after destroy confirm with describe calls what the
 //     tagging API lists (see env.ended), which holds on both.
 //
-// The test runs on a moto server of its own (moto.Private), since Reset
-// empties a server for every client.
+// The test runs on a moto server of its own (moto.Own), empty at start.
 func TestApplyCycleMoto(t *testing.T) {
 	t.Parallel()
-	url := moto.Private(t)
-	moto.Reset(t, url)
+	url := moto.Own(t)
 	e := &env{URL: url, Dir: t.TempDir(), cfg: sandboxtest.Config(t, url)}
 	e.rosaNetworks(t)
 	applyCycle(t, e)

@@ -279,6 +279,7 @@ var traceLine = regexp.MustCompile(`^trace: (.+? [A-Za-z0-9]+) [0-9.]+(?:ns|µs|
 // peering id and the Keycloak URLs; apply ends with them, a no-change
 // apply too, destroy does not; the secret's value shows nowhere.
 func TestOutputECS(t *testing.T) {
+	t.Parallel()
 	for name, ex := range ecsExamples {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -293,12 +294,11 @@ func TestOutputECS(t *testing.T) {
 // moto's server: each example of examples/ gives the endpoints, port and
 // secret ARN the aws CLI describes, the load balancer's DNS name and each
 // peering id, in text and JSON and at the end of apply. The examples have
-// different stack names and ranges, so they run in parallel on this
-// process's moto server, reset once (not parallel itself, as
-// TestECSExamplesMoto).
+// different stack names and ranges, so they run in parallel on one moto
+// server of the test's own (moto.Own).
 func TestOutputMoto(t *testing.T) {
-	url := moto.Private(t)
-	moto.Reset(t, url)
+	t.Parallel()
+	url := moto.Own(t)
 	e := &env{URL: url, Dir: t.TempDir(), cfg: sandboxtest.Config(t, url)}
 	e.rosaNetworks(t)
 	for name, ex := range ecsExamples {

@@ -19,6 +19,7 @@ import (
 // against one sandbox, and the aws CLI, a client nobody here wrote, makes
 // the drift. The subtests share that applied stack and run in order.
 func TestPlanAcceptance(t *testing.T) {
+	t.Parallel()
 	e, srv := newSandbox(t)
 	e.rosaNetworks(t)
 	file := e.stackFile(t, "aurora-rosa.yaml")

@@ -62,6 +62,7 @@ const transitionWorkers = 4
 // tests share, each transition under a stack name and namespaces of its
 // own (inClusterRun).
 func TestTransitions(t *testing.T) {
+	t.Parallel()
 	inParallel(t, slices.Sorted(maps.Keys(transitions)), transitionWorkers, func(t *testing.T, name string) {
 		e, _ := newSandbox(t)
 		var k *inClusterRun
@@ -72,14 +73,15 @@ func TestTransitions(t *testing.T) {
 	})
 }
 
-// TestTransitionsMoto runs the transitions marked moto against moto's
-// server, one after the other on a server emptied before each (the stacks
-// share names, ranges and ROSA networks). Its plans may hold what moto's
+// TestTransitionsMoto runs the transitions marked moto against a moto
+// server of its own (moto.Own), one after the other on the server emptied
+// before each (the stacks share names, ranges and ROSA networks). Its plans may hold what moto's
 // departures from AWS explain and nothing else: see TestECSExamplesMoto for
 // the departures (motoExplains), and checkHonest for the kinds moto's
 // tagging API does not list.
 func TestTransitionsMoto(t *testing.T) {
-	url := moto.Private(t)
+	t.Parallel()
+	url := moto.Own(t)
 	for _, name := range slices.Sorted(maps.Keys(transitions)) {
 		tr := transitions[name]
 		if !tr.moto {

@@ -170,6 +170,7 @@ func withoutTarget(t *testing.T, example, name string) []string {
 // summary; then drop a target: the delete confirmation lists it, a wrong
 // name cancels with nothing changed, the right name deletes.
 func TestTUI(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed (apt-get install tmux)")
 	}
@@ -227,6 +228,7 @@ func TestTUI(t *testing.T) {
 // of the cluster's wait, as a slow answer would, so that the stopping
 // state lasts until the test has seen it.
 func TestTUIInterrupted(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed (apt-get install tmux)")
 	}

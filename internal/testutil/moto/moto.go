@@ -81,6 +81,40 @@ func Private(t testing.TB) string {
 	return url
 }
 
+// Own returns a moto server for the test alone, started on a free
+// 127.0.0.1 port and stopped when the test ends, so that tests which would
+// Reset a shared one run in parallel, each on an empty server. Without
+// moto_server on PATH it falls back to URL's server (skipping the test when
+// there is none) and holds a lock of this process until the test ends:
+// those tests then run one at a time, and each Resets the server first.
+func Own(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		u := URL(t)
+		ownMu.Lock()
+		t.Cleanup(ownMu.Unlock)
+		Reset(t, u)
+		return u
+	}
+	p, base, err := launch(path)
+	if err != nil {
+		t.Fatalf("start moto server: %v", err)
+	}
+	t.Cleanup(func() { stopOwn(t, p) })
+	return base
+}
+
+// stopOwn stops the server Own started for t; a failure fails t.
+func stopOwn(t testing.TB, p *proc.Process) {
+	if err := p.Stop(); err != nil {
+		t.Errorf("stop moto server: %v", err)
+	}
+}
+
+// ownMu serializes the tests that Own falls back to URL's server for.
+var ownMu sync.Mutex
+
 // Reset empties the moto server at baseURL (POST /moto-api/reset), so a
 // test starts from nothing. It empties it for every client: use it only
 // when no other test package shares the server at the same time.
@@ -121,27 +155,37 @@ func Stop() error {
 	return p.Stop()
 }
 
-// start runs moto_server on a free port and waits until it answers.
+// start runs the server of this process (launch) and keeps it for Stop.
 func start(path string) (string, error) {
-	port, err := proc.FreePort()
-	if err != nil {
-		return "", err
-	}
-	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", port)
-	cmd.Env = append(os.Environ(), serverEnv...)
-	p, err := proc.Start(cmd, "", "kcstack-moto-*.log")
+	p, base, err := launch(path)
 	if err != nil {
 		return "", err
 	}
 	mu.Lock()
 	started = p
 	mu.Unlock()
+	return base, nil
+}
+
+// launch runs moto_server on a free port and waits until it answers; it
+// returns the process and the server's base URL.
+func launch(path string) (*proc.Process, string, error) {
+	port, err := proc.FreePort()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", port)
+	cmd.Env = append(os.Environ(), serverEnv...)
+	p, err := proc.Start(cmd, "", "kcstack-moto-*.log")
+	if err != nil {
+		return nil, "", err
+	}
 	base := "http://127.0.0.1:" + port
 	if err := p.WaitReady(startTimeout, dashboardAnswers(base)); err != nil {
-		_ = Stop()
-		return "", fmt.Errorf("%w (log: %s)", err, p.Log)
+		_ = p.Stop()
+		return nil, "", fmt.Errorf("%w (log: %s)", err, p.Log)
 	}
-	return base, nil
+	return p, base, nil
 }
 
 // dashboardAnswers checks that moto's dashboard API answers at all.
