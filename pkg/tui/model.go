@@ -120,6 +120,11 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.outcome = Outcome{Reason: "interrupted before approval"}
 			return m, tea.Quit
 		}
+		// The summary of a finished apply waits for q; after a signal
+		// (the terminal closed) nobody may be there to press it.
+		if m.progress.result != nil && !m.progress.wait.running {
+			return m, tea.Quit
+		}
 	case tickMsg:
 		if m.screen == screenProgress && (m.progress.result == nil || m.progress.wait.running) {
 			return m, tea.Batch(m.progress.update(msg), m.tick())

@@ -227,6 +227,25 @@ func TestApplyProgress(t *testing.T) {
 	}
 }
 
+// TestSignalAtSummary: the caller's context ending (SIGHUP: the terminal
+// closed) while the summary of a finished apply waits for q exits the UI
+// with the apply's result.
+func TestSignalAtSummary(t *testing.T) {
+	res := &apply.Result{Added: 1}
+	d := newDriver(t, createsPlan(), 80, 24, func(context.Context, func(apply.Event)) *apply.Result { return res })
+	d.keys("a")
+	if d.quit || !strings.Contains(d.view(), "q exit") {
+		t.Fatalf("the summary is not shown:\n%s", d.view())
+	}
+	d.send(contextDoneMsg{})
+	if !d.quit {
+		t.Fatal("a signal at the summary of a finished apply did not exit the UI")
+	}
+	if d.m.outcome.Result != res {
+		t.Errorf("outcome %+v, want the apply's result", d.m.outcome)
+	}
+}
+
 // TestStop drives the stop question against an apply that runs until its
 // context ends, in its own goroutine as under tea.Program.
 func TestStop(t *testing.T) {
