@@ -69,4 +69,44 @@ var fixtures = map[string]func() *plan.Plan{
 	"destroy":    destroyPlan,
 	"unread":     unreadPlan,
 	"adopted":    adoptedPlan,
+	"redis":      redisPlan,
+}
+
+// redisPlan is a Redis edit: an application added (its secret and user,
+// the user group updated), a rotated password (the user's update), and the
+// replication group replaced by a new port (data loss).
+func redisPlan() *plan.Plan {
+	const comp = "redis"
+	user := func(key, version string) resource.Props {
+		return resource.Props{"user_id": "prod-" + key, "user_name": key, "engine": "redis",
+			"access_string":       "on ~" + key + ":* &" + key + ":* +@all -@dangerous",
+			"password_secret_arn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:kcstack/prod/redis/" + key + "-AbCdEf",
+			"password_version":    version}
+	}
+	group := func(port int64) resource.Props {
+		return resource.Props{"replication_group_id": "prod-redis", "engine": "redis", "engine_version": "7.1",
+			"node_type": "cache.r7g.large", "replicas": int64(1), "port": port,
+			"transit_encryption": true, "at_rest_encryption": true, "automatic_failover": true, "multi_az": true}
+	}
+	return plantest.NewPlan(
+		plan.Change{Address: "redis.secret[search-prod]", Kind: resource.KindSecret, Component: comp, Name: "kcstack/prod/redis/search-prod",
+			Action: plan.ActionCreate, After: resource.Props{"name": "kcstack/prod/redis/search-prod", "username": "search-prod", "password_length": int64(32)}},
+		plan.Change{Address: "redis.user[search-prod]", Kind: resource.KindCacheUser, Component: comp, Name: "search-prod",
+			Action: plan.ActionCreate, After: resource.Props{"user_id": "prod-search-prod", "user_name": "search-prod", "engine": "redis",
+				"access_string": "on ~search:* &search:* +@all -@dangerous", "password_secret_arn": plantest.Unknown, "password_version": plantest.Unknown},
+			DependsOn: []string{"redis.secret[search-prod]"}},
+		plan.Change{Address: "redis.user[shop-prod]", Kind: resource.KindCacheUser, Component: comp, Name: "shop-prod",
+			Action: plan.ActionUpdate, Before: user("shop-prod", "v-1"), After: user("shop-prod", "v-2"),
+			Diffs: []resource.FieldDiff{{Path: "password_version", Before: "v-1", After: "v-2"}}},
+		plan.Change{Address: "redis.user-group", Kind: resource.KindCacheUserGroup, Component: comp, Name: "prod-redis",
+			Action:    plan.ActionUpdate,
+			Before:    resource.Props{"user_group_id": "prod-redis", "engine": "redis", "user_ids": []string{"prod-default", "prod-shop-prod"}},
+			After:     resource.Props{"user_group_id": "prod-redis", "engine": "redis", "user_ids": []any{"prod-default", "prod-shop-prod", plantest.Unknown}},
+			Diffs:     []resource.FieldDiff{{Path: "user_ids[2]", After: plantest.Unknown, KnownAfterApply: true}},
+			DependsOn: []string{"redis.user[search-prod]"}},
+		plan.Change{Address: "redis.replication-group", Kind: resource.KindReplicationGroup, Component: comp, Name: "prod-redis",
+			Action: plan.ActionReplace, Before: group(6379), After: group(6380),
+			Diffs:          []resource.FieldDiff{{Path: "port", Before: int64(6379), After: int64(6380), ForcesReplace: true, Reason: "a replication group's port is set at creation only"}},
+			ReplaceReasons: []string{"port"}, DataLoss: true},
+	)
 }

@@ -27,6 +27,7 @@ func TestText(t *testing.T) {
 		"NoChangesColor": {reason: "colour on a plan without changes", fixture: "no-changes", color: true},
 		"MixedColor":     {reason: "colour marks symbols, headings, warnings and forced replacements", fixture: "mixed", color: true},
 		"ReplaceColor":   {reason: "-/+ is red and green", fixture: "replace", color: true},
+		"Redis":          {reason: "a rotated password is an update of its user; a replaced replication group is data loss", fixture: "redis"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
