@@ -76,6 +76,7 @@ func verifyStack(t *testing.T, e *env, file, stack string, code int) (string, ve
 // after apply": every check passes, in text and JSON, with exit 0, and
 // each kind of check was made.
 func TestVerifyAfterApply(t *testing.T) {
+	t.Parallel()
 	e, file := appliedDNSStack(t)
 	text, doc := verifyBoth(t, e, file, 0)
 	if !strings.Contains(text, "Verified: 9 passed, 0 failed, 0 skipped.") {
@@ -100,6 +101,7 @@ func TestVerifyAfterApply(t *testing.T) {
 // cause": a change made by hand with the aws CLI after apply makes verify
 // exit 1, naming it in text and in JSON.
 func TestVerifyFindsBreakage(t *testing.T) {
+	t.Parallel()
 	tests := map[string]struct {
 		reason string
 		// breakIt changes the stack by hand and returns what verify must
@@ -141,6 +143,7 @@ func TestVerifyFindsBreakage(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			e, file := appliedDNSStack(t)
 			want := tc.breakIt(t, e)
 			text, doc := verifyBoth(t, e, file, 1)
@@ -162,6 +165,7 @@ func TestVerifyFindsBreakage(t *testing.T) {
 // sandbox replaces failed tasks within milliseconds): the naming of each
 // unhealthy target with its task is TestService's, in pkg/verify.
 func TestVerifyUnhealthyTasks(t *testing.T) {
+	t.Parallel()
 	e, _ := newSandbox(t, sandbox.WithFaults(sandbox.Faults{TaskFailureRate: 1, Seed: 1}))
 	file := e.stackFile(t, "ecs-dns-ping.yaml")
 	r := e.kcstack(t, "apply", "-f", file, "--auto-approve", "--wait", "--wait-timeout", "3s")
@@ -186,6 +190,7 @@ func TestVerifyUnhealthyTasks(t *testing.T) {
 // Ctrl-C": an interrupt during the wait stops it at once with exit 130,
 // undoes nothing and leaves no lock.
 func TestApplyWaitInterrupted(t *testing.T) {
+	t.Parallel()
 	e, _ := newSandbox(t, sandbox.WithFaults(sandbox.Faults{TaskFailureRate: 1, Seed: 1}))
 	file := e.stackFile(t, "ecs-dns-ping.yaml")
 	p := e.startUntilStderr(t, "Waiting up to", "apply", "-f", file, "--auto-approve", "--wait", "--wait-timeout", "2m")
