@@ -142,6 +142,7 @@ var bases = map[string]base{
 	"ecs-s3":      {file: "examples/ecs-s3-ping.yaml", prepare: unprotect},
 	"rosa":        {file: "examples/aurora-rosa.yaml", prepare: unprotect, networks: rosaNetworks, cluster: true},
 	"two-targets": {file: "e2e/testdata/ecs-two-targets.yaml", prepare: unprotect},
+	"ecs-redis":   {file: "examples/ecs-redis.yaml", prepare: unprotect},
 	"ecs-jdbc-single-nat": {file: "examples/ecs-jdbc-ping.yaml",
 		prepare: all(unprotect, set("spec.targets.ecs-main.ecs.natGateways", "single"))},
 }
@@ -192,6 +193,15 @@ var transitions = map[string]transition{
 			map[string]any{"zone": "eu-west-1a", "cidr": "10.20.0.0/20"},
 			map[string]any{"zone": "eu-west-1b", "cidr": "10.20.32.0/20"},
 		})},
+
+	// Redis.
+	"redis/added": {reason: "Redis added to a running stack: its users, secrets and group, the tasks get the connection",
+		base: "ecs-jdbc", edit: set("spec.redis", map[string]any{"applications": []any{
+			map[string]any{"name": "shop", "environment": "prod", "keyPrefix": "shop", "from": []any{"ecs-main"}}}})},
+	"redis/removed": {reason: "Redis removed: the replication group (final snapshot), users, secrets and rules go, the tasks lose the connection",
+		base: "ecs-redis", edit: remove("spec.redis")},
+	"redis/node-type": {reason: "a larger node type is an update in place", base: "ecs-redis", edit: set("spec.redis.nodeType", "cache.r7g.xlarge")},
+	"redis/replicas":  {reason: "a second replica is an update in place", base: "ecs-redis", edit: set("spec.redis.replicas", 2)},
 
 	// Targets added, removed, renamed.
 	"targets/ecs-added": {reason: "a second ECS target beside the first",
